@@ -1,0 +1,62 @@
+package dev.backstep;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outcome of a run: status, one {@link StepOutcome} per step, every failure, a report.
+ *
+ * <pre>{@code
+ * RunResult r = runner.run(plan);
+ * if (r.status() != RunStatus.SUCCEEDED) {
+ *     System.err.println(r.report().toText());
+ *     r.failure().ifPresent(f -> f.printStackTrace());
+ * }
+ * }</pre>
+ *
+ * <p>Immutable.
+ */
+public interface RunResult {
+
+    RunId runId();
+
+    String planName();
+
+    String target();
+
+    RunStatus status();
+
+    Instant startedAt();
+
+    Instant endedAt();
+
+    /** One outcome per step of the plan, in plan order. */
+    List<StepOutcome> steps();
+
+    /** The outcome of the named step. @throws IllegalArgumentException for an unknown name */
+    StepOutcome step(String name);
+
+    /**
+     * Every failure of the run: the first as cause, every later one suppressed. Empty when the run
+     * succeeded.
+     */
+    Optional<RunFailedException> failure();
+
+    /** The step whose failure started the rollback, if any. */
+    Optional<String> failedStep();
+
+    /** Names of the steps compensated, in the order their compensation finished. */
+    List<String> compensated();
+
+    /** Names of the steps still applied after the run (all of them after a success). */
+    List<String> stillApplied();
+
+    /** A text table and JSON rendering of this result. */
+    RunReport report();
+
+    /** True when the status is {@link RunStatus#SUCCEEDED}. */
+    default boolean succeeded() {
+        return status() == RunStatus.SUCCEEDED;
+    }
+}

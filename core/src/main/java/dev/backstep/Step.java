@@ -1,0 +1,212 @@
+package dev.backstep;
+
+import dev.backstep.internal.DecoratedStep;
+import dev.backstep.internal.LambdaStep;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One unit of a {@link Plan}: a forward action, the {@link Compensation} that undoes it, a
+ * description for dry-runs, a {@link StepKind} and a {@link StepPolicy}.
+ *
+ * <p>Adapters ship ready-made steps ({@code Git.checkout}, {@code ConfigFile.replace},
+ * {@link Command}); ad-hoc steps are built from lambdas:
+ *
+ * <pre>{@code
+ * Step s = Step.named("write marker")
+ *     .action(ctx -> { ctx.record("file", marker.toString()); Files.writeString(marker, "x"); })
+ *     .compensation(ctx -> Files.deleteIfExists(marker))
+ *     .describe("create " + marker)
+ *     .retry(RetryPolicy.attempts(3))
+ *     .build();
+ * Step later = Git.checkout(repo, "v1.3.0").withTimeout(Duration.ofMinutes(2));
+ * }</pre>
+ *
+ * <p>Implementations must be immutable and thread-safe: a plan may run many times, and parallel
+ * groups run their steps on several threads.
+ */
+public interface Step {
+
+    /** The type id of steps that only exist in memory (built from lambdas). */
+    String CUSTOM_TYPE = "custom";
+
+    /** Unique within a plan. */
+    String name();
+
+    default StepKind kind() {
+        return StepKind.COMPENSATABLE;
+    }
+
+    /** The forward action. */
+    void execute(StepContext ctx) throws Exception;
+
+    /** Undoes {@link #execute}; {@link Compensation#none} when it cannot be undone. */
+    Compensation compensation();
+
+    /** One line for previews and reports: what this step will do. */
+    String describe();
+
+    /**
+     * Checks the step's input without changing anything (refs exist, paths are inside their base,
+     * files are readable). The runner validates every step before the first one executes, and
+     * dry-runs validate too. Throw {@link StepValidationException}.
+     */
+    default void validate(StepContext ctx) throws Exception {
+    }
+
+    /**
+     * What this step would do given the current state, read-only (for example
+     * {@code abc1234 -> def5678}). Defaults to {@link #describe()}.
+     */
+    default String preview(StepContext ctx) throws Exception {
+        return describe();
+    }
+
+    default StepPolicy policy() {
+        return StepPolicy.ofDefaults();
+    }
+
+    /**
+     * Identifies the compensation in a {@code StepRegistry} so that a run can be rolled back or
+     * recovered without this object in memory. Steps whose compensation needs nothing but the
+     * recorded values return a stable id such as {@code "git.checkout"}.
+     */
+    default String type() {
+        return CUSTOM_TYPE;
+    }
+
+    /** This step with another retry policy for its action. */
+    default Step withRetry(RetryPolicy retry) {
+        return DecoratedStep.of(this).policy(policy().withRetry(retry));
+    }
+
+    /** This step with a timeout for each attempt of its action. */
+    default Step withTimeout(Duration timeout) {
+        return DecoratedStep.of(this).policy(policy().withTimeout(timeout));
+    }
+
+    /** This step with another retry policy for its compensation. */
+    default Step withCompensationRetry(RetryPolicy retry) {
+        return DecoratedStep.of(this).policy(policy().withCompensationRetry(retry));
+    }
+
+    /** This step with a timeout for each attempt of its compensation. */
+    default Step withCompensationTimeout(Duration timeout) {
+        return DecoratedStep.of(this).policy(policy().withCompensationTimeout(timeout));
+    }
+
+    /** This step under another name (to use one step type twice in a plan). */
+    default Step withName(String name) {
+        return DecoratedStep.of(this).name(name);
+    }
+
+    /** This step as the plan's point of no return. */
+    default Step asPivot() {
+        return DecoratedStep.of(this).kind(StepKind.PIVOT);
+    }
+
+    /** Starts a step built from lambdas. */
+    static Builder named(String name) {
+        return new Builder(name);
+    }
+
+    /**
+     * A verification: a check without side effects whose failure rolls the run back.
+     *
+     * <pre>{@code
+     * Step.verification("smoke test", ctx -> assertOk(http.get("/health")));
+     * }</pre>
+     */
+    static Step verification(String name, StepAction check) {
+        return named(name).action(check).kind(StepKind.VERIFICATION).build();
+    }
+
+    /** Builder of lambda steps. Not thread-safe; the built step is immutable. */
+    final class Builder {
+        private final String name;
+        private StepAction action;
+        private Compensation compensation;
+        private String description;
+        private StepKind kind = StepKind.COMPENSATABLE;
+        private StepPolicy policy = StepPolicy.ofDefaults();
+        private StepAction validation = ctx -> { };
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder action(StepAction action) {
+            this.action = Objects.requireNonNull(action, "action");
+            return this;
+        }
+
+        public Builder compensation(Compensation compensation) {
+            this.compensation = Objects.requireNonNull(compensation, "compensation");
+            return this;
+        }
+
+        public Builder describe(String description) {
+            this.description = Objects.requireNonNull(description, "description");
+            return this;
+        }
+
+        public Builder kind(StepKind kind) {
+            this.kind = Objects.requireNonNull(kind, "kind");
+            return this;
+        }
+
+        /** Marks the step as the point of no return. */
+        public Builder pivot() {
+            return kind(StepKind.PIVOT);
+        }
+
+        /** Read-only input checks run before any step of the run executes. */
+        public Builder validate(StepAction validation) {
+            this.validation = Objects.requireNonNull(validation, "validation");
+            return this;
+        }
+
+        public Builder retry(RetryPolicy retry) {
+            policy = policy.withRetry(retry);
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            policy = policy.withTimeout(timeout);
+            return this;
+        }
+
+        public Builder compensationRetry(RetryPolicy retry) {
+            policy = policy.withCompensationRetry(retry);
+            return this;
+        }
+
+        public Builder compensationTimeout(Duration timeout) {
+            policy = policy.withCompensationTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Builds the step. A step without a compensation is a
+         * {@link Compensation#none not-reversible} step unless it is a verification.
+         *
+         * @throws PlanDefinitionException when the name is blank or the action is missing
+         */
+        public Step build() {
+            if (name == null || name.isBlank()) {
+                throw new PlanDefinitionException(String.valueOf(name), "a step needs a non-blank name");
+            }
+            if (action == null) {
+                throw new PlanDefinitionException("", "step '" + name + "' has no action");
+            }
+            Compensation c = compensation;
+            if (c == null) {
+                c = kind == StepKind.VERIFICATION
+                        ? ctx -> { }
+                        : Compensation.none("step '" + name + "' declares no compensation");
+            }
+            return new LambdaStep(name, kind, action, c, description == null ? name : description,
+                    policy, validation);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.backstep.internal;
+
+import dev.backstep.Compensation;
+import dev.backstep.Step;
+import dev.backstep.StepContext;
+import dev.backstep.StepKind;
+import dev.backstep.StepPolicy;
+import java.util.Objects;
+
+/** A step with another name, kind or policy than the step it wraps. */
+public final class DecoratedStep implements Step {
+    private final Step delegate;
+    private final String name;
+    private final StepKind kind;
+    private final StepPolicy policy;
+
+    private DecoratedStep(Step delegate, String name, StepKind kind, StepPolicy policy) {
+        this.delegate = delegate;
+        this.name = name;
+        this.kind = kind;
+        this.policy = policy;
+    }
+
+    public static DecoratedStep of(Step step) {
+        if (step instanceof DecoratedStep d) {
+            return d;
+        }
+        return new DecoratedStep(step, step.name(), step.kind(), step.policy());
+    }
+
+    public DecoratedStep name(String newName) {
+        return new DecoratedStep(delegate, Objects.requireNonNull(newName, "name"), kind, policy);
+    }
+
+    public DecoratedStep kind(StepKind newKind) {
+        return new DecoratedStep(delegate, name, Objects.requireNonNull(newKind, "kind"), policy);
+    }
+
+    public DecoratedStep policy(StepPolicy newPolicy) {
+        return new DecoratedStep(delegate, name, kind, Objects.requireNonNull(newPolicy, "policy"));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public StepKind kind() {
+        return kind;
+    }
+
+    @Override
+    public StepPolicy policy() {
+        return policy;
+    }
+
+    @Override
+    public void execute(StepContext ctx) throws Exception {
+        delegate.execute(ctx);
+    }
+
+    @Override
+    public Compensation compensation() {
+        return delegate.compensation();
+    }
+
+    @Override
+    public String describe() {
+        return delegate.describe();
+    }
+
+    @Override
+    public void validate(StepContext ctx) throws Exception {
+        delegate.validate(ctx);
+    }
+
+    @Override
+    public String preview(StepContext ctx) throws Exception {
+        return delegate.preview(ctx);
+    }
+
+    @Override
+    public String type() {
+        return delegate.type();
+    }
+
+    @Override
+    public String toString() {
+        return "Step[" + name + "]";
+    }
+}

@@ -1,0 +1,29 @@
+package dev.backstep.internal;
+
+import dev.backstep.RunId;
+import dev.backstep.spi.Journal;
+import dev.backstep.spi.JournalRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@link Journal#inMemory()}: thread-safe, lost with the object. */
+public final class InMemoryJournal implements Journal {
+    private final Map<RunId, List<JournalRecord>> runs = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void append(JournalRecord record) {
+        runs.computeIfAbsent(record.runId(), id -> new ArrayList<>()).add(record);
+    }
+
+    @Override
+    public synchronized List<JournalRecord> read(RunId runId) {
+        return List.copyOf(runs.getOrDefault(runId, List.of()));
+    }
+
+    @Override
+    public synchronized List<RunId> runIds() {
+        return List.copyOf(runs.keySet());
+    }
+}

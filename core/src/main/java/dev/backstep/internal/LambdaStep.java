@@ -1,0 +1,33 @@
+package dev.backstep.internal;
+
+import dev.backstep.Compensation;
+import dev.backstep.Step;
+import dev.backstep.StepAction;
+import dev.backstep.StepContext;
+import dev.backstep.StepKind;
+import dev.backstep.StepPolicy;
+
+/** A step built by {@link Step#named}. */
+public record LambdaStep(String name, StepKind kind, StepAction action, Compensation compensation,
+                         String description, StepPolicy policy, StepAction validation) implements Step {
+
+    @Override
+    public void execute(StepContext ctx) throws Exception {
+        action.run(ctx);
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void validate(StepContext ctx) throws Exception {
+        validation.run(ctx);
+    }
+
+    @Override
+    public String toString() {
+        return "Step[" + name + "]";
+    }
+}

@@ -1,0 +1,112 @@
+package dev.backstep.internal;
+
+import dev.backstep.Plan;
+import dev.backstep.PlanDefinitionException;
+import dev.backstep.Step;
+import dev.backstep.StepKind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** {@link Plan#named}. Collects problems and reports them all at {@link #build()}. */
+public final class PlanBuilder implements Plan.Builder {
+    private final String name;
+    private String target;
+    private final List<Plan.Stage> stages = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    public PlanBuilder(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public Plan.Builder target(String target) {
+        if (target == null || target.isBlank()) {
+            problems.add("the target is blank");
+        } else {
+            this.target = target;
+        }
+        return this;
+    }
+
+    @Override
+    public Plan.Builder step(Step step) {
+        if (step == null) {
+            problems.add("step #" + (countSteps() + 1) + " is null");
+            return this;
+        }
+        stages.add(new Plan.Stage(List.of(step), false));
+        return this;
+    }
+
+    @Override
+    public Plan.Builder parallel(Step... steps) {
+        if (steps == null || steps.length == 0) {
+            problems.add("parallel group #" + (stages.size() + 1) + " is empty");
+            return this;
+        }
+        List<Step> group = Arrays.asList(steps);
+        if (group.contains(null)) {
+            problems.add("parallel group #" + (stages.size() + 1) + " contains a null step");
+            return this;
+        }
+        stages.add(new Plan.Stage(group, true));
+        return this;
+    }
+
+    @Override
+    public Plan.Builder verify(Step check) {
+        if (check == null) {
+            problems.add("verification #" + (countSteps() + 1) + " is null");
+            return this;
+        }
+        if (check.kind() != StepKind.VERIFICATION) {
+            check = DecoratedStep.of(check).kind(StepKind.VERIFICATION);
+        }
+        stages.add(new Plan.Stage(List.of(check), false));
+        return this;
+    }
+
+    @Override
+    public Plan.Builder include(Plan subPlan) {
+        if (subPlan == null) {
+            problems.add("an included sub-plan is null");
+            return this;
+        }
+        stages.addAll(subPlan.stages());
+        return this;
+    }
+
+    @Override
+    public Plan build() {
+        List<String> all = new ArrayList<>();
+        if (name == null || name.isBlank()) {
+            all.add("the plan name is blank");
+        }
+        all.addAll(problems);
+        if (stages.isEmpty() && problems.isEmpty()) {
+            all.add("it has no steps");
+        }
+        Set<String> seen = new HashSet<>();
+        for (Plan.Stage stage : stages) {
+            for (Step s : stage.steps()) {
+                String n = s.name();
+                if (n == null || n.isBlank()) {
+                    all.add("a step has a blank name (" + s.describe() + ")");
+                } else if (!seen.add(n)) {
+                    all.add("the step name '" + n + "' is used twice; use step.withName(...) to tell them apart");
+                }
+            }
+        }
+        if (!all.isEmpty()) {
+            throw new PlanDefinitionException(String.valueOf(name), String.join("; ", all));
+        }
+        return new DefaultPlan(name, target == null ? name : target, stages);
+    }
+
+    private int countSteps() {
+        return stages.stream().mapToInt(s -> s.steps().size()).sum();
+    }
+}

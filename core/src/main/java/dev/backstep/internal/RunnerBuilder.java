@@ -1,0 +1,63 @@
+package dev.backstep.internal;
+
+import dev.backstep.CompensationMode;
+import dev.backstep.Runner;
+import dev.backstep.event.RunListener;
+import dev.backstep.spi.CommandRunner;
+import dev.backstep.spi.Journal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** {@link dev.backstep.Backstep#runner()}. */
+public final class RunnerBuilder implements Runner.Builder {
+    Journal journal = Journal.inMemory();
+    final List<RunListener> listeners = new ArrayList<>();
+    CompensationMode compensationMode = CompensationMode.SEQUENTIAL;
+    CommandRunner commands = CommandRunner.local();
+    Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "backstep");
+    Clock clock = Clock.systemUTC();
+
+    @Override
+    public Runner.Builder journal(Journal journal) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        return this;
+    }
+
+    @Override
+    public Runner.Builder listener(RunListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    @Override
+    public Runner.Builder compensation(CompensationMode mode) {
+        this.compensationMode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    @Override
+    public Runner.Builder commands(CommandRunner commands) {
+        this.commands = Objects.requireNonNull(commands, "commands");
+        return this;
+    }
+
+    @Override
+    public Runner.Builder stateDir(Path dir) {
+        this.stateDir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
+        return this;
+    }
+
+    @Override
+    public Runner.Builder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    @Override
+    public Runner build() {
+        return new DefaultRunner(this);
+    }
+}
