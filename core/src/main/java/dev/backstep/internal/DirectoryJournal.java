@@ -100,6 +100,7 @@ public final class DirectoryJournal implements Journal {
     private static final byte[] CRC_PREFIX = ",\"crc\":\"".getBytes(US_ASCII);
     /** {@code ,"crc":"} + 8 hex + {@code "}}. */
     private static final int CRC_SUFFIX_LEN = CRC_PREFIX.length + 8 + 2;
+    private static final byte[] HEX = "0123456789abcdef".getBytes(US_ASCII);
     private static final Set<String> FIELDS = Set.of("v", "runId", "seq", "at", "type", "step", "data", "crc");
 
     private final Path dir;
@@ -414,9 +415,10 @@ public final class DirectoryJournal implements Journal {
         int p = body;
         System.arraycopy(CRC_PREFIX, 0, line, p, CRC_PREFIX.length);
         p += CRC_PREFIX.length;
-        byte[] hex = String.format("%08x", crc.getValue()).getBytes(US_ASCII);
-        System.arraycopy(hex, 0, line, p, 8);
-        p += 8;
+        long value = crc.getValue();
+        for (int shift = 28; shift >= 0; shift -= 4) {
+            line[p++] = HEX[(int) (value >>> shift) & 0xf];
+        }
         line[p++] = '"';
         line[p++] = '}';
         line[p] = '\n';

@@ -45,7 +45,13 @@ import org.slf4j.LoggerFactory;
  * drop the JVM's lock on it; so every lock file operation of this JVM goes through one monitor
  * and a registry of the locks this JVM holds, and a held lock is answered from the registry
  * without opening its file again. For the same reason, code of this process must not open lock
- * files itself while a lock is held: closing that descriptor would release the OS lock.
+ * files itself while a lock is held: closing that descriptor would release the OS lock. *
+ * <pre>{@code
+ * Lock lock = Lock.file(stateDir);   // locks in stateDir/locks
+ * try (Lock.Handle held = lock.acquire("shop@prod", runId, Duration.ofSeconds(30))) {
+ *     held.tookOverFrom().ifPresent(stale -> log.warn("took over from {}", stale.describe()));
+ * }
+ * }</pre>
  */
 public final class FileLock implements Lock {
     private static final Logger log = LoggerFactory.getLogger(FileLock.class);

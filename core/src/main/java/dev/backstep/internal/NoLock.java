@@ -9,7 +9,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 
-/** {@link Lock#none()}: every acquisition succeeds at once; nothing is ever held. */
+/**
+ * {@link Lock#none()}: every acquisition succeeds at once; nothing is ever held.
+ *
+ * <pre>{@code
+ * try (Lock.Handle h = Lock.none().acquire("test-target", runId, Duration.ZERO)) { ... }
+ * }</pre>
+ */
 public final class NoLock implements Lock {
     public static final NoLock INSTANCE = new NoLock();
 

@@ -240,7 +240,7 @@ class DirectoryJournalTest {
     @Test
     void appendsConcurrentlyFromManyThreads() throws Exception {
         int threads = 8;
-        int perThread = 150;
+        int perThread = 60;
         RunId shared = RunId.of("20261122-014500-cccccc");
         AtomicLong sharedSeq = new AtomicLong();
         // a small limit of open files forces eviction and reopening while appends go on
@@ -288,7 +288,7 @@ class DirectoryJournalTest {
                 List<Future<?>> futures = new ArrayList<>();
                 for (int t = 0; t < 6; t++) {
                     futures.add(pool.submit((Callable<Void>) () -> {
-                        for (int i = 0; i < 100; i++) {
+                        for (int i = 0; i < 50; i++) {
                             // sequence taken without a lock: appends may land out of order
                             journal.append(rec(shared, seq.getAndIncrement(), JournalRecord.Type.STEP_SUCCEEDED, "s", Map.of()));
                         }
@@ -304,7 +304,7 @@ class DirectoryJournalTest {
         }
         try (Journal reopened = Journal.directory(tmp)) {
             assertThat(reopened.read(shared)).extracting(JournalRecord::sequence)
-                    .containsExactlyElementsOf(LongStream.range(0, 600).boxed().toList());
+                    .containsExactlyElementsOf(LongStream.range(0, 300).boxed().toList());
         }
     }
 
@@ -312,7 +312,7 @@ class DirectoryJournalTest {
     void survivesManyRunsWithFewOpenFiles() {
         List<RunId> ids = new ArrayList<>();
         try (Journal journal = Journal.directory(tmp)) {
-            for (int r = 0; r < 100; r++) {
+            for (int r = 0; r < 40; r++) { // more than the 32 files kept open
                 ids.add(RunId.of("20261122-0145" + String.format("%02d", r % 60) + "-" + String.format("%06d", r)));
             }
             for (int round = 0; round < 3; round++) {
