@@ -130,7 +130,10 @@ class PlanTest {
     void runIdsAreSafeFileNames() {
         assertThatThrownBy(() -> RunId.of("../etc")).isInstanceOf(BackstepException.class)
                 .hasMessageContaining("invalid run id '../etc'");
-        assertThat(RunId.generate(java.time.Instant.parse("2026-11-22T01:45:00Z")).value())
-                .matches("20261122-014500\\.\\d{3}-[0-9a-f]{6}");
+        java.time.Instant t = java.time.Instant.parse("2026-11-22T01:45:00Z");
+        RunId first = RunId.generate(t);
+        assertThat(RunId.generate(t)).isGreaterThan(first);
+        assertThat(first.value())
+                .matches("20261122-014500\\.000-\\d{3}[0-9a-f]{4}");
     }
 }
