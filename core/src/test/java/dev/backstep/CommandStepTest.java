@@ -39,7 +39,7 @@ class CommandStepTest {
                 .compensatedBy("rm", "-f", "state");
         TestStepContext ctx = TestStepContext.forward(step, tmp);
 
-        CommandFailedException e = catchThrowableOfType(() -> step.execute(ctx), CommandFailedException.class);
+        CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> step.execute(ctx));
 
         assertThat(e.exitCode()).isEqualTo(4);
         // recorded although the program failed: it was recorded before it started
@@ -105,9 +105,8 @@ class CommandStepTest {
         TestStepContext forward = TestStepContext.forward(step, tmp);
         step.execute(forward);
 
-        CommandFailedException e = catchThrowableOfType(() -> step.compensation()
-                        .compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp)),
-                CommandFailedException.class);
+        CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> step.compensation()
+                        .compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp)));
 
         assertThat(e.exitCode()).isEqualTo(2);
         assertThat(e.stderrTail()).contains("cannot roll back");
@@ -125,9 +124,8 @@ class CommandStepTest {
         assertThat(forward.recordedValues()).containsEntry("undo.secretEnv", "[\"DB_PASSWORD\"]");
         assertThat(forward.recordLog).noneMatch(v -> v.contains(SECRET));
 
-        StepException e = catchThrowableOfType(() -> Command.COMPENSATION
-                        .compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp)),
-                StepException.class);
+        StepException e = catchThrowableOfType(StepException.class, () -> Command.COMPENSATION
+                        .compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp)));
         assertThat(e.getMessage()).contains("DB_PASSWORD").contains("secret").doesNotContain(SECRET);
         assertThat(e.stepName()).isEqualTo(step.name());
         assertThat(tmp.resolve("undone")).doesNotExist();
@@ -142,8 +140,7 @@ class CommandStepTest {
         Command step = Command.of("sh", "-c", "echo \"login with $DB_PASSWORD refused\" >&2; exit 1")
                 .env("DB_PASSWORD", Secret.of(SECRET));
 
-        CommandFailedException e = catchThrowableOfType(() -> step.execute(TestStepContext.forward(step, tmp)),
-                CommandFailedException.class);
+        CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> step.execute(TestStepContext.forward(step, tmp)));
 
         assertThat(e.getMessage()).doesNotContain(SECRET).contains("login with " + Secret.MASK + " refused");
         Command leaky = Command.of("mysql", "--password=" + SECRET).env("MYSQL_PWD", Secret.of(SECRET));
@@ -273,8 +270,7 @@ class CommandStepTest {
     void validateRejectsAProgramNotOnThePath() {
         Command step = Command.of("backstep-no-such-tool", "--version");
 
-        StepValidationException e = catchThrowableOfType(
-                () -> step.validate(TestStepContext.validating(step, tmp)), StepValidationException.class);
+        StepValidationException e = catchThrowableOfType(StepValidationException.class, () -> step.validate(TestStepContext.validating(step, tmp)));
 
         assertThat(e.stepName()).isEqualTo("backstep-no-such-tool --version");
         assertThat(e.getMessage()).contains("backstep-no-such-tool").contains("not found on PATH");
@@ -297,8 +293,7 @@ class CommandStepTest {
 
         step.validate(TestStepContext.validating(step, tmp)); // an earlier step will create venv
 
-        ProgramNotFoundException e = catchThrowableOfType(() -> step.execute(TestStepContext.forward(step, tmp)),
-                ProgramNotFoundException.class);
+        ProgramNotFoundException e = catchThrowableOfType(ProgramNotFoundException.class, () -> step.execute(TestStepContext.forward(step, tmp)));
         assertThat(e.program()).isEqualTo("./bin/pip");
         assertThat(Files.exists(venv)).isFalse();
     }

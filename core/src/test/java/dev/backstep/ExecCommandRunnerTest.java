@@ -41,9 +41,7 @@ class ExecCommandRunnerTest {
 
     @Test
     void nonZeroExitRaisesCommandFailedExceptionWithArgvCodeAndStderrTail() {
-        CommandFailedException e = catchThrowableOfType(
-                () -> runner.run(CommandSpec.of("sh", "-c", "echo doing; echo 'migration 42 failed' >&2; exit 3")),
-                CommandFailedException.class);
+        CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> runner.run(CommandSpec.of("sh", "-c", "echo doing; echo 'migration 42 failed' >&2; exit 3")));
 
         assertThat(e).isNotNull().isExactlyInstanceOf(CommandFailedException.class);
         assertThat(e.exitCode()).isEqualTo(3);
@@ -56,8 +54,7 @@ class ExecCommandRunnerTest {
     void stderrTailInTheExceptionIsBoundedAndKeepsTheEnd() {
         String script = "i=0; while [ $i -lt 1000 ]; do echo \"noise line $i\" >&2; i=$((i+1)); done;"
                 + " echo 'the real cause' >&2; exit 1";
-        CommandFailedException e = catchThrowableOfType(() -> runner.run(CommandSpec.of("sh", "-c", script)),
-                CommandFailedException.class);
+        CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> runner.run(CommandSpec.of("sh", "-c", script)));
 
         assertThat(e.stderrTail()).hasSizeLessThanOrEqualTo(Defaults.STDERR_TAIL_CHARS)
                 .endsWith("the real cause\n")
@@ -69,8 +66,7 @@ class ExecCommandRunnerTest {
         CommandResult r = runner.run(CommandSpec.of("sh", "-c", "exit 3").successCodes(0, 3));
         assertThat(r.exitCode()).isEqualTo(3);
 
-        CommandFailedException e = catchThrowableOfType(
-                () -> runner.run(CommandSpec.of("true").successCodes(1)), CommandFailedException.class);
+        CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> runner.run(CommandSpec.of("true").successCodes(1)));
         assertThat(e.exitCode()).isZero();
     }
 
@@ -80,7 +76,7 @@ class ExecCommandRunnerTest {
         CommandSpec spec = CommandSpec.of("sh", "-c", "echo $$ > \"$1\"; exec sleep 30", "sh", pidFile.toString())
                 .timeout(Duration.ofMillis(300));
 
-        CommandTimeoutException e = catchThrowableOfType(() -> runner.run(spec), CommandTimeoutException.class);
+        CommandTimeoutException e = catchThrowableOfType(CommandTimeoutException.class, () -> runner.run(spec));
 
         assertThat(e).isNotNull();
         assertThat(e.timeout()).isEqualTo(Duration.ofMillis(300));
@@ -103,8 +99,7 @@ class ExecCommandRunnerTest {
 
     @Test
     void missingProgramRaisesProgramNotFoundNamingIt() {
-        ProgramNotFoundException e = catchThrowableOfType(
-                () -> runner.run(CommandSpec.of("backstep-no-such-program", "x")), ProgramNotFoundException.class);
+        ProgramNotFoundException e = catchThrowableOfType(ProgramNotFoundException.class, () -> runner.run(CommandSpec.of("backstep-no-such-program", "x")));
 
         assertThat(e.program()).isEqualTo("backstep-no-such-program");
         assertThat(e.getMessage()).contains("backstep-no-such-program").contains("not found on PATH");
@@ -112,8 +107,7 @@ class ExecCommandRunnerTest {
 
     @Test
     void missingProgramPathRaisesProgramNotFound() {
-        ProgramNotFoundException e = catchThrowableOfType(
-                () -> runner.run(CommandSpec.of("./bin/deploy").in(tmp)), ProgramNotFoundException.class);
+        ProgramNotFoundException e = catchThrowableOfType(ProgramNotFoundException.class, () -> runner.run(CommandSpec.of("./bin/deploy").in(tmp)));
 
         assertThat(e.program()).isEqualTo("./bin/deploy");
         assertThat(e.getMessage()).contains("no such file").contains(tmp.resolve("bin/deploy").toString());
@@ -124,8 +118,7 @@ class ExecCommandRunnerTest {
         Path script = Files.writeString(tmp.resolve("deploy.sh"), "#!/bin/sh\ntouch ran\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-------"));
 
-        ProgramNotFoundException e = catchThrowableOfType(
-                () -> runner.run(CommandSpec.of("./deploy.sh").in(tmp)), ProgramNotFoundException.class);
+        ProgramNotFoundException e = catchThrowableOfType(ProgramNotFoundException.class, () -> runner.run(CommandSpec.of("./deploy.sh").in(tmp)));
 
         assertThat(e.getMessage()).contains("./deploy.sh").contains("is not executable");
         assertThat(tmp.resolve("ran")).doesNotExist();
@@ -135,8 +128,7 @@ class ExecCommandRunnerTest {
     void missingWorkingDirectoryRaisesProgramNotFoundNamingProgramAndDirectory() {
         Path missing = tmp.resolve("does-not-exist");
 
-        ProgramNotFoundException e = catchThrowableOfType(
-                () -> runner.run(CommandSpec.of("ls").in(missing)), ProgramNotFoundException.class);
+        ProgramNotFoundException e = catchThrowableOfType(ProgramNotFoundException.class, () -> runner.run(CommandSpec.of("ls").in(missing)));
 
         assertThat(e.program()).isEqualTo("ls");
         assertThat(e.getMessage()).contains("working directory " + missing + " does not exist");
@@ -168,9 +160,9 @@ class ExecCommandRunnerTest {
         assertThat(r.stdout()).isEqualTo("token=" + Secret.MASK + "\n");
         assertThat(r.stderr()).isEqualTo("bad " + Secret.MASK + "\n");
 
-        CommandFailedException e = catchThrowableOfType(() -> runner.run(CommandSpec.of("sh", "-c",
+        CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> runner.run(CommandSpec.of("sh", "-c",
                         "echo \"auth failed for $TOKEN\" >&2; exit 1", "oops-" + SECRET)
-                .env("TOKEN", Secret.of(SECRET))), CommandFailedException.class);
+                .env("TOKEN", Secret.of(SECRET))));
 
         assertThat(e.getMessage()).doesNotContain(SECRET).contains("auth failed for " + Secret.MASK);
         assertThat(e.stderrTail()).doesNotContain(SECRET);

@@ -1,11 +1,12 @@
 package dev.backstep.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.Watchdog;
 
@@ -80,27 +81,43 @@ final class TreeKillingWatchdog extends ExecuteWatchdog {
             targets = new LinkedHashSet<>(known);
         }
         long deadline = System.nanoTime() + grace.toNanos();
-        for (ProcessHandle p : targets) {
-            long left = deadline - System.nanoTime();
+        // polled: onExit() of a process that is not our child polls far more slowly
+        while (targets.stream().anyMatch(TreeKillingWatchdog::running) && System.nanoTime() < deadline) {
             try {
-                if (left > 0) {
-                    p.onExit().get(left, TimeUnit.NANOSECONDS);
-                }
-            } catch (TimeoutException | ExecutionException e) {
-                // still alive: killed below
+                Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-            if (p.isAlive()) {
-                p.destroyForcibly();
+                break;
             }
         }
+        targets.stream().filter(TreeKillingWatchdog::running).forEach(ProcessHandle::destroyForcibly);
     }
 
     /**
-     * SIGTERM to the descendants first, so that a parent still alive can reap them (no zombie is
-     * left to an init that may not reap), then to the process itself.
+     * Alive and not a zombie. A killed grandchild whose parent died first is re-parented to
+     * init, and {@link ProcessHandle#isAlive()} stays true until init reaps it, which some
+     * container inits never do; on Linux {@code /proc} tells the zombie apart.
      */
+    private static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
+        try {
+            String s = Files.readString(stat);
+            int close = s.lastIndexOf(')');
+            if (close > 0 && close + 2 < s.length()) {
+                char state = s.charAt(close + 2);
+                return state != 'Z' && state != 'X';
+            }
+            return true;
+        } catch (NoSuchFileException e) {
+            return !Files.isDirectory(Path.of("/proc", "self")); // no procfs: trust isAlive
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
     private void terminateTree() {
         snapshot();
         known.stream().filter(p -> !p.equals(handle)).forEach(ProcessHandle::destroy);
