@@ -1,22 +1,209 @@
 package dev.backstep.internal;
 
+import dev.backstep.BackstepException;
+import dev.backstep.CompensationMode;
 import dev.backstep.DryRun;
 import dev.backstep.Plan;
+import dev.backstep.RunId;
 import dev.backstep.RunResult;
 import dev.backstep.Runner;
+import dev.backstep.Step;
+import dev.backstep.StepContext;
+import dev.backstep.StepKind;
+import dev.backstep.StepValidationException;
+import dev.backstep.spi.CommandRunner;
+import dev.backstep.spi.Journal;
+import dev.backstep.Recovery;
+import dev.backstep.RollbackOption;
+import dev.backstep.RunSummary;
+import dev.backstep.spi.Lock;
+import dev.backstep.spi.StepRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** The saga engine. */
+/** The saga engine behind {@link dev.backstep.Backstep#runner()}. Thread-safe. */
 public final class DefaultRunner implements Runner {
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    private final Journal journal;
+    private final Listeners listeners;
+    private final CompensationMode compensationMode;
+    private final CommandRunner commands;
+    private final Path stateDir;
+    private final Clock clock;
+    private final ExecutorService pool;
+    private final Lock lock;
+    private final Duration lockWait;
+    private final Map<String, Plan> knownPlans = new ConcurrentHashMap<>();
+    private final JournalRollbacks fromJournal;
+
     DefaultRunner(RunnerBuilder b) {
+        this.journal = b.journal;
+        this.listeners = new Listeners(b.listeners);
+        this.compensationMode = b.compensationMode;
+        this.commands = b.commands;
+        this.stateDir = b.stateDir;
+        this.clock = b.clock;
+        this.pool = Executors.newCachedThreadPool(daemonThreads("backstep-" + POOLS.incrementAndGet()));
+        this.lock = b.lock != null ? b.lock : Lock.file(stateDir);
+        this.lockWait = b.lockWait;
+        b.plans.forEach(p -> knownPlans.put(p.name(), p));
+        this.fromJournal = new JournalRollbacks(journal, listeners, compensationMode, commands, stateDir, clock, pool,
+                lock, b.registry != null ? b.registry : StepRegistry.discover(), knownPlans, lockWait);
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     @Override
     public RunResult run(Plan plan) {
-        throw new UnsupportedOperationException("engine in progress");
+        Objects.requireNonNull(plan, "plan");
+        RunId runId = RunId.generate(clock.instant());
+        RunInfo info = runInfo(plan, runId);
+        RunResult result;
+        try (Lock.Handle held = lock.acquire(plan.target(), runId, lockWait)) {
+            validate(plan, info);
+            knownPlans.putIfAbsent(plan.name(), plan);
+            RunJournal runJournal = new RunJournal(journal, runId, clock, 0);
+            result = new Saga(plan, info, runJournal, listeners, pool, compensationMode).run();
+        }
+        if (result.status() == dev.backstep.RunStatus.INTERRUPTED) {
+            Thread.currentThread().interrupt();
+        }
+        return result;
+    }
+
+    @Override
+    public RunResult rollback(RunId runId, RollbackOption... options) {
+        return fromJournal.rollback(Objects.requireNonNull(runId, "runId"), options);
+    }
+
+    @Override
+    public List<RunResult> rollbackToLastGood(String target) {
+        return fromJournal.rollbackToLastGood(Objects.requireNonNull(target, "target"));
+    }
+
+    @Override
+    public Recovery recover(Plan... plans) {
+        return fromJournal.recover(plans);
+    }
+
+    @Override
+    public List<RunSummary> history(String target) {
+        return fromJournal.history(Objects.requireNonNull(target, "target"));
+    }
+
+    @Override
+    public RunSummary summary(RunId runId) {
+        return fromJournal.replay(Objects.requireNonNull(runId, "runId")).summary();
+    }
+
+    @Override
+    public void markGood(RunId runId) {
+        fromJournal.markGood(Objects.requireNonNull(runId, "runId"));
+    }
+
+    @Override
+    public Optional<RunSummary> lastGood(String target) {
+        return fromJournal.lastGood(Objects.requireNonNull(target, "target"));
+    }
+
+    private RunInfo runInfo(Plan plan, RunId runId) {
+        return new RunInfo(runId, plan.name(), plan.target(), commands, stateDir.resolve("runs").resolve(runId.value()),
+                clock);
+    }
+
+    /** Validates every step; throws the first problem with the others suppressed. Changes nothing. */
+    private void validate(Plan plan, RunInfo info) {
+        List<StepValidationException> problems = new ArrayList<>();
+        RunJournal none = new RunJournal(new InMemoryJournal(), info.runId(), clock, 0);
+        int stage = 0;
+        for (Plan.Stage s : plan.stages()) {
+            for (Step step : s.steps()) {
+                problem(step, context(step, stage, info, none)).ifPresent(problems::add);
+            }
+            stage++;
+        }
+        if (!problems.isEmpty()) {
+            StepValidationException first = problems.get(0);
+            problems.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    private DefaultStepContext context(Step step, int stage, RunInfo info, RunJournal j) {
+        StepState state = new StepState(step.name(), step.kind(), stage, step.type(), step.policy(),
+                step.compensation());
+        return new DefaultStepContext(info, state, StepContext.Phase.VALIDATE, 1, j);
+    }
+
+    private static Optional<StepValidationException> problem(Step step, StepContext ctx) {
+        try {
+            step.validate(ctx);
+            return Optional.empty();
+        } catch (StepValidationException e) {
+            return Optional.of(e);
+        } catch (Exception | LinkageError e) {
+            return Optional.of(new StepValidationException(step.name(), Errors.message(e), e));
+        }
     }
 
     @Override
     public DryRun dryRun(Plan plan) {
-        throw new UnsupportedOperationException("engine in progress");
+        Objects.requireNonNull(plan, "plan");
+        RunInfo info = runInfo(plan, RunId.of("dry-run"));
+        RunJournal none = new RunJournal(new InMemoryJournal(), info.runId(), clock, 0);
+        List<DryRun.StepPreview> previews = new ArrayList<>();
+        int stage = 0;
+        for (Plan.Stage s : plan.stages()) {
+            for (Step step : s.steps()) {
+                DefaultStepContext ctx = context(step, stage, info, none);
+                Optional<StepValidationException> problem = problem(step, ctx);
+                String description;
+                try {
+                    description = problem.isPresent() ? step.describe() : step.preview(ctx);
+                } catch (Exception e) {
+                    description = step.describe();
+                    if (problem.isEmpty()) {
+                        problem = Optional.of(new StepValidationException(step.name(), Errors.message(e), e));
+                    }
+                }
+                previews.add(new DryRun.StepPreview(step.name(), step.kind(), stage + 1, description, undo(step),
+                        problem.map(Errors::message)));
+            }
+            stage++;
+        }
+        return new DryRun(plan.name(), plan.target(), previews);
+    }
+
+    private static String undo(Step step) {
+        if (step.kind() == StepKind.VERIFICATION) {
+            return "nothing (verification; a failure rolls back the steps before it)";
+        }
+        if (step.kind() == StepKind.PIVOT) {
+            return "none: point of no return, later failures do not roll back past it";
+        }
+        return step.compensation().irreversibleReason().map(r -> "irreversible: " + r)
+                .orElse("compensated from the undo data it records");
+    }
+
+    static BackstepException wrap(String message, Throwable t) {
+        return t instanceof BackstepException b ? b : new BackstepException(message, t);
     }
 }

@@ -1,0 +1,101 @@
+package dev.backstep.files;
+
+import dev.backstep.Compensation;
+import dev.backstep.Step;
+import dev.backstep.StepContext;
+import dev.backstep.files.internal.FaultHook;
+import dev.backstep.files.internal.FileOps;
+import dev.backstep.files.internal.ReleaseOps;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Marks a release as verified good ({@code releases/.good}, written atomically): the target of
+ * {@link Release#rollbackToLastGood()}, never pruned. It also clears this run's pending rollback
+ * target, since the run reached its verified end. Undo restores the previous mark. Built by
+ * {@link Release#markGood}.
+ *
+ * <pre>{@code
+ * plan.verify(Check.http(health).status(200)).step(release.markGood("1.3.0"));
+ * }</pre>
+ *
+ * <p>Immutable.
+ */
+public final class MarkGoodStep implements Step {
+    /** The {@link #type()} of this step. */
+    public static final String TYPE = "release.markGood";
+
+    private final String name;
+    private final Path base;
+    private final String version;
+
+    private MarkGoodStep(String name, Path base, String version) {
+        this.name = name;
+        this.base = base;
+        this.version = version;
+    }
+
+    static MarkGoodStep of(String name, Path base, String version) {
+        return new MarkGoodStep(name, base, version);
+    }
+
+    public MarkGoodStep named(String newName) {
+        return new MarkGoodStep(ConfigFile.checkName(newName), base, version);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public void validate(StepContext ctx) {
+        ReleaseOps.checkLayout(name, base);
+        ReleaseOps.checkReleaseExists(name, base, version);
+    }
+
+    @Override
+    public void execute(StepContext ctx) {
+        validate(ctx);
+        Path marker = ReleaseOps.goodMarker(base);
+        try {
+            if (ctx.recorded(ReleaseOps.HAD_GOOD).isEmpty()) {
+                ctx.record(ReleaseOps.BASE, base.toString());
+                ctx.record(ReleaseOps.VERSION_KEY, version);
+                Optional<String> previous = ReleaseOps.goodVersion(base);
+                if (previous.isPresent()) {
+                    ctx.record(ReleaseOps.PREVIOUS_GOOD, previous.get());
+                }
+                ctx.record(ReleaseOps.HAD_GOOD, Boolean.toString(previous.isPresent()));
+            }
+            FileOps.atomicWrite(marker, (version + "\n").getBytes(StandardCharsets.UTF_8), "0644", null, null,
+                    FileOps.tempSibling(marker), FaultHook.NONE);
+            Files.deleteIfExists(ReleaseOps.pendingDir(base).resolve(ctx.runId().value()));
+        } catch (IOException e) {
+            throw new FileStepException(name, marker, "cannot mark release " + version + " good", e);
+        }
+    }
+
+    @Override
+    public Compensation compensation() {
+        return ReleaseOps.UNDO_MARK_GOOD;
+    }
+
+    @Override
+    public String describe() {
+        return "mark release " + version + " of " + base + " good; undo: restore the previous mark";
+    }
+
+    @Override
+    public String toString() {
+        return "MarkGoodStep[" + name + "]";
+    }
+}

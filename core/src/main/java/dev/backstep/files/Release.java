@@ -1,0 +1,205 @@
+package dev.backstep.files;
+
+import dev.backstep.Compensation;
+import dev.backstep.StepValidationException;
+import dev.backstep.files.internal.ReleaseOps;
+import dev.backstep.files.internal.TargetFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Capistrano/Envoyer-style release directories with an atomically switched {@code current} link:
+ *
+ * <pre>
+ * base/
+ *   current -&gt; releases/1.3.0
+ *   releases/1.2.0/  releases/1.3.0/
+ *   releases/.good             (the release last marked good)
+ *   releases/.pending/&lt;run&gt;   (rollback targets of runs that are not finished)
+ * </pre>
+ *
+ * <p>The switch makes a new link {@code current.tmp-…} and renames it over {@code current}, so
+ * there is never a moment without {@code current}. Every step records what it needs to be undone
+ * (the previous link target, whether it created the release directory) before it changes anything.
+ * Versions are single directory names; anything that would leave {@code releases/} is refused with
+ * a {@link PathEscapeException} before anything changes.
+ *
+ * <pre>{@code
+ * Release shop = Release.in(Path.of("/srv/shop"));
+ * Plan plan = Plan.named("deploy shop 1.3.0")
+ *     .step(shop.deploy("1.3.0", Path.of("/tmp/build/shop")))   // undo: current back to 1.2.0, 1.3.0 removed
+ *     .step(ConfigFile.edit(Path.of("/srv/shop/shared/.env")).set("APP_VERSION", "1.3.0"))
+ *     .verify(healthCheck)
+ *     .step(shop.markGood("1.3.0"))
+ *     .step(shop.keep(5))                                     // never the current, good or rollback target
+ *     .build();
+ * shop.list();          // [1.2.0, 1.3.0 (current, good)]
+ * Step back = shop.rollbackTo("1.2.0");
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; it only names the base directory.
+ */
+public final class Release {
+    private final Path base;
+
+    private Release(Path base) {
+        this.base = base;
+    }
+
+    /**
+     * The release layout under {@code baseDir} (absolute and normalised; it must exist when a
+     * step runs, {@code releases/} is created on the first deploy).
+     */
+    public static Release in(Path baseDir) {
+        return new Release(TargetFiles.normalize(Objects.requireNonNull(baseDir, "baseDir")));
+    }
+
+    /**
+     * Copies {@code source} into {@code releases/<version>} (via a hidden staging directory renamed
+     * into place, so a release directory is never partial) and switches {@code current} to it.
+     *
+     * @throws PathEscapeException when the version is not a single directory name
+     * @throws StepValidationException when it has invalid characters
+     */
+    public DeployStep deploy(String version, Path source) {
+        String name = "deploy " + version;
+        ReleaseOps.checkVersion(name, base, version);
+        return DeployStep.of(name, base, version, TargetFiles.normalize(Objects.requireNonNull(source, "source")));
+    }
+
+    /** Switches {@code current} to an existing release; undo switches back. */
+    public SwitchStep rollbackTo(String version) {
+        String name = "roll back to " + version;
+        ReleaseOps.checkVersion(name, base, version);
+        return SwitchStep.of(name, base, version);
+    }
+
+    /** Switches {@code current} to the release last {@link #markGood marked good} when the step runs. */
+    public SwitchStep rollbackToLastGood() {
+        return SwitchStep.of("roll back to the last good release", base, null);
+    }
+
+    /**
+     * Deletes old releases, keeping the {@code n} newest by version order and, whatever their age,
+     * the current release, the release marked good, every pending rollback target and the
+     * versions passed to {@link PruneStep#protect}.
+     *
+     * @throws StepValidationException when {@code n < 1}
+     */
+    public PruneStep keep(int n) {
+        String name = "keep " + n + " releases";
+        if (n < 1) {
+            throw new StepValidationException(name, "keep(n) needs n >= 1, was " + n);
+        }
+        return PruneStep.of(name, base, n);
+    }
+
+    /**
+     * Marks a release as verified good (the target of {@link #rollbackToLastGood()}, never pruned)
+     * and clears this run's pending rollback target; undo restores the previous mark.
+     */
+    public MarkGoodStep markGood(String version) {
+        String name = "mark " + version + " good";
+        ReleaseOps.checkVersion(name, base, version);
+        return MarkGoodStep.of(name, base, version);
+    }
+
+    /** The base directory. */
+    public Path base() {
+        return base;
+    }
+
+    /**
+     * Every release, in version order ({@code 1.9.0} before {@code 1.10.0}), with which is current
+     * and which is good.
+     *
+     * @throws FileStepException when the directory cannot be read
+     */
+    public List<ReleaseInfo> list() {
+        try {
+            Optional<String> cur = ReleaseOps.currentVersion(base);
+            Optional<String> good = ReleaseOps.goodVersion(base);
+            List<ReleaseInfo> out = new ArrayList<>();
+            for (String v : ReleaseOps.versions(base)) {
+                Path p = ReleaseOps.releases(base).resolve(v);
+                out.add(new ReleaseInfo(v, p, cur.equals(Optional.of(v)), good.equals(Optional.of(v)),
+                        Files.isSymbolicLink(p)));
+            }
+            return List.copyOf(out);
+        } catch (IOException e) {
+            throw new FileStepException("", base, "cannot list releases in " + base, e);
+        }
+    }
+
+    /** The version {@code current} points to; empty before the first deploy. */
+    public Optional<String> current() {
+        try {
+            return ReleaseOps.currentVersion(base);
+        } catch (IOException e) {
+            throw new FileStepException("", ReleaseOps.current(base), "cannot read " + ReleaseOps.current(base), e);
+        }
+    }
+
+    /** The release last marked good. */
+    public Optional<String> good() {
+        try {
+            return ReleaseOps.goodVersion(base);
+        } catch (IOException e) {
+            throw new FileStepException("", ReleaseOps.goodMarker(base), "cannot read "
+                    + ReleaseOps.goodMarker(base), e);
+        }
+    }
+
+    /**
+     * Rollback targets of runs that switched {@code current} and have neither been compensated nor
+     * marked a release good, by run id. {@link #keep} never prunes them.
+     */
+    public Map<String, String> pendingRollbackTargets() {
+        try {
+            return Map.copyOf(ReleaseOps.pending(base));
+        } catch (IOException e) {
+            throw new FileStepException("", ReleaseOps.pendingDir(base), "cannot read "
+                    + ReleaseOps.pendingDir(base), e);
+        }
+    }
+
+    /**
+     * Forgets the pending rollback target of a finished run (one that succeeded without
+     * {@link #markGood}), so that {@link #keep} may prune it.
+     */
+    public void clearPending(String runId) {
+        Objects.requireNonNull(runId, "runId");
+        Path marker = ReleaseOps.pendingDir(base).resolve(runId).normalize();
+        if (!ReleaseOps.pendingDir(base).equals(marker.getParent())) {
+            throw new PathEscapeException("", marker, ReleaseOps.pendingDir(base), "run id '" + runId
+                    + "' is not a file name");
+        }
+        try {
+            Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            throw new FileStepException("", marker, "cannot delete " + marker, e);
+        }
+    }
+
+    /**
+     * The compensation of each release step type, keyed by {@link dev.backstep.Step#type()}; they
+     * read only recorded values.
+     */
+    public static Map<String, Compensation> compensations() {
+        return Map.of(DeployStep.TYPE, ReleaseOps.UNDO_SWITCH,
+                SwitchStep.TYPE, ReleaseOps.UNDO_SWITCH,
+                PruneStep.TYPE, ReleaseOps.NOTHING_TO_UNDO,
+                MarkGoodStep.TYPE, ReleaseOps.UNDO_MARK_GOOD);
+    }
+
+    @Override
+    public String toString() {
+        return "Release[" + base + "]";
+    }
+}

@@ -1,0 +1,293 @@
+package dev.backstep.files.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Low-level file operations shared by the file and release steps: checksums, modes, atomic writes. */
+public final class FileOps {
+    private static final Logger LOG = LoggerFactory.getLogger(FileOps.class);
+    private static final Pattern OCTAL_MODE = Pattern.compile("0?[0-7]{3,4}");
+    /** Owner-only file mode. */
+    public static final String PRIVATE_FILE = "0600";
+    /** Owner-only directory mode. */
+    public static final String PRIVATE_DIR = "0700";
+
+    private FileOps() {
+    }
+
+    public static String sha256(byte[] data) {
+        return HexFormat.of().formatHex(digest().digest(data));
+    }
+
+    public static String sha256(Path file) throws IOException {
+        MessageDigest md = digest();
+        byte[] buf = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    public static boolean isSha256(String s) {
+        return s != null && s.matches("[0-9a-f]{64}");
+    }
+
+    /** True for {@code 640}, {@code 0640}, {@code 2750}. */
+    public static boolean isOctalMode(String mode) {
+        return mode != null && OCTAL_MODE.matcher(mode).matches();
+    }
+
+    public static int parseMode(String octal) {
+        if (!isOctalMode(octal)) {
+            throw new IllegalArgumentException("not an octal file mode: '" + octal + "'");
+        }
+        return Integer.parseInt(octal, 8);
+    }
+
+    /** {@code 0640}-style text of a mode. */
+    public static String formatMode(int mode) {
+        return String.format("%04o", mode & 07777);
+    }
+
+    /** The permission bits (with setuid, setgid, sticky) of a file, following links. */
+    public static String modeOf(Path p) throws IOException {
+        return formatMode((Integer) Files.getAttribute(p, "unix:mode"));
+    }
+
+    public static int uidOf(Path p) throws IOException {
+        return (Integer) Files.getAttribute(p, "unix:uid");
+    }
+
+    public static int gidOf(Path p) throws IOException {
+        return (Integer) Files.getAttribute(p, "unix:gid");
+    }
+
+    public static void setMode(Path p, String octal) throws IOException {
+        Files.setAttribute(p, "unix:mode", parseMode(octal));
+    }
+
+    /**
+     * Gives the file the owner and group, where the process may: a change that the operating
+     * system refuses (not root, not a member of the group) is logged and skipped.
+     */
+    public static void setOwnerWherePermitted(Path p, Integer uid, Integer gid) throws IOException {
+        if (uid != null && uid != uidOf(p)) {
+            try {
+                Files.setAttribute(p, "unix:uid", uid);
+            } catch (AccessDeniedException e) {
+                LOG.warn("not permitted to give {} owner uid {}; it keeps uid {}", p, uid, uidOf(p));
+            } catch (FileSystemException e) {
+                if (!isNotPermitted(e)) {
+                    throw e;
+                }
+                LOG.warn("not permitted to give {} owner uid {}; it keeps uid {}", p, uid, uidOf(p));
+            }
+        }
+        if (gid != null && gid != gidOf(p)) {
+            try {
+                Files.setAttribute(p, "unix:gid", gid);
+            } catch (AccessDeniedException e) {
+                LOG.warn("not permitted to give {} group gid {}; it keeps gid {}", p, gid, gidOf(p));
+            } catch (FileSystemException e) {
+                if (!isNotPermitted(e)) {
+                    throw e;
+                }
+                LOG.warn("not permitted to give {} group gid {}; it keeps gid {}", p, gid, gidOf(p));
+            }
+        }
+    }
+
+    private static boolean isNotPermitted(FileSystemException e) {
+        String r = e.getReason();
+        return r != null && (r.contains("not permitted") || r.contains("Permission denied"));
+    }
+
+    /** A fresh temp-file name next to {@code target}, recognisable by {@link #isTempOf}. */
+    public static Path tempSibling(Path target) {
+        String rnd = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        return target.resolveSibling("." + target.getFileName() + ".backstep-" + rnd + ".tmp");
+    }
+
+    /** Whether {@code candidate} is a temp file {@link #tempSibling} made for {@code target}. */
+    public static boolean isTempOf(Path candidate, Path target) {
+        String n = candidate.getFileName().toString();
+        String prefix = "." + target.getFileName() + ".backstep-";
+        return n.startsWith(prefix) && n.endsWith(".tmp")
+                && n.length() == prefix.length() + 12 + 4;
+    }
+
+    /** Deletes temp files left next to {@code target} by an interrupted atomic write. */
+    public static void deleteStaleTemps(Path target) throws IOException {
+        Path dir = target.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "." + globEscape(target.getFileName().toString())
+                + ".backstep-*.tmp")) {
+            for (Path p : ds) {
+                if (isTempOf(p, target) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static String globEscape(String s) {
+        return s.replaceAll("([\\\\*?\\[\\]{}])", "\\\\$1");
+    }
+
+    /**
+     * Writes {@code data} to {@code target} so that a reader (or a crash) sees either the old or
+     * the new complete file: a temp file in the same directory gets the mode, owner and bytes,
+     * is synced, renamed over the target atomically, and the directory is synced.
+     *
+     * @param mode octal mode of the new file
+     * @param uid owner to give the file where permitted, null to keep the process's
+     * @param gid group to give the file where permitted, null to keep the process's
+     * @param temp the temp file to use (must not exist; {@link #tempSibling})
+     */
+    public static void atomicWrite(Path target, byte[] data, String mode, Integer uid, Integer gid, Path temp,
+                                   FaultHook hook) throws IOException {
+        boolean done = false;
+        try {
+            try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                    "rw-------")))) {
+                setOwnerWherePermitted(temp, uid, gid);
+                setMode(temp, mode);
+                ByteBuffer buf = ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            hook.at("before-rename");
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(temp);
+            }
+        }
+        fsyncDir(target.getParent());
+    }
+
+    /** Syncs a directory so that renames and deletions in it survive a power loss. */
+    public static void fsyncDir(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /** Creates the directory (and parents) if needed and makes it owner-only (0700). */
+    public static void ensurePrivateDir(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        setMode(dir, PRIVATE_DIR);
+    }
+
+    /** Writes an owner-only (0600) file atomically and durably. */
+    public static void writePrivateFile(Path file, byte[] data) throws IOException {
+        atomicWrite(file, data, PRIVATE_FILE, null, null, tempSibling(file), FaultHook.NONE);
+    }
+
+    /**
+     * Deletes a file, a symbolic link (not what it points to) or a directory tree without
+     * following any link inside it.
+     */
+    public static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(p);
+            return;
+        }
+        Files.walkFileTree(p, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /**
+     * Copies a directory tree: files with their modes and times, symbolic links as links (not
+     * what they point to), then syncs every copied file.
+     */
+    public static void copyTree(Path source, Path target) throws IOException {
+        Files.walkFileTree(source, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                // created writable for us; its own mode and time are copied after its content
+                Files.createDirectory(target.resolve(source.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Path t = target.resolve(source.relativize(file).toString());
+                Files.copy(file, t, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                if (attrs.isRegularFile()) {
+                    try (FileChannel ch = FileChannel.open(t, StandardOpenOption.READ)) {
+                        ch.force(true);
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                Path d = target.resolve(source.relativize(dir).toString());
+                fsyncDir(d);
+                Files.setAttribute(d, "unix:mode", ((Integer) Files.getAttribute(dir, "unix:mode")) & 07777);
+                Files.setLastModifiedTime(d, Files.getLastModifiedTime(dir));
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

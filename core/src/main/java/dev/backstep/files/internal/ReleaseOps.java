@@ -1,0 +1,436 @@
+package dev.backstep.files.internal;
+
+import dev.backstep.Compensation;
+import dev.backstep.StepContext;
+import dev.backstep.StepValidationException;
+import dev.backstep.files.FileStepException;
+import dev.backstep.files.PathEscapeException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The release directory layout ({@code <base>/releases/<version>}, {@code <base>/current} link,
+ * {@code releases/.good}, {@code releases/.pending/<run id>}), its checks, the atomic switch of
+ * {@code current}, and the stateless compensations of the release steps.
+ */
+public final class ReleaseOps {
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseOps.class);
+    public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+\\-]{0,127}");
+    private static final Pattern CURRENT_TMP_NAME = Pattern.compile("current\\.tmp-[0-9a-f]{12}");
+
+    public static final String BASE = "base";
+    public static final String VERSION_KEY = "version";
+    public static final String HAD_CURRENT = "hadCurrent";
+    public static final String PREVIOUS = "previous";
+    public static final String PENDING = "pending";
+    public static final String STAGING = "staging";
+    public static final String CREATED = "created";
+    public static final String CURRENT_TMP = "currentTmp";
+    public static final String HAD_GOOD = "hadGood";
+    public static final String PREVIOUS_GOOD = "previousGood";
+    public static final String PRUNED = "pruned";
+
+    /** Undoes a deploy or a switch: {@code current} back to the recorded target, a created release removed. */
+    public static final Compensation UNDO_SWITCH = new UndoSwitch();
+    /** Undoes marking a release good: the previous marker back, or none. */
+    public static final Compensation UNDO_MARK_GOOD = new UndoMarkGood();
+    /** Pruning is not undone: it never deletes a release a rollback needs. */
+    public static final Compensation NOTHING_TO_UNDO = new Compensation() {
+        @Override
+        public void compensate(StepContext ctx) {
+            // pruned releases were neither current, nor marked good, nor a pending rollback target
+        }
+
+        @Override
+        public String toString() {
+            return "nothing to undo (pruned releases were not needed for any rollback)";
+        }
+    };
+
+    private ReleaseOps() {
+    }
+
+    public static Path releases(Path base) {
+        return base.resolve("releases");
+    }
+
+    public static Path current(Path base) {
+        return base.resolve("current");
+    }
+
+    public static Path goodMarker(Path base) {
+        return releases(base).resolve(".good");
+    }
+
+    public static Path pendingDir(Path base) {
+        return releases(base).resolve(".pending");
+    }
+
+    /** {@code releases/<version>} as the text of the {@code current} link. */
+    public static String linkText(String version) {
+        return "releases/" + version;
+    }
+
+    /**
+     * A version is one path segment of letters, digits, '.', '_', '+' and '-' not starting with
+     * '.' (so {@code ..}, {@code ../x}, {@code /etc} and {@code .good} are all refused).
+     */
+    public static String checkVersion(String step, Path base, String version) {
+        if (version == null || version.isBlank()) {
+            throw new StepValidationException(step, "a release version must not be blank");
+        }
+        Path rel = releases(base);
+        boolean separator = version.indexOf('/') >= 0 || version.indexOf('\\') >= 0;
+        Path resolved = separator || version.equals("..") || version.equals(".")
+                ? rel.resolve(version).normalize() : rel.resolve(version);
+        if (separator || version.equals("..") || version.equals(".") || !resolved.startsWith(rel)
+                || !rel.equals(resolved.getParent())) {
+            throw new PathEscapeException(step, resolved, rel, "release version '" + version
+                    + "' is not a single directory name inside " + rel + " (it resolves to " + resolved + ")");
+        }
+        if (!VERSION.matcher(version).matches()) {
+            throw new StepValidationException(step, "invalid release version '" + version
+                    + "': use letters, digits, '.', '_', '+' and '-', starting with a letter or digit (at most 128)");
+        }
+        return version;
+    }
+
+    /**
+     * The base is a directory; {@code releases} (if present) is a real directory inside it, not a
+     * link that leads elsewhere; {@code current} (if present) is a symbolic link.
+     */
+    public static void checkLayout(String step, Path base) {
+        Path realBase = TargetFiles.realBase(step, base);
+        Path rel = releases(base);
+        if (Files.exists(rel, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isSymbolicLink(rel)) {
+                String where;
+                try {
+                    where = rel.toRealPath().toString();
+                } catch (IOException e) {
+                    where = "nowhere (dangling)";
+                }
+                throw new PathEscapeException(step, rel, base, rel + " is a symbolic link to " + where
+                        + "; releases must be a real directory inside " + realBase);
+            }
+            if (!Files.isDirectory(rel, LinkOption.NOFOLLOW_LINKS)) {
+                throw new StepValidationException(step, rel + " is a file, not a directory");
+            }
+            if (!Files.isWritable(rel)) {
+                throw new StepValidationException(step, "directory " + rel + " is not writable");
+            }
+            for (Path p : List.of(pendingDir(base), goodMarker(base))) {
+                if (Files.isSymbolicLink(p)) {
+                    throw new PathEscapeException(step, p, base, p + " is a symbolic link; refusing to follow it");
+                }
+            }
+            if (Files.exists(pendingDir(base)) && !Files.isDirectory(pendingDir(base))) {
+                throw new StepValidationException(step, pendingDir(base) + " is a file, not a directory");
+            }
+        } else if (!Files.isWritable(base)) {
+            throw new StepValidationException(step, "base directory " + base + " is not writable");
+        }
+        Path cur = current(base);
+        if (Files.exists(cur, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(cur)) {
+            throw new StepValidationException(step, cur + " is a " + (Files.isDirectory(cur) ? "directory" : "file")
+                    + ", not a symbolic link; move it away before the first switch");
+        }
+        if (!Files.isWritable(base)) {
+            throw new StepValidationException(step, "base directory " + base + " is not writable");
+        }
+    }
+
+    /** The text of the {@code current} link, if there is one. */
+    public static Optional<String> readCurrent(Path base) throws IOException {
+        try {
+            return Optional.of(Files.readSymbolicLink(current(base)).toString());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (java.nio.file.NotLinkException e) {
+            throw new IOException(current(base) + " is not a symbolic link", e);
+        }
+    }
+
+    /** The release version a link text names, when it names {@code releases/<version>} of this base. */
+    public static Optional<String> versionOf(Path base, String linkText) {
+        Path target = base.resolve(linkText).normalize();
+        Path parent = target.getParent();
+        if (parent == null || target.getFileName() == null) {
+            return Optional.empty();
+        }
+        String v = target.getFileName().toString();
+        if (!VERSION.matcher(v).matches()) {
+            return Optional.empty();
+        }
+        if (parent.equals(releases(base))) {
+            return Optional.of(v);
+        }
+        try {
+            if (Files.exists(parent) && parent.toRealPath().equals(releases(base).toRealPath())) {
+                return Optional.of(v);
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<String> currentVersion(Path base) throws IOException {
+        Optional<String> link = readCurrent(base);
+        return link.isPresent() ? versionOf(base, link.get()) : Optional.empty();
+    }
+
+    public static Optional<String> goodVersion(Path base) throws IOException {
+        Path g = goodMarker(base);
+        if (!Files.isRegularFile(g, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        String v = Files.readString(g, StandardCharsets.UTF_8).strip();
+        return VERSION.matcher(v).matches() ? Optional.of(v) : Optional.empty();
+    }
+
+    /** Run id to the version its not-yet-finished deploy or switch would roll back to. */
+    public static Map<String, String> pending(Path base) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        Path dir = pendingDir(base);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    out.put(p.getFileName().toString(), Files.readString(p, StandardCharsets.UTF_8).strip());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Release versions present (directories or links to directories), in {@link VersionOrder}. */
+    public static List<String> versions(Path base) throws IOException {
+        List<String> out = new ArrayList<>();
+        Path rel = releases(base);
+        if (!Files.isDirectory(rel, LinkOption.NOFOLLOW_LINKS)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(rel)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (VERSION.matcher(n).matches() && Files.isDirectory(p)) {
+                    out.add(n);
+                }
+            }
+        }
+        out.sort(VersionOrder.INSTANCE);
+        return out;
+    }
+
+    /** Writes the pending marker of this run: the version a rollback would return to. */
+    public static void writePending(Path marker, String previousVersion) throws IOException {
+        FileOps.ensurePrivateDir(marker.getParent());
+        FileOps.writePrivateFile(marker, (previousVersion + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Points {@code current} at {@code linkText} atomically: a new link {@code current.tmp-…} is
+     * renamed over {@code current}, so {@code current} always exists (old or new), then the base
+     * directory is synced.
+     *
+     * @param recordTmp told the temp link's path before it is created (null in compensations)
+     */
+    public static void switchCurrent(Path base, String linkText, FaultHook hook, Consumer<String> recordTmp)
+            throws IOException {
+        Path tmp = base.resolve("current.tmp-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        if (recordTmp != null) {
+            recordTmp.accept(tmp.toString());
+        }
+        Files.createSymbolicLink(tmp, Path.of(linkText));
+        boolean done = false;
+        try {
+            hook.at("before-switch");
+            Files.move(tmp, current(base), StandardCopyOption.ATOMIC_MOVE);
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        FileOps.fsyncDir(base);
+    }
+
+    /**
+     * Records base, version and where {@code current} points now (once per run: a retry keeps what
+     * the first attempt saw), and writes this run's pending rollback target so that pruning keeps it.
+     */
+    public static void capturePrevious(StepContext ctx, Path base, String version) throws IOException {
+        if (ctx.recorded(BASE).isEmpty()) {
+            ctx.record(BASE, base.toString());
+        }
+        if (ctx.recorded(VERSION_KEY).isEmpty()) {
+            ctx.record(VERSION_KEY, version);
+        }
+        if (ctx.recorded(HAD_CURRENT).isEmpty()) {
+            Optional<String> previous = readCurrent(base);
+            if (previous.isPresent()) {
+                ctx.record(PREVIOUS, previous.get());
+            }
+            Path marker = pendingDir(base).resolve(ctx.runId().value());
+            ctx.record(PENDING, marker.toString());
+            writePending(marker, previous.flatMap(p -> versionOf(base, p)).orElse(""));
+            ctx.record(HAD_CURRENT, Boolean.toString(previous.isPresent()));
+        }
+    }
+
+    /** Switches {@code current} to {@code releases/<version>}, recording the temp link first. */
+    public static void switchTo(StepContext ctx, Path base, String version, FaultHook hook) throws IOException {
+        switchCurrent(base, linkText(version), hook, tmp -> ctx.record(CURRENT_TMP, tmp));
+    }
+
+    /** The release directory exists (following a link for linked releases). */
+    public static void checkReleaseExists(String step, Path base, String version) {
+        Path dir = releases(base).resolve(version);
+        if (!Files.isDirectory(dir)) {
+            throw new StepValidationException(step, "release " + version + " does not exist ("
+                    + dir + (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? " is not a directory)" : " is missing)"));
+        }
+    }
+
+    /** Removes {@code current.tmp-…} links an interrupted switch left behind. */
+    public static void deleteStaleSwitchLinks(Path base) throws IOException {
+        if (!Files.isDirectory(base)) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(base, "current.tmp-*")) {
+            for (Path p : ds) {
+                if (CURRENT_TMP_NAME.matcher(p.getFileName().toString()).matches() && Files.isSymbolicLink(p)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Deletes {@code releases/<version>} (a link only as a link), refusing anything outside releases. */
+    public static void deleteRelease(Path base, String version) throws IOException {
+        if (!VERSION.matcher(version).matches()) {
+            throw new IOException("refusing to delete release '" + version + "': not a version name");
+        }
+        Path dir = releases(base).resolve(version);
+        FileOps.deleteRecursively(dir);
+        FileOps.fsyncDir(releases(base));
+    }
+
+    private static final class UndoSwitch implements Compensation {
+        @Override
+        public void compensate(StepContext ctx) throws IOException {
+            Optional<String> b = ctx.recorded(BASE);
+            if (b.isEmpty()) {
+                return;
+            }
+            Path base = Path.of(b.get());
+            Optional<String> tmp = ctx.recorded(CURRENT_TMP);
+            if (tmp.isPresent() && Files.isSymbolicLink(Path.of(tmp.get()))) {
+                Files.deleteIfExists(Path.of(tmp.get()));
+            }
+            deleteStaleSwitchLinks(base);
+            Optional<String> staging = ctx.recorded(STAGING);
+            if (staging.isPresent()) {
+                Path s = Path.of(staging.get());
+                if (s.startsWith(releases(base)) && s.getFileName().toString().startsWith(".tmp-")) {
+                    FileOps.deleteRecursively(s);
+                }
+            }
+            String version = ctx.recorded(VERSION_KEY).orElse(null);
+            Optional<String> hadCurrent = ctx.recorded(HAD_CURRENT);
+            if (hadCurrent.isPresent()) {
+                Optional<String> now = readCurrent(base);
+                Optional<String> nowVersion = now.isPresent() ? versionOf(base, now.get()) : Optional.empty();
+                boolean ours = now.isEmpty() || (version != null && nowVersion.equals(Optional.of(version)));
+                if (Boolean.parseBoolean(hadCurrent.get())) {
+                    String previous = ctx.recorded(PREVIOUS).orElseThrow(() -> new FileStepException(ctx.stepName(),
+                            current(base), "cannot switch " + current(base) + " back: the journal has no 'previous'", null));
+                    if (!now.equals(Optional.of(previous))) {
+                        if (!ours) {
+                            throw new FileStepException(ctx.stepName(), current(base), current(base) + " points to "
+                                    + now.get() + ", not to release " + version + " that this step switched to;"
+                                    + " not switching it back to " + previous + " (it changed since)", null);
+                        }
+                        switchCurrent(base, previous, FaultHook.NONE, null);
+                    }
+                } else if (now.isPresent()) {
+                    if (!ours) {
+                        throw new FileStepException(ctx.stepName(), current(base), current(base) + " points to "
+                                + now.get() + ", not to release " + version + " that this step created it for;"
+                                + " not removing it (it changed since)", null);
+                    }
+                    Files.delete(current(base));
+                    FileOps.fsyncDir(base);
+                }
+            }
+            if (version != null && "true".equals(ctx.recorded(CREATED).orElse(null))) {
+                if (currentVersion(base).equals(Optional.of(version))) {
+                    LOG.warn("release {} in {} is current again; it is kept", version, base);
+                } else {
+                    deleteRelease(base, version);
+                }
+            }
+            Optional<String> pending = ctx.recorded(PENDING);
+            if (pending.isPresent()) {
+                Path p = Path.of(pending.get());
+                if (p.startsWith(pendingDir(base))) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "switch current back to the recorded release (and remove a release this run created)";
+        }
+    }
+
+    private static final class UndoMarkGood implements Compensation {
+        @Override
+        public void compensate(StepContext ctx) throws IOException {
+            Optional<String> b = ctx.recorded(BASE);
+            Optional<String> hadGood = ctx.recorded(HAD_GOOD);
+            if (b.isEmpty() || hadGood.isEmpty()) {
+                return;
+            }
+            Path base = Path.of(b.get());
+            Optional<String> now = goodVersion(base);
+            Optional<String> version = ctx.recorded(VERSION_KEY);
+            if (now.isPresent() && !now.equals(version)) {
+                LOG.info("{} marks {} good now, not {}; leaving it", goodMarker(base), now.get(), version.orElse("?"));
+                return;
+            }
+            if (Boolean.parseBoolean(hadGood.get())) {
+                String previous = ctx.recorded(PREVIOUS_GOOD).orElseThrow();
+                FileOps.atomicWrite(goodMarker(base), (previous + "\n").getBytes(StandardCharsets.UTF_8), "0644",
+                        null, null, FileOps.tempSibling(goodMarker(base)), FaultHook.NONE);
+            } else if (Files.deleteIfExists(goodMarker(base))) {
+                FileOps.fsyncDir(releases(base));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "restore the previous good-release marker";
+        }
+    }
+}

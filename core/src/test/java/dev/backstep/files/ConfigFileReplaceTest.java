@@ -1,0 +1,338 @@
+package dev.backstep.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backstep.StepValidationException;
+import dev.backstep.files.internal.FileOps;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigFileReplaceTest {
+    private static final byte[] ORIGINAL = {'A', '=', '1', '\r', '\n', (byte) 0xff, (byte) 0xfe, 0, 'z', '\n'};
+
+    @TempDir
+    Path tmp;
+
+    private Path app() throws IOException {
+        return Files.createDirectories(tmp.resolve("app"));
+    }
+
+    @Test
+    void compensationRestoresExactBytesAndMode() throws Exception {
+        Path file = app().resolve("app.conf");
+        Files.write(file, ORIGINAL);
+        Fs.chmod(file, "0640");
+        ReplaceStep step = ConfigFile.replace(file, "A=2\n").mode("0600");
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+
+        step.validate(ctx);
+        step.execute(ctx);
+        assertThat(Files.readString(file)).isEqualTo("A=2\n");
+        assertThat(Fs.mode(file)).isEqualTo("0600");
+
+        step.compensation().compensate(ctx.compensating());
+        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
+        assertThat(Fs.mode(file)).isEqualTo("0640");
+        assertThat(Fs.names(file.getParent())).containsExactly("app.conf");
+    }
+
+    @Test
+    void replaceKeepsTheCurrentModeUnlessOneIsGiven() throws Exception {
+        Path file = app().resolve("app.conf");
+        Files.writeString(file, "old");
+        Fs.chmod(file, "0640");
+        ReplaceStep step = ConfigFile.replace(file, "new");
+        step.execute(TestContext.forward(tmp.resolve("state"), step.name()));
+        assertThat(Fs.mode(file)).isEqualTo("0640");
+        assertThat(Files.readString(file)).isEqualTo("new");
+    }
+
+    @Test
+    void backupIsOwnerOnlyAndRecordedWithChecksumModeAndExistence() throws Exception {
+        Path file = app().resolve("app.conf");
+        Files.write(file, ORIGINAL);
+        Fs.chmod(file, "0644");
+        ReplaceStep step = ConfigFile.replace(file, "x");
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.execute(ctx);
+
+        Path backup = Path.of(ctx.recorded("backup").orElseThrow());
+        assertThat(Files.readAllBytes(backup)).isEqualTo(ORIGINAL);
+        assertThat(Fs.mode(backup)).isEqualTo("0600");
+        assertThat(Fs.mode(backup.getParent())).isEqualTo("0700");
+        assertThat(Fs.mode(Backup.read(backup).checksumFile())).isEqualTo("0600");
+        assertThat(ctx.recordedValues()).containsEntry("sha256", FileOps.sha256(ORIGINAL))
+                .containsEntry("mode", "0644").containsEntry("existed", "true")
+                .containsEntry("path", file.toRealPath().toString());
+        assertThat(Backup.read(backup).sha256()).isEqualTo(FileOps.sha256(ORIGINAL));
+    }
+
+    @Test
+    void compensationRemovesAFileThatDidNotExist() throws Exception {
+        Path file = app().resolve("new.conf");
+        ReplaceStep step = ConfigFile.replace(file, "created");
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.execute(ctx);
+        assertThat(Files.readString(file)).isEqualTo("created");
+        assertThat(Fs.mode(file)).isEqualTo("0600");
+        assertThat(ctx.recordedValues()).containsEntry("existed", "false").doesNotContainKey("backup");
+
+        step.compensation().compensate(ctx.compensating());
+        assertThat(file).doesNotExist();
+        assertThat(Fs.names(file.getParent())).isEmpty();
+    }
+
+    @Test
+    void compensationIsIdempotent() throws Exception {
+        Path file = app().resolve("app.conf");
+        Files.write(file, ORIGINAL);
+        Fs.chmod(file, "0640");
+        ReplaceStep step = ConfigFile.replace(file, "new");
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.execute(ctx);
+
+        step.compensation().compensate(ctx.compensating());
+        step.compensation().compensate(ctx.compensating());
+        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
+        assertThat(Fs.mode(file)).isEqualTo("0640");
+    }
+
+    @Test
+    void compensationRefusesABackupWhoseChecksumChanged() throws Exception {
+        Path file = app().resolve("app.conf");
+        Files.write(file, ORIGINAL);
+        ReplaceStep step = ConfigFile.replace(file, "new");
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.execute(ctx);
+        Files.writeString(Path.of(ctx.recorded("backup").orElseThrow()), "tampered");
+
+        assertThatThrownBy(() -> step.compensation().compensate(ctx.compensating()))
+                .isInstanceOf(BackupIntegrityException.class)
+                .hasMessageContaining("sha256").hasMessageContaining(ctx.recorded("backup").orElseThrow());
+        assertThat(Files.readString(file)).isEqualTo("new");
+    }
+
+    @Test
+    void compensationWithoutTheBackupFileFailsLoudly() throws Exception {
+        Path file = app().resolve("app.conf");
+        Files.write(file, ORIGINAL);
+        ReplaceStep step = ConfigFile.replace(file, "new");
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.execute(ctx);
+        Files.delete(Path.of(ctx.recorded("backup").orElseThrow()));
+
+        assertThatThrownBy(() -> step.compensation().compensate(ctx.compensating()))
+                .isInstanceOf(BackupIntegrityException.class).hasMessageContaining("missing");
+    }
+
+    @Test
+    void ownerIsKeptByTheReplacementAndRestoredByTheCompensation() throws Exception {
+        Path file = app().resolve("app.conf");
+        Files.write(file, ORIGINAL);
+        Files.setAttribute(file, "unix:uid", 4321);
+        Files.setAttribute(file, "unix:gid", 4322);
+        ReplaceStep step = ConfigFile.replace(file, "new");
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.execute(ctx);
+        assertThat(Fs.uid(file)).isEqualTo(4321);
+        assertThat(Fs.gid(file)).isEqualTo(4322);
+
+        Files.setAttribute(file, "unix:uid", 0);
+        step.compensation().compensate(ctx.compensating());
+        assertThat(Fs.uid(file)).isEqualTo(4321);
+        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
+    }
+
+    @Test
+    void replacingFromASourceFileCopiesItsBytesAndGivesANewFileTheSourceMode() throws Exception {
+        Path source = Files.write(tmp.resolve("shop.conf.new"), ORIGINAL);
+        Fs.chmod(source, "0644");
+        Path file = app().resolve("shop.conf");
+        ReplaceStep step = ConfigFile.replace(file, source);
+        step.validate(TestContext.forward(tmp, step.name()));
+        step.execute(TestContext.forward(tmp.resolve("state"), step.name()));
+        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
+        assertThat(Fs.mode(file)).isEqualTo("0644");
+    }
+
+    @Test
+    void aSymbolicLinkIsWrittenThroughAndStaysALink() throws Exception {
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        Path real = Files.writeString(shared.resolve(".env"), "A=1\n");
+        Path link = Files.createSymbolicLink(app().resolve(".env"), real);
+        ReplaceStep step = ConfigFile.replace(link, "A=2\n");
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.execute(ctx);
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(real)).isEqualTo("A=2\n");
+
+        step.compensation().compensate(ctx.compensating());
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(real)).isEqualTo("A=1\n");
+    }
+
+    @Test
+    void aRetryKeepsTheBackupOfTheFirstAttempt() throws Exception {
+        Path file = app().resolve("app.conf");
+        Files.write(file, ORIGINAL);
+        ReplaceStep step = ConfigFile.replace(file, "new");
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.execute(ctx);
+        step.execute(ctx.nextAttempt());
+
+        step.compensation().compensate(ctx.compensating());
+        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
+    }
+
+    @Test
+    void aFailureBetweenTempWriteAndRenameLeavesTheOldFileAndNoTempFile() throws Exception {
+        Path file = app().resolve("app.conf");
+        Files.write(file, ORIGINAL);
+        Fs.chmod(file, "0640");
+        ReplaceStep step = ConfigFile.replace(file, "new content").withFaultHook(point -> {
+            if (point.equals("before-rename")) {
+                throw new IOException("injected failure " + point);
+            }
+        });
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+
+        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(FileStepException.class)
+                .hasMessageContaining(file.toRealPath().toString()).hasMessageContaining("unchanged")
+                .hasRootCauseMessage("injected failure before-rename");
+        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
+        assertThat(Fs.mode(file)).isEqualTo("0640");
+        assertThat(Fs.names(file.getParent())).containsExactly("app.conf");
+
+        step.compensation().compensate(ctx.compensating());
+        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
+        assertThat(Fs.mode(file)).isEqualTo("0640");
+    }
+
+    @Test
+    void aBackupDirectoryThatCannotBeCreatedFailsNamingItAndChangesNothing() throws Exception {
+        Path file = app().resolve("app.conf");
+        Files.write(file, ORIGINAL);
+        Path notADir = Files.writeString(tmp.resolve("state"), "a file where the state directory should be");
+        ReplaceStep step = ConfigFile.replace(file, "new");
+        TestContext ctx = TestContext.forward(notADir, step.name());
+
+        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(FileStepException.class)
+                .hasMessageContaining("cannot back up " + file.toRealPath())
+                .satisfies(e -> assertThat(((FileStepException) e).path().toString()).startsWith(notADir.toString()));
+        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
+        assertThat(ctx.recorded("existed")).isEmpty();
+    }
+
+    @Test
+    void aParentThatIsARegularFileIsAValidationError() throws Exception {
+        Path plain = Files.writeString(tmp.resolve("plain"), "x");
+        ReplaceStep step = ConfigFile.replace(plain.resolve(".env"), "A=1");
+        assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining(plain + " is a file, not a directory");
+    }
+
+    @Test
+    void aMissingDirectoryIsAValidationError() {
+        ReplaceStep step = ConfigFile.replace(tmp.resolve("nope/.env"), "A=1");
+        assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("directory " + tmp.resolve("nope") + " does not exist");
+    }
+
+    @Test
+    void aDirectoryWhereAFileIsExpectedIsAValidationError() throws Exception {
+        Path dir = Files.createDirectories(app().resolve("conf.d"));
+        ReplaceStep step = ConfigFile.replace(dir, "x");
+        assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining(dir + " is a directory, expected a regular file");
+    }
+
+    @Test
+    void aSocketWhereAFileIsExpectedIsAValidationError() throws Exception {
+        Path sock = app().resolve("app.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            ReplaceStep step = ConfigFile.replace(sock, "x");
+            assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
+                    .isInstanceOf(StepValidationException.class)
+                    .hasMessageContaining(sock + " is not a regular file");
+        }
+    }
+
+    @Test
+    void aMissingOrDirectorySourceIsAValidationError() throws Exception {
+        Path file = app().resolve("app.conf");
+        ReplaceStep missing = ConfigFile.replace(file, tmp.resolve("missing.conf"));
+        assertThatThrownBy(() -> missing.validate(TestContext.forward(tmp, missing.name())))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("source " + tmp.resolve("missing.conf") + " does not exist");
+        ReplaceStep dir = ConfigFile.replace(file, app());
+        assertThatThrownBy(() -> dir.validate(TestContext.forward(tmp, dir.name())))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("is a directory, expected a regular file");
+    }
+
+    @Test
+    void anInvalidModeIsRejectedWhenTheStepIsBuilt() {
+        assertThatThrownBy(() -> ConfigFile.replace(tmp.resolve("a"), "x").mode("rw-r--r--"))
+                .isInstanceOf(StepValidationException.class).hasMessageContaining("'rw-r--r--' is not an octal");
+        assertThatThrownBy(() -> ConfigFile.replace(tmp.resolve("a"), "x").mode("0999"))
+                .isInstanceOf(StepValidationException.class);
+    }
+
+    @Test
+    void aPathOutsideItsBaseIsRejectedBeforeAnythingChanges() throws Exception {
+        Path base = app();
+        assertThatThrownBy(() -> ConfigFile.replace(base.resolve("../etc/passwd"), "x").within(base))
+                .isInstanceOf(PathEscapeException.class)
+                .satisfies(e -> assertThat(((PathEscapeException) e).base()).isEqualTo(base));
+    }
+
+    @Test
+    void aSymbolicLinkLeadingOutOfTheBaseIsRejectedByValidation() throws Exception {
+        Path base = app();
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Path secret = Files.writeString(outside.resolve("secret.conf"), "keep");
+        Files.createSymbolicLink(base.resolve("conf"), outside);
+        ReplaceStep step = ConfigFile.replace(base.resolve("conf/secret.conf"), "x").within(base);
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+
+        assertThatThrownBy(() -> step.validate(ctx)).isInstanceOf(PathEscapeException.class)
+                .hasMessageContaining("outside the base directory " + base);
+        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(PathEscapeException.class);
+        assertThat(Files.readString(secret)).isEqualTo("keep");
+        assertThat(ctx.recordedValues()).isEmpty();
+    }
+
+    @Test
+    void describeAndPreviewNeverShowTheContent() throws Exception {
+        Path file = app().resolve("app.conf");
+        Files.writeString(file, "password hunter2");
+        ReplaceStep step = ConfigFile.replace(file, "password swordfish");
+        assertThat(step.describe()).contains(file.toString()).doesNotContain("swordfish");
+        assertThat(step.preview(TestContext.forward(tmp, step.name())))
+                .contains("16 bytes").contains("18 bytes").doesNotContain("hunter2").doesNotContain("swordfish");
+        assertThat(step.type()).isEqualTo("files.replace");
+        assertThat(ConfigFile.compensations()).containsEntry("files.replace", step.compensation());
+    }
+
+    @Test
+    void theStepIsImmutable() {
+        ReplaceStep base = ConfigFile.replace(tmp.resolve("a.conf"), "x".getBytes(StandardCharsets.UTF_8));
+        ReplaceStep moded = base.mode("0644");
+        assertThat(base.describe()).doesNotContain("0644");
+        assertThat(moded.describe()).contains("mode 0644");
+        assertThat(base.named("other").name()).isEqualTo("other");
+        assertThat(base.name()).isEqualTo("replace " + tmp.resolve("a.conf"));
+    }
+}

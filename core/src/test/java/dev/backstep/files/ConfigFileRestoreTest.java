@@ -1,0 +1,194 @@
+package dev.backstep.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backstep.StepValidationException;
+import dev.backstep.files.internal.FileOps;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigFileRestoreTest {
+    @TempDir
+    Path tmp;
+
+    private Path env(String content) throws Exception {
+        Path f = Files.createDirectories(tmp.resolve("app")).resolve(".env");
+        Files.writeString(f, content);
+        return f;
+    }
+
+    private Backup backup(Path file, Path dir) throws Exception {
+        BackupStep step = ConfigFile.backup(file).to(dir);
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.validate(ctx);
+        step.execute(ctx);
+        return Backup.read(Path.of(ctx.recorded("backup").orElseThrow()));
+    }
+
+    @Test
+    void backupWritesAnOwnerOnlyCopyWithASha256sumSidecar() throws Exception {
+        Path file = env("A=1\nDB_PASSWORD=x\n");
+        Path dir = tmp.resolve("backups");
+        BackupStep step = ConfigFile.backup(file).to(dir);
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.execute(ctx);
+
+        Path b = Path.of(ctx.recorded("backup").orElseThrow());
+        assertThat(b.getParent()).isEqualTo(dir);
+        assertThat(b.getFileName().toString()).matches("\\.env\\.\\d{8}T\\d{6}\\.\\d{3}Z\\.bak");
+        assertThat(Files.readString(b)).isEqualTo("A=1\nDB_PASSWORD=x\n");
+        assertThat(Fs.mode(b)).isEqualTo("0600");
+        assertThat(Fs.mode(dir)).isEqualTo("0700");
+        assertThat(Files.readString(Backup.read(b).checksumFile()))
+                .isEqualTo(FileOps.sha256(Files.readAllBytes(file)) + "  " + b.getFileName() + "\n");
+        assertThat(ctx.recorded("sha256")).contains(FileOps.sha256(Files.readAllBytes(file)));
+        assertThat(ctx.recorded("createdAt")).isPresent();
+
+        step.compensation().compensate(ctx.compensating());
+        assertThat(b).exists();
+        assertThat(ConfigFile.compensations()).containsKey("files.backup");
+    }
+
+    @Test
+    void restorePutsTheBackupBackAndItsCompensationPutsBackWhatItReplaced() throws Exception {
+        Path file = env("A=1\n");
+        Backup b = backup(file, tmp.resolve("backups"));
+        Files.writeString(file, "A=broken\n");
+        Fs.chmod(file, "0640");
+
+        RestoreStep step = ConfigFile.restore(file).from(b.file());
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.validate(ctx);
+        assertThat(step.preview(ctx)).contains("- A=broken", "+ A=1", "verified");
+        step.execute(ctx);
+        assertThat(Files.readString(file)).isEqualTo("A=1\n");
+        assertThat(Fs.mode(file)).isEqualTo("0640");
+
+        step.compensation().compensate(ctx.compensating());
+        assertThat(Files.readString(file)).isEqualTo("A=broken\n");
+        assertThat(step.type()).isEqualTo("files.restore");
+    }
+
+    @Test
+    void restoreRecreatesADeletedFileAndItsCompensationRemovesItAgain() throws Exception {
+        Path file = env("A=1\n");
+        Backup b = backup(file, tmp.resolve("backups"));
+        Files.delete(file);
+        RestoreStep step = ConfigFile.restore(file).from(b);
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.execute(ctx);
+        assertThat(Files.readString(file)).isEqualTo("A=1\n");
+        step.compensation().compensate(ctx.compensating());
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void aTamperedBackupIsRefusedBeforeAnythingChanges() throws Exception {
+        Path file = env("A=1\n");
+        Backup b = backup(file, tmp.resolve("backups"));
+        Files.writeString(b.file(), "A=evil\n");
+        Files.writeString(file, "A=current\n");
+        RestoreStep step = ConfigFile.restore(file).from(b.file());
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+
+        assertThatThrownBy(() -> step.validate(ctx)).isInstanceOf(StepValidationException.class)
+                .hasMessageContaining(b.file().toString()).hasMessageContaining("sha256");
+        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(StepValidationException.class);
+        assertThat(Files.readString(file)).isEqualTo("A=current\n");
+        assertThat(ctx.recordedValues()).isEmpty();
+        assertThat(b.isIntact()).isFalse();
+        assertThatThrownBy(b::verify).isInstanceOf(BackupIntegrityException.class);
+    }
+
+    @Test
+    void aBackupWithoutChecksumIsRefused() throws Exception {
+        Path file = env("A=1\n");
+        Path handMade = Files.writeString(tmp.resolve(".env.backup.2025-01-01"), "A=0\n");
+        RestoreStep step = ConfigFile.restore(file).from(handMade);
+        assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("has no checksum file " + handMade + ".sha256");
+        Files.writeString(tmp.resolve(".env.backup.2025-01-01.sha256"), FileOps.sha256("A=0\n".getBytes()) + "  x\n");
+        step.validate(TestContext.forward(tmp, step.name()));
+    }
+
+    @Test
+    void aStaleBackupIsRefusedUnlessAllowed() throws Exception {
+        Path file = env("A=1\n");
+        Backup b = backup(file, tmp.resolve("backups"));
+        Files.setLastModifiedTime(b.file(), FileTime.from(Instant.now().minus(Duration.ofDays(3))));
+        Files.writeString(file, "A=2\n");
+
+        RestoreStep step = ConfigFile.restore(file).from(b.file());
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        assertThatThrownBy(() -> step.validate(ctx)).isInstanceOf(StaleBackupException.class)
+                .hasMessageContaining("3d 0h old").hasMessageContaining("allowStale()")
+                .satisfies(e -> assertThat(((StaleBackupException) e).maxAge()).isEqualTo(Duration.ofHours(24)));
+        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(StaleBackupException.class);
+        assertThat(Files.readString(file)).isEqualTo("A=2\n");
+
+        ConfigFile.restore(file).from(b.file()).maxAge(Duration.ofDays(4)).validate(ctx);
+        RestoreStep stale = step.allowStale();
+        stale.execute(ctx);
+        assertThat(Files.readString(file)).isEqualTo("A=1\n");
+    }
+
+    @Test
+    void freshnessUsesTheRunClock() throws Exception {
+        Path file = env("A=1\n");
+        Backup b = backup(file, tmp.resolve("backups"));
+        RestoreStep step = ConfigFile.restore(file).from(b).maxAge(Duration.ofHours(1));
+        TestContext later = TestContext.forward(tmp, step.name())
+                .withClock(Clock.fixed(b.createdAt().plus(Duration.ofHours(2)), ZoneOffset.UTC));
+        assertThatThrownBy(() -> step.validate(later)).isInstanceOf(StaleBackupException.class)
+                .hasMessageContaining("2h 0m old");
+        assertThatThrownBy(() -> step.maxAge(Duration.ZERO)).isInstanceOf(StepValidationException.class);
+    }
+
+    @Test
+    void fromLatestInPicksTheNewestBackupOfThatFile() throws Exception {
+        Path file = env("A=old\n");
+        Path dir = tmp.resolve("backups");
+        Backup older = backup(file, dir);
+        Files.setLastModifiedTime(older.file(), FileTime.from(Instant.now().minusSeconds(600)));
+        Files.writeString(file, "A=newer\n");
+        backup(file, dir);
+        Files.writeString(file, "A=broken\n");
+
+        assertThat(Backup.latest(dir, ".env").orElseThrow().file()).isNotEqualTo(older.file());
+        RestoreStep step = ConfigFile.restore(file).fromLatestIn(dir);
+        step.execute(TestContext.forward(tmp.resolve("state"), step.name()));
+        assertThat(Files.readString(file)).isEqualTo("A=newer\n");
+    }
+
+    @Test
+    void aRestoreWithoutBackupOrWithAnEmptyBackupDirIsAValidationError() throws Exception {
+        Path file = env("A=1\n");
+        RestoreStep none = ConfigFile.restore(file);
+        assertThatThrownBy(() -> none.validate(TestContext.forward(tmp, none.name())))
+                .isInstanceOf(StepValidationException.class).hasMessageContaining("no backup given");
+        RestoreStep empty = ConfigFile.restore(file).fromLatestIn(Files.createDirectories(tmp.resolve("empty")));
+        assertThatThrownBy(() -> empty.validate(TestContext.forward(tmp, empty.name())))
+                .isInstanceOf(StepValidationException.class).hasMessageContaining("no backup of .env in");
+    }
+
+    @Test
+    void backupOfAMissingFileOrIntoAFileIsAValidationError() throws Exception {
+        BackupStep missing = ConfigFile.backup(tmp.resolve("nope.env"));
+        assertThatThrownBy(() -> missing.validate(TestContext.forward(tmp, missing.name())))
+                .isInstanceOf(StepValidationException.class).hasMessageContaining("does not exist");
+        Path file = env("A=1\n");
+        Path plain = Files.writeString(tmp.resolve("plain"), "x");
+        BackupStep into = ConfigFile.backup(file).to(plain.resolve("backups"));
+        assertThatThrownBy(() -> into.validate(TestContext.forward(tmp, into.name())))
+                .isInstanceOf(StepValidationException.class).hasMessageContaining(plain + " is not a directory");
+    }
+}

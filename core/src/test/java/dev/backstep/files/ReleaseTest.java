@@ -1,0 +1,424 @@
+package dev.backstep.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backstep.StepValidationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReleaseTest {
+    @TempDir
+    Path tmp;
+
+    private Path base() throws IOException {
+        return Files.createDirectories(tmp.resolve("shop"));
+    }
+
+    private Path build(String version) throws IOException {
+        Path b = Files.createDirectories(tmp.resolve("build-" + version));
+        Files.writeString(b.resolve("index.php"), "<?php echo '" + version + "';");
+        Files.createDirectories(b.resolve("bin"));
+        Path script = Files.writeString(b.resolve("bin/console"), "#!/bin/sh\n");
+        Fs.chmod(script, "0750");
+        if (!Files.isSymbolicLink(b.resolve("storage"))) {
+            Files.createSymbolicLink(b.resolve("storage"), Path.of("../../shared/storage"));
+        }
+        return b;
+    }
+
+    private TestContext deployed(Release r, String version) throws Exception {
+        DeployStep step = r.deploy(version, build(version));
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.validate(ctx);
+        step.execute(ctx);
+        return ctx;
+    }
+
+    private Path current(Path base) throws IOException {
+        return Files.readSymbolicLink(base.resolve("current"));
+    }
+
+    @Test
+    void deployCopiesTheReleaseAndSwitchesCurrent() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        deployed(r, "1.2.0");
+
+        assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
+        Path rel = base.resolve("releases/1.2.0");
+        assertThat(Files.readString(base.resolve("current/index.php"))).contains("1.2.0");
+        assertThat(Fs.mode(rel.resolve("bin/console"))).isEqualTo("0750");
+        assertThat(Files.readSymbolicLink(rel.resolve("storage"))).isEqualTo(Path.of("../../shared/storage"));
+        assertThat(r.current()).contains("1.2.0");
+        assertThat(Fs.names(base)).containsExactly("current", "releases");
+        assertThat(Fs.names(base.resolve("releases"))).containsExactly(".pending", "1.2.0");
+    }
+
+    @Test
+    void compensationSwitchesBackToThePreviousReleaseAndRemovesTheNewOne() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        deployed(r, "1.2.0");
+        DeployStep step = r.deploy("1.3.0", build("1.3.0"));
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name()).withRunId("run-2");
+        step.execute(ctx);
+        assertThat(current(base)).isEqualTo(Path.of("releases/1.3.0"));
+        assertThat(ctx.recordedValues()).containsEntry("previous", "releases/1.2.0")
+                .containsEntry("hadCurrent", "true").containsEntry("created", "true");
+        assertThat(r.pendingRollbackTargets()).containsEntry("run-2", "1.2.0");
+
+        step.compensation().compensate(ctx.compensating());
+        assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
+        assertThat(base.resolve("releases/1.3.0")).doesNotExist();
+        assertThat(r.pendingRollbackTargets()).doesNotContainKey("run-2");
+
+        step.compensation().compensate(ctx.compensating());
+        assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
+        assertThat(base.resolve("releases/1.2.0")).isDirectory();
+    }
+
+    @Test
+    void compensationOfAFirstDeployRemovesCurrentAndTheRelease() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        DeployStep step = r.deploy("1.0.0", build("1.0.0"));
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.execute(ctx);
+        assertThat(ctx.recordedValues()).containsEntry("hadCurrent", "false").doesNotContainKey("previous");
+
+        step.compensation().compensate(ctx.compensating());
+        assertThat(Files.exists(base.resolve("current"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(base.resolve("releases/1.0.0")).doesNotExist();
+        assertThat(r.list()).isEmpty();
+    }
+
+    @Test
+    void aReusedReleaseIsNotRemovedByTheCompensation() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        deployed(r, "1.2.0");
+        deployed(r, "1.3.0");
+        DeployStep again = r.deploy("1.2.0", build("1.2.0"));
+        assertThatThrownBy(() -> again.validate(TestContext.forward(tmp, again.name())))
+                .isInstanceOf(StepValidationException.class).hasMessageContaining("already exists")
+                .hasMessageContaining("reuseExisting()");
+
+        DeployStep reuse = again.reuseExisting();
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), reuse.name());
+        reuse.validate(ctx);
+        reuse.execute(ctx);
+        assertThat(r.current()).contains("1.2.0");
+        reuse.compensation().compensate(ctx.compensating());
+        assertThat(r.current()).contains("1.3.0");
+        assertThat(base.resolve("releases/1.2.0")).isDirectory();
+    }
+
+    @Test
+    void aLinkedReleaseIsALinkAndItsCompensationNeverTouchesTheSource() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        Path src = build("2.0.0");
+        DeployStep step = r.deploy("2.0.0", src).link();
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.execute(ctx);
+        assertThat(Files.readSymbolicLink(base.resolve("releases/2.0.0"))).isEqualTo(src.toRealPath());
+        assertThat(r.list()).singleElement().satisfies(i -> assertThat(i.linked()).isTrue());
+
+        step.compensation().compensate(ctx.compensating());
+        assertThat(base.resolve("releases/2.0.0")).doesNotExist();
+        assertThat(src.resolve("index.php")).exists();
+    }
+
+    @Test
+    void currentNeverDisappearsWhileItIsSwitched() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        deployed(r, "1.0.0");
+        deployed(r, "2.0.0");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger reads = new AtomicInteger();
+        AtomicReference<Throwable> missing = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            while (!stop.get() && missing.get() == null) {
+                try {
+                    Files.readSymbolicLink(base.resolve("current"));
+                    reads.incrementAndGet();
+                } catch (NoSuchFileException e) {
+                    missing.set(e);
+                } catch (IOException e) {
+                    missing.set(e);
+                }
+            }
+        });
+        reader.start();
+        try {
+            for (int i = 0; i < 100; i++) {
+                SwitchStep s = r.rollbackTo(i % 2 == 0 ? "1.0.0" : "2.0.0");
+                s.execute(TestContext.forward(tmp.resolve("state"), s.name()));
+            }
+        } finally {
+            stop.set(true);
+            reader.join();
+        }
+        assertThat(missing.get()).isNull();
+        assertThat(reads.get()).isPositive();
+        assertThat(Fs.names(base)).containsExactly("current", "releases");
+    }
+
+    @Test
+    void rollbackToSwitchesToAnExistingReleaseAndBack() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        deployed(r, "1.2.0");
+        deployed(r, "1.3.0");
+        SwitchStep step = r.rollbackTo("1.2.0");
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        step.validate(ctx);
+        assertThat(step.preview(ctx)).isEqualTo("current: 1.3.0 -> 1.2.0");
+        step.execute(ctx);
+        assertThat(r.current()).contains("1.2.0");
+        step.compensation().compensate(ctx.compensating());
+        assertThat(r.current()).contains("1.3.0");
+
+        SwitchStep unknown = r.rollbackTo("0.9.0");
+        assertThatThrownBy(() -> unknown.validate(ctx)).isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("release 0.9.0 does not exist");
+    }
+
+    @Test
+    void compensationRefusesToMoveCurrentWhenSomeoneElseSwitchedItSince() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        deployed(r, "1.0.0");
+        deployed(r, "1.1.0");
+        TestContext ctx = deployed(r, "1.2.0");
+        SwitchStep other = r.rollbackTo("1.0.0");
+        other.execute(TestContext.forward(tmp.resolve("state"), other.name()));
+
+        assertThatThrownBy(() -> Release.compensations().get("release.deploy").compensate(ctx.compensating()))
+                .isInstanceOf(FileStepException.class).hasMessageContaining("points to releases/1.0.0");
+        assertThat(r.current()).contains("1.0.0");
+    }
+
+    @Test
+    void markGoodAndRollbackToLastGood() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        deployed(r, "1.2.0");
+        MarkGoodStep good = r.markGood("1.2.0");
+        TestContext goodCtx = TestContext.forward(tmp.resolve("state"), good.name());
+        good.execute(goodCtx);
+        deployed(r, "1.3.0");
+        MarkGoodStep good13 = r.markGood("1.3.0");
+        TestContext good13Ctx = TestContext.forward(tmp.resolve("state"), good13.name());
+        good13.execute(good13Ctx);
+        assertThat(r.good()).contains("1.3.0");
+        good13.compensation().compensate(good13Ctx.compensating());
+        assertThat(r.good()).contains("1.2.0");
+        deployed(r, "1.4.0");
+
+        SwitchStep back = r.rollbackToLastGood();
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), back.name());
+        back.execute(ctx);
+        assertThat(r.current()).contains("1.2.0");
+        assertThat(r.list()).extracting(ReleaseInfo::version, ReleaseInfo::current, ReleaseInfo::good)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("1.2.0", true, true),
+                        org.assertj.core.groups.Tuple.tuple("1.3.0", false, false),
+                        org.assertj.core.groups.Tuple.tuple("1.4.0", false, false));
+        good.compensation().compensate(goodCtx.compensating());
+        assertThat(r.good()).isEmpty();
+    }
+
+    @Test
+    void listSortsVersionsNaturally() throws Exception {
+        Path base = base();
+        Path rel = Files.createDirectories(base.resolve("releases"));
+        for (String v : List.of("1.10.0", "1.9.0", "1.2.0", "20240105", "1.9.1-rc1")) {
+            Files.createDirectories(rel.resolve(v));
+        }
+        Files.createDirectories(rel.resolve(".tmp-1.11.0-abcdef123456"));
+        Files.writeString(rel.resolve("notes.txt"), "not a release");
+        assertThat(Release.in(base).list()).extracting(ReleaseInfo::version)
+                .containsExactly("1.2.0", "1.9.0", "1.9.1-rc1", "1.10.0", "20240105");
+        assertThat(Release.in(tmp.resolve("none")).list()).isEmpty();
+        assertThat(Release.in(tmp.resolve("none")).current()).isEmpty();
+    }
+
+    @Test
+    void keepPrunesOldReleasesButNeverCurrentGoodPendingOrProtected() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        List<String> versions = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            versions.add("1." + i + ".0");
+        }
+        for (String v : versions) {
+            Files.createDirectories(base.resolve("releases").resolve(v));
+        }
+        // 1.2.0 is marked good; a run switched 1.3.0 -> 1.7.0 and has not finished; 1.7.0 is current
+        MarkGoodStep good = r.markGood("1.2.0");
+        good.execute(TestContext.forward(tmp.resolve("state"), good.name()));
+        SwitchStep to3 = r.rollbackTo("1.3.0");
+        to3.execute(TestContext.forward(tmp.resolve("state"), to3.name()).withRunId("old-run"));
+        r.clearPending("old-run");
+        SwitchStep to7 = r.rollbackTo("1.7.0");
+        to7.execute(TestContext.forward(tmp.resolve("state"), to7.name()).withRunId("unfinished-run"));
+
+        PruneStep prune = r.keep(2).protect("1.1.0");
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), prune.name());
+        assertThat(prune.preview(ctx)).isEqualTo("would delete 1.4.0, 1.5.0, 1.6.0, 1.8.0");
+        prune.execute(ctx);
+
+        assertThat(r.list()).extracting(ReleaseInfo::version)
+                .containsExactly("1.1.0", "1.2.0", "1.3.0", "1.7.0", "1.9.0", "1.10.0");
+        assertThat(ctx.recorded("pruned")).contains("1.4.0,1.5.0,1.6.0,1.8.0");
+        assertThat(r.current()).contains("1.7.0");
+        prune.compensation().compensate(ctx.compensating());
+        assertThat(r.list()).hasSize(6);
+    }
+
+    @Test
+    void pruningALinkedReleaseRemovesOnlyTheLink() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        Path src = build("0.1.0");
+        DeployStep linked = r.deploy("0.1.0", src).link();
+        linked.execute(TestContext.forward(tmp.resolve("state"), linked.name()));
+        r.clearPending("test-run");
+        deployed(r, "0.2.0");
+        r.clearPending("test-run");
+
+        PruneStep prune = r.keep(1);
+        prune.execute(TestContext.forward(tmp.resolve("state"), prune.name()));
+        assertThat(r.list()).extracting(ReleaseInfo::version).containsExactly("0.2.0");
+        assertThat(src.resolve("index.php")).exists();
+    }
+
+    @Test
+    void aFailureBeforeTheSwitchLeavesCurrentAndTheCompensationRemovesTheCopy() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        deployed(r, "1.0.0");
+        DeployStep step = r.deploy("1.1.0", build("1.1.0")).withFaultHook(point -> {
+            if (point.equals("before-switch")) {
+                throw new IOException("injected at " + point);
+            }
+        });
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(FileStepException.class)
+                .hasMessageContaining("cannot deploy release 1.1.0").hasRootCauseMessage("injected at before-switch");
+        assertThat(current(base)).isEqualTo(Path.of("releases/1.0.0"));
+        assertThat(Fs.names(base)).containsExactly("current", "releases");
+
+        step.compensation().compensate(ctx.compensating());
+        assertThat(r.list()).extracting(ReleaseInfo::version).containsExactly("1.0.0");
+        assertThat(current(base)).isEqualTo(Path.of("releases/1.0.0"));
+        assertThat(Fs.names(base.resolve("releases"))).containsExactly(".pending", "1.0.0");
+    }
+
+    @Test
+    void aFailureWhileCopyingLeavesNoPartialReleaseDirectory() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        DeployStep step = r.deploy("1.0.0", build("1.0.0")).withFaultHook(point -> {
+            if (point.equals("before-release-rename")) {
+                throw new IOException("injected at " + point);
+            }
+        });
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(FileStepException.class);
+        assertThat(base.resolve("releases/1.0.0")).doesNotExist();
+        assertThat(r.list()).isEmpty();
+
+        step.compensation().compensate(ctx.compensating());
+        assertThat(Fs.names(base.resolve("releases"))).containsExactly(".pending");
+    }
+
+    @Test
+    void versionsThatLeaveTheReleasesDirectoryAreRejectedBeforeAnythingChanges() throws Exception {
+        Path base = base();
+        Release r = Release.in(base);
+        Path src = build("x");
+        for (String bad : List.of("../x", "..", "/etc", "a/b", "..\\x", ".")) {
+            assertThatThrownBy(() -> r.deploy(bad, src)).as(bad).isInstanceOf(PathEscapeException.class);
+            assertThatThrownBy(() -> r.rollbackTo(bad)).as(bad).isInstanceOf(PathEscapeException.class);
+        }
+        assertThatThrownBy(() -> r.keep(3).protect("../../etc")).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> r.markGood("../1.0")).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> r.deploy(".good", src)).isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("invalid release version '.good'");
+        assertThatThrownBy(() -> r.deploy("v 1", src)).isInstanceOf(StepValidationException.class);
+        assertThatThrownBy(() -> r.keep(0)).isInstanceOf(StepValidationException.class);
+        assertThat(Fs.names(base)).isEmpty();
+    }
+
+    @Test
+    void aReleasesDirectoryThatLinksOutOfTheBaseIsRejected() throws Exception {
+        Path base = base();
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.createDirectories(elsewhere.resolve("1.0.0"));
+        Files.createSymbolicLink(base.resolve("releases"), elsewhere);
+        Release r = Release.in(base);
+        DeployStep step = r.deploy("2.0.0", build("2.0.0"));
+        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        assertThatThrownBy(() -> step.validate(ctx)).isInstanceOf(PathEscapeException.class)
+                .hasMessageContaining("is a symbolic link to " + elsewhere.toRealPath());
+        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(PathEscapeException.class);
+        PruneStep prune = r.keep(1);
+        assertThatThrownBy(() -> prune.execute(ctx)).isInstanceOf(PathEscapeException.class);
+        assertThat(elsewhere.resolve("1.0.0")).isDirectory();
+        assertThat(Fs.names(elsewhere)).containsExactly("1.0.0");
+    }
+
+    @Test
+    void unusableLayoutsAndSourcesGiveClearValidationErrors() throws Exception {
+        Path base = base();
+        Path src = build("1.0.0");
+        TestContext ctx = TestContext.forward(tmp, "x");
+
+        Path fileBase = Files.writeString(tmp.resolve("file-base"), "x");
+        assertThatThrownBy(() -> Release.in(fileBase).deploy("1.0.0", src).validate(ctx))
+                .isInstanceOf(StepValidationException.class).hasMessageContaining(fileBase + " is not a directory");
+        assertThatThrownBy(() -> Release.in(tmp.resolve("missing")).deploy("1.0.0", src).validate(ctx))
+                .isInstanceOf(StepValidationException.class).hasMessageContaining("does not exist");
+
+        Files.createDirectories(base.resolve("current"));
+        assertThatThrownBy(() -> Release.in(base).deploy("1.0.0", src).validate(ctx))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining(base.resolve("current") + " is a directory, not a symbolic link");
+        Files.delete(base.resolve("current"));
+
+        Files.writeString(base.resolve("releases"), "oops");
+        assertThatThrownBy(() -> Release.in(base).deploy("1.0.0", src).validate(ctx))
+                .isInstanceOf(StepValidationException.class).hasMessageContaining("is a file, not a directory");
+        Files.delete(base.resolve("releases"));
+
+        assertThatThrownBy(() -> Release.in(base).deploy("1.0.0", tmp.resolve("no-build")).validate(ctx))
+                .isInstanceOf(StepValidationException.class).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> Release.in(base).deploy("1.0.0", tmp).validate(ctx))
+                .isInstanceOf(StepValidationException.class).hasMessageContaining("contains the base directory");
+    }
+
+    @Test
+    void describeAndTypesAreStable() throws Exception {
+        Release r = Release.in(base());
+        assertThat(r.deploy("1.0.0", tmp).type()).isEqualTo("release.deploy");
+        assertThat(r.rollbackTo("1.0.0").type()).isEqualTo("release.switch");
+        assertThat(r.keep(3).type()).isEqualTo("release.prune");
+        assertThat(r.markGood("1.0.0").type()).isEqualTo("release.markGood");
+        assertThat(Release.compensations()).containsOnlyKeys("release.deploy", "release.switch", "release.prune",
+                "release.markGood");
+        assertThat(r.deploy("1.0.0", tmp).describe()).contains("releases/1.0.0", "switch back");
+        assertThat(r.deploy("1.0.0", tmp).name()).isEqualTo("deploy 1.0.0");
+    }
+}
