@@ -323,7 +323,7 @@ class ReleaseTest {
         step.compensation().compensate(ctx.compensating());
         assertThat(r.list()).extracting(ReleaseInfo::version).containsExactly("1.0.0");
         assertThat(current(base)).isEqualTo(Path.of("releases/1.0.0"));
-        assertThat(Fs.names(base.resolve("releases"))).containsExactly(".pending", "1.0.0");
+        assertThat(Fs.names(base.resolve("releases"))).containsExactly("1.0.0");
     }
 
     @Test
@@ -341,7 +341,7 @@ class ReleaseTest {
         assertThat(r.list()).isEmpty();
 
         step.compensation().compensate(ctx.compensating());
-        assertThat(Fs.names(base.resolve("releases"))).containsExactly(".pending");
+        assertThat(Fs.names(base.resolve("releases"))).isEmpty();
     }
 
     @Test

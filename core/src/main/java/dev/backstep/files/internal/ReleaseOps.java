@@ -241,6 +241,15 @@ public final class ReleaseOps {
         return out;
     }
 
+    /** Removes a bookkeeping directory once nothing is left in it, so a rollback leaves no trace. */
+    static void removeIfEmpty(Path dir) throws IOException {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException stillUsed) {
+            // other runs' markers are still there
+        }
+    }
+
     /** Writes the pending marker of this run: the version a rollback would return to. */
     public static void writePending(Path marker, String previousVersion) throws IOException {
         FileOps.ensurePrivateDir(marker.getParent());
@@ -394,6 +403,7 @@ public final class ReleaseOps {
                 Path p = Path.of(pending.get());
                 if (p.startsWith(pendingDir(base))) {
                     Files.deleteIfExists(p);
+                    removeIfEmpty(pendingDir(base));
                 }
             }
         }
