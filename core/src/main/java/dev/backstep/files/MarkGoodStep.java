@@ -3,6 +3,7 @@ package dev.backstep.files;
 import dev.backstep.Compensation;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
+import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FaultHook;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ReleaseOps;
@@ -56,15 +57,20 @@ public final class MarkGoodStep implements Step {
         return TYPE;
     }
 
+    /**
+     * Checks the layout only: the release usually comes from a deploy earlier in the same plan, so
+     * it need not exist yet (the runner validates every step before the first one runs).
+     */
     @Override
     public void validate(StepContext ctx) {
         ReleaseOps.checkLayout(name, base);
-        ReleaseOps.checkReleaseExists(name, base, version);
     }
 
+    /** @throws StepValidationException when the release does not exist (nothing is changed) */
     @Override
     public void execute(StepContext ctx) {
         validate(ctx);
+        ReleaseOps.checkReleaseExists(name, base, version);
         Path marker = ReleaseOps.goodMarker(base);
         try {
             if (ctx.recorded(ReleaseOps.HAD_GOOD).isEmpty()) {

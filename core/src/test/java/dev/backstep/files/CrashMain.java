@@ -1,6 +1,9 @@
 package dev.backstep.files;
 
+import dev.backstep.Backstep;
+import dev.backstep.Plan;
 import dev.backstep.files.internal.FaultHook;
+import dev.backstep.spi.Journal;
 import java.nio.file.Path;
 
 /**
@@ -14,6 +17,10 @@ public final class CrashMain {
     static final int HALTED = 99;
 
     private CrashMain() {
+    }
+
+    static Path journalDirOf(Path journal) {
+        return journal.resolveSibling(journal.getFileName() + ".d");
     }
 
     public static void main(String[] args) throws Exception {
@@ -33,6 +40,18 @@ public final class CrashMain {
         } else if (scenario.equals("deploy")) {
             DeployStep step = Release.in(Path.of(args[4])).deploy(args[5], Path.of(args[6])).withFaultHook(halt);
             step.execute(TestContext.durable(state, step.name(), journal));
+        } else if (scenario.equals("runner")) {
+            // a whole plan through the real runner and directory journal: deploy, then a config
+            // replace killed between its temp write and its rename
+            Path base = Path.of(args[4]);
+            Path conf = Path.of(args[5]);
+            Plan plan = Plan.named("deploy shop 1.1.0").target("shop")
+                    .step(Release.in(base).deploy("1.1.0", Path.of(args[6])))
+                    .step(ConfigFile.replace(conf, "NEW=1\n").withFaultHook(halt))
+                    .build();
+            try (Journal j = Journal.directory(journalDirOf(journal))) {
+                Backstep.runner().journal(j).stateDir(state).build().run(plan);
+            }
         } else {
             throw new IllegalArgumentException(scenario);
         }
