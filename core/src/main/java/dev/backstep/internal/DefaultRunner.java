@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The saga engine behind {@link dev.backstep.Backstep#runner()}. Thread-safe. */
 public final class DefaultRunner implements Runner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DefaultRunner.class);
     private static final AtomicInteger POOLS = new AtomicInteger();
     private final Journal journal;
     private final Listeners listeners;
@@ -78,6 +79,7 @@ public final class DefaultRunner implements Runner {
         RunInfo info = runInfo(plan, runId);
         RunResult result;
         try (Lock.Handle held = lock.acquire(plan.target(), runId, lockWait)) {
+            reportTakeOver(held);
             validate(plan, info);
             knownPlans.putIfAbsent(plan.name(), plan);
             RunJournal runJournal = new RunJournal(journal, runId, clock, 0);
@@ -201,6 +203,12 @@ public final class DefaultRunner implements Runner {
         }
         return step.compensation().irreversibleReason().map(r -> "irreversible: " + r)
                 .orElse("compensated from the undo data it records");
+    }
+
+    /** A lock left by a dead process was taken over: the run it belonged to may need {@link #recover}. */
+    static void reportTakeOver(Lock.Handle held) {
+        held.tookOverFrom().ifPresent(stale -> LOG.warn("took over the lock of target '{}' left by {}; "
+                + "if that run did not finish, Runner.recover() rolls it back", stale.target(), stale.describe()));
     }
 
     static BackstepException wrap(String message, Throwable t) {

@@ -126,6 +126,7 @@ final class JournalRollbacks {
         }
         List<StepState> states = resolve(r);
         try (Lock.Handle held = lock.acquire(r.target, id, lockWait)) {
+            DefaultRunner.reportTakeOver(held);
             return compensate(r, states, "rollback of run " + id + " requested");
         }
     }
@@ -180,6 +181,7 @@ final class JournalRollbacks {
                 continue;
             }
             try (held) {
+                DefaultRunner.reportTakeOver(held);
                 recovered.add(compensate(r, states, "recovery of interrupted run " + id));
             }
         }

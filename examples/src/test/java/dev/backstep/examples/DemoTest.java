@@ -1,0 +1,39 @@
+package dev.backstep.examples;
+
+import static dev.backstep.testkit.BackstepAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.backstep.RunResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoDeploysFailsItsHealthCheckAndRollsEverythingBack() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+
+        RunResult result = Demo.run(dir, new PrintStream(buf, true, StandardCharsets.UTF_8));
+
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(result).rolledBack().failedAt("health check")
+                .compensated("warm cache", "edit " + dir.resolve("srv/shop/shared.env"), "deploy 1.3.0",
+                        result.compensated().get(3));
+        assertThat(result.compensated().get(3)).startsWith("checkout");
+        assertThat(Files.readSymbolicLink(dir.resolve("srv/shop/current"))).isEqualTo(Path.of("releases/1.2.0"));
+        assertThat(dir.resolve("srv/shop/releases/1.3.0")).doesNotExist();
+        assertThat(dir.resolve("srv/shop/cache/1.3.0")).doesNotExist();
+        assertThat(dir.resolve("srv/shop/shared.env"))
+                .hasContent("# shop configuration\nAPP_VERSION=1.2.0\nDB_PASSWORD=hunter2");
+        assertThat(dir.resolve("shop-src/public/health")).hasContent("200 OK");
+        assertThat(out).contains("nothing will be executed").contains("rolling back").contains("ROLLED_BACK")
+                .contains("v1.2.0").doesNotContain("hunter2");
+    }
+}
