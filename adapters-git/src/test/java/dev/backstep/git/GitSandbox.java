@@ -45,6 +45,7 @@ final class GitSandbox {
                 "HOME", home.toString(),
                 "XDG_CONFIG_HOME", home.resolve(".config").toString(),
                 "GIT_CONFIG_NOSYSTEM", "1",
+                "GIT_CEILING_DIRECTORIES", root.toString(),
                 "GIT_AUTHOR_NAME", "Backstep Test",
                 "GIT_AUTHOR_EMAIL", "test@backstep.invalid",
                 "GIT_COMMITTER_NAME", "Backstep Test",

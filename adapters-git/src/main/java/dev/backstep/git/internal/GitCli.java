@@ -215,6 +215,16 @@ public final class GitCli {
                 "git stash push reported success but no stash entry '" + message + "' exists in " + repo));
     }
 
+    /** True when two stash commits hold the same work tree, index and untracked files. */
+    public boolean sameStashContent(String a, String b) {
+        for (String part : new String[] {"", "^2", "^3"}) {
+            if (!refValue(a + part + "^{tree}").equals(refValue(b + part + "^{tree}"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static String stderrOf(GitException e) {
         return e.getCause() instanceof CommandFailedException c ? c.stderrTail() : "";
     }

@@ -76,12 +76,13 @@ public enum GitCompensations implements Compensation {
         }
 
         List<String> changed = cli.changedFiles(false);
+        Optional<String> safety = Optional.empty();
         if (!changed.isEmpty()) {
-            String safety = "backstep: changes found while undoing step '" + ctx.stepName() + "' of run "
+            String message = "backstep: changes found while undoing step '" + ctx.stepName() + "' of run "
                     + ctx.runId().value() + " at " + ctx.clock().instant();
-            String sha = cli.stash(safety);
+            safety = Optional.of(cli.stash(message));
             ctx.logger().warn("{} had {} uncommitted change(s) while undoing '{}': kept them in stash {} ('{}')",
-                    cli.repo(), changed.size(), ctx.stepName(), GitCli.shortSha(sha), safety);
+                    cli.repo(), changed.size(), ctx.stepName(), GitCli.shortSha(safety.get()), message);
         }
         if (!atHead) {
             if (wantBranch.isPresent()) {
@@ -93,6 +94,11 @@ public enum GitCompensations implements Compensation {
         cli.updateSubmodulesIfAny();
         if (stashPending) {
             restoreStash(cli, stash.get());
+            if (safety.isPresent() && atHead && cli.sameStashContent(safety.get(), stash.get())) {
+                // an earlier, interrupted undo had applied the stash already: the safety copy is a duplicate
+                dropStash(cli, safety.get());
+                ctx.logger().info("dropped {}: the same changes as the restored stash", GitCli.shortSha(safety.get()));
+            }
         }
         ctx.logger().info("{} is back at {}{}", cli.repo(), GitCli.shortSha(wantHead),
                 wantBranch.map(b -> " on " + b).orElse(" (detached)"));
@@ -101,6 +107,10 @@ public enum GitCompensations implements Compensation {
     private static void restoreStash(GitCli cli, String sha) {
         cli.run(Reason.STASH_FAILED, "git stash apply --index " + GitCli.shortSha(sha),
                 "stash", "apply", "--index", sha);
+        dropStash(cli, sha);
+    }
+
+    private static void dropStash(GitCli cli, String sha) {
         int index = cli.stashCommits().indexOf(sha);
         if (index >= 0) {
             cli.run(Reason.STASH_FAILED, "git stash drop", "stash", "drop", "stash@{" + index + "}");
