@@ -1,22 +1,149 @@
 package dev.backstep.internal;
 
+import dev.backstep.BackstepException;
+import dev.backstep.CompensationMode;
 import dev.backstep.DryRun;
 import dev.backstep.Plan;
+import dev.backstep.RunId;
 import dev.backstep.RunResult;
 import dev.backstep.Runner;
+import dev.backstep.Step;
+import dev.backstep.StepContext;
+import dev.backstep.StepKind;
+import dev.backstep.StepValidationException;
+import dev.backstep.spi.CommandRunner;
+import dev.backstep.spi.Journal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** The saga engine. */
+/** The saga engine behind {@link dev.backstep.Backstep#runner()}. Thread-safe. */
 public final class DefaultRunner implements Runner {
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    private final Journal journal;
+    private final Listeners listeners;
+    private final CompensationMode compensationMode;
+    private final CommandRunner commands;
+    private final Path stateDir;
+    private final Clock clock;
+    private final ExecutorService pool;
+
     DefaultRunner(RunnerBuilder b) {
+        this.journal = b.journal;
+        this.listeners = new Listeners(b.listeners);
+        this.compensationMode = b.compensationMode;
+        this.commands = b.commands;
+        this.stateDir = b.stateDir;
+        this.clock = b.clock;
+        this.pool = Executors.newCachedThreadPool(daemonThreads("backstep-" + POOLS.incrementAndGet()));
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     @Override
     public RunResult run(Plan plan) {
-        throw new UnsupportedOperationException("engine in progress");
+        Objects.requireNonNull(plan, "plan");
+        RunId runId = RunId.generate(clock.instant());
+        RunInfo info = runInfo(plan, runId);
+        validate(plan, info);
+        RunJournal runJournal = new RunJournal(journal, runId, clock, 0);
+        return new Saga(plan, info, runJournal, listeners, pool, compensationMode).run();
+    }
+
+    private RunInfo runInfo(Plan plan, RunId runId) {
+        return new RunInfo(runId, plan.name(), plan.target(), commands, stateDir.resolve("runs").resolve(runId.value()),
+                clock);
+    }
+
+    /** Validates every step; throws the first problem with the others suppressed. Changes nothing. */
+    private void validate(Plan plan, RunInfo info) {
+        List<StepValidationException> problems = new ArrayList<>();
+        RunJournal none = new RunJournal(new InMemoryJournal(), info.runId(), clock, 0);
+        int stage = 0;
+        for (Plan.Stage s : plan.stages()) {
+            for (Step step : s.steps()) {
+                problem(step, context(step, stage, info, none)).ifPresent(problems::add);
+            }
+            stage++;
+        }
+        if (!problems.isEmpty()) {
+            StepValidationException first = problems.get(0);
+            problems.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    private DefaultStepContext context(Step step, int stage, RunInfo info, RunJournal j) {
+        StepState state = new StepState(step.name(), step.kind(), stage, step.type(), step.policy(),
+                step.compensation());
+        return new DefaultStepContext(info, state, StepContext.Phase.VALIDATE, 1, j);
+    }
+
+    private static Optional<StepValidationException> problem(Step step, StepContext ctx) {
+        try {
+            step.validate(ctx);
+            return Optional.empty();
+        } catch (StepValidationException e) {
+            return Optional.of(e);
+        } catch (Exception | LinkageError e) {
+            return Optional.of(new StepValidationException(step.name(), Errors.message(e), e));
+        }
     }
 
     @Override
     public DryRun dryRun(Plan plan) {
-        throw new UnsupportedOperationException("engine in progress");
+        Objects.requireNonNull(plan, "plan");
+        RunInfo info = runInfo(plan, RunId.of("dry-run"));
+        RunJournal none = new RunJournal(new InMemoryJournal(), info.runId(), clock, 0);
+        List<DryRun.StepPreview> previews = new ArrayList<>();
+        int stage = 0;
+        for (Plan.Stage s : plan.stages()) {
+            for (Step step : s.steps()) {
+                DefaultStepContext ctx = context(step, stage, info, none);
+                Optional<StepValidationException> problem = problem(step, ctx);
+                String description;
+                try {
+                    description = problem.isPresent() ? step.describe() : step.preview(ctx);
+                } catch (Exception e) {
+                    description = step.describe();
+                    if (problem.isEmpty()) {
+                        problem = Optional.of(new StepValidationException(step.name(), Errors.message(e), e));
+                    }
+                }
+                previews.add(new DryRun.StepPreview(step.name(), step.kind(), stage + 1, description, undo(step),
+                        problem.map(Errors::message)));
+            }
+            stage++;
+        }
+        return new DryRun(plan.name(), plan.target(), previews);
+    }
+
+    private static String undo(Step step) {
+        if (step.kind() == StepKind.VERIFICATION) {
+            return "nothing (verification; a failure rolls back the steps before it)";
+        }
+        if (step.kind() == StepKind.PIVOT) {
+            return "none: point of no return, later failures do not roll back past it";
+        }
+        return step.compensation().irreversibleReason().map(r -> "irreversible: " + r)
+                .orElse("compensated from the undo data it records");
+    }
+
+    static BackstepException wrap(String message, Throwable t) {
+        return t instanceof BackstepException b ? b : new BackstepException(message, t);
     }
 }

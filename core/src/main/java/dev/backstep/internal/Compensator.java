@@ -1,0 +1,168 @@
+package dev.backstep.internal;
+
+import dev.backstep.CompensationFailedException;
+import dev.backstep.CompensationMode;
+import dev.backstep.StepContext;
+import dev.backstep.StepKind;
+import dev.backstep.StepStatus;
+import dev.backstep.event.RunEvent;
+import dev.backstep.spi.JournalRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Compensates the applied steps of a run in reverse stage order (a stage's members together),
+ * never past a pivot, continuing after a failed compensation so that every failure is known.
+ * Used by live rollbacks, rollbacks of finished runs and recovery.
+ */
+final class Compensator {
+    private final RunInfo run;
+    private final RunJournal journal;
+    private final Listeners listeners;
+    private final ExecutorService pool;
+    private final CompensationMode mode;
+    private final List<String> order = Collections.synchronizedList(new ArrayList<>());
+
+    Compensator(RunInfo run, RunJournal journal, Listeners listeners, ExecutorService pool, CompensationMode mode) {
+        this.run = run;
+        this.journal = journal;
+        this.listeners = listeners;
+        this.pool = pool;
+        this.mode = mode;
+    }
+
+    /** Step names in the order their compensation finished successfully. */
+    List<String> compensatedOrder() {
+        return List.copyOf(order);
+    }
+
+    /**
+     * @param steps every step of the run, in plan order
+     * @param pivotStage the stage of the last succeeded pivot, or -1
+     * @param reason why the rollback happens (journaled, shown to listeners)
+     * @return the compensation failures, in the order they happened
+     */
+    List<Throwable> compensate(List<StepState> steps, int pivotStage, String reason) {
+        journal.append(JournalRecord.Type.ROLLBACK_STARTED, null, "reason", reason);
+        listeners.emit(new RunEvent.RollbackStarted(run.runId(), run.clock().instant(), reason));
+        String pivotName = steps.stream().filter(s -> s.stage == pivotStage && s.kind == StepKind.PIVOT)
+                .map(s -> s.name).findFirst().orElse(null);
+
+        TreeMap<Integer, List<StepState>> byStage = new TreeMap<>(Collections.reverseOrder());
+        for (StepState s : steps) {
+            StepStatus st = s.status();
+            boolean applied = st == StepStatus.SUCCEEDED || st == StepStatus.INTERRUPTED
+                    || st == StepStatus.COMPENSATION_FAILED;
+            if (!applied || s.kind == StepKind.VERIFICATION) {
+                continue;
+            }
+            if (s.stage <= pivotStage) {
+                skip(s, "kept: at or before pivot '" + pivotName + "' (point of no return)");
+            } else if (s.compensation.irreversibleReason().isPresent()) {
+                skip(s, "irreversible: " + s.compensation.irreversibleReason().get());
+            } else {
+                byStage.computeIfAbsent(s.stage, k -> new ArrayList<>()).add(s);
+            }
+        }
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        if (mode == CompensationMode.PARALLEL) {
+            List<StepState> all = new ArrayList<>();
+            byStage.values().forEach(all::addAll);
+            together(all, failures);
+        } else {
+            for (Map.Entry<Integer, List<StepState>> e : byStage.entrySet()) {
+                together(e.getValue(), failures);
+            }
+        }
+        return List.copyOf(failures);
+    }
+
+    private void skip(StepState s, String why) {
+        s.keep(why);
+        journal.append(JournalRecord.Type.COMPENSATION_SKIPPED, s.name, "reason", why);
+        listeners.emit(new RunEvent.CompensationSkipped(run.runId(), run.clock().instant(), s.name, why));
+    }
+
+    private void together(List<StepState> group, List<Throwable> failures) {
+        if (group.size() == 1) {
+            one(group.get(0)).ifPresent(failures::add);
+            return;
+        }
+        List<Future<java.util.Optional<Throwable>>> futures = new ArrayList<>();
+        for (StepState s : group) {
+            futures.add(pool.submit(() -> one(s)));
+        }
+        for (int i = 0; i < futures.size(); i++) {
+            try {
+                futures.get(i).get().ifPresent(failures::add);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add(new CompensationFailedException(group.get(i).name, 1, e));
+            } catch (java.util.concurrent.ExecutionException e) {
+                failures.add(new CompensationFailedException(group.get(i).name, 1, Errors.unwrap(e)));
+            }
+        }
+    }
+
+    private java.util.Optional<Throwable> one(StepState s) {
+        Hooks hooks = new Hooks(s);
+        try {
+            int attempts = Attempts.run(s.name, s.policy.compensationRetry(), s.policy.compensationTimeout(), pool,
+                    s.compensation::compensate, hooks);
+            s.compensated(run.clock().instant());
+            journal.append(JournalRecord.Type.COMPENSATION_SUCCEEDED, s.name, "attempts", Integer.toString(attempts));
+            order.add(s.name);
+            return java.util.Optional.empty();
+        } catch (Throwable t) {
+            Throwable cause = Errors.unwrap(t);
+            if (cause instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            CompensationFailedException f = new CompensationFailedException(s.name, hooks.lastAttempt, cause);
+            s.compensationFailed(run.clock().instant(), f);
+            journal.append(JournalRecord.Type.COMPENSATION_FAILED, s.name, "error", Errors.message(cause),
+                    "errorType", cause.getClass().getName());
+            return java.util.Optional.of(f);
+        }
+    }
+
+    private final class Hooks implements Attempts.Hooks {
+        private final StepState s;
+        private volatile int lastAttempt;
+
+        Hooks(StepState s) {
+            this.s = s;
+        }
+
+        @Override
+        public DefaultStepContext contextFor(int attempt) {
+            return new DefaultStepContext(run, s, StepContext.Phase.COMPENSATE, attempt, journal);
+        }
+
+        @Override
+        public void started(int attempt) {
+            lastAttempt = attempt;
+            s.compensationStarted(run.clock().instant());
+            journal.append(JournalRecord.Type.COMPENSATION_STARTED, s.name, "attempt", Integer.toString(attempt));
+            listeners.emit(new RunEvent.CompensationStarted(run.runId(), run.clock().instant(), s.name, attempt));
+        }
+
+        @Override
+        public void ended(int attempt, Duration took, Throwable error) {
+            listeners.emit(new RunEvent.CompensationFinished(run.runId(), run.clock().instant(), s.name, attempt, took,
+                    java.util.Optional.ofNullable(error)));
+        }
+
+        @Override
+        public void retrying(int failedAttempt, Duration delay, Throwable error) {
+            listeners.emit(new RunEvent.StepRetrying(run.runId(), run.clock().instant(), s.name, true, failedAttempt,
+                    delay, error));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.backstep.internal;
+
+import dev.backstep.event.RunEvent;
+import dev.backstep.event.RunListener;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Calls listeners, never letting one break a run. */
+final class Listeners {
+    private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
+    private final List<RunListener> listeners;
+
+    Listeners(List<RunListener> listeners) {
+        this.listeners = List.copyOf(listeners);
+    }
+
+    void emit(RunEvent event) {
+        for (RunListener l : listeners) {
+            try {
+                l.dispatch(event);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("listener {} failed on {}; ignored", l.getClass().getName(),
+                        event.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.backstep.internal;
+
+import dev.backstep.CompensationMode;
+import dev.backstep.Plan;
+import dev.backstep.RunFailedException;
+import dev.backstep.RunResult;
+import dev.backstep.RunStatus;
+import dev.backstep.Step;
+import dev.backstep.StepCancelledException;
+import dev.backstep.StepContext;
+import dev.backstep.StepFailedException;
+import dev.backstep.StepKind;
+import dev.backstep.StepStatus;
+import dev.backstep.event.RunEvent;
+import dev.backstep.spi.JournalRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/** One live run of a plan: forward through the stages, then, on failure, compensation. */
+final class Saga {
+    private final Plan plan;
+    private final RunInfo run;
+    private final RunJournal journal;
+    private final Listeners listeners;
+    private final ExecutorService pool;
+    private final CompensationMode mode;
+    private final List<StepState> states = new ArrayList<>();
+
+    Saga(Plan plan, RunInfo run, RunJournal journal, Listeners listeners, ExecutorService pool,
+         CompensationMode mode) {
+        this.plan = plan;
+        this.run = run;
+        this.journal = journal;
+        this.listeners = listeners;
+        this.pool = pool;
+        this.mode = mode;
+        int stage = 0;
+        for (Plan.Stage s : plan.stages()) {
+            for (Step step : s.steps()) {
+                states.add(new StepState(step.name(), step.kind(), stage, step.type(), step.policy(),
+                        step.compensation()));
+            }
+            stage++;
+        }
+    }
+
+    RunResult run() {
+        Instant started = run.clock().instant();
+        journal.append(JournalRecord.Type.RUN_STARTED, null, RunnerSupport.runStartedData(plan, run));
+        listeners.emit(new RunEvent.RunStarted(run.runId(), started, plan.name(), plan.target(), states.size()));
+
+        List<Throwable> failures = new ArrayList<>();
+        String failedStep = null;
+        int pivotStage = -1;
+        boolean interrupted = false;
+        int index = 0;
+        int stageNo = 0;
+        for (Plan.Stage stage : plan.stages()) {
+            List<StepState> members = states.subList(index, index + stage.steps().size());
+            index += stage.steps().size();
+            List<Throwable> stageFailures = new ArrayList<>();
+            try {
+                forward(stage, members, stageFailures);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            if (interrupted || Thread.currentThread().isInterrupted()) {
+                interrupted = true;
+                break;
+            }
+            if (!stageFailures.isEmpty()) {
+                failures.addAll(stageFailures);
+                failedStep = stageFailures.get(0) instanceof dev.backstep.StepException se ? se.stepName()
+                        : members.get(0).name;
+                break;
+            }
+            for (int i = 0; i < members.size(); i++) {
+                if (members.get(i).kind == StepKind.PIVOT) {
+                    pivotStage = stageNo;
+                }
+            }
+            stageNo++;
+        }
+
+        RunStatus status;
+        List<String> compensated = List.of();
+        if (interrupted) {
+            status = RunStatus.INTERRUPTED;
+            failures.add(new StepCancelledException(firstRunning().orElse(plan.name())));
+        } else if (failures.isEmpty()) {
+            status = RunStatus.SUCCEEDED;
+        } else {
+            Compensator c = new Compensator(run, journal, listeners, pool, mode);
+            List<Throwable> compFailures = c.compensate(states, pivotStage,
+                    "step '" + failedStep + "' failed: " + Errors.message(failures.get(0).getCause()));
+            failures.addAll(compFailures);
+            compensated = c.compensatedOrder();
+            status = !compFailures.isEmpty() ? RunStatus.ROLLBACK_FAILED
+                    : pivotStage >= 0 ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
+        }
+        return finish(started, status, failures, failedStep, compensated);
+    }
+
+    private Optional<String> firstRunning() {
+        return states.stream().filter(s -> s.status() == StepStatus.INTERRUPTED).map(s -> s.name).findFirst();
+    }
+
+    private void forward(Plan.Stage stage, List<StepState> members, List<Throwable> failures)
+            throws InterruptedException {
+        if (!stage.parallel()) {
+            one(stage.steps().get(0), members.get(0)).ifPresent(failures::add);
+            return;
+        }
+        List<Future<Optional<Throwable>>> futures = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            Step step = stage.steps().get(i);
+            StepState state = members.get(i);
+            futures.add(pool.submit(() -> one(step, state)));
+        }
+        InterruptedException interrupted = null;
+        for (Future<Optional<Throwable>> f : futures) {
+            try {
+                // siblings are left to finish: their effects must be known before compensating
+                f.get().ifPresent(failures::add);
+            } catch (InterruptedException e) {
+                interrupted = e;
+                futures.forEach(x -> x.cancel(true));
+                break;
+            } catch (ExecutionException e) {
+                Throwable cause = Errors.unwrap(e);
+                if (cause instanceof InterruptedException ie) {
+                    interrupted = ie;
+                } else {
+                    failures.add(cause);
+                }
+            }
+        }
+        if (interrupted != null) {
+            throw interrupted;
+        }
+    }
+
+    /** Runs one step with its policy; returns its failure, if any. */
+    private Optional<Throwable> one(Step step, StepState state) throws InterruptedException {
+        Hooks hooks = new Hooks(step, state);
+        try {
+            int attempts = Attempts.run(step.name(), step.policy().retry(), step.policy().timeout(), pool,
+                    step::execute, hooks);
+            state.succeeded(run.clock().instant());
+            journal.append(JournalRecord.Type.STEP_SUCCEEDED, step.name(), "attempts", Integer.toString(attempts));
+            return Optional.empty();
+        } catch (Throwable t) {
+            Throwable cause = Errors.unwrap(t);
+            if (cause instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                // the run is being stopped: leave the step as INTERRUPTED, recover() finishes it
+                Thread.currentThread().interrupt();
+                journal.append(JournalRecord.Type.STEP_FAILED, step.name(), "error", "interrupted",
+                        "errorType", InterruptedException.class.getName(), "interrupted", "true");
+                throw new InterruptedException("step '" + step.name() + "' interrupted");
+            }
+            StepFailedException f = new StepFailedException(step.name(), hooks.lastAttempt, cause);
+            state.failed(run.clock().instant(), f);
+            journal.append(JournalRecord.Type.STEP_FAILED, step.name(), "error", Errors.message(cause),
+                    "errorType", cause.getClass().getName(), "attempts", Integer.toString(hooks.lastAttempt));
+            return Optional.of(f);
+        }
+    }
+
+    private RunResult finish(Instant started, RunStatus status, List<Throwable> failures, String failedStep,
+                             List<String> compensated) {
+        Instant ended = run.clock().instant();
+        Optional<RunFailedException> failure = Optional.empty();
+        if (!failures.isEmpty()) {
+            RunFailedException f = new RunFailedException(run.runId(), plan.name(), status, failures.get(0));
+            failures.stream().skip(1).forEach(f::addSuppressed);
+            failure = Optional.of(f);
+        }
+        journal.append(JournalRecord.Type.RUN_FINISHED, null, "status", status.name());
+        listeners.emit(new RunEvent.RunFinished(run.runId(), ended, plan.name(), status,
+                Duration.between(started, ended), failure.map(x -> (Throwable) x)));
+        return new DefaultRunResult(run.runId(), plan.name(), plan.target(), status, started, ended,
+                states.stream().map(StepState::outcome).toList(), failure, Optional.ofNullable(failedStep),
+                compensated);
+    }
+
+    private final class Hooks implements Attempts.Hooks {
+        private final Step step;
+        private final StepState state;
+        private volatile int lastAttempt = 1;
+
+        Hooks(Step step, StepState state) {
+            this.step = step;
+            this.state = state;
+        }
+
+        @Override
+        public DefaultStepContext contextFor(int attempt) {
+            return new DefaultStepContext(run, state, StepContext.Phase.FORWARD, attempt, journal);
+        }
+
+        @Override
+        public void started(int attempt) {
+            lastAttempt = attempt;
+            Instant now = run.clock().instant();
+            journal.append(JournalRecord.Type.STEP_STARTED, step.name(), "kind", step.kind().name(),
+                    "type", step.type(), "stage", Integer.toString(state.stage), "attempt", Integer.toString(attempt));
+            state.started(now, attempt);
+            listeners.emit(new RunEvent.StepStarted(run.runId(), now, step.name(), step.kind(), attempt));
+        }
+
+        @Override
+        public void ended(int attempt, Duration took, Throwable error) {
+            listeners.emit(new RunEvent.StepFinished(run.runId(), run.clock().instant(), step.name(), step.kind(),
+                    attempt, took, Optional.ofNullable(error)));
+        }
+
+        @Override
+        public void retrying(int failedAttempt, Duration delay, Throwable error) {
+            journal.append(JournalRecord.Type.STEP_FAILED, step.name(), "error", Errors.message(error),
+                    "errorType", error.getClass().getName(), "attempt", Integer.toString(failedAttempt),
+                    "retrying", "true");
+            listeners.emit(new RunEvent.StepRetrying(run.runId(), run.clock().instant(), step.name(), false,
+                    failedAttempt, delay, error));
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.backstep.internal;
+
+import dev.backstep.Compensation;
+import dev.backstep.StepKind;
+import dev.backstep.StepOutcome;
+import dev.backstep.StepPolicy;
+import dev.backstep.StepStatus;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The mutable bookkeeping of one step during a run or rollback. Guarded by its own monitor: the
+ * step's thread, a timed-out zombie attempt and the runner may touch it.
+ */
+final class StepState {
+    final String name;
+    final StepKind kind;
+    final int stage;
+    final String type;
+    final StepPolicy policy;
+    final Compensation compensation;
+    private final Map<String, String> recorded = new LinkedHashMap<>();
+    private StepStatus status = StepStatus.NOT_RUN;
+    private Instant startedAt;
+    private Instant endedAt;
+    private int attempts;
+    private Throwable error;
+    private Instant compensationStartedAt;
+    private Instant compensationEndedAt;
+    private Throwable compensationError;
+    private String note;
+
+    StepState(String name, StepKind kind, int stage, String type, StepPolicy policy, Compensation compensation) {
+        this.name = name;
+        this.kind = kind;
+        this.stage = stage;
+        this.type = type;
+        this.policy = policy;
+        this.compensation = compensation;
+    }
+
+    synchronized void record(String key, String value) {
+        recorded.put(key, value);
+    }
+
+    synchronized Optional<String> recorded(String key) {
+        return Optional.ofNullable(recorded.get(key));
+    }
+
+    synchronized Map<String, String> recorded() {
+        return Map.copyOf(recorded);
+    }
+
+    synchronized StepStatus status() {
+        return status;
+    }
+
+    synchronized void started(Instant at, int attempt) {
+        if (startedAt == null) {
+            startedAt = at;
+        }
+        attempts = attempt;
+        status = StepStatus.INTERRUPTED; // until it ends one way or the other
+    }
+
+    synchronized void succeeded(Instant at) {
+        endedAt = at;
+        status = StepStatus.SUCCEEDED;
+    }
+
+    synchronized void failed(Instant at, Throwable t) {
+        endedAt = at;
+        error = t;
+        status = StepStatus.FAILED;
+    }
+
+    /** For steps rebuilt from a journal. */
+    synchronized void restore(StepStatus s, Instant started, Instant ended, int attemptCount) {
+        status = s;
+        startedAt = started;
+        endedAt = ended;
+        attempts = attemptCount;
+    }
+
+    synchronized void compensationStarted(Instant at) {
+        if (compensationStartedAt == null) {
+            compensationStartedAt = at;
+        }
+    }
+
+    synchronized void compensated(Instant at) {
+        compensationEndedAt = at;
+        status = StepStatus.COMPENSATED;
+    }
+
+    synchronized void compensationFailed(Instant at, Throwable t) {
+        compensationEndedAt = at;
+        compensationError = t;
+        status = StepStatus.COMPENSATION_FAILED;
+    }
+
+    synchronized void keep(String why) {
+        note = why;
+        status = StepStatus.NOT_COMPENSATED;
+    }
+
+    synchronized StepOutcome outcome() {
+        return new StepOutcome(name, kind, status, Optional.ofNullable(startedAt), Optional.ofNullable(endedAt),
+                attempts, Optional.ofNullable(error), Optional.ofNullable(compensationStartedAt),
+                Optional.ofNullable(compensationEndedAt), Optional.ofNullable(compensationError),
+                Optional.ofNullable(note), recorded);
+    }
+}
