@@ -33,6 +33,16 @@ import java.util.Optional;
  * RunResult r = Backstep.runner().build().run(rollback);
  * }</pre>
  *
+ * <p>Validation runs before the first step of the plan, against the repository as it is then:
+ * refs are resolved there (a ref that only an earlier step of the same plan brings in, such as a
+ * tag a {@link #fetch} would get, fails validation: fetch before running the plan) and resolved
+ * again when the step runs ({@code HEAD~1} after a pull means the pulled commit's parent).
+ *
+ * <p>A dirty work tree (changes, staged files, untracked files) is refused by the steps that
+ * move HEAD unless they are told to {@code stashChanges()}. If an undo finds uncommitted changes
+ * where it has to move HEAD, it keeps them in a stash entry named after the run and step rather
+ * than discarding them.
+ *
  * <p>Step types, for recovering runs from the journal: {@link #CHECKOUT}, {@link #PULL},
  * {@link #FETCH}, {@link #RESET}, {@link #TAG}; see {@link #compensations()}.
  */
