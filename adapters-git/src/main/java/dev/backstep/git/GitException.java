@@ -50,6 +50,8 @@ public class GitException extends BackstepException {
         TAG_EXISTS,
         /** Undoing found the repository changed in a way it must not overwrite (a moved tag). */
         CHANGED_SINCE,
+        /** Undo data the step kept outside the journal (a ref snapshot file) is gone or unreadable. */
+        UNDO_DATA_MISSING,
         /** The local changes could not be stashed or restored. */
         STASH_FAILED,
         /** Any other failing git command; the cause carries the command and its stderr. */

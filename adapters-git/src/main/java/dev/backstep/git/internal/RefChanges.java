@@ -163,7 +163,7 @@ public final class RefChanges {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new GitException(Reason.CHANGED_SINCE, null, "the ref snapshot " + file
+            throw new GitException(Reason.UNDO_DATA_MISSING, null, "the ref snapshot " + file
                     + " recorded by the fetch is gone or unreadable, so its ref changes cannot be undone", e);
         }
     }
