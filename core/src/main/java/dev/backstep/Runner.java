@@ -3,8 +3,13 @@ package dev.backstep;
 import dev.backstep.event.RunListener;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.Journal;
+import dev.backstep.spi.Lock;
+import dev.backstep.spi.StepRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs plans as sagas: steps in order, every event journaled, completed steps compensated in
@@ -37,6 +42,58 @@ public interface Runner {
      */
     DryRun dryRun(Plan plan);
 
+    /**
+     * Compensates an earlier run from its journal, in reverse order, with the same retry and
+     * failure rules as a live rollback. The run's compensations are resolved from plans this
+     * runner knows ({@link Builder#plan}, plans it ran) and else from the {@link Builder#registry
+     * step registry}. Holds the target's lock while it works.
+     *
+     * @return the run's new outcome: {@link RunStatus#ROLLED_BACK}, or {@link
+     *     RunStatus#ROLLBACK_FAILED} naming what is still applied
+     * @throws RunNotFoundException when the journal does not know the run
+     * @throws NothingToRollBackException when the run was rolled back already or left nothing applied
+     * @throws RollbackRefusedException when a later run on the target is still applied (unless
+     *     {@link RollbackOption#FORCE}), when the run never finished (use {@link #recover}), or when a
+     *     step's compensation cannot be resolved; nothing was changed
+     */
+    RunResult rollback(RunId runId, RollbackOption... options);
+
+    /**
+     * "Back to the last working version": rolls back, newest first, every run of {@code target}
+     * that is still applied and started after the last run {@link #markGood marked good}.
+     *
+     * @return one result per run rolled back; empty when there was nothing to roll back
+     * @throws RollbackRefusedException when no run of the target was marked good, or a run after
+     *     it has not finished
+     */
+    List<RunResult> rollbackToLastGood(String target);
+
+    /**
+     * Finishes runs that never did (process killed, host rebooted): rolls each back from the
+     * journal. Runs held by a live process's lock are left alone, as are runs with a step whose
+     * compensation cannot be resolved (reported, never guessed at).
+     *
+     * @param knownPlans plans to resolve lambda steps from, matched by plan name
+     */
+    Recovery recover(Plan... knownPlans);
+
+    /** Every run of {@code target} in the journal, oldest first. */
+    List<RunSummary> history(String target);
+
+    /** The journal's view of one run. @throws RunNotFoundException for an unknown id */
+    RunSummary summary(RunId runId);
+
+    /**
+     * Marks a succeeded run as verified good (after monitoring, a smoke test, a person's check).
+     *
+     * @throws RunNotFoundException for an unknown id
+     * @throws RollbackRefusedException when the run did not succeed or was rolled back since
+     */
+    void markGood(RunId runId);
+
+    /** The latest run of {@code target} marked good and still applied. */
+    Optional<RunSummary> lastGood(String target);
+
     /** Builder of runners. Not thread-safe. */
     interface Builder {
         /** Where every event is written. Default: {@link Journal#inMemory()}. */
@@ -56,6 +113,21 @@ public interface Runner {
          * run. Default: a {@code backstep} directory under {@code java.io.tmpdir}.
          */
         Builder stateDir(Path dir);
+
+        /**
+         * One run per target: default {@link Lock#file(Path)} in the {@link #stateDir state
+         * directory}.
+         */
+        Builder lock(Lock lock);
+
+        /** How long {@link #run} waits for a target's lock before giving up. Default: not at all. */
+        Builder lockWait(Duration wait);
+
+        /** Resolves compensations of journaled steps by type. Default {@link StepRegistry#discover()}. */
+        Builder registry(StepRegistry registry);
+
+        /** A plan whose steps' compensations {@link Runner#rollback} and {@link Runner#recover} may use. */
+        Builder plan(Plan plan);
 
         /** Default {@link Clock#systemUTC()}. */
         Builder clock(Clock clock);

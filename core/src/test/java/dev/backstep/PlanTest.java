@@ -131,6 +131,6 @@ class PlanTest {
         assertThatThrownBy(() -> RunId.of("../etc")).isInstanceOf(BackstepException.class)
                 .hasMessageContaining("invalid run id '../etc'");
         assertThat(RunId.generate(java.time.Instant.parse("2026-11-22T01:45:00Z")).value())
-                .matches("20261122-014500-[0-9a-f]{6}");
+                .matches("20261122-014500\\.\\d{3}-[0-9a-f]{6}");
     }
 }

@@ -13,7 +13,15 @@ import dev.backstep.StepKind;
 import dev.backstep.StepValidationException;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.Journal;
+import dev.backstep.Recovery;
+import dev.backstep.RollbackOption;
+import dev.backstep.RunSummary;
+import dev.backstep.spi.Lock;
+import dev.backstep.spi.StepRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +42,10 @@ public final class DefaultRunner implements Runner {
     private final Path stateDir;
     private final Clock clock;
     private final ExecutorService pool;
+    private final Lock lock;
+    private final Duration lockWait;
+    private final Map<String, Plan> knownPlans = new ConcurrentHashMap<>();
+    private final JournalRollbacks fromJournal;
 
     DefaultRunner(RunnerBuilder b) {
         this.journal = b.journal;
@@ -43,6 +55,11 @@ public final class DefaultRunner implements Runner {
         this.stateDir = b.stateDir;
         this.clock = b.clock;
         this.pool = Executors.newCachedThreadPool(daemonThreads("backstep-" + POOLS.incrementAndGet()));
+        this.lock = b.lock != null ? b.lock : Lock.file(stateDir);
+        this.lockWait = b.lockWait;
+        b.plans.forEach(p -> knownPlans.put(p.name(), p));
+        this.fromJournal = new JournalRollbacks(journal, listeners, compensationMode, commands, stateDir, clock, pool,
+                lock, b.registry != null ? b.registry : StepRegistry.discover(), knownPlans, lockWait);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -59,9 +76,52 @@ public final class DefaultRunner implements Runner {
         Objects.requireNonNull(plan, "plan");
         RunId runId = RunId.generate(clock.instant());
         RunInfo info = runInfo(plan, runId);
-        validate(plan, info);
-        RunJournal runJournal = new RunJournal(journal, runId, clock, 0);
-        return new Saga(plan, info, runJournal, listeners, pool, compensationMode).run();
+        RunResult result;
+        try (Lock.Handle held = lock.acquire(plan.target(), runId, lockWait)) {
+            validate(plan, info);
+            knownPlans.putIfAbsent(plan.name(), plan);
+            RunJournal runJournal = new RunJournal(journal, runId, clock, 0);
+            result = new Saga(plan, info, runJournal, listeners, pool, compensationMode).run();
+        }
+        if (result.status() == dev.backstep.RunStatus.INTERRUPTED) {
+            Thread.currentThread().interrupt();
+        }
+        return result;
+    }
+
+    @Override
+    public RunResult rollback(RunId runId, RollbackOption... options) {
+        return fromJournal.rollback(Objects.requireNonNull(runId, "runId"), options);
+    }
+
+    @Override
+    public List<RunResult> rollbackToLastGood(String target) {
+        return fromJournal.rollbackToLastGood(Objects.requireNonNull(target, "target"));
+    }
+
+    @Override
+    public Recovery recover(Plan... plans) {
+        return fromJournal.recover(plans);
+    }
+
+    @Override
+    public List<RunSummary> history(String target) {
+        return fromJournal.history(Objects.requireNonNull(target, "target"));
+    }
+
+    @Override
+    public RunSummary summary(RunId runId) {
+        return fromJournal.replay(Objects.requireNonNull(runId, "runId")).summary();
+    }
+
+    @Override
+    public void markGood(RunId runId) {
+        fromJournal.markGood(Objects.requireNonNull(runId, "runId"));
+    }
+
+    @Override
+    public Optional<RunSummary> lastGood(String target) {
+        return fromJournal.lastGood(Objects.requireNonNull(target, "target"));
     }
 
     private RunInfo runInfo(Plan plan, RunId runId) {

@@ -7,6 +7,10 @@ import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.Journal;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import dev.backstep.Plan;
+import dev.backstep.spi.Lock;
+import dev.backstep.spi.StepRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +23,38 @@ public final class RunnerBuilder implements Runner.Builder {
     CommandRunner commands = CommandRunner.local();
     Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "backstep");
     Clock clock = Clock.systemUTC();
+    Lock lock;
+    Duration lockWait = Duration.ZERO;
+    StepRegistry registry;
+    final List<Plan> plans = new ArrayList<>();
+
+    @Override
+    public Runner.Builder lock(Lock lock) {
+        this.lock = Objects.requireNonNull(lock, "lock");
+        return this;
+    }
+
+    @Override
+    public Runner.Builder lockWait(Duration wait) {
+        Objects.requireNonNull(wait, "wait");
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("lock wait must not be negative, was " + wait);
+        }
+        this.lockWait = wait;
+        return this;
+    }
+
+    @Override
+    public Runner.Builder registry(StepRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        return this;
+    }
+
+    @Override
+    public Runner.Builder plan(Plan plan) {
+        plans.add(Objects.requireNonNull(plan, "plan"));
+        return this;
+    }
 
     @Override
     public Runner.Builder journal(Journal journal) {

@@ -70,7 +70,8 @@ final class Saga {
             } catch (InterruptedException e) {
                 interrupted = true;
             }
-            if (interrupted || Thread.currentThread().isInterrupted()) {
+            // clears the flag: the journal and the lock must still work while the run stops
+            if (Thread.interrupted() || interrupted) {
                 interrupted = true;
                 break;
             }
@@ -157,9 +158,10 @@ final class Saga {
             return Optional.empty();
         } catch (Throwable t) {
             Throwable cause = Errors.unwrap(t);
-            if (cause instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
-                // the run is being stopped: leave the step as INTERRUPTED, recover() finishes it
-                Thread.currentThread().interrupt();
+            if (Thread.interrupted() || cause instanceof InterruptedException) {
+                // the run is being stopped: leave the step as INTERRUPTED, recover() finishes it.
+                // The flag stays cleared so that the journal's file channel is not closed by it;
+                // DefaultRunner sets it again once the run is journaled and its lock released.
                 journal.append(JournalRecord.Type.STEP_FAILED, step.name(), "error", "interrupted",
                         "errorType", InterruptedException.class.getName(), "interrupted", "true");
                 throw new InterruptedException("step '" + step.name() + "' interrupted");

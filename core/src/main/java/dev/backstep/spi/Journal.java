@@ -1,7 +1,9 @@
 package dev.backstep.spi;
 
 import dev.backstep.RunId;
+import dev.backstep.internal.DirectoryJournal;
 import dev.backstep.internal.InMemoryJournal;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -35,5 +37,24 @@ public interface Journal extends AutoCloseable {
     /** A journal that lives as long as this object: for tests and one-shot tools. */
     static Journal inMemory() {
         return new InMemoryJournal();
+    }
+
+    /**
+     * The durable default: one append-only JSON-lines file per run under {@code dir/runs}, each
+     * record checksummed and fsynced before {@link #append} returns; owner-only files (0600) and
+     * directories (0700). A torn last record (a crash during an append) is ignored; damage
+     * anywhere else raises {@link dev.backstep.JournalCorruptedException}. Creates {@code dir}
+     * when missing.
+     *
+     * <pre>{@code
+     * try (Journal journal = Journal.directory(Path.of("/var/lib/shop/backstep"))) {
+     *     Backstep.runner().journal(journal).build().run(plan);
+     * }
+     * }</pre>
+     *
+     * @throws dev.backstep.BackstepException when {@code dir} cannot be created or written
+     */
+    static Journal directory(Path dir) {
+        return new DirectoryJournal(dir);
     }
 }

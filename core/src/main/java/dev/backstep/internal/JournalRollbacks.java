@@ -1,0 +1,253 @@
+package dev.backstep.internal;
+
+import dev.backstep.Compensation;
+import dev.backstep.CompensationMode;
+import dev.backstep.NothingToRollBackException;
+import dev.backstep.Plan;
+import dev.backstep.Recovery;
+import dev.backstep.RollbackOption;
+import dev.backstep.RollbackRefusedException;
+import dev.backstep.RunFailedException;
+import dev.backstep.RunId;
+import dev.backstep.RunNotFoundException;
+import dev.backstep.RunResult;
+import dev.backstep.RunStatus;
+import dev.backstep.RunSummary;
+import dev.backstep.Step;
+import dev.backstep.StepPolicy;
+import dev.backstep.StepStatus;
+import dev.backstep.event.RunEvent;
+import dev.backstep.spi.CommandRunner;
+import dev.backstep.spi.Journal;
+import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.Lock;
+import dev.backstep.spi.StepRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+
+/** Everything the runner does from the journal alone: history, rollback of past runs, recovery. */
+final class JournalRollbacks {
+    private final Journal journal;
+    private final Listeners listeners;
+    private final CompensationMode mode;
+    private final CommandRunner commands;
+    private final Path stateDir;
+    private final Clock clock;
+    private final ExecutorService pool;
+    private final Lock lock;
+    private final StepRegistry registry;
+    private final Map<String, Plan> knownPlans;
+    private final Duration lockWait;
+
+    JournalRollbacks(Journal journal, Listeners listeners, CompensationMode mode, CommandRunner commands, Path stateDir,
+                     Clock clock, ExecutorService pool, Lock lock, StepRegistry registry, Map<String, Plan> knownPlans,
+                     Duration lockWait) {
+        this.lockWait = lockWait;
+        this.journal = journal;
+        this.listeners = listeners;
+        this.mode = mode;
+        this.commands = commands;
+        this.stateDir = stateDir;
+        this.clock = clock;
+        this.pool = pool;
+        this.lock = lock;
+        this.registry = registry;
+        this.knownPlans = knownPlans;
+    }
+
+    ReplayedRun replay(RunId id) {
+        List<JournalRecord> records = journal.read(id);
+        if (records.isEmpty()) {
+            throw new RunNotFoundException(id);
+        }
+        return ReplayedRun.of(id, records);
+    }
+
+    List<RunSummary> history(String target) {
+        List<RunSummary> out = new ArrayList<>();
+        for (RunId id : journal.runIds()) {
+            RunSummary s = replay(id).summary();
+            if (s.target().equals(target)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    void markGood(RunId id) {
+        ReplayedRun r = replay(id);
+        if (r.status != RunStatus.SUCCEEDED) {
+            throw new RollbackRefusedException("run " + id + " cannot be marked good: its status is "
+                    + (r.status == null ? "unfinished" : r.status));
+        }
+        new RunJournal(journal, id, clock, r.lastSequence + 1).append(JournalRecord.Type.RUN_MARKED_GOOD, null,
+                Map.of());
+    }
+
+    Optional<RunSummary> lastGood(String target) {
+        List<RunSummary> h = history(target);
+        for (int i = h.size() - 1; i >= 0; i--) {
+            if (h.get(i).good()) {
+                return Optional.of(h.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    RunResult rollback(RunId id, RollbackOption... options) {
+        boolean force = Arrays.asList(options).contains(RollbackOption.FORCE);
+        ReplayedRun r = replay(id);
+        if (r.unfinished()) {
+            throw new RollbackRefusedException("run " + id + " has not finished (it is running, or its process died): "
+                    + "use recover()");
+        }
+        if (r.status == RunStatus.ROLLED_BACK) {
+            throw new NothingToRollBackException(id, "it was rolled back already");
+        }
+        if (r.applied().isEmpty()) {
+            throw new NothingToRollBackException(id, "none of its steps is applied");
+        }
+        if (!force) {
+            List<RunSummary> later = history(r.target).stream()
+                    .filter(s -> s.runId().compareTo(id) > 0 && s.isApplied()).toList();
+            if (!later.isEmpty()) {
+                throw new RollbackRefusedException("run " + id + " cannot be rolled back: later run(s) "
+                        + later.stream().map(s -> s.runId().value()).toList() + " on target '" + r.target
+                        + "' are still applied; roll them back first or use RollbackOption.FORCE");
+            }
+        }
+        List<StepState> states = resolve(r);
+        try (Lock.Handle held = lock.acquire(r.target, id, lockWait)) {
+            return compensate(r, states, "rollback of run " + id + " requested");
+        }
+    }
+
+    List<RunResult> rollbackToLastGood(String target) {
+        RunSummary good = lastGood(target).orElseThrow(() -> new RollbackRefusedException(
+                "no run of target '" + target + "' was marked good: there is no known good version to go back to"));
+        List<RunSummary> after = history(target).stream()
+                .filter(s -> s.runId().compareTo(good.runId()) > 0 && s.isApplied()).toList();
+        for (RunSummary s : after) {
+            if (s.status().isEmpty()) {
+                throw new RollbackRefusedException("run " + s.runId() + " of target '" + target
+                        + "' has not finished: use recover() first");
+            }
+        }
+        List<RunResult> results = new ArrayList<>();
+        for (int i = after.size() - 1; i >= 0; i--) {
+            RunResult res = rollback(after.get(i).runId());
+            results.add(res);
+            if (res.status() == RunStatus.ROLLBACK_FAILED) {
+                break; // never roll back an older run while a newer one is still half applied
+            }
+        }
+        return results;
+    }
+
+    Recovery recover(Plan... plans) {
+        Map<String, Plan> extra = new java.util.HashMap<>(knownPlans);
+        for (Plan p : plans) {
+            extra.put(p.name(), p);
+        }
+        List<RunResult> recovered = new ArrayList<>();
+        List<Recovery.Unrecoverable> left = new ArrayList<>();
+        for (RunId id : journal.runIds()) {
+            ReplayedRun r = replay(id);
+            if (!r.unfinished() && r.status != RunStatus.INTERRUPTED) {
+                continue;
+            }
+            List<StepState> states;
+            try {
+                states = resolve(r, extra);
+            } catch (RollbackRefusedException e) {
+                left.add(new Recovery.Unrecoverable(id, r.planName, r.target, e.getMessage()));
+                continue;
+            }
+            Lock.Handle held;
+            try {
+                held = lock.acquire(r.target, id, Duration.ZERO);
+            } catch (dev.backstep.LockUnavailableException e) {
+                left.add(new Recovery.Unrecoverable(id, r.planName, r.target,
+                        "target is locked by a live process, the run may still be going: " + e.getMessage()));
+                continue;
+            }
+            try (held) {
+                recovered.add(compensate(r, states, "recovery of interrupted run " + id));
+            }
+        }
+        return new Recovery(recovered, left);
+    }
+
+    private List<StepState> resolve(ReplayedRun r) {
+        return resolve(r, knownPlans);
+    }
+
+    /** Rebuilds step states with their compensations; refuses when any applied step cannot be resolved. */
+    private List<StepState> resolve(ReplayedRun r, Map<String, Plan> plans) {
+        Plan plan = plans.get(r.planName);
+        List<StepState> states = new ArrayList<>();
+        List<String> unresolved = new ArrayList<>();
+        List<ReplayedRun.Step> applied = r.applied();
+        for (ReplayedRun.Step s : r.steps.values()) {
+            Optional<Step> fromPlan = plan == null ? Optional.empty()
+                    : plan.step(s.name).filter(p -> p.type().equals(s.type));
+            Optional<Compensation> c = fromPlan.map(Step::compensation).or(() -> registry.compensation(s.type));
+            if (c.isEmpty() && applied.contains(s)) {
+                unresolved.add("'" + s.name + "' (type " + s.type + ")");
+            }
+            StepPolicy policy = fromPlan.map(Step::policy).orElse(StepPolicy.ofDefaults());
+            StepState st = new StepState(s.name, s.kind, s.stage, s.type, policy,
+                    c.orElse(ctx -> {
+                        throw new IllegalStateException("no compensation for step '" + s.name + "'");
+                    }));
+            st.restore(s.status, s.startedAt, s.endedAt, s.attempts);
+            s.recorded.forEach(st::record);
+            if (s.note != null) {
+                st.keep(s.note);
+            }
+            states.add(st);
+        }
+        if (!unresolved.isEmpty()) {
+            throw new RollbackRefusedException("run " + r.runId + " of plan '" + r.planName
+                    + "' cannot be rolled back: no compensation is known for step(s) " + String.join(", ", unresolved)
+                    + "; pass the plan to the runner (Runner.Builder.plan / recover(plan)) or register the step type");
+        }
+        return states;
+    }
+
+    private RunResult compensate(ReplayedRun r, List<StepState> states, String reason) {
+        Path runState = r.stateDir != null ? Path.of(r.stateDir) : stateDir.resolve("runs").resolve(r.runId.value());
+        RunInfo info = new RunInfo(r.runId, r.planName, r.target, commands, runState, clock);
+        RunJournal rj = new RunJournal(journal, r.runId, clock, r.lastSequence + 1);
+        Instant started = clock.instant();
+        listeners.emit(new RunEvent.RunStarted(r.runId, started, r.planName, r.target, states.size()));
+        Compensator c = new Compensator(info, rj, listeners, pool, mode);
+        int pivot = r.pivotStage();
+        List<Throwable> failures = c.compensate(states, pivot, reason);
+        boolean pivotKept = pivot >= 0 && states.stream().anyMatch(s -> s.stage <= pivot
+                && s.status() == StepStatus.NOT_COMPENSATED);
+        RunStatus status = !failures.isEmpty() ? RunStatus.ROLLBACK_FAILED
+                : pivotKept ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
+        Optional<RunFailedException> failure = Optional.empty();
+        if (!failures.isEmpty()) {
+            RunFailedException f = new RunFailedException(r.runId, r.planName, status, failures.get(0));
+            failures.stream().skip(1).forEach(f::addSuppressed);
+            failure = Optional.of(f);
+        }
+        rj.append(JournalRecord.Type.RUN_FINISHED, null, "status", status.name());
+        Instant ended = clock.instant();
+        listeners.emit(new RunEvent.RunFinished(r.runId, ended, r.planName, status, Duration.between(started, ended),
+                failure.map(x -> (Throwable) x)));
+        return new DefaultRunResult(r.runId, r.planName, r.target, status, r.startedAt == null ? started : r.startedAt,
+                ended, states.stream().map(StepState::outcome).toList(), failure, Optional.empty(),
+                c.compensatedOrder());
+    }
+}
