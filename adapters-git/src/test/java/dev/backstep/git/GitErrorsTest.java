@@ -41,6 +41,24 @@ class GitErrorsTest {
     }
 
     @Test
+    void gitMissingFromThePathIsReportedAsGitNotFound() throws Exception {
+        GitSandbox sb = new GitSandbox(tmp);
+        Path repo = sb.newRepo();
+        Path emptyBin = Files.createDirectories(tmp.resolve("empty-bin"));
+        dev.backstep.spi.CommandRunner noGit = spec -> sb.commands().run(spec.env("PATH", emptyBin.toString()));
+        GitCheckout step = Git.checkout(repo, "main");
+        TestContext ctx = TestContext.forward(noGit, sb, step.name());
+
+        assertThatThrownBy(() -> step.execute(ctx))
+                .satisfies(e -> hasReason(e, GitException.Reason.GIT_NOT_FOUND))
+                .hasMessageContaining("install git")
+                .hasCauseInstanceOf(ProgramNotFoundException.class);
+        assertThat(ctx.recordedValues()).isEmpty();
+        assertThatThrownBy(() -> Git.releases(repo, noGit))
+                .satisfies(e -> hasReason(e, GitException.Reason.GIT_NOT_FOUND));
+    }
+
+    @Test
     void directoryThatIsNotARepositoryIsReported() throws Exception {
         GitSandbox sb = new GitSandbox(tmp);
         Path plain = Files.createDirectories(tmp.resolve("plain"));

@@ -7,18 +7,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.backstep.Backstep;
 import dev.backstep.DryRun;
 import dev.backstep.Plan;
+import dev.backstep.Recovery;
 import dev.backstep.RunResult;
 import dev.backstep.Runner;
 import dev.backstep.Step;
 import dev.backstep.StepValidationException;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.StepRegistry;
 import dev.backstep.testkit.FakeStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,6 +130,74 @@ class GitPlanTest {
 
         assertThat(marker).doesNotExist();
         sb.assertAt(repo, c2, "main", "v2");
+    }
+
+    @Test
+    void aSucceededRunIsRolledBackLaterByAnotherRunnerThatOnlyHasTheJournal() {
+        Plan plan = Plan.named("deploy v1.0.0").step(Git.checkout(repo, "v1.0.0")).step(Git.tag(repo, "live")).build();
+        RunResult done = runner.run(plan);
+        assertThat(done).succeeded();
+        sb.assertAt(repo, c1, "(detached)", "v1");
+
+        Runner fresh = Backstep.runner().stateDir(tmp.resolve("state")).journal(journal).commands(sb.commands())
+                .registry(StepRegistry.discover()).build();
+        RunResult undone = fresh.rollback(done.runId());
+
+        assertThat(undone).rolledBack().compensated("git tag live", "git checkout v1.0.0");
+        sb.assertAt(repo, c2, "main", "v2");
+        assertThat(sb.git(repo, "tag", "--list")).isEqualTo("v1.0.0");
+    }
+
+    @Test
+    void theStepTypesAreDiscoverable() {
+        assertThat(StepRegistry.discover().types())
+                .contains("git.checkout", "git.pull", "git.fetch", "git.reset", "git.tag");
+    }
+
+    @Test
+    void aDeployProcessKilledInsideTheCheckoutIsRecoveredByTheNextProcess() throws Exception {
+        Path journalDir = tmp.resolve("journal");
+        Path stateDir = tmp.resolve("crash-state");
+        Path reached = tmp.resolve("hook-reached");
+        Path hook = repo.resolve(".git/hooks/post-checkout");
+        // runs once HEAD and the files have moved: says where it is, then blocks
+        Files.writeString(hook, "#!/bin/sh\n[ -e '" + reached + "' ] && exit 0\n"
+                + "echo \"$PPID\" > '" + reached + ".tmp' && mv '" + reached + ".tmp' '" + reached + "'\n"
+                + "exec sleep 600\n");
+        Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                GitCrashMain.class.getName(), repo.toString(), journalDir.toString(), stateDir.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("crash.log").toFile());
+        pb.environment().putAll(sb.env());
+        Process deploy = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (!Files.exists(reached) && deploy.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(reached).as("the checkout reached its hook; log: %s", tmp.resolve("crash.log")).exists();
+            long gitPid = Long.parseLong(Files.readString(reached).strip());
+            deploy.destroyForcibly().waitFor();
+            // the orphaned git and its hook go too, as they would with the machine's reboot
+            ProcessHandle.of(gitPid).ifPresent(git -> {
+                git.descendants().forEach(ProcessHandle::destroyForcibly);
+                git.destroyForcibly();
+                git.onExit().join();
+            });
+        } finally {
+            deploy.destroyForcibly();
+        }
+        sb.assertAt(repo, c1, "(detached)", "v1");
+
+        Runner next = Backstep.runner().journal(Journal.directory(journalDir)).stateDir(stateDir)
+                .commands(sb.commands()).registry(StepRegistry.discover()).build();
+        Recovery recovery = next.recover();
+
+        assertThat(recovery.recovered()).singleElement()
+                .satisfies(r -> assertThat(r).rolledBack().compensated("git checkout v1.0.0"));
+        sb.assertAt(repo, c2, "main", "v2");
+        assertThat(sb.status(repo)).isEmpty();
     }
 
     @Test

@@ -50,11 +50,16 @@ final class GitSandbox {
                 "GIT_AUTHOR_EMAIL", "test@backstep.invalid",
                 "GIT_COMMITTER_NAME", "Backstep Test",
                 "GIT_COMMITTER_EMAIL", "test@backstep.invalid");
-        CommandRunner base = new ProcessCommandRunner();
+        CommandRunner base = CommandRunner.local();
         this.commands = spec -> base.run(spec.env(env));
     }
 
-    /** The command runner the steps get: real processes, isolated environment. */
+    /** The environment that isolates git from the machine's configuration. */
+    Map<String, String> env() {
+        return env;
+    }
+
+    /** The command runner the steps get: {@link CommandRunner#local()} with the isolated environment. */
     CommandRunner commands() {
         return commands;
     }
