@@ -1,0 +1,59 @@
+package dev.backstep.git;
+
+import dev.backstep.StepValidationException;
+import dev.backstep.git.GitException.Reason;
+import java.nio.file.Path;
+
+/** Argument checks shared by the factories, and validation wrapping. */
+final class Args {
+    static final String DEFAULT_GIT = "git";
+
+    private Args() {
+    }
+
+    static Path repo(Path repo) {
+        if (repo == null) {
+            throw new GitException(Reason.INVALID_ARGUMENT, null, "the repository path is null");
+        }
+        return repo.toAbsolutePath().normalize();
+    }
+
+    /** A ref, remote, branch or tag name as git receives it in argv. */
+    static String name(String what, String value) {
+        if (value == null || value.isBlank()) {
+            throw new GitException(Reason.INVALID_ARGUMENT, null, what + " is null or blank");
+        }
+        if (value.startsWith("-")) {
+            throw new GitException(Reason.INVALID_ARGUMENT, null, what + " '" + value
+                    + "' starts with '-', which git would read as an option");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+                throw new GitException(Reason.INVALID_ARGUMENT, null, what + " '" + value
+                        + "' contains whitespace or a control character");
+            }
+        }
+        return value;
+    }
+
+    static String gitBinary(Path gitBinary) {
+        if (gitBinary == null || gitBinary.toString().isBlank()) {
+            throw new GitException(Reason.INVALID_ARGUMENT, null, "the git executable path is null or blank");
+        }
+        return gitBinary.toString();
+    }
+
+    /** Turns a {@link GitException} raised while validating into a {@link StepValidationException}. */
+    static StepValidationException invalid(String stepName, GitException e) {
+        return new StepValidationException(stepName, e.getMessage(), e);
+    }
+
+    static String summary(String from, String fromSubject, String to, String toSubject) {
+        return shortSha(from) + " -> " + shortSha(to) + " (\"" + fromSubject + "\" -> \"" + toSubject + "\")";
+    }
+
+    static String shortSha(String sha) {
+        return sha.length() > 7 ? sha.substring(0, 7) : sha;
+    }
+}

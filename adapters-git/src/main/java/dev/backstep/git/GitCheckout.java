@@ -1,0 +1,154 @@
+package dev.backstep.git;
+
+import dev.backstep.Compensation;
+import dev.backstep.StepContext;
+import dev.backstep.git.internal.GitCli;
+import dev.backstep.git.internal.GitCompensations;
+import dev.backstep.git.internal.HeadState;
+import dev.backstep.git.internal.Keys;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code git checkout <ref>}: a local branch name attaches HEAD to that branch; any other ref (a
+ * tag, {@code tags/v1.2.3}, a commit, {@code origin/main}, {@code HEAD~1}) detaches HEAD at the
+ * commit it names. Submodules follow ({@code git submodule update --init --recursive}) when the
+ * repository has a {@code .gitmodules}.
+ *
+ * <p>Before changing anything it records HEAD's commit, its branch (or that it was detached) and
+ * whether the work tree was clean; undo goes back to exactly that commit with the branch
+ * re-attached. A dirty work tree is refused ({@link GitDirtyWorktreeException}) unless
+ * {@link #stashChanges()}.
+ *
+ * <pre>{@code
+ * Plan plan = Plan.named("deploy v1.3.0")
+ *     .step(Git.checkout(repo, "v1.3.0"))
+ *     .step(Command.of("composer", "install", "--no-dev").in(repo))
+ *     .build();
+ * }</pre>
+ */
+public final class GitCheckout implements GitStep {
+    private final Path repo;
+    private final String ref;
+    private final boolean stash;
+    private final String git;
+
+    GitCheckout(Path repo, String ref, boolean stash, String git) {
+        this.repo = repo;
+        this.ref = ref;
+        this.stash = stash;
+        this.git = git;
+    }
+
+    /**
+     * Stashes uncommitted changes and untracked files before checking out (under a unique
+     * message, recorded) and restores them on undo, instead of refusing a dirty work tree.
+     */
+    public GitCheckout stashChanges() {
+        return new GitCheckout(repo, ref, true, git);
+    }
+
+    /** Runs this git executable instead of {@code git} from the PATH. */
+    public GitCheckout using(Path gitBinary) {
+        return new GitCheckout(repo, ref, stash, Args.gitBinary(gitBinary));
+    }
+
+    /** The ref as given. */
+    public String ref() {
+        return ref;
+    }
+
+    @Override
+    public Path repository() {
+        return repo;
+    }
+
+    @Override
+    public String gitExecutable() {
+        return git;
+    }
+
+    @Override
+    public String name() {
+        return "git checkout " + ref;
+    }
+
+    @Override
+    public String type() {
+        return Git.CHECKOUT;
+    }
+
+    @Override
+    public Compensation compensation() {
+        return GitCompensations.RESTORE_HEAD;
+    }
+
+    @Override
+    public String describe() {
+        return "git checkout " + ref + " in " + repo + (stash ? ", stashing local changes" : "");
+    }
+
+    @Override
+    public void validate(StepContext ctx) {
+        try {
+            GitCli cli = GitCli.open(ctx.commands(), git, repo);
+            cli.head();
+            cli.requireCommit(ref);
+            if (!stash) {
+                List<String> changed = cli.changedFiles(true);
+                if (!changed.isEmpty()) {
+                    throw new GitDirtyWorktreeException(cli.repo(), changed);
+                }
+            }
+        } catch (GitException e) {
+            throw Args.invalid(ctx.stepName(), e);
+        }
+    }
+
+    @Override
+    public String preview(StepContext ctx) {
+        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        String head = cli.head();
+        Optional<String> branch = cli.branch();
+        boolean toBranch = cli.localBranchExists(ref);
+        String target = target(cli, toBranch);
+        int changed = cli.changedFiles(true).size();
+        return "git checkout " + ref + " in " + cli.repo() + ": "
+                + Args.summary(head, cli.subject(head), target, cli.subject(target))
+                + ", " + branch.orElse("detached HEAD") + " -> " + (toBranch ? ref : "detached HEAD")
+                + (changed > 0 && stash ? "; stashes " + changed + " local change(s), restored on undo" : "")
+                + (cli.hasSubmodules() ? "; updates submodules" : "");
+    }
+
+    @Override
+    public void execute(StepContext ctx) throws Exception {
+        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        boolean toBranch = cli.localBranchExists(ref);
+        String target = target(cli, toBranch);
+        List<String> changed = HeadState.captureAndRecord(ctx, cli, stash);
+        ctx.record(Keys.TARGET, target);
+        try {
+            HeadState.stashIfNeeded(ctx, cli, changed);
+            if (toBranch) {
+                cli.run("checkout", ref, "--");
+            } else {
+                cli.run("checkout", "--detach", target, "--");
+            }
+            cli.updateSubmodulesIfAny();
+        } catch (Exception e) {
+            Git.restoreAfterFailure(ctx, compensation(), e);
+            throw e;
+        }
+        ctx.logger().info("{}: checked out {} ({})", cli.repo(), ref, GitCli.shortSha(target));
+    }
+
+    private String target(GitCli cli, boolean toBranch) {
+        return toBranch ? cli.requireCommit("refs/heads/" + ref) : cli.requireCommit(ref);
+    }
+
+    @Override
+    public String toString() {
+        return "GitCheckout[" + ref + " in " + repo + (stash ? ", stash" : "") + "]";
+    }
+}

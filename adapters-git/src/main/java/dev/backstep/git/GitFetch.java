@@ -1,0 +1,121 @@
+package dev.backstep.git;
+
+import dev.backstep.Compensation;
+import dev.backstep.StepContext;
+import dev.backstep.git.GitException.Reason;
+import dev.backstep.git.internal.GitCli;
+import dev.backstep.git.internal.GitCompensations;
+import dev.backstep.git.internal.Keys;
+import dev.backstep.git.internal.RefChanges;
+import java.nio.file.Path;
+
+/**
+ * {@code git fetch <remote>}: updates the remote-tracking refs (and the tags git follows) without
+ * touching HEAD, branches or the work tree.
+ *
+ * <p>Before fetching it snapshots the remote's remote-tracking refs and the tags to an
+ * owner-only file in the step's backup directory; undo puts back every ref the fetch changed
+ * (deletes the ones it created) unless someone moved it since.
+ *
+ * <pre>{@code
+ * Plan plan = Plan.named("deploy").step(Git.fetch(repo, "origin")).step(Git.checkout(repo, "origin/main")).build();
+ * }</pre>
+ *
+ * <p>Refs are validated before any step runs, so a ref that only the fetch brings in (a tag
+ * pushed a minute ago) fails the validation of a later checkout in the same plan: fetch before
+ * running the plan, or check out {@code origin/<branch>} after {@code git fetch} has run once.
+ */
+public final class GitFetch implements GitStep {
+    private final Path repo;
+    private final String remote;
+    private final String git;
+
+    GitFetch(Path repo, String remote, String git) {
+        this.repo = repo;
+        this.remote = remote;
+        this.git = git;
+    }
+
+    /** Runs this git executable instead of {@code git} from the PATH. */
+    public GitFetch using(Path gitBinary) {
+        return new GitFetch(repo, remote, Args.gitBinary(gitBinary));
+    }
+
+    public String remote() {
+        return remote;
+    }
+
+    @Override
+    public Path repository() {
+        return repo;
+    }
+
+    @Override
+    public String gitExecutable() {
+        return git;
+    }
+
+    @Override
+    public String name() {
+        return "git fetch " + remote;
+    }
+
+    @Override
+    public String type() {
+        return Git.FETCH;
+    }
+
+    @Override
+    public Compensation compensation() {
+        return GitCompensations.RESTORE_FETCH;
+    }
+
+    @Override
+    public String describe() {
+        return "git fetch " + remote + " in " + repo;
+    }
+
+    @Override
+    public void validate(StepContext ctx) {
+        try {
+            requireRemote(GitCli.open(ctx.commands(), git, repo));
+        } catch (GitException e) {
+            throw Args.invalid(ctx.stepName(), e);
+        }
+    }
+
+    @Override
+    public String preview(StepContext ctx) {
+        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        return "git fetch " + remote + " in " + cli.repo() + ": updates refs/remotes/" + remote
+                + "/* and tags; HEAD stays at " + cli.resolveCommit("HEAD").map(Args::shortSha).orElse("(no commit)");
+    }
+
+    @Override
+    public void execute(StepContext ctx) throws Exception {
+        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        requireRemote(cli);
+        ctx.record(Keys.REPO, cli.repo().toString());
+        ctx.record(Keys.GIT, cli.git());
+        RefChanges.recordBefore(ctx, cli, remote);
+        try {
+            cli.run(Reason.FETCH_FAILED, "git fetch " + remote, "fetch", remote);
+            RefChanges.recordChanges(ctx, cli);
+        } catch (Exception e) {
+            Git.restoreAfterFailure(ctx, compensation(), e);
+            throw e;
+        }
+    }
+
+    private void requireRemote(GitCli cli) {
+        if (!cli.remotes().contains(remote)) {
+            throw new GitException(Reason.UNKNOWN_REMOTE, cli.repo(), "no remote named '" + remote + "' in "
+                    + cli.repo() + " (remotes: " + cli.remotes() + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GitFetch[" + remote + " in " + repo + "]";
+    }
+}

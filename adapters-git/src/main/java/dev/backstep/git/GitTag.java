@@ -1,0 +1,183 @@
+package dev.backstep.git;
+
+import dev.backstep.Compensation;
+import dev.backstep.StepContext;
+import dev.backstep.git.GitException.Reason;
+import dev.backstep.git.internal.GitCli;
+import dev.backstep.git.internal.GitCompensations;
+import dev.backstep.git.internal.Keys;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code git tag <name> <commit>}: a lightweight tag by default, an annotated one with
+ * {@link #annotated(String)}; at HEAD unless {@link #at(String)}. The commit is resolved when the
+ * step runs (after the steps before it).
+ *
+ * <p>A tag that already exists at the same commit is left as it is (the step does nothing and
+ * its undo does nothing); one that exists at another commit is refused
+ * ({@link GitException.Reason#TAG_EXISTS}) before anything changes. Undo deletes only the tag
+ * this step created, and only while it still has the value the step gave it.
+ *
+ * <pre>{@code
+ * Plan plan = Plan.named("release").step(Git.tag(repo, "deployed-2025-06-01").annotated("deployed by CI")).build();
+ * }</pre>
+ */
+public final class GitTag implements GitStep {
+    private final Path repo;
+    private final String tag;
+    private final String at;
+    private final String message;
+    private final String git;
+
+    GitTag(Path repo, String tag, String at, String message, String git) {
+        this.repo = repo;
+        this.tag = tag;
+        this.at = at;
+        this.message = message;
+        this.git = git;
+    }
+
+    /** Tags the commit {@code ref} names instead of HEAD. */
+    public GitTag at(String ref) {
+        return new GitTag(repo, tag, Args.name("the ref to tag", ref), message, git);
+    }
+
+    /** Creates an annotated tag with this message (needs {@code user.name}/{@code user.email}). */
+    public GitTag annotated(String tagMessage) {
+        if (tagMessage == null || tagMessage.isBlank()) {
+            throw new GitException(Reason.INVALID_ARGUMENT, null, "the message of annotated tag '" + tag
+                    + "' is null or blank");
+        }
+        return new GitTag(repo, tag, at, tagMessage, git);
+    }
+
+    /** Runs this git executable instead of {@code git} from the PATH. */
+    public GitTag using(Path gitBinary) {
+        return new GitTag(repo, tag, at, message, Args.gitBinary(gitBinary));
+    }
+
+    /** The tag name. */
+    public String tag() {
+        return tag;
+    }
+
+    /** What is tagged ({@code HEAD} unless {@link #at(String)}). */
+    public String target() {
+        return at;
+    }
+
+    /** The message of an annotated tag. */
+    public Optional<String> message() {
+        return Optional.ofNullable(message);
+    }
+
+    @Override
+    public Path repository() {
+        return repo;
+    }
+
+    @Override
+    public String gitExecutable() {
+        return git;
+    }
+
+    @Override
+    public String name() {
+        return "git tag " + tag;
+    }
+
+    @Override
+    public String type() {
+        return Git.TAG;
+    }
+
+    @Override
+    public Compensation compensation() {
+        return GitCompensations.DELETE_TAG;
+    }
+
+    @Override
+    public String describe() {
+        return "git tag " + (message != null ? "-a " : "") + tag + " " + at + " in " + repo;
+    }
+
+    @Override
+    public void validate(StepContext ctx) {
+        try {
+            GitCli cli = GitCli.open(ctx.commands(), git, repo);
+            checkName(cli);
+            String target = cli.requireCommit(at);
+            existing(cli).filter(e -> !e.equals(target)).ifPresent(e -> {
+                throw exists(cli, e, target);
+            });
+        } catch (GitException e) {
+            throw Args.invalid(ctx.stepName(), e);
+        }
+    }
+
+    @Override
+    public String preview(StepContext ctx) {
+        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        String target = cli.requireCommit(at);
+        String where = Args.shortSha(target) + " (\"" + cli.subject(target) + "\") in " + cli.repo();
+        return existing(cli).isPresent()
+                ? "git tag " + tag + ": already at " + where + ", nothing to do"
+                : "git tag " + (message != null ? "-a " : "") + tag + " at " + where;
+    }
+
+    @Override
+    public void execute(StepContext ctx) throws Exception {
+        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        checkName(cli);
+        String target = cli.requireCommit(at);
+        Optional<String> existing = existing(cli);
+        if (existing.isPresent() && !existing.get().equals(target)) {
+            throw exists(cli, existing.get(), target);
+        }
+        ctx.record(Keys.REPO, cli.repo().toString());
+        ctx.record(Keys.GIT, cli.git());
+        ctx.record(Keys.TAG, tag);
+        ctx.record(Keys.TARGET, target);
+        ctx.record(Keys.TAG_EXISTED, String.valueOf(existing.isPresent()));
+        if (existing.isPresent()) {
+            ctx.logger().info("{}: tag {} already at {}, nothing to do", cli.repo(), tag, Args.shortSha(target));
+            return;
+        }
+        try {
+            if (message == null) {
+                cli.run("tag", tag, target);
+            } else {
+                cli.run("tag", "-a", "-m", message, tag, target);
+            }
+            ctx.record(Keys.TAG_REF, cli.refValue("refs/tags/" + tag).orElseThrow());
+        } catch (Exception e) {
+            Git.restoreAfterFailure(ctx, compensation(), e);
+            throw e;
+        }
+        ctx.logger().info("{}: tagged {} as {}", cli.repo(), Args.shortSha(target), tag);
+    }
+
+    private void checkName(GitCli cli) {
+        int code = cli.exec(List.of("check-ref-format", "refs/tags/" + tag), Set.of(0, 1)).exitCode();
+        if (code != 0) {
+            throw new GitException(Reason.INVALID_ARGUMENT, cli.repo(), "'" + tag + "' is not a valid tag name");
+        }
+    }
+
+    private Optional<String> existing(GitCli cli) {
+        return cli.refValue("refs/tags/" + tag).flatMap(v -> cli.resolveCommit("refs/tags/" + tag));
+    }
+
+    private GitException exists(GitCli cli, String existing, String target) {
+        return new GitException(Reason.TAG_EXISTS, cli.repo(), "tag " + tag + " already exists in " + cli.repo()
+                + " at " + Args.shortSha(existing) + ", not at " + Args.shortSha(target) + " (" + at + ")");
+    }
+
+    @Override
+    public String toString() {
+        return "GitTag[" + tag + " at " + at + " in " + repo + "]";
+    }
+}

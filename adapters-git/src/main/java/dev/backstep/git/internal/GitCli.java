@@ -1,0 +1,246 @@
+package dev.backstep.git.internal;
+
+import dev.backstep.CommandFailedException;
+import dev.backstep.ProgramNotFoundException;
+import dev.backstep.git.GitException;
+import dev.backstep.git.GitException.Reason;
+import dev.backstep.spi.CommandResult;
+import dev.backstep.spi.CommandRunner;
+import dev.backstep.spi.CommandSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs git in one repository through a {@link CommandRunner}: argv lists only, interactive
+ * prompts off (credential helpers and ssh agents still work), failures mapped to
+ * {@link GitException}.
+ */
+public final class GitCli {
+    private final CommandRunner runner;
+    private final String git;
+    private final Path repo;
+
+    private GitCli(CommandRunner runner, String git, Path repo) {
+        this.runner = runner;
+        this.git = git;
+        this.repo = repo;
+    }
+
+    /**
+     * Opens the work tree that contains {@code path}.
+     *
+     * @throws GitException GIT_NOT_FOUND, NOT_A_REPOSITORY
+     */
+    public static GitCli open(CommandRunner runner, String git, Path path) {
+        Path dir = path.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new GitException(Reason.NOT_A_REPOSITORY, dir, dir + " is not a directory, so not a git repository");
+        }
+        GitCli probe = new GitCli(runner, git, dir);
+        CommandResult top = probe.exec(List.of("rev-parse", "--show-toplevel"), Set.of(0, 128));
+        if (top.exitCode() != 0 || top.stdout().isBlank()) {
+            throw new GitException(Reason.NOT_A_REPOSITORY, dir, dir + " is not inside a git work tree"
+                    + tail(top.stderr()));
+        }
+        return new GitCli(runner, git, Path.of(top.stdout().strip()));
+    }
+
+    /** The top level of the work tree. */
+    public Path repo() {
+        return repo;
+    }
+
+    public String git() {
+        return git;
+    }
+
+    /** Runs git; a non-zero exit is a {@link GitException} with reason COMMAND_FAILED. */
+    public String run(String... args) {
+        return exec(List.of(args), Set.of(0)).stdout();
+    }
+
+    /** Runs git; a non-zero exit is a {@link GitException} with the given reason. */
+    public String run(Reason onFailure, String what, String... args) {
+        try {
+            return run(args);
+        } catch (GitException e) {
+            if (e.reason() != Reason.COMMAND_FAILED) {
+                throw e;
+            }
+            throw new GitException(onFailure, repo, what + " failed in " + repo + tail(stderrOf(e)), e);
+        }
+    }
+
+    /** Runs git accepting the given exit codes; the caller looks at {@link CommandResult#exitCode()}. */
+    public CommandResult exec(List<String> args, Set<Integer> okCodes) {
+        List<String> argv = new ArrayList<>(args.size() + 1);
+        argv.add(git);
+        argv.addAll(args);
+        CommandSpec spec = CommandSpec.of(argv).in(repo).env("GIT_TERMINAL_PROMPT", "0").successCodes(okCodes);
+        try {
+            return runner.run(spec);
+        } catch (ProgramNotFoundException e) {
+            throw new GitException(Reason.GIT_NOT_FOUND, repo, "cannot run git ('" + git + "'): "
+                    + e.getMessage() + " (install git, put it on the PATH, or name it with using(Path))", e);
+        } catch (CommandFailedException e) {
+            throw new GitException(Reason.COMMAND_FAILED, repo, "git " + String.join(" ", args) + " failed in "
+                    + repo + " with exit code " + e.exitCode() + tail(e.stderrTail()), e);
+        }
+    }
+
+    /** The commit a ref names, or empty when it names none. */
+    public Optional<String> resolveCommit(String ref) {
+        CommandResult r = exec(List.of("rev-parse", "--verify", "--quiet", ref + "^{commit}"), Set.of(0, 1, 128));
+        String out = r.stdout().strip();
+        return r.exitCode() == 0 && !out.isEmpty() ? Optional.of(out) : Optional.empty();
+    }
+
+    /** The commit a ref names. @throws GitException UNKNOWN_REF */
+    public String requireCommit(String ref) {
+        return resolveCommit(ref).orElseThrow(() -> new GitException(Reason.UNKNOWN_REF, repo,
+                "'" + ref + "' does not name a commit in " + repo));
+    }
+
+    /** The commit HEAD is at. @throws GitException NO_COMMITS */
+    public String head() {
+        return resolveCommit("HEAD").orElseThrow(() -> new GitException(Reason.NO_COMMITS, repo,
+                repo + " has no commit yet: HEAD is unborn"));
+    }
+
+    /** The branch HEAD is attached to ({@code main}), or empty when HEAD is detached. */
+    public Optional<String> branch() {
+        CommandResult r = exec(List.of("symbolic-ref", "--quiet", "HEAD"), Set.of(0, 1));
+        String out = r.stdout().strip();
+        if (r.exitCode() != 0 || !out.startsWith("refs/heads/")) {
+            return Optional.empty();
+        }
+        return Optional.of(out.substring("refs/heads/".length()));
+    }
+
+    public boolean localBranchExists(String name) {
+        return exec(List.of("show-ref", "--verify", "--quiet", "refs/heads/" + name), Set.of(0, 1)).exitCode() == 0;
+    }
+
+    /** The value of a ref (not peeled), or empty when it does not exist. */
+    public Optional<String> refValue(String fullRef) {
+        CommandResult r = exec(List.of("rev-parse", "--verify", "--quiet", fullRef), Set.of(0, 1, 128));
+        String out = r.stdout().strip();
+        return r.exitCode() == 0 && !out.isEmpty() ? Optional.of(out) : Optional.empty();
+    }
+
+    /**
+     * Changed, staged, deleted and untracked paths (porcelain status, untracked files listed one
+     * by one); submodules at another commit or with changes count unless {@code withSubmodules}
+     * is false.
+     */
+    public List<String> changedFiles(boolean withSubmodules) {
+        String out = withSubmodules
+                ? run("status", "--porcelain", "--untracked-files=all")
+                : run("status", "--porcelain", "--untracked-files=all", "--ignore-submodules=all");
+        List<String> files = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (line.length() > 3) {
+                files.add(line.substring(3));
+            }
+        }
+        return files;
+    }
+
+    public String subject(String commit) {
+        return run("log", "-1", "--format=%s", commit).strip();
+    }
+
+    public boolean hasSubmodules() {
+        return Files.exists(repo.resolve(".gitmodules"));
+    }
+
+    /** Brings submodules to the commits the current HEAD records, when the repository has any. */
+    public void updateSubmodulesIfAny() {
+        if (hasSubmodules()) {
+            run(Reason.COMMAND_FAILED, "git submodule update --init --recursive",
+                    "submodule", "update", "--init", "--recursive");
+        }
+    }
+
+    public List<String> remotes() {
+        List<String> names = new ArrayList<>();
+        for (String line : run("remote").split("\n")) {
+            if (!line.isBlank()) {
+                names.add(line.strip());
+            }
+        }
+        return names;
+    }
+
+    /** Commit ids of the stash entries, newest ({@code stash@{0}}) first. */
+    public List<String> stashCommits() {
+        if (refValue("refs/stash").isEmpty()) {
+            return List.of();
+        }
+        List<String> shas = new ArrayList<>();
+        for (String line : run("stash", "list", "--format=%H").split("\n")) {
+            if (!line.isBlank()) {
+                shas.add(line.strip());
+            }
+        }
+        return shas;
+    }
+
+    /** The stash entry whose message contains {@code marker}, newest first. */
+    public Optional<String> findStash(String marker) {
+        if (refValue("refs/stash").isEmpty()) {
+            return Optional.empty();
+        }
+        for (String line : run("stash", "list", "--format=%H %s").split("\n")) {
+            int sp = line.indexOf(' ');
+            if (sp > 0 && line.substring(sp + 1).contains(marker)) {
+                return Optional.of(line.substring(0, sp));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Stashes every change including untracked files under a message and returns the stash
+     * commit.
+     */
+    public String stash(String message) {
+        run(Reason.STASH_FAILED, "git stash push --include-untracked",
+                "stash", "push", "--include-untracked", "-m", message);
+        return findStash(message).orElseThrow(() -> new GitException(Reason.STASH_FAILED, repo,
+                "git stash push reported success but no stash entry '" + message + "' exists in " + repo));
+    }
+
+    /** True when two stash commits hold the same work tree, index and untracked files. */
+    public boolean sameStashContent(String a, String b) {
+        for (String part : new String[] {"", "^2", "^3"}) {
+            if (!refValue(a + part + "^{tree}").equals(refValue(b + part + "^{tree}"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String stderrOf(GitException e) {
+        return e.getCause() instanceof CommandFailedException c ? c.stderrTail() : "";
+    }
+
+    static String tail(String stderr) {
+        String s = stderr == null ? "" : stderr.strip();
+        if (s.isEmpty()) {
+            return "";
+        }
+        if (s.length() > 1000) {
+            s = "..." + s.substring(s.length() - 1000);
+        }
+        return ": " + s;
+    }
+
+    public static String shortSha(String sha) {
+        return sha.length() > 7 ? sha.substring(0, 7) : sha;
+    }
+}

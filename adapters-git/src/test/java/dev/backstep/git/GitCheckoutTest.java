@@ -1,0 +1,210 @@
+package dev.backstep.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backstep.StepValidationException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GitCheckoutTest {
+    @TempDir
+    Path tmp;
+    GitSandbox sb;
+    Path repo;
+    String c1;
+    String c2;
+
+    @BeforeEach
+    void setUp() {
+        sb = new GitSandbox(tmp);
+        repo = sb.newRepo();
+        c1 = sb.head(repo);
+        sb.git(repo, "tag", "v1.0.0");
+        c2 = sb.commit(repo, "app.txt", "v2", "second");
+    }
+
+    @Test
+    void checkoutOfTagDetachesHeadAndCompensationReattachesTheBranchAtTheRecordedCommit() throws Exception {
+        GitCheckout step = Git.checkout(repo, "v1.0.0");
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        step.execute(ctx);
+        sb.assertAt(repo, c1, "(detached)", "v1");
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        sb.assertAt(repo, c2, "main", "v2");
+        assertThat(sb.status(repo)).isEmpty();
+    }
+
+    @Test
+    void recordsThePreviousHeadBranchAndCleanStateBeforeChanging() throws Exception {
+        GitCheckout step = Git.checkout(repo, "tags/v1.0.0");
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        step.execute(ctx);
+
+        assertThat(ctx.recordedValues())
+                .containsEntry("head", c2)
+                .containsEntry("branch", "main")
+                .containsEntry("detached", "false")
+                .containsEntry("clean", "true")
+                .containsEntry("target", c1)
+                .containsEntry("repo", repo.toRealPath().toString())
+                .doesNotContainKey("stash");
+    }
+
+    @Test
+    void checkoutOfLocalBranchAttachesItAndUndoReturnsToThePreviousBranch() throws Exception {
+        sb.git(repo, "branch", "release", c1);
+        GitCheckout step = Git.checkout(repo, "release");
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        step.execute(ctx);
+        sb.assertAt(repo, c1, "release", "v1");
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        sb.assertAt(repo, c2, "main", "v2");
+        assertThat(sb.git(repo, "rev-parse", "release")).isEqualTo(c1);
+    }
+
+    @Test
+    void undoFromDetachedStartLeavesHeadDetachedAtTheRecordedCommit() throws Exception {
+        sb.git(repo, "checkout", "-q", "--detach", c2);
+        GitCheckout step = Git.checkout(repo, "v1.0.0");
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        step.execute(ctx);
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+
+        sb.assertAt(repo, c2, "(detached)", "v2");
+        assertThat(sb.git(repo, "rev-parse", "main")).isEqualTo(c2);
+    }
+
+    @Test
+    void compensationIsIdempotent() throws Exception {
+        GitCheckout step = Git.checkout(repo, c1);
+        TestContext ctx = TestContext.forward(sb, step.name());
+        step.execute(ctx);
+
+        for (int i = 0; i < 3; i++) {
+            step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+            sb.assertAt(repo, c2, "main", "v2");
+        }
+        assertThat(sb.stashList(repo)).isEmpty();
+    }
+
+    @Test
+    void previewShowsShortCommitsAndSubjectsAndChangesNothing() throws Exception {
+        GitCheckout step = Git.checkout(repo, "v1.0.0");
+
+        String preview = step.preview(TestContext.validation(sb, step.name()));
+
+        assertThat(preview).contains(c2.substring(0, 7) + " -> " + c1.substring(0, 7))
+                .contains("\"second\" -> \"first\"")
+                .contains("main -> detached HEAD");
+        sb.assertAt(repo, c2, "main", "v2");
+    }
+
+    @Test
+    void validationRejectsUnknownRefNamingIt() {
+        GitCheckout step = Git.checkout(repo, "v1.0.O");
+
+        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("'v1.0.O' does not name a commit")
+                .cause().isInstanceOfSatisfying(GitException.class,
+                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.UNKNOWN_REF));
+    }
+
+    @Test
+    void validationPassesForAnExistingRefAndChangesNothing() {
+        GitCheckout step = Git.checkout(repo, "HEAD~1");
+
+        step.validate(TestContext.validation(sb, step.name()));
+
+        sb.assertAt(repo, c2, "main", "v2");
+    }
+
+    @Test
+    void dirtyWorktreeIsRefusedInValidationWithTheChangedFiles() {
+        GitSandbox.write(repo.resolve("app.txt"), "local edit");
+        GitSandbox.write(repo.resolve("notes/new.txt"), "untracked");
+        GitCheckout step = Git.checkout(repo, "v1.0.0");
+
+        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("app.txt").hasMessageContaining("notes/new.txt")
+                .cause().isInstanceOfSatisfying(GitDirtyWorktreeException.class,
+                        e -> assertThat(e.changedFiles()).containsExactlyInAnyOrder("app.txt", "notes/new.txt"));
+    }
+
+    @Test
+    void dirtyWorktreeIsRefusedByTheActionBeforeRecordingOrChangingAnything() {
+        GitSandbox.write(repo.resolve("app.txt"), "local edit");
+        GitCheckout step = Git.checkout(repo, "v1.0.0");
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(GitDirtyWorktreeException.class);
+
+        assertThat(ctx.recordedValues()).isEmpty();
+        assertThat(sb.head(repo)).isEqualTo(c2);
+        assertThat(GitSandbox.read(repo.resolve("app.txt"))).isEqualTo("local edit");
+    }
+
+    @Test
+    void stashChangesStashesAndUndoRestoresModifiedStagedAndUntrackedFilesExactly() throws Exception {
+        GitSandbox.write(repo.resolve("app.txt"), "local edit");
+        GitSandbox.write(repo.resolve("staged.txt"), "staged");
+        sb.git(repo, "add", "staged.txt");
+        GitSandbox.write(repo.resolve("notes/new.txt"), "untracked");
+        String statusBefore = sb.status(repo);
+        GitCheckout step = Git.checkout(repo, "v1.0.0").stashChanges();
+        step.validate(TestContext.validation(sb, step.name()));
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        step.execute(ctx);
+
+        sb.assertAt(repo, c1, "(detached)", "v1");
+        assertThat(sb.status(repo)).isEmpty();
+        assertThat(ctx.recordedValues()).containsEntry("clean", "false").containsKey("stash");
+        assertThat(sb.stashList(repo)).contains("backstep: run test-run");
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+
+        assertThat(sb.head(repo)).isEqualTo(c2);
+        assertThat(sb.branch(repo)).isEqualTo("main");
+        assertThat(GitSandbox.read(repo.resolve("app.txt"))).isEqualTo("local edit");
+        assertThat(GitSandbox.read(repo.resolve("notes/new.txt"))).isEqualTo("untracked");
+        assertThat(sb.status(repo)).isEqualTo(statusBefore);
+        assertThat(sb.stashList(repo)).isEmpty();
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        assertThat(sb.status(repo)).isEqualTo(statusBefore);
+        assertThat(GitSandbox.read(repo.resolve("app.txt"))).isEqualTo("local edit");
+    }
+
+    @Test
+    void failedCheckoutPutsTheRepositoryBackBeforeReportingAndHooksRun() throws Exception {
+        Path hook = repo.resolve(".git/hooks/post-checkout");
+        Path log = tmp.resolve("hook.log");
+        Files.writeString(hook, "#!/bin/sh\necho \"$2\" >> '" + log + "'\n"
+                + "if [ \"$2\" = \"" + c1 + "\" ]; then echo 'refusing v1' >&2; exit 1; fi\nexit 0\n");
+        Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
+        GitCheckout step = Git.checkout(repo, "v1.0.0");
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        assertThatThrownBy(() -> step.execute(ctx))
+                .isInstanceOfSatisfying(GitException.class,
+                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.COMMAND_FAILED))
+                .hasMessageContaining("refusing v1");
+
+        sb.assertAt(repo, c2, "main", "v2");
+        assertThat(sb.status(repo)).isEmpty();
+        assertThat(GitSandbox.read(log)).contains(c1).contains(c2);
+    }
+}

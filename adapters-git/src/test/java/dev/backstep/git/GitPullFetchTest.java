@@ -1,0 +1,199 @@
+package dev.backstep.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backstep.StepValidationException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GitPullFetchTest {
+    @TempDir
+    Path tmp;
+    GitSandbox sb;
+    Path origin;
+    Path work;
+    Path other;
+    String c1;
+
+    @BeforeEach
+    void setUp() {
+        sb = new GitSandbox(tmp);
+        origin = sb.newBare();
+        Path seed = sb.newRepo();
+        c1 = sb.head(seed);
+        sb.git(seed, "push", "-q", origin.toString(), "main");
+        work = sb.cloneOf(origin);
+        other = sb.cloneOf(origin);
+    }
+
+    /** Another developer pushes a commit to origin. */
+    String pushFromOther(String content, String message) {
+        String c = sb.commit(other, "app.txt", content, message);
+        sb.git(other, "push", "-q", "origin", "main");
+        return c;
+    }
+
+    @Test
+    void pullFastForwardsAndCompensationMovesTheBranchBackAndRestoresRemoteRefs() throws Exception {
+        String c2 = pushFromOther("v2", "second");
+        GitPull step = Git.pull(work, "origin", "main");
+        step.validate(TestContext.validation(sb, step.name()));
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        step.execute(ctx);
+        sb.assertAt(work, c2, "main", "v2");
+        assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c2);
+        assertThat(ctx.recordedValues()).containsEntry("head", c1).containsEntry("branch", "main")
+                .containsEntry("target", c2);
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        sb.assertAt(work, c1, "main", "v1");
+        assertThat(sb.status(work)).isEmpty();
+        assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c1);
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        sb.assertAt(work, c1, "main", "v1");
+    }
+
+    @Test
+    void pullOfDivergedBranchFailsCleanlyAndLeavesTheRepositoryAsBefore() throws Exception {
+        pushFromOther("v2", "theirs");
+        String local = sb.commit(work, "local.txt", "mine", "ours");
+        GitPull step = Git.pull(work, "origin", "main");
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        assertThatThrownBy(() -> step.execute(ctx))
+                .isInstanceOfSatisfying(GitException.class,
+                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.NOT_FAST_FORWARD))
+                .hasMessageContaining("cannot be fast-forwarded");
+
+        sb.assertAt(work, local, "main", "v1");
+        assertThat(sb.status(work)).isEmpty();
+        assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c1);
+    }
+
+    @Test
+    void pullOnDetachedHeadIsRefusedByValidation() {
+        sb.git(work, "checkout", "-q", "--detach", c1);
+        GitPull step = Git.pull(work, "origin", "main");
+
+        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("HEAD is detached")
+                .cause().isInstanceOfSatisfying(GitException.class,
+                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.DETACHED_HEAD));
+    }
+
+    @Test
+    void pullFromUnknownRemoteIsRefusedByValidation() {
+        GitPull step = Git.pull(work, "upstream", "main");
+
+        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("no remote named 'upstream'")
+                .cause().isInstanceOfSatisfying(GitException.class,
+                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.UNKNOWN_REMOTE));
+    }
+
+    @Test
+    void pullOfMissingRemoteBranchIsAFetchFailureAndChangesNothing() {
+        GitPull step = Git.pull(work, "origin", "no-such-branch");
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        assertThatThrownBy(() -> step.execute(ctx))
+                .isInstanceOfSatisfying(GitException.class,
+                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.FETCH_FAILED))
+                .hasMessageContaining("no-such-branch");
+
+        sb.assertAt(work, c1, "main", "v1");
+    }
+
+    @Test
+    void pullWithDirtyTreeIsRefusedUnlessStashedAndTheStashComesBackOnUndo() throws Exception {
+        String c2 = pushFromOther("v2", "second");
+        GitSandbox.write(work.resolve("local.cfg"), "debug=true");
+        GitPull refused = Git.pull(work, "origin", "main");
+        assertThatThrownBy(() -> refused.validate(TestContext.validation(sb, refused.name())))
+                .hasCauseInstanceOf(GitDirtyWorktreeException.class)
+                .hasMessageContaining("local.cfg");
+
+        GitPull step = refused.stashChanges();
+        TestContext ctx = TestContext.forward(sb, step.name());
+        step.execute(ctx);
+        sb.assertAt(work, c2, "main", "v2");
+        assertThat(work.resolve("local.cfg")).doesNotExist();
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        sb.assertAt(work, c1, "main", "v1");
+        assertThat(GitSandbox.read(work.resolve("local.cfg"))).isEqualTo("debug=true");
+        assertThat(sb.stashList(work)).isEmpty();
+    }
+
+    @Test
+    void fetchFailureIsTypedAndChangesNothing() {
+        sb.git(work, "remote", "set-url", "origin", tmp.resolve("gone.git").toString());
+        GitFetch step = Git.fetch(work, "origin");
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        assertThatThrownBy(() -> step.execute(ctx))
+                .isInstanceOfSatisfying(GitException.class,
+                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.FETCH_FAILED))
+                .hasMessageContaining("git fetch origin failed");
+
+        assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c1);
+    }
+
+    @Test
+    void fetchUpdatesRemoteRefsAndTagsAndCompensationPutsBackExactlyWhatItChanged() throws Exception {
+        String c2 = pushFromOther("v2", "second");
+        sb.git(other, "tag", "v2.0.0");
+        sb.git(other, "push", "-q", "origin", "v2.0.0");
+        sb.git(work, "tag", "mine");
+        String refsBefore = sb.git(work, "for-each-ref");
+        GitFetch step = Git.fetch(work, "origin");
+        step.validate(TestContext.validation(sb, step.name()));
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        step.execute(ctx);
+        assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c2);
+        assertThat(sb.git(work, "tag", "--list")).contains("v2.0.0");
+        sb.assertAt(work, c1, "main", "v1");
+        assertThat(Path.of(ctx.recorded("refsBefore").orElseThrow())).isRegularFile();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(Path.of(ctx.recorded("refsBefore").orElseThrow())))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        assertThat(sb.git(work, "for-each-ref")).isEqualTo(refsBefore);
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        assertThat(sb.git(work, "for-each-ref")).isEqualTo(refsBefore);
+    }
+
+    @Test
+    void fetchCompensationLeavesARefAloneThatMovedAfterTheFetch() throws Exception {
+        pushFromOther("v2", "second");
+        GitFetch step = Git.fetch(work, "origin");
+        TestContext ctx = TestContext.forward(sb, step.name());
+        step.execute(ctx);
+        String c3 = pushFromOther("v3", "third");
+        sb.git(work, "fetch", "-q", "origin");
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+
+        assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c3);
+    }
+
+    @Test
+    void fetchOfUnknownRemoteIsRefusedByValidation() {
+        GitFetch step = Git.fetch(work, "nope");
+
+        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+                .isInstanceOf(StepValidationException.class)
+                .cause().isInstanceOfSatisfying(GitException.class,
+                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.UNKNOWN_REMOTE));
+    }
+}

@@ -1,0 +1,172 @@
+package dev.backstep.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backstep.StepValidationException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GitResetTagTest {
+    @TempDir
+    Path tmp;
+    GitSandbox sb;
+    Path repo;
+    String c1;
+    String c2;
+
+    @BeforeEach
+    void setUp() {
+        sb = new GitSandbox(tmp);
+        repo = sb.newRepo();
+        c1 = sb.head(repo);
+        c2 = sb.commit(repo, "app.txt", "v2", "second");
+    }
+
+    @Test
+    void resetHardMovesTheBranchAndCompensationMovesItBack() throws Exception {
+        GitReset step = Git.resetHard(repo, "HEAD~1");
+        step.validate(TestContext.validation(sb, step.name()));
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        step.execute(ctx);
+        sb.assertAt(repo, c1, "main", "v1");
+        assertThat(sb.git(repo, "rev-parse", "main")).isEqualTo(c1);
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        sb.assertAt(repo, c2, "main", "v2");
+        assertThat(sb.status(repo)).isEmpty();
+    }
+
+    @Test
+    void resetPreviewShowsBothCommitsWithSubjects() throws Exception {
+        GitReset step = Git.resetHard(repo, c1);
+
+        assertThat(step.preview(TestContext.validation(sb, step.name())))
+                .contains(c2.substring(0, 7) + " -> " + c1.substring(0, 7))
+                .contains("\"second\" -> \"first\"")
+                .contains("moves branch main");
+    }
+
+    @Test
+    void resetOfDirtyTreeIsRefusedAndNothingIsLost() {
+        GitSandbox.write(repo.resolve("app.txt"), "uncommitted work");
+        GitReset step = Git.resetHard(repo, "HEAD~1");
+
+        assertThatThrownBy(() -> step.execute(TestContext.forward(sb, step.name())))
+                .isInstanceOfSatisfying(GitDirtyWorktreeException.class,
+                        e -> assertThat(e.changedFiles()).containsExactly("app.txt"));
+
+        assertThat(sb.head(repo)).isEqualTo(c2);
+        assertThat(GitSandbox.read(repo.resolve("app.txt"))).isEqualTo("uncommitted work");
+    }
+
+    @Test
+    void resetWithStashChangesRestoresTheUncommittedWorkOnUndo() throws Exception {
+        GitSandbox.write(repo.resolve("app.txt"), "uncommitted work");
+        String statusBefore = sb.status(repo);
+        GitReset step = Git.resetHard(repo, "HEAD~1").stashChanges();
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        step.execute(ctx);
+        sb.assertAt(repo, c1, "main", "v1");
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        assertThat(sb.head(repo)).isEqualTo(c2);
+        assertThat(sb.branch(repo)).isEqualTo("main");
+        assertThat(GitSandbox.read(repo.resolve("app.txt"))).isEqualTo("uncommitted work");
+        assertThat(sb.status(repo)).isEqualTo(statusBefore).contains("app.txt");
+        assertThat(sb.stashList(repo)).isEmpty();
+    }
+
+    @Test
+    void resetToUnknownRefIsRefusedByValidation() {
+        GitReset step = Git.resetHard(repo, "HEAD~5");
+
+        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+                .isInstanceOf(StepValidationException.class)
+                .cause().isInstanceOfSatisfying(GitException.class,
+                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.UNKNOWN_REF));
+    }
+
+    @Test
+    void tagCreatesTheTagAndCompensationDeletesIt() throws Exception {
+        GitTag step = Git.tag(repo, "deployed-1").at("HEAD~1");
+        step.validate(TestContext.validation(sb, step.name()));
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        step.execute(ctx);
+        assertThat(sb.git(repo, "rev-parse", "deployed-1^{commit}")).isEqualTo(c1);
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        assertThat(sb.git(repo, "tag", "--list")).isEmpty();
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        assertThat(sb.git(repo, "tag", "--list")).isEmpty();
+    }
+
+    @Test
+    void annotatedTagIsCreatedWithItsMessageAndDeletedOnUndo() throws Exception {
+        GitTag step = Git.tag(repo, "v2.0.0").annotated("release 2");
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        step.execute(ctx);
+        assertThat(sb.git(repo, "cat-file", "-t", "v2.0.0")).isEqualTo("tag");
+        assertThat(sb.git(repo, "tag", "-n1", "--list", "v2.0.0")).contains("release 2");
+
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        assertThat(sb.git(repo, "tag", "--list")).isEmpty();
+    }
+
+    @Test
+    void tagThatAlreadyExistsAtTheSameCommitIsLeftAloneAlsoByUndo() throws Exception {
+        sb.git(repo, "tag", "v2.0.0");
+        GitTag step = Git.tag(repo, "v2.0.0");
+        step.validate(TestContext.validation(sb, step.name()));
+        TestContext ctx = TestContext.forward(sb, step.name());
+
+        step.execute(ctx);
+        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+
+        assertThat(ctx.recordedValues()).containsEntry("tagExisted", "true");
+        assertThat(sb.git(repo, "rev-parse", "v2.0.0")).isEqualTo(c2);
+    }
+
+    @Test
+    void tagThatExistsAtAnotherCommitIsRefusedByValidation() {
+        sb.git(repo, "tag", "v1.0.0", c1);
+        GitTag step = Git.tag(repo, "v1.0.0");
+
+        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("already exists")
+                .cause().isInstanceOfSatisfying(GitException.class,
+                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.TAG_EXISTS));
+    }
+
+    @Test
+    void invalidTagNameIsRefusedByValidation() {
+        GitTag step = Git.tag(repo, "bad..name");
+
+        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("not a valid tag name")
+                .cause().isInstanceOfSatisfying(GitException.class,
+                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void undoRefusesToDeleteATagThatWasMovedAfterwards() throws Exception {
+        GitTag step = Git.tag(repo, "deployed");
+        TestContext ctx = TestContext.forward(sb, step.name());
+        step.execute(ctx);
+        sb.git(repo, "tag", "-f", "deployed", c1);
+
+        assertThatThrownBy(() -> step.compensation().compensate(
+                TestContext.compensation(sb, step.name(), ctx.recordedValues())))
+                .isInstanceOfSatisfying(GitException.class,
+                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.CHANGED_SINCE));
+        assertThat(sb.git(repo, "rev-parse", "deployed")).isEqualTo(c1);
+    }
+}
