@@ -52,7 +52,8 @@ public record DryRun(String planName, String target, List<StepPreview> steps) {
         StringBuilder b = new StringBuilder("Dry run of '").append(planName).append("' (target ").append(target)
                 .append("): nothing will be executed\n");
         for (StepPreview s : steps) {
-            b.append(String.format("%3d. %-28s %s%n", s.stage(), s.name(), s.description()));
+            String description = s.description().strip().replace("\n", String.format("%n     %-28s ", ""));
+            b.append(String.format("%3d. %-28s %s%n", s.stage(), s.name(), description));
             b.append(String.format("     %-28s undo: %s%n", "", s.undo()));
             s.problem().ifPresent(p -> b.append(String.format("     %-28s PROBLEM: %s%n", "", p)));
         }

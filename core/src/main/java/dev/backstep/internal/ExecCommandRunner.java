@@ -99,7 +99,7 @@ public final class ExecCommandRunner implements CommandRunner {
         executor.setExitValues(null); // success codes are judged below
         executor.setWatchdog(watchdog);
         executor.setProcessDestroyer(started);
-        DefaultExecuteResultHandler handler = new DefaultExecuteResultHandler();
+        DefaultExecuteResultHandler handler = new LatchResultHandler();
 
         LOG.debug("running {} in {}{}", shownArgv, workDir,
                 spec.env().isEmpty() && spec.secretEnv().isEmpty() ? ""

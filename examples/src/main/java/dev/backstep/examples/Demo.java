@@ -71,7 +71,8 @@ public final class Demo {
             out.println("After the rollback:");
             out.println("  git HEAD        " + shop.describeHead());
             out.println("  current ->      " + Files.readSymbolicLink(shop.app.resolve("current")));
-            out.println("  releases        " + Release.in(shop.app).list());
+            out.println("  releases        " + Release.in(shop.app).list().stream()
+                    .map(r -> r.version() + (r.current() ? " (current)" : "")).toList());
             out.println("  " + shop.env.getFileName() + "            "
                     + Files.readString(shop.env).strip().replace("\n", " | ").replace("hunter2", Secret.MASK));
             out.println();
@@ -89,10 +90,10 @@ public final class Demo {
                 .step(Git.checkout(shop.repo, tag))
                 .step(Release.in(shop.app).deploy(version, shop.repo.resolve("public")))
                 .step(ConfigFile.edit(shop.env).set("APP_VERSION", version)
-                        .set("DB_PASSWORD", Secret.of("hunter2-rotated")))
+                        .set("DB_PASSWORD", Secret.of("hunter2-rotated")).withName("configure .env"))
                 .step(Command.of("mkdir", "-p", shop.app.resolve("cache/" + version).toString())
                         .compensatedBy("rm", "-rf", shop.app.resolve("cache/" + version).toString())
-                        .named("warm cache"))
+                        .in(shop.app).named("warm cache"))
                 .verify(Step.verification("health check", ctx -> {
                     String health = Files.readString(shop.app.resolve("current/health")).strip();
                     if (!health.startsWith("200")) {
