@@ -2,6 +2,7 @@ package dev.backstep.internal;
 
 import dev.backstep.CompensationFailedException;
 import dev.backstep.CompensationMode;
+import dev.backstep.StepCancelledException;
 import dev.backstep.StepContext;
 import dev.backstep.StepKind;
 import dev.backstep.StepStatus;
@@ -14,12 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * Compensates the applied steps of a run in reverse stage order (a stage's members together),
  * never past a pivot, continuing after a failed compensation so that every failure is known.
  * Used by live rollbacks, rollbacks of finished runs and recovery.
+ *
+ * <p>An interrupt stops it: the compensations under way are stopped and waited for, no further
+ * stage is started, and {@link #interrupted()} tells the caller to end the run
+ * {@code INTERRUPTED} (recover() finishes it) and to set the thread's interrupt flag again once
+ * the run is journaled and its lock released. Until then the flag stays cleared, so that the
+ * journal and the lock (interruptible file channels) keep working.
  */
 final class Compensator {
     private final RunInfo run;
@@ -28,6 +34,7 @@ final class Compensator {
     private final ExecutorService pool;
     private final CompensationMode mode;
     private final List<String> order = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean interrupted;
 
     Compensator(RunInfo run, RunJournal journal, Listeners listeners, ExecutorService pool, CompensationMode mode) {
         this.run = run;
@@ -35,6 +42,11 @@ final class Compensator {
         this.listeners = listeners;
         this.pool = pool;
         this.mode = mode;
+    }
+
+    /** True when an interrupt stopped the compensation: steps may still be applied. */
+    boolean interrupted() {
+        return interrupted;
     }
 
     /** Step names in the order their compensation finished successfully. */
@@ -71,14 +83,24 @@ final class Compensator {
             }
         }
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        List<List<StepState>> groups = new ArrayList<>();
         if (mode == CompensationMode.PARALLEL) {
             List<StepState> all = new ArrayList<>();
             byStage.values().forEach(all::addAll);
-            together(all, failures);
+            groups.add(all);
         } else {
-            for (Map.Entry<Integer, List<StepState>> e : byStage.entrySet()) {
-                together(e.getValue(), failures);
+            groups.addAll(byStage.values());
+        }
+        for (List<StepState> group : groups) {
+            if (group.isEmpty()) {
+                continue;
             }
+            if (Thread.interrupted() || interrupted) {
+                interrupted = true;
+                failures.add(new StepCancelledException(group.get(0).name));
+                break;
+            }
+            together(group, failures);
         }
         return List.copyOf(failures);
     }
@@ -91,26 +113,37 @@ final class Compensator {
 
     private void together(List<StepState> group, List<Throwable> failures) {
         if (group.size() == 1) {
-            one(group.get(0)).ifPresent(failures::add);
+            one(group.get(0), failures);
             return;
         }
-        List<Future<java.util.Optional<Throwable>>> futures = new ArrayList<>();
+        List<Attempts.Task<Void>> tasks = new ArrayList<>();
         for (StepState s : group) {
-            futures.add(pool.submit(() -> one(s)));
+            tasks.add(new Attempts.Task<>(pool, () -> {
+                one(s, failures);
+                return null;
+            }));
         }
-        for (int i = 0; i < futures.size(); i++) {
+        for (int i = 0; i < tasks.size(); i++) {
             try {
-                futures.get(i).get().ifPresent(failures::add);
+                tasks.get(i).future().get();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failures.add(new CompensationFailedException(group.get(i).name, 1, e));
+                interrupted = true;
+                // stop the others and wait for them: each journals how far it got
+                tasks.forEach(Attempts.Task::stop);
+                tasks.forEach(t -> t.awaitEnd("a compensation of the group of '" + group.get(0).name + "'"));
+                Thread.interrupted(); // kept for the caller, which sets it again after the lock
+                if (failures.stream().noneMatch(StepCancelledException.class::isInstance)) {
+                    failures.add(new StepCancelledException(group.get(i).name));
+                }
+                return;
             } catch (java.util.concurrent.ExecutionException e) {
                 failures.add(new CompensationFailedException(group.get(i).name, 1, Errors.unwrap(e)));
             }
         }
     }
 
-    private java.util.Optional<Throwable> one(StepState s) {
+    /** Compensates one step; adds its failure (or its cancellation) to {@code failures}. */
+    private void one(StepState s, List<Throwable> failures) {
         Hooks hooks = new Hooks(s);
         try {
             int attempts = Attempts.run(s.name, s.policy.compensationRetry(), s.policy.compensationTimeout(), pool,
@@ -118,17 +151,21 @@ final class Compensator {
             s.compensated(run.clock().instant());
             journal.append(JournalRecord.Type.COMPENSATION_SUCCEEDED, s.name, "attempts", Integer.toString(attempts));
             order.add(s.name);
-            return java.util.Optional.empty();
         } catch (Throwable t) {
             Throwable cause = Errors.unwrap(t);
-            if (cause instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+            if (Thread.interrupted() || cause instanceof InterruptedException) {
+                // stopped, not failed: the step stays applied and recover() compensates it again
+                interrupted = true;
+                journal.append(JournalRecord.Type.COMPENSATION_FAILED, s.name, "error", "interrupted",
+                        "errorType", InterruptedException.class.getName(), "interrupted", "true");
+                failures.add(new StepCancelledException(s.name));
+                return;
             }
             CompensationFailedException f = new CompensationFailedException(s.name, hooks.lastAttempt, cause);
             s.compensationFailed(run.clock().instant(), f);
             journal.append(JournalRecord.Type.COMPENSATION_FAILED, s.name, "error", Errors.message(cause),
                     "errorType", cause.getClass().getName());
-            return java.util.Optional.of(f);
+            failures.add(f);
         }
     }
 

@@ -46,6 +46,8 @@ public final class DefaultRunner implements Runner {
     private final Lock lock;
     private final Duration lockWait;
     private final Map<String, Plan> knownPlans = new ConcurrentHashMap<>();
+    /** The plan of each run this runner ran: rollback(runId) compensates with that very plan. */
+    private final Map<RunId, Plan> ranPlans = new ConcurrentHashMap<>();
     private final JournalRollbacks fromJournal;
 
     DefaultRunner(RunnerBuilder b) {
@@ -60,7 +62,7 @@ public final class DefaultRunner implements Runner {
         this.lockWait = b.lockWait;
         b.plans.forEach(p -> knownPlans.put(p.name(), p));
         this.fromJournal = new JournalRollbacks(journal, listeners, compensationMode, commands, stateDir, clock, pool,
-                lock, b.registry != null ? b.registry : StepRegistry.discover(), knownPlans, lockWait);
+                lock, b.registry != null ? b.registry : StepRegistry.discover(), knownPlans, ranPlans, lockWait);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -82,6 +84,7 @@ public final class DefaultRunner implements Runner {
             reportTakeOver(held);
             validate(plan, info);
             knownPlans.putIfAbsent(plan.name(), plan);
+            ranPlans.put(runId, plan);
             RunJournal runJournal = new RunJournal(journal, runId, clock, 0);
             result = new Saga(plan, info, runJournal, listeners, pool, compensationMode).run();
         }

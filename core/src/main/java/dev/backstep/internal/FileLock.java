@@ -381,6 +381,9 @@ public final class FileLock implements Lock {
                 released = true;
                 HELD.remove(file, this);
                 IOException failure = null;
+                // an interrupted caller (a stopped run) must still release cleanly: with the flag
+                // set, the channel would refuse to clear the holder and the lock would look stale
+                boolean interrupted = Thread.interrupted();
                 try {
                     channel.truncate(0);
                 } catch (IOException e) {
@@ -395,6 +398,9 @@ public final class FileLock implements Lock {
                     channel.close();
                 } catch (IOException e) {
                     failure = failure == null ? e : failure;
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
                 if (failure != null) {
                     throw new BackstepException("cannot release lock file " + file + " of target '"

@@ -45,11 +45,13 @@ final class JournalRollbacks {
     private final Lock lock;
     private final StepRegistry registry;
     private final Map<String, Plan> knownPlans;
+    private final Map<RunId, Plan> ranPlans;
     private final Duration lockWait;
 
     JournalRollbacks(Journal journal, Listeners listeners, CompensationMode mode, CommandRunner commands, Path stateDir,
                      Clock clock, ExecutorService pool, Lock lock, StepRegistry registry, Map<String, Plan> knownPlans,
-                     Duration lockWait) {
+                     Map<RunId, Plan> ranPlans, Duration lockWait) {
+        this.ranPlans = ranPlans;
         this.lockWait = lockWait;
         this.journal = journal;
         this.listeners = listeners;
@@ -71,13 +73,19 @@ final class JournalRollbacks {
         return ReplayedRun.of(id, records);
     }
 
+    /**
+     * The run, or empty when its journal holds no record: its process died while writing the
+     * first one (a torn line is all there is), so none of its steps started.
+     */
+    private Optional<ReplayedRun> replayIfAny(RunId id) {
+        List<JournalRecord> records = journal.read(id);
+        return records.isEmpty() ? Optional.empty() : Optional.of(ReplayedRun.of(id, records));
+    }
+
     List<RunSummary> history(String target) {
         List<RunSummary> out = new ArrayList<>();
         for (RunId id : journal.runIds()) {
-            RunSummary s = replay(id).summary();
-            if (s.target().equals(target)) {
-                out.add(s);
-            }
+            replayIfAny(id).map(ReplayedRun::summary).filter(s -> s.target().equals(target)).ifPresent(out::add);
         }
         return out;
     }
@@ -104,7 +112,23 @@ final class JournalRollbacks {
 
     RunResult rollback(RunId id, RollbackOption... options) {
         boolean force = Arrays.asList(options).contains(RollbackOption.FORCE);
-        ReplayedRun r = replay(id);
+        ReplayedRun seen = replay(id);
+        resolve(checkRollback(seen, force)); // refuse early, before waiting for the lock
+        RunResult result;
+        try (Lock.Handle held = lock.acquire(seen.target, id, lockWait)) {
+            DefaultRunner.reportTakeOver(held);
+            // read again under the lock: another rollback of this run may have finished meanwhile
+            ReplayedRun r = checkRollback(replay(id), force);
+            result = compensate(r, resolve(r), "rollback of run " + id + " requested");
+        }
+        if (result.status() == RunStatus.INTERRUPTED) {
+            Thread.currentThread().interrupt();
+        }
+        return result;
+    }
+
+    private ReplayedRun checkRollback(ReplayedRun r, boolean force) {
+        RunId id = r.runId;
         if (r.unfinished()) {
             throw new RollbackRefusedException("run " + id + " has not finished (it is running, or its process died): "
                     + "use recover()");
@@ -124,11 +148,7 @@ final class JournalRollbacks {
                         + "' are still applied; roll them back first or use RollbackOption.FORCE");
             }
         }
-        List<StepState> states = resolve(r);
-        try (Lock.Handle held = lock.acquire(r.target, id, lockWait)) {
-            DefaultRunner.reportTakeOver(held);
-            return compensate(r, states, "rollback of run " + id + " requested");
-        }
+        return r;
     }
 
     List<RunResult> rollbackToLastGood(String target) {
@@ -141,12 +161,18 @@ final class JournalRollbacks {
                 throw new RollbackRefusedException("run " + s.runId() + " of target '" + target
                         + "' has not finished: use recover() first");
             }
+            List<String> pivots = replay(s.runId()).appliedPivots();
+            if (!pivots.isEmpty()) {
+                throw new RollbackRefusedException("cannot go back to the last good run " + good.runId()
+                        + " of target '" + target + "': run " + s.runId() + " passed pivot(s) " + pivots
+                        + ", a point of no return; nothing was rolled back");
+            }
         }
         List<RunResult> results = new ArrayList<>();
         for (int i = after.size() - 1; i >= 0; i--) {
             RunResult res = rollback(after.get(i).runId());
             results.add(res);
-            if (res.status() == RunStatus.ROLLBACK_FAILED) {
+            if (res.status() == RunStatus.ROLLBACK_FAILED || res.status() == RunStatus.INTERRUPTED) {
                 break; // never roll back an older run while a newer one is still half applied
             }
         }
@@ -160,14 +186,15 @@ final class JournalRollbacks {
         }
         List<RunResult> recovered = new ArrayList<>();
         List<Recovery.Unrecoverable> left = new ArrayList<>();
+        boolean interrupted = false;
         for (RunId id : journal.runIds()) {
-            ReplayedRun r = replay(id);
-            if (!r.unfinished() && r.status != RunStatus.INTERRUPTED) {
+            Optional<ReplayedRun> seen = replayIfAny(id);
+            if (seen.isEmpty() || !needsRecovery(seen.get())) {
                 continue;
             }
-            List<StepState> states;
+            ReplayedRun r = seen.get();
             try {
-                states = resolve(r, extra);
+                resolve(r, extra);
             } catch (RollbackRefusedException e) {
                 left.add(new Recovery.Unrecoverable(id, r.planName, r.target, e.getMessage()));
                 continue;
@@ -182,10 +209,27 @@ final class JournalRollbacks {
             }
             try (held) {
                 DefaultRunner.reportTakeOver(held);
-                recovered.add(compensate(r, states, "recovery of interrupted run " + id));
+                // read again under the lock: another process may have recovered it meanwhile
+                ReplayedRun now = replay(id);
+                if (!needsRecovery(now)) {
+                    continue;
+                }
+                RunResult res = compensate(now, resolve(now, extra), "recovery of interrupted run " + id);
+                recovered.add(res);
+                if (res.status() == RunStatus.INTERRUPTED) {
+                    interrupted = true;
+                    break;
+                }
             }
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         return new Recovery(recovered, left);
+    }
+
+    private static boolean needsRecovery(ReplayedRun r) {
+        return r.unfinished() || r.status == RunStatus.INTERRUPTED;
     }
 
     private List<StepState> resolve(ReplayedRun r) {
@@ -194,7 +238,9 @@ final class JournalRollbacks {
 
     /** Rebuilds step states with their compensations; refuses when any applied step cannot be resolved. */
     private List<StepState> resolve(ReplayedRun r, Map<String, Plan> plans) {
-        Plan plan = plans.get(r.planName);
+        // the plan object that ran this run, if this runner ran it: another plan of the same
+        // name may hold steps of the same name and type that touch other resources
+        Plan plan = ranPlans.getOrDefault(r.runId, plans.get(r.planName));
         List<StepState> states = new ArrayList<>();
         List<String> unresolved = new ArrayList<>();
         List<ReplayedRun.Step> applied = r.applied();
@@ -239,7 +285,8 @@ final class JournalRollbacks {
         List<Throwable> failures = c.compensate(states, pivot, reason);
         boolean pivotKept = pivot >= 0 && states.stream().anyMatch(s -> s.stage <= pivot
                 && s.status() == StepStatus.NOT_COMPENSATED);
-        RunStatus status = !failures.isEmpty() ? RunStatus.ROLLBACK_FAILED
+        RunStatus status = c.interrupted() ? RunStatus.INTERRUPTED
+                : !failures.isEmpty() ? RunStatus.ROLLBACK_FAILED
                 : pivotKept ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
         Optional<RunFailedException> failure = Optional.empty();
         if (!failures.isEmpty()) {

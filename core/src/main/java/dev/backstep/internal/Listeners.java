@@ -19,7 +19,12 @@ final class Listeners {
         for (RunListener l : listeners) {
             try {
                 l.dispatch(event);
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) {
+                // an AssertionError or StackOverflowError of a listener must not fail a step; only
+                // a broken VM (out of memory, internal error) is worth stopping the run for
+                if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                    throw (VirtualMachineError) e;
+                }
                 LOG.warn("listener {} failed on {}; ignored", l.getClass().getName(),
                         event.getClass().getSimpleName(), e);
             }

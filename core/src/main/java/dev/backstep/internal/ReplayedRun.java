@@ -97,7 +97,11 @@ final class ReplayedRun {
                 // still applied until it succeeds
             }
             case COMPENSATION_SUCCEEDED -> s.status = StepStatus.COMPENSATED;
-            case COMPENSATION_FAILED -> s.status = StepStatus.COMPENSATION_FAILED;
+            case COMPENSATION_FAILED -> {
+                if (rec.get("interrupted").isEmpty()) {
+                    s.status = StepStatus.COMPENSATION_FAILED;
+                } // an interrupted compensation leaves the step as it was: still applied
+            }
             case COMPENSATION_SKIPPED -> {
                 s.status = StepStatus.NOT_COMPENSATED;
                 s.note = rec.get("reason").orElse("");
@@ -136,6 +140,17 @@ final class ReplayedRun {
             }
         }
         return stage;
+    }
+
+    /** Names of the pivots that succeeded and are still in place. */
+    List<String> appliedPivots() {
+        List<String> out = new ArrayList<>();
+        for (Step s : steps.values()) {
+            if (s.kind == StepKind.PIVOT && (s.status == StepStatus.SUCCEEDED || s.status == StepStatus.NOT_COMPENSATED)) {
+                out.add(s.name);
+            }
+        }
+        return out;
     }
 
     RunSummary summary() {

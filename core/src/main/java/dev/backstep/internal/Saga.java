@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /** One live run of a plan: forward through the stages, then, on failure, compensation. */
 final class Saga {
@@ -75,16 +74,17 @@ final class Saga {
                 interrupted = true;
                 break;
             }
+            for (StepState m : members) {
+                // a pivot that succeeded is kept, also when a sibling in its parallel group failed
+                if (m.kind == StepKind.PIVOT && m.status() == StepStatus.SUCCEEDED) {
+                    pivotStage = stageNo;
+                }
+            }
             if (!stageFailures.isEmpty()) {
                 failures.addAll(stageFailures);
                 failedStep = stageFailures.get(0) instanceof dev.backstep.StepException se ? se.stepName()
                         : members.get(0).name;
                 break;
-            }
-            for (int i = 0; i < members.size(); i++) {
-                if (members.get(i).kind == StepKind.PIVOT) {
-                    pivotStage = stageNo;
-                }
             }
             stageNo++;
         }
@@ -102,7 +102,9 @@ final class Saga {
                     "step '" + failedStep + "' failed: " + Errors.message(failures.get(0).getCause()));
             failures.addAll(compFailures);
             compensated = c.compensatedOrder();
-            status = !compFailures.isEmpty() ? RunStatus.ROLLBACK_FAILED
+            // an interrupted rollback is left to recover(), like an interrupted forward run
+            status = c.interrupted() ? RunStatus.INTERRUPTED
+                    : !compFailures.isEmpty() ? RunStatus.ROLLBACK_FAILED
                     : pivotStage >= 0 ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
         }
         return finish(started, status, failures, failedStep, compensated);
@@ -118,20 +120,22 @@ final class Saga {
             one(stage.steps().get(0), members.get(0)).ifPresent(failures::add);
             return;
         }
-        List<Future<Optional<Throwable>>> futures = new ArrayList<>();
+        List<Attempts.Task<Optional<Throwable>>> tasks = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             Step step = stage.steps().get(i);
             StepState state = members.get(i);
-            futures.add(pool.submit(() -> one(step, state)));
+            tasks.add(new Attempts.Task<>(pool, () -> one(step, state)));
         }
         InterruptedException interrupted = null;
-        for (Future<Optional<Throwable>> f : futures) {
+        for (Attempts.Task<Optional<Throwable>> t : tasks) {
             try {
                 // siblings are left to finish: their effects must be known before compensating
-                f.get().ifPresent(failures::add);
+                t.future().get().ifPresent(failures::add);
             } catch (InterruptedException e) {
                 interrupted = e;
-                futures.forEach(x -> x.cancel(true));
+                // stop the members and wait for them: none may still run once the run has ended
+                tasks.forEach(Attempts.Task::stop);
+                tasks.forEach(x -> x.awaitEnd("a step of the parallel group of '" + members.get(0).name + "'"));
                 break;
             } catch (ExecutionException e) {
                 Throwable cause = Errors.unwrap(e);
@@ -150,12 +154,10 @@ final class Saga {
     /** Runs one step with its policy; returns its failure, if any. */
     private Optional<Throwable> one(Step step, StepState state) throws InterruptedException {
         Hooks hooks = new Hooks(step, state);
+        int attempts;
         try {
-            int attempts = Attempts.run(step.name(), step.policy().retry(), step.policy().timeout(), pool,
+            attempts = Attempts.run(step.name(), step.policy().retry(), step.policy().timeout(), pool,
                     step::execute, hooks);
-            state.succeeded(run.clock().instant());
-            journal.append(JournalRecord.Type.STEP_SUCCEEDED, step.name(), "attempts", Integer.toString(attempts));
-            return Optional.empty();
         } catch (Throwable t) {
             Throwable cause = Errors.unwrap(t);
             if (Thread.interrupted() || cause instanceof InterruptedException) {
@@ -172,6 +174,14 @@ final class Saga {
                     "errorType", cause.getClass().getName(), "attempts", Integer.toString(hooks.lastAttempt));
             return Optional.of(f);
         }
+        state.succeeded(run.clock().instant());
+        try {
+            journal.append(JournalRecord.Type.STEP_SUCCEEDED, step.name(), "attempts", Integer.toString(attempts));
+        } catch (RuntimeException e) {
+            // the action did its work: the step stays applied, so the rollback compensates it
+            return Optional.of(new StepFailedException(step.name(), attempts, e));
+        }
+        return Optional.empty();
     }
 
     private RunResult finish(Instant started, RunStatus status, List<Throwable> failures, String failedStep,
