@@ -95,7 +95,9 @@ public final class FileLock implements Lock {
         validate(target, wait);
         Objects.requireNonNull(runId, "runId");
         Path file = locksDir.resolve(fileName(target));
-        long deadline = System.nanoTime() + wait.toNanos();
+        // saturated: a wait too long for nanoseconds (ChronoUnit.FOREVER) means wait as long as it takes
+        long waitNanos = wait.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : wait.toNanos();
+        long deadline = System.nanoTime() + waitNanos;
         Duration poll = FIRST_POLL;
         int settle = 0;
         while (true) {

@@ -188,7 +188,14 @@ final class JournalRollbacks {
         List<Recovery.Unrecoverable> left = new ArrayList<>();
         boolean interrupted = false;
         for (RunId id : journal.runIds()) {
-            Optional<ReplayedRun> seen = replayIfAny(id);
+            Optional<ReplayedRun> seen;
+            try {
+                seen = replayIfAny(id);
+            } catch (dev.backstep.JournalCorruptedException e) {
+                // reported, and no reason to leave the other runs unrecovered
+                left.add(new Recovery.Unrecoverable(id, "?", "?", e.getMessage()));
+                continue;
+            }
             if (seen.isEmpty() || !needsRecovery(seen.get())) {
                 continue;
             }

@@ -430,6 +430,40 @@ class EngineEdgeCasesTest {
     }
 
     @Test
+    void oneCorruptedRunFileDoesNotStopRecoveryOfTheOthers() throws Exception {
+        Journal onDisk = Journal.directory(dir.resolve("journal"));
+        Runner direct = Backstep.runner().journal(onDisk).stateDir(dir.resolve("state")).registry(registry).build();
+        RunResult old = direct.run(Plan.named("other").target("blog")
+                .step(new WriteFileStep("post", file("post"), "x")).build());
+        Path oldFile = dir.resolve("journal/runs/" + old.runId().value() + ".jsonl");
+        List<String> lines = Files.readAllLines(oldFile);
+        lines.set(1, lines.get(1).replace("\"STEP_STARTED\"", "\"STEP_STARTEX\"")); // bit rot mid-file
+        Files.write(oldFile, lines);
+        Files.writeString(file("VERSION"), "1.0");
+        Journal full = Journal.inMemory();
+        RunResult done = Backstep.runner().journal(full).stateDir(dir.resolve("state")).build().run(deploy("1.1"));
+        List<JournalRecord> records = full.read(done.runId());
+        records.subList(0, indexOf(records, JournalRecord.Type.STEP_SUCCEEDED, "config")).forEach(onDisk::append);
+
+        Recovery recovery = direct.recover();
+
+        assertThat(recovery.recovered()).singleElement().satisfies(r -> assertThat(r).rolledBack());
+        assertThat(file("VERSION")).hasContent("1.0");
+        assertThat(recovery.unrecoverable()).singleElement().satisfies(u -> {
+            assertThat(u.runId()).isEqualTo(old.runId());
+            assertThat(u.reason()).contains("corrupted at line 2");
+        });
+    }
+
+    @Test
+    void lockWaitOfForeverIsAccepted() {
+        Runner patient = Backstep.runner().stateDir(dir.resolve("state"))
+                .lockWait(java.time.temporal.ChronoUnit.FOREVER.getDuration()).build();
+
+        assertThat(patient.run(Plan.named("p").step(FakeStep.named("a").build()).build())).succeeded();
+    }
+
+    @Test
     void rollbackUsesThePlanThatRanTheRunEvenWhenALaterPlanHasTheSameName() throws Exception {
         Plan first = Plan.named("deploy").step(touch("write", file("first"))).build();
         Plan second = Plan.named("deploy").step(touch("write", file("second"))).build();
