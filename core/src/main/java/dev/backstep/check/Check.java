@@ -15,7 +15,7 @@ import java.util.Map;
  * <pre>{@code
  * URI app = URI.create("http://127.0.0.1:8000");
  * Plan plan = Plan.named("deploy api v1.3.0")
- *     .step(Command.of("docker", "compose", "up", "-d", "api").compensatedBy("docker", "compose", "rollback"))
+ *     .step(Command.of("systemctl", "restart", "api").irreversible("a restart needs no undo"))
  *     .verify(Check.tcp("127.0.0.1", 8000).within(Duration.ofSeconds(30)))
  *     .verify(Check.http(app.resolve("/health")).status(200).bodyContains("ok")
  *         .within(Duration.ofSeconds(60)).every(Duration.ofSeconds(2)).consecutive(3))

@@ -38,7 +38,7 @@ class CustomCheckTest {
     @Test
     void failsWithTheLastAttemptsMessageAndCause() {
         CustomCheck check = Check.that("queue drained", ctx -> assertThat(17).as("queue depth").isZero())
-                .within(Duration.ofMillis(100)).every(Duration.ofMillis(10));
+                .within(Duration.ofSeconds(1)).every(Duration.ofMillis(10));
 
         assertThatThrownBy(() -> check.execute(CheckContext.forward(check, tmp)))
                 .isInstanceOf(CheckFailedException.class)

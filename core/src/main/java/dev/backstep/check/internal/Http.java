@@ -41,11 +41,13 @@ public final class Http {
 
     /**
      * A GET request for {@code uri}: its user-info, if any, becomes a Basic authorization header
-     * instead of part of the request line.
+     * (unless {@code headers} has an {@code Authorization} of its own) instead of part of the
+     * request line.
      */
     public static HttpRequest.Builder request(URI uri, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(Uris.withoutUserInfo(uri)).GET();
-        Uris.userInfo(uri).ifPresent(ui -> b.header("Authorization",
+        boolean ownAuthorization = headers.keySet().stream().anyMatch("Authorization"::equalsIgnoreCase);
+        Uris.userInfo(uri).filter(ui -> !ownAuthorization).ifPresent(ui -> b.header("Authorization",
                 "Basic " + Base64.getEncoder().encodeToString(ui.getBytes(StandardCharsets.UTF_8))));
         headers.forEach(b::header);
         return b;

@@ -1,9 +1,8 @@
-package dev.backstep.check;
+package dev.backstep.check.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.backstep.check.internal.PromText;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
