@@ -4,6 +4,7 @@ import dev.backstep.BackstepException;
 import dev.backstep.CompensationMode;
 import dev.backstep.DryRun;
 import dev.backstep.Plan;
+import dev.backstep.Rehearsal;
 import dev.backstep.RunId;
 import dev.backstep.RunResult;
 import dev.backstep.Runner;
@@ -89,6 +90,11 @@ public final class DefaultRunner implements Runner {
             Thread.currentThread().interrupt();
         }
         return result;
+    }
+
+    @Override
+    public Rehearsal rehearse(Plan plan) {
+        return new Rehearser(this, commands, stateDir, clock).rehearse(Objects.requireNonNull(plan, "plan"));
     }
 
     @Override
