@@ -1,9 +1,11 @@
 package dev.backstep.git;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.StepContext;
 import dev.backstep.git.internal.GitCli;
 import dev.backstep.git.internal.GitCompensations;
+import dev.backstep.git.internal.GitFingerprints;
 import dev.backstep.git.internal.HeadState;
 import dev.backstep.git.internal.Keys;
 import java.nio.file.Path;
@@ -69,6 +71,15 @@ public final class GitReset implements GitStep {
     @Override
     public String type() {
         return Git.RESET;
+    }
+
+    /**
+     * HEAD, branch, work tree status (hashed, and the changed paths) and stash of the repository, read-only.
+     */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) {
+        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        return List.of(GitFingerprints.head(cli));
     }
 
     @Override
