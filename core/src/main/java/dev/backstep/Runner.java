@@ -119,6 +119,20 @@ public interface Runner {
     /** The latest run of {@code target} marked good and still applied. */
     Optional<RunSummary> lastGood(String target);
 
+    /**
+     * Who holds the lock of {@code target}: host, pid, run and since; {@link
+     * dev.backstep.spi.LockHolder#isStale()} tells a lock left behind by a dead process.
+     */
+    Optional<dev.backstep.spi.LockHolder> lockHolder(String target);
+
+    /**
+     * Deliberately clears a lock of {@code target} left behind by a dead process; returns whether
+     * there was one. A lock held by a live process is never broken.
+     *
+     * @throws LockUnavailableException when a live process holds it
+     */
+    boolean breakLock(String target);
+
     /** Builder of runners. Not thread-safe. */
     interface Builder {
         /** Where every event is written. Default: {@link Journal#inMemory()}. */

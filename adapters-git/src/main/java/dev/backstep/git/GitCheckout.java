@@ -152,6 +152,8 @@ public final class GitCheckout implements GitStep {
             throw e;
         }
         ctx.logger().info("{}: checked out {} ({})", cli.repo(), ref, GitCli.shortSha(target));
+        ctx.summary("HEAD " + ctx.recorded(Keys.HEAD).map(Args::shortSha).orElse("?") + " -> " + GitCli.shortSha(target)
+                + " (" + ref + ")");
     }
 
     private String target(GitCli cli, boolean toBranch) {

@@ -159,6 +159,8 @@ public final class GitPull implements GitStep {
             cli.updateSubmodulesIfAny();
             ctx.logger().info("{}: {} fast-forwarded {} -> {}", cli.repo(), local, Args.shortSha(head),
                     Args.shortSha(target));
+            ctx.summary(local + " " + Args.shortSha(head) + " -> " + Args.shortSha(target) + " (fast-forward from "
+                    + remote + "/" + branch + ")");
         } catch (Exception e) {
             Git.restoreAfterFailure(ctx, compensation(), e);
             throw e;

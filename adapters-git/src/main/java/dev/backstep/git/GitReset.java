@@ -138,6 +138,8 @@ public final class GitReset implements GitStep {
             throw e;
         }
         ctx.logger().info("{}: reset --hard to {} ({})", cli.repo(), ref, GitCli.shortSha(target));
+        ctx.summary("HEAD " + ctx.recorded(Keys.HEAD).map(Args::shortSha).orElse("?") + " -> " + GitCli.shortSha(target)
+                + " (reset --hard " + ref + ")");
     }
 
     @Override

@@ -166,6 +166,9 @@ public final class EditStep implements Step {
         byte[] current = Files.exists(target) ? TargetFiles.read(name, target, "file") : new byte[0];
         byte[] next = apply(target, current);
         ProtectedWrite.write(ctx, original, next, mode, FileOps.PRIVATE_FILE, hook);
+        EnvDocument.Syntax syntax = EnvDocument.syntaxFor(target);
+        ctx.summary("edited " + target + ":\n" + EnvDiff.of(EnvDocument.parse(current, syntax).values(),
+                EnvDocument.parse(next, syntax).values(), secretKeys()).toText());
     }
 
     private byte[] apply(Path target, byte[] current) {

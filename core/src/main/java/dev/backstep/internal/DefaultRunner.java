@@ -128,6 +128,16 @@ public final class DefaultRunner implements Runner {
     }
 
     @Override
+    public Optional<dev.backstep.spi.LockHolder> lockHolder(String target) {
+        return lock.holder(Objects.requireNonNull(target, "target"));
+    }
+
+    @Override
+    public boolean breakLock(String target) {
+        return lock.breakLock(Objects.requireNonNull(target, "target"));
+    }
+
+    @Override
     public Optional<RunSummary> lastGood(String target) {
         return fromJournal.lastGood(Objects.requireNonNull(target, "target"));
     }
