@@ -148,9 +148,9 @@ public final class DefaultRunner implements Runner {
     }
 
     /** Validates every step; throws the first problem with the others suppressed. Changes nothing. */
-    private void validate(Plan plan, RunInfo info) {
+    static void validate(Plan plan, RunInfo info) {
         List<StepValidationException> problems = new ArrayList<>();
-        RunJournal none = new RunJournal(new InMemoryJournal(), info.runId(), clock, 0);
+        RunJournal none = new RunJournal(new InMemoryJournal(), info.runId(), info.clock(), 0);
         int stage = 0;
         for (Plan.Stage s : plan.stages()) {
             for (Step step : s.steps()) {
@@ -165,7 +165,7 @@ public final class DefaultRunner implements Runner {
         }
     }
 
-    private DefaultStepContext context(Step step, int stage, RunInfo info, RunJournal j) {
+    private static DefaultStepContext context(Step step, int stage, RunInfo info, RunJournal j) {
         StepState state = new StepState(step.name(), step.kind(), stage, step.type(), step.policy(),
                 step.compensation());
         return new DefaultStepContext(info, state, StepContext.Phase.VALIDATE, 1, j);

@@ -41,7 +41,8 @@ final class Rehearser {
 
     Rehearsal rehearse(Plan plan) {
         refuseKeptSteps(plan);
-        validate(plan);
+        // every step's validation, as run() does it, so a bad input fails before fingerprinting
+        DefaultRunner.validate(plan, info(plan, "rehearsal-validate"));
         List<String> unchecked = new ArrayList<>();
         List<Fingerprint> before = new ArrayList<>();
         RunInfo info = info(plan, "rehearsal-before");
@@ -109,26 +110,6 @@ final class Rehearser {
         if (!names.isEmpty()) {
             throw new RehearsalRefusedException(plan.name(), names, String.join("; ", why)
                     + ". Rehearse a plan without such steps (nothing was changed)");
-        }
-    }
-
-    /** Every step's validation, as {@link Runner#run} does it, so a bad input fails before fingerprinting. */
-    private void validate(Plan plan) {
-        RunInfo info = info(plan, "rehearsal-validate");
-        List<StepValidationException> problems = new ArrayList<>();
-        for (Step step : plan.steps()) {
-            try {
-                step.validate(context(step, info));
-            } catch (StepValidationException e) {
-                problems.add(e);
-            } catch (Exception | LinkageError e) {
-                problems.add(new StepValidationException(step.name(), Errors.message(e), e));
-            }
-        }
-        if (!problems.isEmpty()) {
-            StepValidationException first = problems.get(0);
-            problems.stream().skip(1).forEach(first::addSuppressed);
-            throw first;
         }
     }
 
