@@ -12,7 +12,6 @@ import dev.backstep.Runner;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepKind;
-import dev.backstep.StepValidationException;
 import dev.backstep.spi.CommandRunner;
 import java.nio.file.Path;
 import java.time.Clock;
