@@ -24,7 +24,7 @@ public enum RunStatus {
     FAILED_AFTER_PIVOT,
     /**
      * The run stopped without finishing or rolling back (the thread was interrupted, the process
-     * died). {@link Runner#recover()} finishes it from the journal.
+     * died). {@link Runner#recover(Plan...)} finishes it from the journal.
      */
     INTERRUPTED;
 

@@ -54,6 +54,14 @@ public interface StepContext {
      */
     void record(String key, String value);
 
+    /**
+     * Attaches a human-readable account of what the action changed (a masked diff, {@code abc1234 ->
+     * def5678}) to the step's outcome: journaled and shown by {@link RunResult#report()}. Mask
+     * secrets before calling. Contexts that do not report anywhere ignore it.
+     */
+    default void summary(String text) {
+    }
+
     /** A value this step recorded, in this run, in this or an earlier process. */
     Optional<String> recorded(String key);
 

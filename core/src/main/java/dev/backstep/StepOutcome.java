@@ -25,13 +25,14 @@ import java.util.Optional;
  * @param compensationEndedAt when the compensation ended, if it did
  * @param compensationError the compensation's failure
  * @param note why a step was not compensated (irreversible, pivot)
+ * @param summary what the action said it changed ({@link StepContext#summary}), secrets masked
  * @param recorded the undo data the step recorded
  */
 public record StepOutcome(String name, StepKind kind, StepStatus status, Optional<Instant> startedAt,
                           Optional<Instant> endedAt, int attempts, Optional<Throwable> error,
                           Optional<Instant> compensationStartedAt, Optional<Instant> compensationEndedAt,
                           Optional<Throwable> compensationError, Optional<String> note,
-                          Map<String, String> recorded) {
+                          Optional<String> summary, Map<String, String> recorded) {
     public StepOutcome {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(status, "status");

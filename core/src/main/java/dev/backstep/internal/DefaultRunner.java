@@ -4,6 +4,7 @@ import dev.backstep.BackstepException;
 import dev.backstep.CompensationMode;
 import dev.backstep.DryRun;
 import dev.backstep.Plan;
+import dev.backstep.Rehearsal;
 import dev.backstep.RunId;
 import dev.backstep.RunResult;
 import dev.backstep.Runner;
@@ -92,6 +93,11 @@ public final class DefaultRunner implements Runner {
     }
 
     @Override
+    public Rehearsal rehearse(Plan plan) {
+        return new Rehearser(this, commands, stateDir, clock).rehearse(Objects.requireNonNull(plan, "plan"));
+    }
+
+    @Override
     public RunResult rollback(RunId runId, RollbackOption... options) {
         return fromJournal.rollback(Objects.requireNonNull(runId, "runId"), options);
     }
@@ -122,6 +128,16 @@ public final class DefaultRunner implements Runner {
     }
 
     @Override
+    public Optional<dev.backstep.spi.LockHolder> lockHolder(String target) {
+        return lock.holder(Objects.requireNonNull(target, "target"));
+    }
+
+    @Override
+    public boolean breakLock(String target) {
+        return lock.breakLock(Objects.requireNonNull(target, "target"));
+    }
+
+    @Override
     public Optional<RunSummary> lastGood(String target) {
         return fromJournal.lastGood(Objects.requireNonNull(target, "target"));
     }
@@ -132,9 +148,9 @@ public final class DefaultRunner implements Runner {
     }
 
     /** Validates every step; throws the first problem with the others suppressed. Changes nothing. */
-    private void validate(Plan plan, RunInfo info) {
+    static void validate(Plan plan, RunInfo info) {
         List<StepValidationException> problems = new ArrayList<>();
-        RunJournal none = new RunJournal(new InMemoryJournal(), info.runId(), clock, 0);
+        RunJournal none = new RunJournal(new InMemoryJournal(), info.runId(), info.clock(), 0);
         int stage = 0;
         for (Plan.Stage s : plan.stages()) {
             for (Step step : s.steps()) {
@@ -149,7 +165,7 @@ public final class DefaultRunner implements Runner {
         }
     }
 
-    private DefaultStepContext context(Step step, int stage, RunInfo info, RunJournal j) {
+    private static DefaultStepContext context(Step step, int stage, RunInfo info, RunJournal j) {
         StepState state = new StepState(step.name(), step.kind(), stage, step.type(), step.policy(),
                 step.compensation());
         return new DefaultStepContext(info, state, StepContext.Phase.VALIDATE, 1, j);

@@ -88,6 +88,18 @@ final class DefaultStepContext implements StepContext {
     }
 
     @Override
+    public void summary(String text) {
+        Objects.requireNonNull(text, "text");
+        if (phase != Phase.FORWARD) {
+            return;
+        }
+        String bounded = text.length() > Defaults.MAX_RECORDED_VALUE_CHARS
+                ? text.substring(0, Defaults.MAX_RECORDED_VALUE_CHARS) + "…" : text;
+        journal.append(JournalRecord.Type.STEP_SUMMARY, state.name, "text", bounded);
+        state.summary(bounded);
+    }
+
+    @Override
     public Optional<String> recorded(String key) {
         return state.recorded(key);
     }

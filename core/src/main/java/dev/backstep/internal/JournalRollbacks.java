@@ -212,6 +212,9 @@ final class JournalRollbacks {
                     }));
             st.restore(s.status, s.startedAt, s.endedAt, s.attempts);
             s.recorded.forEach(st::record);
+            if (s.summary != null) {
+                st.summary(s.summary);
+            }
             if (s.note != null) {
                 st.keep(s.note);
             }

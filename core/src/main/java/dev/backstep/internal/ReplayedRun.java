@@ -38,6 +38,7 @@ final class ReplayedRun {
         Instant startedAt;
         Instant endedAt;
         String note;
+        String summary;
         final Map<String, String> recorded = new LinkedHashMap<>();
 
         Step(String name) {
@@ -78,6 +79,7 @@ final class ReplayedRun {
                 s.status = StepStatus.INTERRUPTED;
             }
             case STEP_RECORDED -> s.recorded.put(rec.get("key").orElse("?"), rec.get("value").orElse(""));
+            case STEP_SUMMARY -> s.summary = rec.get("text").orElse(null);
             case STEP_SUCCEEDED -> {
                 s.status = StepStatus.SUCCEEDED;
                 s.endedAt = rec.at();

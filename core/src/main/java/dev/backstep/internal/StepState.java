@@ -31,6 +31,7 @@ final class StepState {
     private Instant compensationEndedAt;
     private Throwable compensationError;
     private String note;
+    private String summary;
 
     StepState(String name, StepKind kind, int stage, String type, StepPolicy policy, Compensation compensation) {
         this.name = name;
@@ -101,6 +102,10 @@ final class StepState {
         status = StepStatus.COMPENSATION_FAILED;
     }
 
+    synchronized void summary(String text) {
+        summary = text;
+    }
+
     synchronized void keep(String why) {
         note = why;
         status = StepStatus.NOT_COMPENSATED;
@@ -110,6 +115,6 @@ final class StepState {
         return new StepOutcome(name, kind, status, Optional.ofNullable(startedAt), Optional.ofNullable(endedAt),
                 attempts, Optional.ofNullable(error), Optional.ofNullable(compensationStartedAt),
                 Optional.ofNullable(compensationEndedAt), Optional.ofNullable(compensationError),
-                Optional.ofNullable(note), recorded);
+                Optional.ofNullable(note), Optional.ofNullable(summary), recorded);
     }
 }

@@ -30,6 +30,7 @@ final class TextAndJsonReport implements RunReport {
             b.append(String.format(fmt, i++, clip(s.name(), 30), s.kind().name().toLowerCase(), s.status(),
                     s.attempts() == 0 ? "" : Integer.toString(s.attempts()),
                     s.duration().map(d -> Long.toString(d.toMillis())).orElse(""), detail(s)));
+            s.summary().ifPresent(text -> text.strip().lines().forEach(l -> b.append("      | ").append(l).append('\n')));
         }
         if (!r.compensated().isEmpty()) {
             b.append("compensated, in order: ").append(String.join(" <- ", r.compensated())).append('\n');
@@ -101,6 +102,7 @@ final class TextAndJsonReport implements RunReport {
             opt(b, "error", s.error().map(e -> Errors.message(e))).append(',');
             opt(b, "compensationError", s.compensationError().map(e -> Errors.message(e))).append(',');
             opt(b, "note", s.note()).append(',');
+            opt(b, "summary", s.summary()).append(',');
             b.append("\"recorded\":{");
             boolean f2 = true;
             for (Map.Entry<String, String> e : new java.util.TreeMap<>(s.recorded()).entrySet()) {

@@ -45,6 +45,8 @@ public record JournalRecord(RunId runId, long sequence, Instant at, Type type, O
         STEP_STARTED,
         /** step; data: key, value — undo data, written before the side effect. */
         STEP_RECORDED,
+        /** step; data: text — what the action changed, for reports (secrets masked). */
+        STEP_SUMMARY,
         /** step. */
         STEP_SUCCEEDED,
         /** step; data: error (message, redacted), errorType. */

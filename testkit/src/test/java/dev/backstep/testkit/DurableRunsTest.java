@@ -241,6 +241,24 @@ class DurableRunsTest {
         assertThat(runner.run(deploy("1.1"))).succeeded();
     }
 
+    @Test
+    void runnerShowsTheLockHolderAndBreaksOnlyStaleLocks() throws Exception {
+        Lock locks = Lock.file(dir.resolve("locks"));
+        Runner runner = Backstep.runner().stateDir(dir.resolve("state")).lock(locks).build();
+        assertThat(runner.lockHolder("shop")).isEmpty();
+        assertThat(runner.breakLock("shop")).isFalse();
+
+        try (Lock.Handle held = locks.acquire("shop", RunId.of("live-run"), java.time.Duration.ZERO)) {
+            assertThat(runner.lockHolder("shop")).hasValueSatisfying(h -> {
+                assertThat(h.runId()).isEqualTo(RunId.of("live-run"));
+                assertThat(h.pid()).isEqualTo(ProcessHandle.current().pid());
+                assertThat(h.isStale()).isFalse();
+            });
+            assertThatThrownBy(() -> runner.breakLock("shop")).isInstanceOf(dev.backstep.LockUnavailableException.class)
+                    .hasMessageContaining("live-run");
+        }
+    }
+
     private static int indexOf(List<JournalRecord> records, JournalRecord.Type type, String step) {
         for (int i = 0; i < records.size(); i++) {
             if (records.get(i).type() == type && records.get(i).step().orElse("").equals(step)) {

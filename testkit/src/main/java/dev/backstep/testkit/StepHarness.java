@@ -1,0 +1,203 @@
+package dev.backstep.testkit;
+
+import dev.backstep.RunId;
+import dev.backstep.Step;
+import dev.backstep.StepContext;
+import dev.backstep.spi.CommandRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one step by hand, for unit tests of custom steps: validate, execute, then compensate from
+ * nothing but the recorded values, as a process started after a crash would.
+ *
+ * <pre>{@code
+ * StepHarness h = StepHarness.of(new MyStep(file)).backupRoot(tmp);
+ * h.execute();
+ * assertThat(h.recorded()).containsKey("previous");
+ * h.compensate();                                   // from the recorded values only
+ * h.compensateFrom(Map.of());                       // as if it crashed before recording anything
+ * }</pre>
+ *
+ * <p>Not thread-safe. Commands run for real ({@link CommandRunner#local()} unless replaced).
+ */
+public final class StepHarness {
+    private final Step step;
+    private final Map<String, String> recorded = new LinkedHashMap<>();
+    private Path backupRoot;
+    private CommandRunner commands = CommandRunner.local();
+    private Clock clock = Clock.systemUTC();
+    private RunId runId = RunId.of("harness-run");
+
+    private StepHarness(Step step) {
+        this.step = Objects.requireNonNull(step, "step");
+    }
+
+    public static StepHarness of(Step step) {
+        return new StepHarness(step);
+    }
+
+    /** Where {@link StepContext#backupDir()} points (a sub-directory per step). Default: a new temp dir. */
+    public StepHarness backupRoot(Path dir) {
+        this.backupRoot = Objects.requireNonNull(dir, "dir");
+        return this;
+    }
+
+    public StepHarness commands(CommandRunner commands) {
+        this.commands = Objects.requireNonNull(commands, "commands");
+        return this;
+    }
+
+    public StepHarness clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    public StepHarness runId(RunId runId) {
+        this.runId = Objects.requireNonNull(runId, "runId");
+        return this;
+    }
+
+    /** Calls {@link Step#validate}. */
+    public StepHarness validate() throws Exception {
+        step.validate(context(StepContext.Phase.VALIDATE, new LinkedHashMap<>()));
+        return this;
+    }
+
+    /** Calls {@link Step#preview}. */
+    public String preview() throws Exception {
+        return step.preview(context(StepContext.Phase.VALIDATE, new LinkedHashMap<>()));
+    }
+
+    /** Runs the action; what it records is kept, also when it throws. */
+    public StepHarness execute() throws Exception {
+        step.execute(context(StepContext.Phase.FORWARD, recorded));
+        return this;
+    }
+
+    /** Runs the compensation with the values {@link #execute} recorded. */
+    public StepHarness compensate() throws Exception {
+        return compensateFrom(recorded);
+    }
+
+    /** Runs the compensation with exactly these values, as a fresh process reading a journal would. */
+    public StepHarness compensateFrom(Map<String, String> values) throws Exception {
+        step.compensation().compensate(context(StepContext.Phase.COMPENSATE, new LinkedHashMap<>(values)));
+        return this;
+    }
+
+    /** What the action recorded, in order. */
+    public Map<String, String> recorded() {
+        return Map.copyOf(recorded);
+    }
+
+    private StepContext context(StepContext.Phase phase, Map<String, String> values) {
+        return new HarnessContext(phase, values);
+    }
+
+    private Path root() {
+        if (backupRoot == null) {
+            try {
+                backupRoot = Files.createTempDirectory("backstep-harness-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return backupRoot;
+    }
+
+    private final class HarnessContext implements StepContext {
+        private final Phase phase;
+        private final Map<String, String> values;
+
+        HarnessContext(Phase phase, Map<String, String> values) {
+            this.phase = phase;
+            this.values = values;
+        }
+
+        @Override
+        public RunId runId() {
+            return runId;
+        }
+
+        @Override
+        public String planName() {
+            return "harness";
+        }
+
+        @Override
+        public String target() {
+            return "harness";
+        }
+
+        @Override
+        public String stepName() {
+            return step.name();
+        }
+
+        @Override
+        public Phase phase() {
+            return phase;
+        }
+
+        @Override
+        public int attempt() {
+            return 1;
+        }
+
+        @Override
+        public void record(String key, String value) {
+            if (phase != Phase.FORWARD) {
+                throw new IllegalStateException("step '" + step.name() + "' may record undo data only in its action");
+            }
+            values.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        }
+
+        @Override
+        public java.util.Optional<String> recorded(String key) {
+            return java.util.Optional.ofNullable(values.get(key));
+        }
+
+        @Override
+        public Map<String, String> recordedValues() {
+            return Map.copyOf(values);
+        }
+
+        @Override
+        public CommandRunner commands() {
+            return commands;
+        }
+
+        @Override
+        public Path backupDir() {
+            try {
+                return Files.createDirectories(root().resolve(step.name().replaceAll("[^A-Za-z0-9._-]", "_")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
+
+        @Override
+        public Logger logger() {
+            return LoggerFactory.getLogger("dev.backstep.step");
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return Thread.currentThread().isInterrupted();
+        }
+    }
+}
