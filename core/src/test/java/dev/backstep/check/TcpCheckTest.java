@@ -58,8 +58,8 @@ class TcpCheckTest {
         assertThatThrownBy(() -> run(Check.tcp("127.0.0.1", port).within(Duration.ofSeconds(1))
                 .every(Duration.ofMillis(20))))
                 .isInstanceOf(CheckFailedException.class)
-                .hasMessageContaining("attempts within 1 s; last 3: refused, refused, refused]")
-                .satisfies(e -> assertThat(((CheckFailedException) e).attempts()).isGreaterThan(1));
+                .hasMessageMatching("(?s).*attempts within 1 s; last [123]: refused(, refused){0,2}]")
+                .satisfies(e -> assertThat(((CheckFailedException) e).attempts()).isPositive());
     }
 
     @Test
