@@ -68,6 +68,12 @@ import java.util.regex.Pattern;
  * directories exist and the programs resolve to executable files, for the compensation command
  * too. When an earlier step of the same plan creates the directory or the program (a checkout, a
  * {@code venv}), use {@link #checkAtExecution()}: the check then happens when the step runs.
+ *
+ * <h2>Rehearsal</h2>
+ * A command describes no {@link Step#fingerprint fingerprint}: what an arbitrary program changes
+ * cannot be known, so {@link Runner#rehearse} runs it and its compensation but cannot check that
+ * the compensation restored anything. Wrap it in a step whose {@code fingerprint} describes what
+ * the program touches (a schema version, a cache directory) to have that checked too.
  */
 public final class Command implements Step {
     /** The {@link #type()} of every command step. */

@@ -43,6 +43,31 @@ public interface Runner {
     DryRun dryRun(Plan plan);
 
     /**
+     * Proves that the plan's rollback restores exactly what was there, on the real resources (a
+     * CI job, a staging host): describes every step's resources ({@link Step#fingerprint}), runs
+     * the plan with a verification appended that always fails ({@link Rehearsal#FORCED_ROLLBACK_STEP}),
+     * so that every step is compensated, describes the resources again and compares. When the run
+     * was rolled back and nothing differs, it runs the plan once more for real (proving it can be
+     * applied again after its own rollback); that run stays applied and is
+     * {@link Rehearsal#secondRun()}.
+     *
+     * <pre>{@code
+     * Rehearsal r = runner.rehearse(plan);
+     * assert r.restoredExactly() : r.toText();
+     * }</pre>
+     *
+     * <p>Steps whose effect a rollback keeps on purpose cannot be rehearsed: a plan with a
+     * {@link StepKind#PIVOT pivot} or an {@link Compensation#none irreversible} step is refused up
+     * front. Steps without a fingerprint (a {@link Command}) run and are compensated, but are
+     * listed as {@link Rehearsal#notFingerprinted() unchecked}.
+     *
+     * @throws RehearsalRefusedException before anything changed: a pivot or irreversible step, a
+     *     step named like the rehearsal's verification, or a step that cannot describe its resources
+     * @throws StepValidationException when a step's validation fails (nothing was changed)
+     */
+    Rehearsal rehearse(Plan plan);
+
+    /**
      * Compensates an earlier run from its journal, in reverse order, with the same retry and
      * failure rules as a live rollback. The run's compensations are resolved from plans this
      * runner knows ({@link Builder#plan}, plans it ran) and else from the {@link Builder#registry

@@ -3,6 +3,7 @@ package dev.backstep;
 import dev.backstep.internal.DecoratedStep;
 import dev.backstep.internal.LambdaStep;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -60,6 +61,24 @@ public interface Step {
      */
     default String preview(StepContext ctx) throws Exception {
         return describe();
+    }
+
+    /**
+     * Describes, read-only, the current state of the resources this step touches (a file's
+     * checksum and mode, a repository's HEAD and status), for {@link Runner#rehearse}: the state
+     * before the step's run and after its rollback must describe equal. Must change nothing;
+     * called with a {@link StepContext.Phase#VALIDATE} context. The default describes nothing:
+     * arbitrary programs ({@link Command}) cannot be fingerprinted; wrap such a step and describe
+     * what it touches.
+     *
+     * <pre>{@code
+     * public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
+     *     return List.of(Fingerprint.of("file:" + marker, "exists", String.valueOf(Files.exists(marker))));
+     * }
+     * }</pre>
+     */
+    default List<Fingerprint> fingerprint(StepContext ctx) throws Exception {
+        return List.of();
     }
 
     default StepPolicy policy() {

@@ -1,9 +1,11 @@
 package dev.backstep.git;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.StepContext;
 import dev.backstep.git.internal.GitCli;
 import dev.backstep.git.internal.GitCompensations;
+import dev.backstep.git.internal.GitFingerprints;
 import dev.backstep.git.internal.HeadState;
 import dev.backstep.git.internal.Keys;
 import java.nio.file.Path;
@@ -79,6 +81,15 @@ public final class GitCheckout implements GitStep {
         return Git.CHECKOUT;
     }
 
+    /**
+     * HEAD, branch, work tree status (hashed, and the changed paths) and stash of the repository, read-only.
+     */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) {
+        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        return List.of(GitFingerprints.head(cli));
+    }
+
     @Override
     public Compensation compensation() {
         return GitCompensations.RESTORE_HEAD;
@@ -141,6 +152,8 @@ public final class GitCheckout implements GitStep {
             throw e;
         }
         ctx.logger().info("{}: checked out {} ({})", cli.repo(), ref, GitCli.shortSha(target));
+        ctx.summary("HEAD " + ctx.recorded(Keys.HEAD).map(Args::shortSha).orElse("?") + " -> " + GitCli.shortSha(target)
+                + " (" + ref + ")");
     }
 
     private String target(GitCli cli, boolean toBranch) {

@@ -1,13 +1,16 @@
 package dev.backstep.git;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.StepContext;
 import dev.backstep.git.GitException.Reason;
 import dev.backstep.git.internal.GitCli;
 import dev.backstep.git.internal.GitCompensations;
+import dev.backstep.git.internal.GitFingerprints;
 import dev.backstep.git.internal.Keys;
 import dev.backstep.git.internal.RefChanges;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code git fetch <remote>}: updates the remote-tracking refs (and the tags git follows) without
@@ -63,6 +66,15 @@ public final class GitFetch implements GitStep {
     @Override
     public String type() {
         return Git.FETCH;
+    }
+
+    /**
+     * Every remote-tracking ref of the remote and every tag ({@code git for-each-ref}), read-only.
+     */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) {
+        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        return List.of(GitFingerprints.refs(cli, "refs/remotes/" + remote + "/", "refs/tags/"));
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.backstep.git;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.StepContext;
 import dev.backstep.git.GitException.Reason;
 import dev.backstep.git.internal.GitCli;
 import dev.backstep.git.internal.GitCompensations;
+import dev.backstep.git.internal.GitFingerprints;
 import dev.backstep.git.internal.HeadState;
 import dev.backstep.git.internal.Keys;
 import dev.backstep.git.internal.RefChanges;
@@ -82,6 +84,16 @@ public final class GitPull implements GitStep {
         return Git.PULL;
     }
 
+    /**
+     * HEAD, branch, status and stash, and every remote-tracking ref of the remote and every tag
+     * ({@code git for-each-ref}), read-only.
+     */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) {
+        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        return List.of(GitFingerprints.head(cli), GitFingerprints.refs(cli, "refs/remotes/" + remote + "/", "refs/tags/"));
+    }
+
     @Override
     public Compensation compensation() {
         return GitCompensations.RESTORE_PULL;
@@ -147,6 +159,8 @@ public final class GitPull implements GitStep {
             cli.updateSubmodulesIfAny();
             ctx.logger().info("{}: {} fast-forwarded {} -> {}", cli.repo(), local, Args.shortSha(head),
                     Args.shortSha(target));
+            ctx.summary(local + " " + Args.shortSha(head) + " -> " + Args.shortSha(target) + " (fast-forward from "
+                    + remote + "/" + branch + ")");
         } catch (Exception e) {
             Git.restoreAfterFailure(ctx, compensation(), e);
             throw e;

@@ -1,9 +1,11 @@
 package dev.backstep.git;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.StepContext;
 import dev.backstep.git.internal.GitCli;
 import dev.backstep.git.internal.GitCompensations;
+import dev.backstep.git.internal.GitFingerprints;
 import dev.backstep.git.internal.HeadState;
 import dev.backstep.git.internal.Keys;
 import java.nio.file.Path;
@@ -71,6 +73,15 @@ public final class GitReset implements GitStep {
         return Git.RESET;
     }
 
+    /**
+     * HEAD, branch, work tree status (hashed, and the changed paths) and stash of the repository, read-only.
+     */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) {
+        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        return List.of(GitFingerprints.head(cli));
+    }
+
     @Override
     public Compensation compensation() {
         return GitCompensations.RESTORE_HEAD;
@@ -127,6 +138,8 @@ public final class GitReset implements GitStep {
             throw e;
         }
         ctx.logger().info("{}: reset --hard to {} ({})", cli.repo(), ref, GitCli.shortSha(target));
+        ctx.summary("HEAD " + ctx.recorded(Keys.HEAD).map(Args::shortSha).orElse("?") + " -> " + GitCli.shortSha(target)
+                + " (reset --hard " + ref + ")");
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.backstep.git;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.StepContext;
 import dev.backstep.git.GitException.Reason;
 import dev.backstep.git.internal.GitCli;
 import dev.backstep.git.internal.GitCompensations;
+import dev.backstep.git.internal.GitFingerprints;
 import dev.backstep.git.internal.Keys;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,6 +94,15 @@ public final class GitTag implements GitStep {
     @Override
     public String type() {
         return Git.TAG;
+    }
+
+    /**
+     * Every tag and what it points to ({@code git for-each-ref refs/tags/}), read-only.
+     */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) {
+        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        return List.of(GitFingerprints.refs(cli, "refs/tags/"));
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.backstep.files;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
+import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ProtectedWrite;
 import dev.backstep.files.internal.TargetFiles;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -139,6 +142,15 @@ public final class BackupStep implements Step {
         } catch (IOException e) {
             throw new FileStepException(name, into, "cannot back up " + path + " into " + into, e);
         }
+    }
+
+    /**
+     * The file it backs up, which it only reads. The backup it writes is not described: it is kept on
+     * purpose, even by a rollback.
+     */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
+        return List.of(FileFingerprints.file(path));
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.backstep.files;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FaultHook;
+import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ReleaseOps;
 import dev.backstep.files.internal.TargetFiles;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -162,6 +165,15 @@ public final class DeployStep implements Step {
         } catch (IOException e) {
             throw new FileStepException(name, dir, "cannot deploy release " + version + " in " + base, e);
         }
+    }
+
+    /**
+     * The release layout as it is now: {@code current}, every release with a hash of its tree, the
+     * release marked good, pending rollback targets.
+     */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
+        return List.of(FileFingerprints.releases(base));
     }
 
     @Override

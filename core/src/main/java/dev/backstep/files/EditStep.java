@@ -1,15 +1,18 @@
 package dev.backstep.files;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.Secret;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.EnvDocument;
 import dev.backstep.files.internal.FaultHook;
+import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ProtectedWrite;
 import dev.backstep.files.internal.TargetFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -178,6 +181,14 @@ public final class EditStep implements Step {
             }
         }
         return doc.toBytes();
+    }
+
+    /**
+     * The file as it is now: existence, link target, size, sha256, mode, owner and stray temp files.
+     */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
+        return List.of(FileFingerprints.file(path));
     }
 
     @Override

@@ -1,16 +1,19 @@
 package dev.backstep.files;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FaultHook;
+import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ReleaseOps;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -88,6 +91,15 @@ public final class MarkGoodStep implements Step {
         } catch (IOException e) {
             throw new FileStepException(name, marker, "cannot mark release " + version + " good", e);
         }
+    }
+
+    /**
+     * The release layout as it is now: {@code current}, every release with a hash of its tree, the
+     * release marked good, pending rollback targets.
+     */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
+        return List.of(FileFingerprints.releases(base));
     }
 
     @Override

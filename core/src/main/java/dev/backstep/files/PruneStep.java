@@ -1,8 +1,10 @@
 package dev.backstep.files;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
+import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.ReleaseOps;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -110,6 +112,15 @@ public final class PruneStep implements Step {
             }
             ctx.logger().info("pruned release {} of {}", v, base);
         }
+    }
+
+    /**
+     * The release layout as it is now: {@code current}, every release with a hash of its tree, the
+     * release marked good, pending rollback targets.
+     */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
+        return List.of(FileFingerprints.releases(base));
     }
 
     @Override

@@ -1,17 +1,20 @@
 package dev.backstep.files;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.EnvDocument;
 import dev.backstep.files.internal.FaultHook;
+import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ProtectedWrite;
 import dev.backstep.files.internal.TargetFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -119,6 +122,14 @@ public final class ReplaceStep implements Step {
         }
         ProtectedWrite.Original original = ProtectedWrite.capture(ctx, target);
         ProtectedWrite.write(ctx, original, data, mode, newFileMode, hook);
+    }
+
+    /**
+     * The file as it is now: existence, link target, size, sha256, mode, owner and stray temp files.
+     */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
+        return List.of(FileFingerprints.file(path));
     }
 
     @Override

@@ -1,14 +1,17 @@
 package dev.backstep.files;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FaultHook;
+import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.ReleaseOps;
 import java.io.IOException;
-import java.util.Optional;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Switches {@code current} to an existing release atomically; undo switches it back to the
@@ -97,6 +100,15 @@ public final class SwitchStep implements Step {
             throw new FileStepException(name, ReleaseOps.current(base), "cannot switch " + ReleaseOps.current(base)
                     + " to release " + v, e);
         }
+    }
+
+    /**
+     * The release layout as it is now: {@code current}, every release with a hash of its tree, the
+     * release marked good, pending rollback targets.
+     */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
+        return List.of(FileFingerprints.releases(base));
     }
 
     @Override

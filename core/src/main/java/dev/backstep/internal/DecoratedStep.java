@@ -1,10 +1,12 @@
 package dev.backstep.internal;
 
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepKind;
 import dev.backstep.StepPolicy;
+import java.util.List;
 import java.util.Objects;
 
 /** A step with another name, kind or policy than the step it wraps. */
@@ -78,6 +80,11 @@ public final class DecoratedStep implements Step {
     @Override
     public String preview(StepContext ctx) throws Exception {
         return delegate.preview(ctx);
+    }
+
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) throws Exception {
+        return delegate.fingerprint(ctx);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.backstep.BackstepException;
 import dev.backstep.CompensationMode;
 import dev.backstep.DryRun;
 import dev.backstep.Plan;
+import dev.backstep.Rehearsal;
 import dev.backstep.RunId;
 import dev.backstep.RunResult;
 import dev.backstep.Runner;
@@ -95,6 +96,11 @@ public final class DefaultRunner implements Runner {
     }
 
     @Override
+    public Rehearsal rehearse(Plan plan) {
+        return new Rehearser(this, commands, stateDir, clock).rehearse(Objects.requireNonNull(plan, "plan"));
+    }
+
+    @Override
     public RunResult rollback(RunId runId, RollbackOption... options) {
         return fromJournal.rollback(Objects.requireNonNull(runId, "runId"), options);
     }
@@ -145,9 +151,9 @@ public final class DefaultRunner implements Runner {
     }
 
     /** Validates every step; throws the first problem with the others suppressed. Changes nothing. */
-    private void validate(Plan plan, RunInfo info) {
+    static void validate(Plan plan, RunInfo info) {
         List<StepValidationException> problems = new ArrayList<>();
-        RunJournal none = new RunJournal(new InMemoryJournal(), info.runId(), clock, 0);
+        RunJournal none = new RunJournal(new InMemoryJournal(), info.runId(), info.clock(), 0);
         int stage = 0;
         for (Plan.Stage s : plan.stages()) {
             for (Step step : s.steps()) {
@@ -162,7 +168,7 @@ public final class DefaultRunner implements Runner {
         }
     }
 
-    private DefaultStepContext context(Step step, int stage, RunInfo info, RunJournal j) {
+    private static DefaultStepContext context(Step step, int stage, RunInfo info, RunJournal j) {
         StepState state = new StepState(step.name(), step.kind(), stage, step.type(), step.policy(),
                 step.compensation());
         return new DefaultStepContext(info, state, StepContext.Phase.VALIDATE, 1, j);

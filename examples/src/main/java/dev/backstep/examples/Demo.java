@@ -1,5 +1,7 @@
 package dev.backstep.examples;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.backstep.Backstep;
 import dev.backstep.Command;
 import dev.backstep.DryRun;
@@ -8,7 +10,7 @@ import dev.backstep.RunResult;
 import dev.backstep.RunSummary;
 import dev.backstep.Runner;
 import dev.backstep.Secret;
-import dev.backstep.Step;
+import dev.backstep.check.Check;
 import dev.backstep.event.RunListener;
 import dev.backstep.files.ConfigFile;
 import dev.backstep.files.Release;
@@ -17,13 +19,25 @@ import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.CommandSpec;
 import dev.backstep.spi.Journal;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The main job: deploys "shop" v1.3.0 in a temporary directory with real git, real files, a real
- * release symlink and real commands; the health check fails, and everything is rolled back.
+ * release symlink and real commands, while a loopback web server serves the release directory's
+ * {@code current/}; the HTTP health check fails (v1.3.0 answers 503), and everything is rolled back.
  *
  * <pre>{@code
  * ./mvnw -q -pl examples -am compile exec:java
@@ -31,6 +45,8 @@ import java.nio.file.Path;
  */
 public final class Demo {
     private static final String TARGET = "shop@demo";
+    /** The status code a {@code health} file starts with. */
+    private static final Pattern STATUS = Pattern.compile("\\s*([1-5][0-9][0-9])\\b");
 
     private Demo() {
     }
@@ -42,15 +58,18 @@ public final class Demo {
     }
 
     /** Runs the demo in {@code dir}; returns the failed deploy's result. */
-    public static RunResult run(Path dir, PrintStream out) throws IOException {
+    public static RunResult run(Path dir, PrintStream out) throws IOException, InterruptedException {
         Sandbox shop = Sandbox.create(dir);
+        HttpServer web = serve(shop.app.resolve("current"));
+        URI health = URI.create("http://127.0.0.1:" + web.getAddress().getPort() + "/health");
         out.println("Backstep demo — sandbox " + dir);
         out.println("  git repository  " + shop.repo + " at tag v1.2.0");
         out.println("  releases        " + shop.app + "/current -> " + Files.readSymbolicLink(shop.app.resolve("current")));
         out.println("  shared config   " + shop.env);
+        out.println("  web server      " + health.resolve("/") + " serves current/ (health: " + health + ")");
         out.println();
 
-        Plan plan = deployPlan(shop, "v1.3.0", "1.3.0");
+        Plan plan = deployPlan(shop, "v1.3.0", "1.3.0", health);
         out.println(plan.describe());
 
         try (Journal journal = Journal.directory(dir.resolve("state/journal"))) {
@@ -75,17 +94,22 @@ public final class Demo {
                     .map(r -> r.version() + (r.current() ? " (current)" : "")).toList());
             out.println("  " + shop.env.getFileName() + "            "
                     + Files.readString(shop.env).strip().replace("\n", " | ").replace("hunter2", Secret.MASK));
+            HttpResponse<String> after = HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
+            out.println("  GET /health     " + after.statusCode() + " (" + after.body().strip() + ")");
             out.println();
             out.println("The journal remembers every run of " + TARGET + " (a later process can roll back or recover):");
             for (RunSummary s : runner.history(TARGET)) {
                 out.println("  " + s.runId() + "  " + s.planName() + "  " + s.status().map(Enum::name).orElse("unfinished"));
             }
             return result;
+        } finally {
+            web.stop(0);
         }
     }
 
     /** The deploy: code from git, a release switch, a config change, a cache command, then verification. */
-    static Plan deployPlan(Sandbox shop, String tag, String version) {
+    static Plan deployPlan(Sandbox shop, String tag, String version, URI health) {
         return Plan.named("deploy shop " + tag).target(TARGET)
                 .step(Git.checkout(shop.repo, tag))
                 .step(Release.in(shop.app).deploy(version, shop.repo.resolve("public")))
@@ -94,13 +118,45 @@ public final class Demo {
                 .step(Command.of("mkdir", "-p", shop.app.resolve("cache/" + version).toString())
                         .compensatedBy("rm", "-rf", shop.app.resolve("cache/" + version).toString())
                         .in(shop.app).named("warm cache"))
-                .verify(Step.verification("health check", ctx -> {
-                    String health = Files.readString(shop.app.resolve("current/health")).strip();
-                    if (!health.startsWith("200")) {
-                        throw new IllegalStateException("GET /health: expected 200 but was " + health);
-                    }
-                }))
+                .verify(Check.http(health).status(200)
+                        .within(Duration.ofSeconds(2)).every(Duration.ofMillis(200)).named("health check"))
                 .build();
+    }
+
+    /**
+     * A web server on 127.0.0.1 and a free port serving {@code current} (a symlink, followed at
+     * each request): {@code /health} answers with the status code its {@code health} file starts
+     * with ({@code 503 Service Unavailable: ...}), other paths with the file or 404.
+     */
+    static HttpServer serve(Path current) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+        server.createContext("/", ex -> {
+            try (ex) {
+                String path = ex.getRequestURI().getPath();
+                Path file = current.resolve(path.equals("/") ? "index.html" : path.substring(1)).normalize();
+                if (!file.startsWith(current) || !Files.isRegularFile(file)) {
+                    respond(ex, 404, "not found\n");
+                } else if (path.equals("/health")) {
+                    String body = Files.readString(file);
+                    Matcher code = STATUS.matcher(body);
+                    respond(ex, code.lookingAt() ? Integer.parseInt(code.group(1)) : 500, body);
+                } else {
+                    respond(ex, 200, Files.readString(file));
+                }
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    private static void respond(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
     }
 
     /** A git repository with two tagged releases and a release directory serving v1.2.0. */

@@ -1,5 +1,6 @@
 package dev.backstep.testkit;
 
+import dev.backstep.Rehearsal;
 import dev.backstep.RunResult;
 
 /**
@@ -9,6 +10,7 @@ import dev.backstep.RunResult;
  * import static dev.backstep.testkit.BackstepAssertions.assertThat;
  *
  * assertThat(runner.run(plan)).rolledBack().failedAt("migrate").compensated("config", "checkout");
+ * assertThat(runner.rehearse(plan)).restoredExactly().reapplied();
  * }</pre>
  */
 public final class BackstepAssertions {
@@ -17,5 +19,9 @@ public final class BackstepAssertions {
 
     public static RunResultAssert assertThat(RunResult actual) {
         return new RunResultAssert(actual);
+    }
+
+    public static RehearsalAssert assertThat(Rehearsal actual) {
+        return new RehearsalAssert(actual);
     }
 }

@@ -242,6 +242,41 @@ class DurableRunsTest {
     }
 
     @Test
+    void concurrentRunnersOnOneTargetExcludeEachOtherOrWaitTheirTurn() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Plan slow = Plan.named("slow deploy").target("shop")
+                .step(Step.named("hold").action(ctx -> {
+                    inside.countDown();
+                    release.await();
+                }).compensation(ctx -> { }).build()).build();
+        Runner first = Backstep.runner().stateDir(dir.resolve("state")).build();
+        Runner impatient = Backstep.runner().stateDir(dir.resolve("state")).build();
+        Runner patient = Backstep.runner().stateDir(dir.resolve("state")).lockWait(java.time.Duration.ofMinutes(1))
+                .build();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<RunResult> firstRun = pool.submit(() -> first.run(slow));
+            inside.await();
+            RunId holder = first.lockHolder("shop").orElseThrow().runId();
+
+            assertThatThrownBy(() -> impatient.run(deploy("1.1")))
+                    .isInstanceOf(dev.backstep.LockUnavailableException.class)
+                    .hasMessageContaining(holder.value());
+            assertThat(dir.resolve("VERSION")).doesNotExist();
+
+            java.util.concurrent.Future<RunResult> waiting = pool.submit(() -> patient.run(deploy("1.2")));
+            release.countDown();
+            assertThat(firstRun.get()).succeeded();
+            assertThat(waiting.get()).succeeded();
+            assertThat(dir.resolve("VERSION")).hasContent("1.2");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void runnerShowsTheLockHolderAndBreaksOnlyStaleLocks() throws Exception {
         Lock locks = Lock.file(dir.resolve("locks"));
         Runner runner = Backstep.runner().stateDir(dir.resolve("state")).lock(locks).build();

@@ -1,6 +1,7 @@
 package dev.backstep.git.internal;
 
 import dev.backstep.CommandFailedException;
+import dev.backstep.Defaults;
 import dev.backstep.ProgramNotFoundException;
 import dev.backstep.git.GitException;
 import dev.backstep.git.GitException.Reason;
@@ -77,10 +78,32 @@ public final class GitCli {
 
     /** Runs git accepting the given exit codes; the caller looks at {@link CommandResult#exitCode()}. */
     public CommandResult exec(List<String> args, Set<Integer> okCodes) {
+        return exec(args, okCodes, Defaults.COMMAND_OUTPUT_LIMIT);
+    }
+
+    /**
+     * Runs git read-only for its whole output (up to {@code limit} bytes, else a
+     * {@link GitException}), with optional locks off so that {@code git status} does not refresh
+     * the index: nothing in the repository changes.
+     */
+    public String readAll(int limit, String... args) {
+        List<String> argv = new ArrayList<>(args.length + 1);
+        argv.add("--no-optional-locks");
+        argv.addAll(List.of(args));
+        CommandResult r = exec(argv, Set.of(0), limit);
+        if (r.truncated()) {
+            throw new GitException(Reason.COMMAND_FAILED, repo, "git " + String.join(" ", args) + " printed more than "
+                    + limit + " bytes in " + repo);
+        }
+        return r.stdout();
+    }
+
+    private CommandResult exec(List<String> args, Set<Integer> okCodes, int outputLimit) {
         List<String> argv = new ArrayList<>(args.size() + 1);
         argv.add(git);
         argv.addAll(args);
-        CommandSpec spec = CommandSpec.of(argv).in(repo).env("GIT_TERMINAL_PROMPT", "0").successCodes(okCodes);
+        CommandSpec spec = CommandSpec.of(argv).in(repo).env("GIT_TERMINAL_PROMPT", "0").successCodes(okCodes)
+                .outputLimit(outputLimit);
         try {
             return runner.run(spec);
         } catch (ProgramNotFoundException e) {

@@ -1,0 +1,323 @@
+package dev.backstep.git;
+
+import static dev.backstep.testkit.BackstepAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backstep.Backstep;
+import dev.backstep.Fingerprint;
+import dev.backstep.Plan;
+import dev.backstep.Rehearsal;
+import dev.backstep.RehearsalRefusedException;
+import dev.backstep.RunId;
+import dev.backstep.RunStatus;
+import dev.backstep.Runner;
+import dev.backstep.Step;
+import dev.backstep.StepContext;
+import dev.backstep.files.ConfigFile;
+import dev.backstep.files.Release;
+import dev.backstep.spi.CommandRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link Runner#rehearse} of plans that move real git repositories, files and releases. */
+class GitRehearsalTest {
+    @TempDir
+    Path tmp;
+    GitSandbox sb;
+    Path repo;
+    String c1;
+    String c2;
+    Path srv;
+    Path env;
+    Path conf;
+    Release shop;
+    Runner runner;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        sb = new GitSandbox(tmp);
+        repo = sb.newRepo();
+        c1 = sb.head(repo);
+        sb.git(repo, "tag", "v1.0.0");
+        c2 = sb.commit(repo, "app.txt", "v2", "second");
+        srv = Files.createDirectories(tmp.resolve("srv"));
+        env = Files.writeString(Files.createDirectories(srv.resolve("shared")).resolve(".env"),
+                "APP_VERSION=2.0.0\nMAIL_HOST=smtp\n");
+        Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-r-----"));
+        conf = Files.writeString(srv.resolve("shop.conf"), "listen 80;\n");
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
+        shop = Release.in(srv);
+        runner = Backstep.runner().stateDir(tmp.resolve("state")).commands(sb.commands()).build();
+        assertThat(runner.run(Plan.named("first").target("shop").step(shop.deploy("2.0.0", build("2.0.0"))).build()))
+                .succeeded();
+    }
+
+    private Plan rollbackToV1() throws IOException {
+        return Plan.named("roll shop back to v1.0.0").target("shop")
+                .step(ConfigFile.replace(conf, "listen 8080;\n").mode("0640"))
+                .step(ConfigFile.edit(env).set("APP_VERSION", "1.0.0"))
+                .step(shop.deploy("1.0.0", build("1.0.0")))
+                .step(Git.checkout(repo, "v1.0.0"))
+                .build();
+    }
+
+    @Test
+    void filesReleasesAndACheckoutAreRestoredExactlyThenAppliedAgain() throws Exception {
+        Rehearsal r = runner.rehearse(rollbackToV1());
+
+        assertThat(r).restoredExactly().reapplied().rollbackEnded(RunStatus.ROLLED_BACK);
+        assertThat(r.differences()).isEmpty();
+        Fingerprint git = r.before().stream().filter(f -> f.resource().startsWith("git:")).findFirst().orElseThrow();
+        assertThat(git.facts()).containsEntry("HEAD", c2).containsEntry("branch", "main")
+                .containsEntry("status", "clean").containsEntry("changed", "(none)").containsEntry("stash", "(empty)");
+        assertThat(r.before()).extracting(Fingerprint::resource).containsExactly("file:" + conf, "file:" + env,
+                "release:" + srv, git.resource());
+        assertThat(r.secondRun().orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
+        sb.assertAt(repo, c1, "(detached)", "v1");
+        assertThat(Files.readString(conf)).isEqualTo("listen 8080;\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(conf))).isEqualTo("rw-r-----");
+        assertThat(Files.readString(env)).isEqualTo("APP_VERSION=1.0.0\nMAIL_HOST=smtp\n");
+        assertThat(shop.current()).contains("1.0.0");
+    }
+
+    @Test
+    void aStashedDirtyWorkTreeComesBackExactly() throws Exception {
+        GitSandbox.write(repo.resolve("local.cfg"), "keep me");
+        GitSandbox.write(repo.resolve("app.txt"), "v2 patched locally");
+        Plan plan = Plan.named("checkout with local changes").step(Git.checkout(repo, "v1.0.0").stashChanges())
+                .step(Git.tag(repo, "deployed")).build();
+
+        Rehearsal r = runner.rehearse(plan);
+
+        assertThat(r).restoredExactly().reapplied();
+        Fingerprint git = r.before().get(0);
+        assertThat(git.fact("changed")).isEqualTo("?? local.cfg, M app.txt");
+        assertThat(git.fact("status")).startsWith("sha256 ");
+        assertThat(git.facts()).containsKey("ref refs/tags/v1.0.0").containsEntry("refs under refs/tags/", "1");
+        assertThat(r.afterRollback()).isEqualTo(r.before());
+        assertThat(sb.git(repo, "tag", "--list")).isEqualTo("deployed\nv1.0.0");
+    }
+
+    @Test
+    void aFetchAPullAndATagAreRestoredExactly() throws Exception {
+        Path origin = sb.newBare();
+        sb.git(repo, "push", "-q", origin.toString(), "main", "v1.0.0");
+        Path work = sb.cloneOf(origin);
+        sb.git(work, "reset", "-q", "--hard", c1);
+        Path other = sb.cloneOf(origin);
+        String c3 = sb.commit(other, "app.txt", "v3", "third");
+        sb.git(other, "tag", "v3.0.0");
+        sb.git(other, "push", "-q", "origin", "main", "v3.0.0");
+        Plan plan = Plan.named("update bot")
+                .step(Git.fetch(work, "origin"))
+                .step(Git.pull(work, "origin", "main"))
+                .step(Git.tag(work, "deployed"))
+                .build();
+
+        Rehearsal r = runner.rehearse(plan);
+
+        assertThat(r).restoredExactly().reapplied();
+        assertThat(r.before().get(0).facts()).containsEntry("HEAD", c1).containsEntry("ref refs/remotes/origin/main", c2)
+                .doesNotContainKey("ref refs/tags/v3.0.0");
+        assertThat(sb.head(work)).isEqualTo(c3);
+        assertThat(sb.git(work, "tag", "--list")).contains("deployed", "v3.0.0");
+    }
+
+    @Test
+    void aStepThatLeavesAStrayTagIsCaughtByTheTagStepsFingerprint() {
+        Step sloppy = Step.named("tag the build").action(ctx -> sb.git(repo, "tag", "build-42"))
+                .compensation(ctx -> { }) // forgets to delete the tag
+                .build();
+        Plan plan = Plan.named("sloppy").step(Git.tag(repo, "deployed")).step(sloppy).build();
+
+        Rehearsal r = runner.rehearse(plan);
+
+        assertThat(r).notRestoredExactly().notReapplied()
+                .hasDifference("git:" + sb.git(repo, "rev-parse", "--show-toplevel") + ": ref refs/tags/build-42 (absent) -> " + c2)
+                .hasDifference("refs under refs/tags/ 1 -> 2");
+        assertThat(r.toText()).contains("ref refs/tags/build-42 (absent) -> " + c2);
+    }
+
+    @Test
+    void aStepThatLeavesAnUntrackedFileIsCaughtByTheCheckoutsFingerprint() {
+        Step sloppy = Step.named("build").action(ctx -> GitSandbox.write(repo.resolve("build.log"), "ok"))
+                .compensation(ctx -> { }) // leaves build.log behind
+                .build();
+        Plan plan = Plan.named("sloppy build").step(Git.checkout(repo, "main")).step(sloppy).build();
+
+        Rehearsal r = runner.rehearse(plan);
+
+        assertThat(r).notRestoredExactly().notReapplied().rollbackEnded(RunStatus.ROLLED_BACK)
+                .hasDifference(": changed (none) -> ?? build.log")
+                .hasDifference(": status clean -> sha256 ");
+        assertThat(r.notFingerprinted()).containsExactly("build");
+    }
+
+    @Test
+    void aStrayFileThatTheCheckoutsUndoHadToStashIsCaught() {
+        Step sloppy = Step.named("build").action(ctx -> GitSandbox.write(repo.resolve("build.log"), "ok"))
+                .compensation(ctx -> { }) // leaves build.log behind
+                .build();
+        Plan plan = Plan.named("sloppy build").step(Git.checkout(repo, "v1.0.0")).step(sloppy).build();
+
+        Rehearsal r = runner.rehearse(plan);
+
+        // moving HEAD back over an untracked file, the checkout's undo keeps it in a stash entry
+        assertThat(r).notRestoredExactly().notReapplied().hasDifference(": stash (empty) -> ");
+        assertThat(sb.stashList(repo)).contains("backstep");
+        sb.assertAt(repo, c2, "main", "v2");
+    }
+
+    @Test
+    void fingerprintingARepositoryChangesNothingNotEvenTheIndex() throws Exception {
+        GitSandbox.write(repo.resolve("untracked.txt"), "u");
+        Path app = repo.resolve("app.txt");
+        // same content, other mtime: a plain `git status` would refresh (rewrite) the index
+        Files.setLastModifiedTime(app, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+        Path index = repo.resolve(".git/index");
+        Files.setLastModifiedTime(index, FileTime.from(Instant.parse("2021-01-01T00:00:00Z")));
+        byte[] indexBytes = Files.readAllBytes(index);
+        Map<String, String> times = times(repo);
+        List<Step> steps = List.of(Git.checkout(repo, "v1.0.0"), Git.resetHard(repo, "HEAD"),
+                Git.tag(repo, "x"), Git.pull(repo, "origin", "main"), Git.fetch(repo, "origin"));
+
+        List<Fingerprint> first = new ArrayList<>();
+        List<Fingerprint> second = new ArrayList<>();
+        for (Step s : steps) {
+            first.addAll(s.fingerprint(new ReadOnly(s.name(), sb.commands())));
+            second.addAll(s.fingerprint(new ReadOnly(s.name(), sb.commands())));
+        }
+
+        assertThat(second).isEqualTo(first);
+        assertThat(Files.readAllBytes(index)).isEqualTo(indexBytes);
+        assertThat(times(repo)).isEqualTo(times);
+        assertThat(sb.head(repo)).isEqualTo(c2);
+        assertThat(sb.branch(repo)).isEqualTo("main");
+        assertThat(first.get(0).fact("changed")).isEqualTo("?? untracked.txt");
+        // the control: without --no-optional-locks git does rewrite the index here
+        sb.git(repo, "status");
+        assertThat(Files.getLastModifiedTime(index)).isNotEqualTo(FileTime.from(Instant.parse("2021-01-01T00:00:00Z")));
+    }
+
+    @Test
+    void aStagedRenameIsDescribedWithBothPaths() throws Exception {
+        sb.git(repo, "mv", "app.txt", "renamed.txt");
+        Step checkout = Git.checkout(repo, "v1.0.0");
+
+        Fingerprint f = checkout.fingerprint(new ReadOnly(checkout.name(), sb.commands())).get(0);
+
+        assertThat(f.fact("changed")).isEqualTo("R app.txt -> renamed.txt");
+        assertThat(f.resource()).isEqualTo("git:" + sb.git(repo, "rev-parse", "--show-toplevel"));
+    }
+
+    @Test
+    void aPlanWithAPivotIsRefusedAndTheRepositoryIsUntouched() {
+        Plan plan = Plan.named("publish").step(Git.checkout(repo, "v1.0.0"))
+                .step(Git.tag(repo, "released").asPivot()).build();
+
+        assertThatThrownBy(() -> runner.rehearse(plan))
+                .isInstanceOf(RehearsalRefusedException.class)
+                .hasMessageContaining("step 'git tag released' is a pivot");
+        sb.assertAt(repo, c2, "main", "v2");
+        assertThat(sb.git(repo, "tag", "--list")).isEqualTo("v1.0.0");
+        assertThat(runner.history("publish")).isEmpty();
+    }
+
+    private Path build(String version) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("build-" + version));
+        Files.writeString(dir.resolve("index.php"), "<?php echo '" + version + "';\n");
+        return dir;
+    }
+
+    /** Every path under a root (the .git directory included) with its modification time. */
+    private static Map<String, String> times(Path root) throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.toList()) {
+                m.put(root.relativize(p).toString(), Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toString());
+            }
+        }
+        return m;
+    }
+
+    /** A validation-phase context that refuses to record or create a backup directory. */
+    private record ReadOnly(String stepName, CommandRunner commands) implements StepContext {
+        @Override
+        public RunId runId() {
+            return RunId.of("read-only");
+        }
+
+        @Override
+        public String planName() {
+            return "read-only";
+        }
+
+        @Override
+        public String target() {
+            return "read-only";
+        }
+
+        @Override
+        public Phase phase() {
+            return Phase.VALIDATE;
+        }
+
+        @Override
+        public int attempt() {
+            return 1;
+        }
+
+        @Override
+        public void record(String key, String value) {
+            throw new IllegalStateException("a fingerprint must not record");
+        }
+
+        @Override
+        public Optional<String> recorded(String key) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Map<String, String> recordedValues() {
+            return Map.of();
+        }
+
+        @Override
+        public Path backupDir() {
+            throw new IllegalStateException("a fingerprint must not create a backup directory");
+        }
+
+        @Override
+        public Clock clock() {
+            return Clock.systemUTC();
+        }
+
+        @Override
+        public Logger logger() {
+            return LoggerFactory.getLogger(GitRehearsalTest.class);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.backstep.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.backstep.Backstep;
+import dev.backstep.Plan;
+import dev.backstep.RunResult;
+import dev.backstep.Runner;
+import dev.backstep.files.ConfigFile;
+import dev.backstep.spi.Journal;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RollbackToolTest {
+    @TempDir
+    Path dir;
+    final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+
+    Path state() {
+        return dir.resolve("state");
+    }
+
+    Path conf() {
+        return dir.resolve("app.conf");
+    }
+
+    RunResult deploy(String version) {
+        try (Journal journal = Journal.directory(state().resolve("journal"))) {
+            Runner runner = Backstep.runner().journal(journal).stateDir(state()).build();
+            return runner.run(Plan.named("deploy " + version).target("shop@prod")
+                    .step(ConfigFile.replace(conf(), "version=" + version + "\n")).build());
+        }
+    }
+
+    void markGood(RunResult r) {
+        try (Journal journal = Journal.directory(state().resolve("journal"))) {
+            Backstep.runner().journal(journal).stateDir(state()).build().markGood(r.runId());
+        }
+    }
+
+    int tool(String... args) {
+        buf.reset();
+        return RollbackTool.run(args, new PrintStream(buf, true, StandardCharsets.UTF_8));
+    }
+
+    String out() {
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void autoGoesBackToTheLastGoodRunThenSaysThereIsNothingLeft() throws Exception {
+        Files.writeString(conf(), "version=0\n");
+        markGood(deploy("1"));
+        RunResult two = deploy("2");
+        RunResult three = deploy("3");
+
+        assertThat(tool("--state", state().toString(), "--target", "shop@prod", "--auto", "--dry-run"))
+                .isEqualTo(RollbackTool.OK);
+        assertThat(out()).contains("would roll back " + three.runId()).contains("would roll back " + two.runId());
+        assertThat(conf()).hasContent("version=3");
+
+        assertThat(tool("--state", state().toString(), "--target", "shop@prod", "--auto")).isEqualTo(RollbackTool.OK);
+        assertThat(conf()).hasContent("version=1");
+        assertThat(out()).contains("ROLLED_BACK");
+
+        assertThat(tool("--state", state().toString(), "--target", "shop@prod", "--auto"))
+                .isEqualTo(RollbackTool.NOTHING);
+        assertThat(out()).contains("nothing to roll back");
+
+        assertThat(tool("--state", state().toString(), "--target", "shop@prod", "--list")).isEqualTo(RollbackTool.OK);
+        assertThat(out().lines()).hasSize(3);
+        assertThat(out()).contains("SUCCEEDED           good").contains("ROLLED_BACK");
+    }
+
+    @Test
+    void oneRunAtATimeIsRefusedWhileALaterOneIsAppliedAndAnAlreadyRolledBackRunIsNothing() throws Exception {
+        Files.writeString(conf(), "version=0\n");
+        RunResult one = deploy("1");
+        RunResult two = deploy("2");
+
+        assertThat(tool("--state", state().toString(), "--run", one.runId().value())).isEqualTo(RollbackTool.REFUSED);
+        assertThat(out()).contains("refused, nothing changed").contains(two.runId().value());
+        assertThat(conf()).hasContent("version=2");
+
+        assertThat(tool("--state", state().toString(), "--run", two.runId().value())).isEqualTo(RollbackTool.OK);
+        assertThat(conf()).hasContent("version=1");
+        assertThat(tool("--state", state().toString(), "--run", two.runId().value())).isEqualTo(RollbackTool.NOTHING);
+        assertThat(tool("--state", state().toString(), "--run", "no-such-run")).isEqualTo(RollbackTool.REFUSED);
+    }
+
+    @Test
+    void withoutAGoodRunAutoIsRefusedAndBadArgumentsAreAUsageError() {
+        deploy("1");
+
+        assertThat(tool("--state", state().toString(), "--target", "shop@prod", "--auto"))
+                .isEqualTo(RollbackTool.REFUSED);
+        assertThat(out()).contains("no run of shop@prod was marked good");
+        assertThat(tool("--target", "shop@prod", "--auto")).isEqualTo(RollbackTool.USAGE);
+        assertThat(out()).contains("--state DIR is required");
+        assertThat(tool("--state", state().toString(), "--bogus")).isEqualTo(RollbackTool.USAGE);
+    }
+
+    @Test
+    void recoverFinishesNothingWhenEverythingFinished() {
+        deploy("1");
+
+        assertThat(tool("--state", state().toString(), "--recover")).isEqualTo(RollbackTool.OK);
+        assertThat(conf()).hasContent("version=1\n");
+    }
+}
