@@ -27,6 +27,7 @@ public interface RunResult {
 
     RunStatus status();
 
+    /** When the run started; for a result of {@link Runner#rollback} or recovery, when that rollback started. */
     Instant startedAt();
 
     Instant endedAt();

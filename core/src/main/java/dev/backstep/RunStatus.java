@@ -10,7 +10,11 @@ package dev.backstep;
 public enum RunStatus {
     /** Every step and verification succeeded. */
     SUCCEEDED,
-    /** A step or verification failed and every completed step was compensated. */
+    /**
+     * A step or verification failed and every completed step was compensated, except steps
+     * declared irreversible ({@link Compensation#none}): those are reported
+     * {@link StepStatus#NOT_COMPENSATED} and listed by {@link RunResult#stillApplied()}.
+     */
     ROLLED_BACK,
     /**
      * A compensation failed after its retries: {@link RunResult#stillApplied()} names the steps

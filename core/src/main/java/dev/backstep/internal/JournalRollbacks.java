@@ -91,13 +91,18 @@ final class JournalRollbacks {
     }
 
     void markGood(RunId id) {
-        ReplayedRun r = replay(id);
-        if (r.status != RunStatus.SUCCEEDED) {
-            throw new RollbackRefusedException("run " + id + " cannot be marked good: its status is "
-                    + (r.status == null ? "unfinished" : r.status));
+        String target = replay(id).target;
+        // under the target's lock, so that the mark cannot race a rollback appending to the same run
+        try (Lock.Handle held = lock.acquire(target, id, lockWait)) {
+            DefaultRunner.reportTakeOver(held);
+            ReplayedRun r = replay(id);
+            if (r.status != RunStatus.SUCCEEDED) {
+                throw new RollbackRefusedException("run " + id + " cannot be marked good: its status is "
+                        + (r.status == null ? "unfinished" : r.status));
+            }
+            new RunJournal(journal, id, clock, r.lastSequence + 1).append(JournalRecord.Type.RUN_MARKED_GOOD, null,
+                    Map.of());
         }
-        new RunJournal(journal, id, clock, r.lastSequence + 1).append(JournalRecord.Type.RUN_MARKED_GOOD, null,
-                Map.of());
     }
 
     Optional<RunSummary> lastGood(String target) {
@@ -305,8 +310,7 @@ final class JournalRollbacks {
         Instant ended = clock.instant();
         listeners.emit(new RunEvent.RunFinished(r.runId, ended, r.planName, status, Duration.between(started, ended),
                 failure.map(x -> (Throwable) x)));
-        return new DefaultRunResult(r.runId, r.planName, r.target, status, r.startedAt == null ? started : r.startedAt,
-                ended, states.stream().map(StepState::outcome).toList(), failure, Optional.empty(),
+        return new DefaultRunResult(r.runId, r.planName, r.target, status, started, ended, states.stream().map(StepState::outcome).toList(), failure, Optional.empty(),
                 c.compensatedOrder());
     }
 }

@@ -55,6 +55,7 @@ class DurableRunsTest {
         RunResult undone = freshRunner().rollback(done.runId());
 
         assertThat(undone).rolledBack().compensated("config", "version").stillApplied();
+        assertThat(undone.startedAt()).as("a rollback result times the rollback").isAfterOrEqualTo(done.endedAt());
         assertThat(dir.resolve("VERSION")).hasContent("1.0");
         assertThat(dir.resolve("app.conf")).doesNotExist();
         assertThat(freshRunner().summary(done.runId()).status()).contains(RunStatus.ROLLED_BACK);
