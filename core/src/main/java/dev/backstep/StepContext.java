@@ -48,7 +48,9 @@ public interface StepContext {
 
     /**
      * Records undo data for this step, durably, before returning. Keys and values are short
-     * strings (paths, commit ids, versions), never secrets.
+     * strings (paths, commit ids, versions), never secrets. A retry cannot replace a value an
+     * earlier attempt recorded under the same key: that one describes the state before the step,
+     * while a retry may already see the first attempt's partial change.
      *
      * @throws IllegalStateException outside the forward action
      */

@@ -82,9 +82,16 @@ final class DefaultStepContext implements StepContext {
                     + value.length() + " characters, more than " + Defaults.MAX_RECORDED_VALUE_CHARS
                     + "; store large data in backupDir() and record its path");
         }
+        if (state.recordedBefore(key, attempt)) {
+            // what an earlier attempt captured is the state before the step: a retry, which may see
+            // that attempt's partial change, must not replace it
+            STEP_LOG.debug("step '{}' attempt {}: keeping '{}' as recorded by an earlier attempt", state.name, attempt,
+                    key);
+            return;
+        }
         // journal first: if the append fails, the step must not go on to its side effect
         journal.append(JournalRecord.Type.STEP_RECORDED, state.name, "key", key, "value", value);
-        state.record(key, value);
+        state.record(key, value, attempt);
     }
 
     @Override

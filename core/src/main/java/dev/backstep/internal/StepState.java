@@ -22,6 +22,7 @@ final class StepState {
     final StepPolicy policy;
     final Compensation compensation;
     private final Map<String, String> recorded = new LinkedHashMap<>();
+    private final Map<String, Integer> recordedIn = new java.util.HashMap<>();
     private StepStatus status = StepStatus.NOT_RUN;
     private Instant startedAt;
     private Instant endedAt;
@@ -40,6 +41,17 @@ final class StepState {
         this.type = type;
         this.policy = policy;
         this.compensation = compensation;
+    }
+
+    /** Whether {@code key} was recorded by an attempt before {@code attempt}. */
+    synchronized boolean recordedBefore(String key, int attempt) {
+        Integer first = recordedIn.get(key);
+        return first != null && first < attempt;
+    }
+
+    synchronized void record(String key, String value, int attempt) {
+        recordedIn.putIfAbsent(key, attempt);
+        recorded.put(key, value);
     }
 
     synchronized void record(String key, String value) {

@@ -368,6 +368,30 @@ class SagaSemanticsTest {
     }
 
     @Test
+    void aRetryCannotReplaceWhatTheFirstAttemptCaptured(@TempDir Path work) throws Exception {
+        Path file = work.resolve("VERSION");
+        java.nio.file.Files.writeString(file, "1.0");
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Step flaky = Step.named("write version")
+                .action(ctx -> {
+                    ctx.record("previous", java.nio.file.Files.readString(file));
+                    java.nio.file.Files.writeString(file, "1.1");
+                    if (calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("failed after writing");
+                    }
+                })
+                .compensation(ctx -> java.nio.file.Files.writeString(file, ctx.recorded("previous").orElseThrow()))
+                .retry(RetryPolicy.custom().maxAttempts(2).delay(Duration.ofMillis(1)).build()).build();
+        Plan plan = Plan.named("p").step(flaky).verify(step("health").failAlways().build()).build();
+
+        RunResult r = runner().run(plan);
+
+        assertThat(r).rolledBack().compensated("write version");
+        assertThat(r.step("write version").recorded()).containsEntry("previous", "1.0");
+        assertThat(java.nio.file.Files.readString(file)).isEqualTo("1.0");
+    }
+
+    @Test
     void interruptedRunStopsWithoutCompensatingAndSaysSo() throws Exception {
         FakeStep hanging = step("hang").hang().build();
         Plan plan = Plan.named("p").step(step("a").build()).step(hanging).build();
