@@ -165,6 +165,13 @@ public interface Runner {
         /** Resolves compensations of journaled steps by type. Default {@link StepRegistry#discover()}. */
         Builder registry(StepRegistry registry);
 
+        /**
+         * Retry and timeout of compensations found through the {@link #registry registry} by
+         * {@link Runner#rollback} and {@link Runner#recover}. Default
+         * {@link Defaults#JOURNAL_COMPENSATION_POLICY}.
+         */
+        Builder journalCompensationPolicy(StepPolicy policy);
+
         /** A plan whose steps' compensations {@link Runner#rollback} and {@link Runner#recover} may use. */
         Builder plan(Plan plan);
 

@@ -140,6 +140,12 @@ public interface Step {
         return named(name).action(check).kind(StepKind.VERIFICATION).build();
     }
 
+    /** What {@link Builder#fingerprint} takes: a read-only description of the step's resources. */
+    @FunctionalInterface
+    interface FingerprintSource {
+        List<Fingerprint> fingerprint(StepContext ctx) throws Exception;
+    }
+
     /** Builder of lambda steps. Not thread-safe; the built step is immutable. */
     final class Builder {
         private final String name;
@@ -149,6 +155,7 @@ public interface Step {
         private StepKind kind = StepKind.COMPENSATABLE;
         private StepPolicy policy = StepPolicy.ofDefaults();
         private StepAction validation = ctx -> { };
+        private FingerprintSource fingerprints = ctx -> List.of();
 
         private Builder(String name) {
             this.name = name;
@@ -182,6 +189,12 @@ public interface Step {
         /** Read-only input checks run before any step of the run executes. */
         public Builder validate(StepAction validation) {
             this.validation = Objects.requireNonNull(validation, "validation");
+            return this;
+        }
+
+        /** Describes the resources the step touches, read-only, for {@link Runner#rehearse}. */
+        public Builder fingerprint(FingerprintSource fingerprints) {
+            this.fingerprints = Objects.requireNonNull(fingerprints, "fingerprints");
             return this;
         }
 
@@ -225,7 +238,7 @@ public interface Step {
                         : Compensation.none("step '" + name + "' declares no compensation");
             }
             return new LambdaStep(name, kind, action, c, description == null ? name : description,
-                    policy, validation);
+                    policy, validation, fingerprints);
         }
     }
 }

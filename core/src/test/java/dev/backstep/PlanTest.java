@@ -134,6 +134,6 @@ class PlanTest {
         RunId first = RunId.generate(t);
         assertThat(RunId.generate(t)).isGreaterThan(first);
         assertThat(first.value())
-                .matches("20261122-014500\\.000-\\d{3}[0-9a-f]{4}");
+                .matches("20261122-014500\\.000-\\d{6}[0-9a-f]{4}");
     }
 }

@@ -63,7 +63,8 @@ public final class DefaultRunner implements Runner {
         this.lockWait = b.lockWait;
         b.plans.forEach(p -> knownPlans.put(p.name(), p));
         this.fromJournal = new JournalRollbacks(journal, listeners, compensationMode, commands, stateDir, clock, pool,
-                lock, b.registry != null ? b.registry : StepRegistry.discover(), knownPlans, ranPlans, lockWait);
+                lock, b.registry != null ? b.registry : StepRegistry.discover(), knownPlans, ranPlans, lockWait,
+                b.journalCompensationPolicy);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

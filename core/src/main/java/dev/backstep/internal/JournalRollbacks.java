@@ -48,9 +48,12 @@ final class JournalRollbacks {
     private final Map<RunId, Plan> ranPlans;
     private final Duration lockWait;
 
+    private final StepPolicy registryPolicy;
+
     JournalRollbacks(Journal journal, Listeners listeners, CompensationMode mode, CommandRunner commands, Path stateDir,
                      Clock clock, ExecutorService pool, Lock lock, StepRegistry registry, Map<String, Plan> knownPlans,
-                     Map<RunId, Plan> ranPlans, Duration lockWait) {
+                     Map<RunId, Plan> ranPlans, Duration lockWait, StepPolicy registryPolicy) {
+        this.registryPolicy = registryPolicy;
         this.ranPlans = ranPlans;
         this.lockWait = lockWait;
         this.journal = journal;
@@ -263,7 +266,7 @@ final class JournalRollbacks {
             if (c.isEmpty() && applied.contains(s)) {
                 unresolved.add("'" + s.name + "' (type " + s.type + ")");
             }
-            StepPolicy policy = fromPlan.map(Step::policy).orElse(StepPolicy.ofDefaults());
+            StepPolicy policy = fromPlan.map(Step::policy).orElse(registryPolicy);
             StepState st = new StepState(s.name, s.kind, s.stage, s.type, policy,
                     c.orElse(ctx -> {
                         throw new IllegalStateException("no compensation for step '" + s.name + "'");

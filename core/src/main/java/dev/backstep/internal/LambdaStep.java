@@ -9,7 +9,13 @@ import dev.backstep.StepPolicy;
 
 /** A step built by {@link Step#named}. */
 public record LambdaStep(String name, StepKind kind, StepAction action, Compensation compensation,
-                         String description, StepPolicy policy, StepAction validation) implements Step {
+                         String description, StepPolicy policy, StepAction validation,
+                         Step.FingerprintSource fingerprints) implements Step {
+
+    @Override
+    public java.util.List<dev.backstep.Fingerprint> fingerprint(StepContext ctx) throws Exception {
+        return fingerprints.fingerprint(ctx);
+    }
 
     @Override
     public void execute(StepContext ctx) throws Exception {

@@ -27,6 +27,7 @@ public final class RunnerBuilder implements Runner.Builder {
     Duration lockWait = Duration.ZERO;
     StepRegistry registry;
     final List<Plan> plans = new ArrayList<>();
+    dev.backstep.StepPolicy journalCompensationPolicy = dev.backstep.Defaults.JOURNAL_COMPENSATION_POLICY;
 
     @Override
     public Runner.Builder lock(Lock lock) {
@@ -47,6 +48,12 @@ public final class RunnerBuilder implements Runner.Builder {
     @Override
     public Runner.Builder registry(StepRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        return this;
+    }
+
+    @Override
+    public Runner.Builder journalCompensationPolicy(dev.backstep.StepPolicy policy) {
+        this.journalCompensationPolicy = Objects.requireNonNull(policy, "policy");
         return this;
     }
 

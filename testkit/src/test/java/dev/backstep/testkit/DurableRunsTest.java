@@ -278,6 +278,27 @@ class DurableRunsTest {
     }
 
     @Test
+    void compensationsFoundThroughTheRegistryAreRetriedByTheJournalPolicy() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        StepRegistry flakyUndo = StepRegistry.custom().register(WriteFileStep.TYPE, ctx -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new java.io.IOException("disk briefly unavailable");
+            }
+            WriteFileStep.COMPENSATION.compensate(ctx);
+        }).build();
+        RunResult done = freshRunner().run(deploy("1.1"));
+        dev.backstep.StepPolicy quickRetry = dev.backstep.StepPolicy.ofDefaults().withCompensationRetry(
+                dev.backstep.RetryPolicy.custom().maxAttempts(2).delay(java.time.Duration.ofMillis(1)).build());
+
+        RunResult undone = Backstep.runner().journal(journal).stateDir(dir.resolve("state")).registry(flakyUndo)
+                .journalCompensationPolicy(quickRetry).build().rollback(done.runId());
+
+        assertThat(undone).rolledBack().compensated("config", "version");
+        assertThat(calls.get()).isEqualTo(3);
+        assertThat(dir.resolve("VERSION")).doesNotExist();
+    }
+
+    @Test
     void runnerShowsTheLockHolderAndBreaksOnlyStaleLocks() throws Exception {
         Lock locks = Lock.file(dir.resolve("locks"));
         Runner runner = Backstep.runner().stateDir(dir.resolve("state")).lock(locks).build();

@@ -392,6 +392,27 @@ class SagaSemanticsTest {
     }
 
     @Test
+    void lambdaStepsCanDescribeTheirResourcesForARehearsal(@TempDir Path work) throws Exception {
+        Path file = work.resolve("VERSION");
+        java.nio.file.Files.writeString(file, "1.0");
+        Step write = Step.named("write version")
+                .action(ctx -> {
+                    ctx.record("previous", java.nio.file.Files.readString(file));
+                    java.nio.file.Files.writeString(file, "1.1");
+                })
+                .compensation(ctx -> java.nio.file.Files.writeString(file, ctx.recorded("previous").orElseThrow()))
+                .fingerprint(ctx -> List.of(new dev.backstep.Fingerprint("file:" + file,
+                        java.util.Map.of("content", java.nio.file.Files.readString(file)))))
+                .build();
+
+        dev.backstep.Rehearsal rehearsal = runner().rehearse(Plan.named("p").step(write).build());
+
+        assertThat(rehearsal).restoredExactly().reapplied();
+        assertThat(rehearsal.before()).singleElement().satisfies(f -> assertThat(f.facts()).containsEntry("content", "1.0"));
+        assertThat(java.nio.file.Files.readString(file)).isEqualTo("1.1");
+    }
+
+    @Test
     void interruptedRunStopsWithoutCompensatingAndSaysSo() throws Exception {
         FakeStep hanging = step("hang").hang().build();
         Plan plan = Plan.named("p").step(step("a").build()).step(hanging).build();
