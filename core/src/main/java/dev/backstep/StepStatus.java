@@ -12,7 +12,12 @@ public enum StepStatus {
     NOT_RUN,
     /** Succeeded and still applied. */
     SUCCEEDED,
-    /** Its action failed (it is considered not applied; compensation is not run for it). */
+    /**
+     * Its action failed. A step that failed by throwing is considered not applied (its action must
+     * leave nothing behind) and is not compensated; a step cut off in the middle — its timeout, a
+     * command killed at its timeout or by an interrupt — may be partly applied and is compensated,
+     * like a step whose process died (then its status becomes {@link #COMPENSATED}).
+     */
     FAILED,
     /** Succeeded, then was compensated. */
     COMPENSATED,

@@ -68,9 +68,7 @@ final class Compensator {
         TreeMap<Integer, List<StepState>> byStage = new TreeMap<>(Collections.reverseOrder());
         for (StepState s : steps) {
             StepStatus st = s.status();
-            boolean applied = st == StepStatus.SUCCEEDED || st == StepStatus.INTERRUPTED
-                    || st == StepStatus.COMPENSATION_FAILED;
-            if (!applied || s.kind == StepKind.VERIFICATION) {
+            if (!s.mayBeApplied() || s.kind == StepKind.VERIFICATION) {
                 continue;
             }
             if (s.stage <= pivotStage) {

@@ -10,6 +10,20 @@ final class Errors {
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 
+    /**
+     * Whether a failure cut the step off in the middle (its timeout, a command killed at its
+     * timeout or by an interrupt), so that its change may be partly made, as after a crash.
+     */
+    static boolean outcomeUnknown(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof dev.backstep.StepTimeoutException || c instanceof dev.backstep.CommandTimeoutException
+                    || c instanceof dev.backstep.CommandInterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Unwraps wrappers that add nothing (execution and completion exceptions). */
     static Throwable unwrap(Throwable t) {
         Throwable c = t;

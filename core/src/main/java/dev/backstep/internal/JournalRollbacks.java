@@ -273,6 +273,9 @@ final class JournalRollbacks {
                     }));
             st.restore(s.status, s.startedAt, s.endedAt, s.attempts);
             s.recorded.forEach(st::record);
+            if (s.unknownOutcome) {
+                st.markUnknownOutcome();
+            }
             if (s.summary != null) {
                 st.summary(s.summary);
             }

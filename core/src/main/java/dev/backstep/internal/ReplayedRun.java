@@ -39,6 +39,7 @@ final class ReplayedRun {
         Instant endedAt;
         String note;
         String summary;
+        boolean unknownOutcome;
         final Map<String, String> recorded = new LinkedHashMap<>();
 
         Step(String name) {
@@ -89,6 +90,7 @@ final class ReplayedRun {
                 boolean interrupted = rec.get("interrupted").isPresent();
                 if (!retrying) {
                     s.status = interrupted ? StepStatus.INTERRUPTED : StepStatus.FAILED;
+                    s.unknownOutcome = "unknown".equals(rec.get("outcome").orElse(null));
                     s.endedAt = rec.at();
                 }
             }
@@ -123,8 +125,8 @@ final class ReplayedRun {
     List<Step> applied() {
         List<Step> out = new ArrayList<>();
         for (Step s : steps.values()) {
-            if (s.kind != StepKind.VERIFICATION && s.status.isApplied()
-                    && s.status != StepStatus.NOT_COMPENSATED) {
+            boolean mayBeApplied = s.status.isApplied() || (s.status == StepStatus.FAILED && s.unknownOutcome);
+            if (s.kind != StepKind.VERIFICATION && mayBeApplied && s.status != StepStatus.NOT_COMPENSATED) {
                 out.add(s);
             }
         }

@@ -169,9 +169,11 @@ final class Saga {
                 throw new InterruptedException("step '" + step.name() + "' interrupted");
             }
             StepFailedException f = new StepFailedException(step.name(), hooks.lastAttempt, cause);
-            state.failed(run.clock().instant(), f);
+            boolean unknown = Errors.outcomeUnknown(cause);
+            state.failed(run.clock().instant(), f, unknown);
             journal.append(JournalRecord.Type.STEP_FAILED, step.name(), "error", Errors.message(cause),
-                    "errorType", cause.getClass().getName(), "attempts", Integer.toString(hooks.lastAttempt));
+                    "errorType", cause.getClass().getName(), "attempts", Integer.toString(hooks.lastAttempt),
+                    "outcome", unknown ? "unknown" : null);
             return Optional.of(f);
         }
         state.succeeded(run.clock().instant());

@@ -33,6 +33,7 @@ final class StepState {
     private Throwable compensationError;
     private String note;
     private String summary;
+    private boolean unknownOutcome;
 
     StepState(String name, StepKind kind, int stage, String type, StepPolicy policy, Compensation compensation) {
         this.name = name;
@@ -84,9 +85,25 @@ final class StepState {
     }
 
     synchronized void failed(Instant at, Throwable t) {
+        failed(at, t, false);
+    }
+
+    /** @param unknownOutcome the attempt was cut off (timeout, killed command): its change may be partly made */
+    synchronized void failed(Instant at, Throwable t, boolean unknownOutcome) {
         endedAt = at;
         error = t;
         status = StepStatus.FAILED;
+        this.unknownOutcome = unknownOutcome;
+    }
+
+    synchronized void markUnknownOutcome() {
+        unknownOutcome = true;
+    }
+
+    /** Whether the step's change is, or may be, in place and so needs its compensation. */
+    synchronized boolean mayBeApplied() {
+        return status == StepStatus.SUCCEEDED || status == StepStatus.INTERRUPTED
+                || status == StepStatus.COMPENSATION_FAILED || (status == StepStatus.FAILED && unknownOutcome);
     }
 
     /** For steps rebuilt from a journal. */

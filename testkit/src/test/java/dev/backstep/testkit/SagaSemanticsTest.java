@@ -190,8 +190,11 @@ class SagaSemanticsTest {
 
         RunResult r = runner().run(plan);
 
-        assertThat(r).rolledBack().failedAt("hang").compensated("a");
+        // cut off in the middle, the step may have half-done its change: it is compensated too
+        assertThat(r).rolledBack().failedAt("hang").compensated("hang", "a").stepHasStatus("hang", StepStatus.COMPENSATED);
+        assertThat(r.step("hang").error()).isPresent();
         assertThat(r.failure().orElseThrow().getCause().getCause()).isInstanceOf(StepTimeoutException.class);
+        assertThat(trace.entries()).containsExactly("do a", "hang hang", "undo hang", "undo a");
     }
 
     @Test
@@ -410,6 +413,45 @@ class SagaSemanticsTest {
         assertThat(rehearsal).restoredExactly().reapplied();
         assertThat(rehearsal.before()).singleElement().satisfies(f -> assertThat(f.facts()).containsEntry("content", "1.0"));
         assertThat(java.nio.file.Files.readString(file)).isEqualTo("1.1");
+    }
+
+    @Test
+    void aCommandKilledAtItsTimeoutIsCompensatedButOneThatExitedNonZeroIsNot(@TempDir Path work) {
+        Path killedUndo = work.resolve("killed-undo");
+        Path failedUndo = work.resolve("failed-undo");
+        Plan killed = Plan.named("killed").step(dev.backstep.Command.of("sleep", "30")
+                .timeout(Duration.ofMillis(200)).compensatedBy("touch", killedUndo.toString()).named("slow migrate"))
+                .build();
+        Plan failed = Plan.named("failed").step(dev.backstep.Command.of("false")
+                .compensatedBy("touch", failedUndo.toString()).named("broken migrate")).build();
+
+        assertThat(runner().run(killed)).rolledBack().compensated("slow migrate");
+        assertThat(runner().run(failed)).rolledBack().compensated();
+
+        assertThat(killedUndo).exists();
+        assertThat(failedUndo).doesNotExist();
+    }
+
+    @Test
+    void recoverCompensatesAStepThatTimedOutJustBeforeTheProcessDied() throws Exception {
+        Journal full = Journal.inMemory();
+        FakeStep slow = step("slow").hang().timeout(Duration.ofMillis(100)).build();
+        RunResult done = Backstep.runner().stateDir(state).journal(full).build()
+                .run(Plan.named("p").step(step("a").build()).step(slow).build());
+        List<JournalRecord> records = full.read(done.runId());
+        int failedAt = 0;
+        while (records.get(failedAt).type() != JournalRecord.Type.STEP_FAILED) {
+            failedAt++;
+        }
+        assertThat(records.get(failedAt).data()).containsEntry("outcome", "unknown");
+        Journal crashed = Journal.inMemory();
+        records.subList(0, failedAt + 1).forEach(crashed::append);
+
+        dev.backstep.Recovery recovery = Backstep.runner().stateDir(state).journal(crashed).build()
+                .recover(Plan.named("p").step(step("a").build()).step(slow).build());
+
+        assertThat(recovery.recovered()).singleElement().satisfies(r -> assertThat(r).rolledBack()
+                .compensated("slow", "a"));
     }
 
     @Test
