@@ -1,0 +1,107 @@
+package dev.backstep.db;
+
+import dev.backstep.Fingerprint;
+import dev.backstep.db.internal.Jdbc;
+import dev.backstep.db.internal.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One database, as returned by {@link Db#postgres}, {@link Db#mariadb}, {@link Db#sqlite} and
+ * {@link Db#h2}: the factory of its steps and checks.
+ *
+ * <pre>{@code
+ * Database shop = Db.postgres(DbConnection.fromEnv("db", 5432, "shop", "deploy", "SHOP_DB_PW"));
+ * Plan.named("migrate shop")
+ *     .step(shop.snapshot(Path.of("/var/backups/shop")).restoreOnRollback())
+ *     .step(shop.sql("ALTER TABLE orders ADD COLUMN note text").compensatedBy("ALTER TABLE orders DROP COLUMN IF EXISTS note"))
+ *     .verify(shop.check().foreignKeysValid())
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable.
+ */
+public final class Database {
+    private final Target target;
+
+    Database(Target target) {
+        this.target = target;
+    }
+
+    public DbEngine engine() {
+        return target.engine();
+    }
+
+    /** {@code postgres://user@host:port/db}, {@code sqlite:/path}, {@code h2:<url>}: never a password. */
+    public String id() {
+        return target.id();
+    }
+
+    /**
+     * This database with its client programs ({@code pg_dump}, {@code pg_restore}, {@code psql};
+     * {@code mariadb-dump}, {@code mariadb}) taken from {@code dir} instead of the PATH.
+     */
+    public Database binaries(Path dir) {
+        Objects.requireNonNull(dir, "dir");
+        if (!Files.isDirectory(dir)) {
+            throw new DbException(null, "client program directory " + dir + " does not exist");
+        }
+        return new Database(target.withBinDir(dir.toAbsolutePath()));
+    }
+
+    /**
+     * Extra options for the MariaDB client programs, such as {@code --skip-ssl} or
+     * {@code --ssl-ca=/etc/ssl/db.pem}; recorded in the journal, so never a password.
+     */
+    public Database clientOptions(String... options) {
+        for (String o : options) {
+            if (o == null || !o.startsWith("--") || o.toLowerCase(Locale.ROOT).contains("password")) {
+                throw new DbException(null, "client option '" + o + "' must start with -- and name no password");
+            }
+        }
+        return new Database(target.withClientOptions(List.of(options)));
+    }
+
+    /** A snapshot step writing into {@code backupsDir} (created 0700 when missing). */
+    public SnapshotStep snapshot(Path backupsDir) {
+        Objects.requireNonNull(backupsDir, "backupsDir");
+        return new SnapshotStep("snapshot " + target.id(), target, backupsDir.toAbsolutePath(), false);
+    }
+
+    /** A restore step from the snapshot file {@code dump} (its manifest lies next to it). */
+    public RestoreStep restore(Path dump) {
+        Objects.requireNonNull(dump, "dump");
+        return new RestoreStep("restore " + target.id(), target, dump, null, Db.DEFAULT_MAX_SNAPSHOT_AGE, false, null);
+    }
+
+    /** A restore step from {@code snapshot}; its checksum must still match. */
+    public RestoreStep restore(Snapshot snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        return new RestoreStep("restore " + target.id(), target, snapshot.file(), snapshot,
+                Db.DEFAULT_MAX_SNAPSHOT_AGE, false, null);
+    }
+
+    /** A step running {@code up} in a transaction; add its undo with {@link SqlStep#compensatedBy}. */
+    public SqlStep sql(String up) {
+        return new SqlStep("sql " + SqlStep.abbreviate(SqlStep.require(up)), target, up, null);
+    }
+
+    /** Integrity verifications on this database. */
+    public DbChecks check() {
+        return new DbChecks(target);
+    }
+
+    /** Describes every table now (row count, content sha256), read-only. */
+    public List<Fingerprint> fingerprint() {
+        return Jdbc.fingerprint(target, null);
+    }
+
+
+    @Override
+    public String toString() {
+        return target.id();
+    }
+}

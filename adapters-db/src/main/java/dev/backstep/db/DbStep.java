@@ -1,0 +1,80 @@
+package dev.backstep.db;
+
+import dev.backstep.Fingerprint;
+import dev.backstep.Step;
+import dev.backstep.StepContext;
+import dev.backstep.StepValidationException;
+import dev.backstep.db.internal.Jdbc;
+import dev.backstep.db.internal.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * What every database step shares: its database, validation that the database answers, the
+ * fingerprint of every table (for {@link dev.backstep.Runner#rehearse}).
+ *
+ * <pre>{@code
+ * DbStep s = Db.postgres(conn).sql("ALTER TABLE orders ADD COLUMN note text")
+ *     .compensatedBy("ALTER TABLE orders DROP COLUMN IF EXISTS note");
+ * s.fingerprint(ctx); // db:postgres://app@db:5432/shop/public.orders {columns=..., rows=42, sha256=...}
+ * }</pre>
+ */
+public abstract class DbStep implements Step {
+    final String name;
+    final Target target;
+
+    DbStep(String name, Target target) {
+        if (name == null || name.isBlank()) {
+            throw new DbException(null, "a database step needs a non-blank name");
+        }
+        this.name = name;
+        this.target = target;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The id of the database this step works on (no password). */
+    public String database() {
+        return target.id();
+    }
+
+    /** Checks that the database answers (and, for SQLite, that its file exists). */
+    @Override
+    public void validate(StepContext ctx) throws Exception {
+        if (target.engine() == DbEngine.SQLITE && !Files.isRegularFile(Path.of(target.database()))) {
+            throw new StepValidationException(name, "SQLite database " + target.database() + " does not exist");
+        }
+        try (Connection c = Jdbc.connect(target, name)) {
+            if (!c.isValid(30)) {
+                throw new StepValidationException(name, "database " + target.id() + " does not answer");
+            }
+        } catch (DbException e) {
+            throw new StepValidationException(name, e.getMessage().replaceFirst("^step '[^']*': ", ""));
+        } catch (SQLException e) {
+            throw new StepValidationException(name, Jdbc.failure(null, target, "connecting", e).getMessage());
+        }
+    }
+
+    /** One fingerprint for the table list and one per table: columns, row count, content sha256. */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) {
+        return Jdbc.fingerprint(target, name);
+    }
+
+    void rememberPassword() {
+        if (target.password() != null) {
+            Db.credentials().register(target.id(), target.password());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.backstep.db;
+
+import dev.backstep.Compensation;
+import dev.backstep.StepContext;
+import dev.backstep.StepValidationException;
+import dev.backstep.db.internal.DbCompensations;
+import dev.backstep.db.internal.Dumps;
+import dev.backstep.db.internal.Keys;
+import dev.backstep.db.internal.Snapshots;
+import dev.backstep.db.internal.Target;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * Dumps a database into a new owner-only file (0600 in a 0700 directory) with a manifest (sha256,
+ * size, time). By default its undo keeps the snapshot and leaves the database alone: taking a
+ * snapshot changed nothing. With {@link #restoreOnRollback()}, its undo restores the database from
+ * the snapshot (after verifying its checksum), which undoes whatever later steps did to it.
+ * Snapshots are never deleted.
+ *
+ * <pre>{@code
+ * Plan.named("migrate shop")
+ *     .step(Db.postgres(conn).snapshot(Path.of("/var/backups/shop")).restoreOnRollback())
+ *     .step(Command.of("alembic", "upgrade", "head").in(app))
+ *     .verify(Db.postgres(conn).check().rowCount("orders").atLeast(1))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Type {@value Db#SNAPSHOT}. Immutable.
+ */
+public final class SnapshotStep extends DbStep {
+    private final Path dir;
+    private final boolean restoreOnRollback;
+
+    SnapshotStep(String name, Target target, Path dir, boolean restoreOnRollback) {
+        super(name, target);
+        this.dir = dir;
+        this.restoreOnRollback = restoreOnRollback;
+    }
+
+    /** This step, whose rollback restores the database from the snapshot. */
+    public SnapshotStep restoreOnRollback() {
+        return new SnapshotStep(name, target, dir, true);
+    }
+
+    /** This step under another name. */
+    public SnapshotStep named(String newName) {
+        return new SnapshotStep(newName, target, dir, restoreOnRollback);
+    }
+
+    /** The directory snapshots are written to. */
+    public Path directory() {
+        return dir;
+    }
+
+    public boolean restoresOnRollback() {
+        return restoreOnRollback;
+    }
+
+    @Override
+    public void validate(StepContext ctx) throws Exception {
+        String problem = Snapshots.checkDir(dir);
+        if (problem != null) {
+            throw new StepValidationException(name, problem);
+        }
+        for (String program : Dumps.programs(target, restoreOnRollback)) {
+            try {
+                Dumps.checkProgram(ctx.commands(), program);
+            } catch (RuntimeException e) {
+                throw new StepValidationException(name, "cannot run " + program + ": " + e.getMessage());
+            }
+        }
+        super.validate(ctx);
+    }
+
+    @Override
+    public void execute(StepContext ctx) {
+        rememberPassword();
+        target.record(ctx);
+        ctx.record(Keys.RESTORE_ON_ROLLBACK, String.valueOf(restoreOnRollback));
+        Snapshots.ensureDir(name, dir);
+        Instant now = ctx.clock().instant();
+        Path file = Snapshots.newFile(name, dir, target, now);
+        ctx.record(Keys.SNAPSHOT, file.toAbsolutePath().toString());
+        Dumps.dump(name, target, ctx.commands(), file);
+        Snapshot s = Snapshots.seal(name, file, target, now);
+        ctx.record(Keys.SNAPSHOT_SHA256, s.sha256());
+        ctx.record(Keys.SNAPSHOT_SIZE, String.valueOf(s.size()));
+        ctx.summary("snapshot of " + target.id() + " -> " + file + " (" + s.size() + " bytes, sha256 "
+                + s.sha256().substring(0, 12) + ")");
+    }
+
+    @Override
+    public Compensation compensation() {
+        return DbCompensations.SNAPSHOT;
+    }
+
+    @Override
+    public String describe() {
+        return "snapshot " + target.id() + " into " + dir + (restoreOnRollback ? " (restored on rollback)" : "");
+    }
+
+    @Override
+    public String type() {
+        return Db.SNAPSHOT;
+    }
+}
