@@ -1,0 +1,268 @@
+package dev.backstep.db.journal;
+
+import dev.backstep.BackstepException;
+import dev.backstep.RunId;
+import dev.backstep.internal.Json;
+import dev.backstep.spi.Journal;
+import dev.backstep.spi.JournalRecord;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+import javax.sql.DataSource;
+
+/**
+ * A {@link Journal} in a database table, shared by every deploy host that reaches the database:
+ * a run started on one host can be rolled back or recovered from another.
+ *
+ * <pre>{@code
+ * Journal journal = JdbcJournal.create(dataSource);
+ * Lock lock = JdbcLock.create(dataSource);
+ * Runner runner = Backstep.runner().journal(journal).lock(lock).build();
+ * }</pre>
+ *
+ * <p>Table (created when missing, {@code CREATE TABLE IF NOT EXISTS}):
+ * <pre>
+ * backstep_journal(run_id VARCHAR(128), seq BIGINT, at VARCHAR(40), type VARCHAR(40),
+ *                  step VARCHAR(1000) NULL, data TEXT, crc CHAR(8), PRIMARY KEY (run_id, seq))
+ * </pre>
+ * {@code at} is the ISO-8601 instant text (exact to the nanosecond on every database), {@code data}
+ * the record's data as a JSON object of strings, {@code crc} the CRC32C (8 lowercase hex digits)
+ * of the UTF-8 bytes of the canonical JSON {@code {"runId":…,"seq":…,"at":…,"type":…,"step":…,
+ * "data":"<the data column text>"}}; it is verified on every {@link #read}, and a row that does
+ * not match raises {@link JdbcJournalCorruptedException}.
+ *
+ * <p>Durability: every {@link #append} is one {@code INSERT} in its own transaction, committed
+ * before it returns, so a record is as durable as the database makes a commit: PostgreSQL with
+ * {@code synchronous_commit=on} (the default) and MariaDB/InnoDB with
+ * {@code innodb_flush_log_at_trx_commit=1} (the default) flush their log on commit; H2 writes
+ * committed data with a delay ({@code WRITE_DELAY}, 500 ms by default), so a crash of the H2
+ * process can lose the last records: use H2 for tests. A duplicate {@code (run_id, seq)} is
+ * rejected by the primary key ({@link BackstepException}); nothing is ever updated or deleted.
+ *
+ * <p>Dialects: PostgreSQL uses {@code TEXT} for {@code data}, MariaDB/MySQL {@code LONGTEXT} in an
+ * InnoDB table with {@code utf8mb4} and a binary collation (so run ids compare exactly and any
+ * Unicode survives a latin1 server default), H2 and others {@code CLOB}. Statements are portable
+ * SQL; {@link #runIds} is sorted in Java, independent of the database collation.
+ *
+ * <p>Thread-safe: every call borrows its own connection from the {@link DataSource} (use a pool)
+ * and gives it back before returning.
+ */
+public final class JdbcJournal implements Journal {
+    /** The default table name. */
+    public static final String DEFAULT_TABLE = "backstep_journal";
+
+    private final DataSource dataSource;
+    private final String table;
+
+    private JdbcJournal(DataSource dataSource, String table) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.table = Dialect.checkTableName(table);
+        createTable();
+    }
+
+    /**
+     * A journal in {@value #DEFAULT_TABLE}, created when missing.
+     *
+     * @throws BackstepException when the database cannot be reached or the table cannot be created
+     */
+    public static JdbcJournal create(DataSource dataSource) {
+        return new JdbcJournal(dataSource, DEFAULT_TABLE);
+    }
+
+    /**
+     * A journal in {@code table} (letters, digits, '_'), created when missing.
+     *
+     * @throws BackstepException when the name is invalid, the database cannot be reached or the table
+     *     cannot be created
+     */
+    public static JdbcJournal create(DataSource dataSource, String table) {
+        return new JdbcJournal(dataSource, table);
+    }
+
+    /** The table this journal writes. */
+    public String table() {
+        return table;
+    }
+
+    private void createTable() {
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = Dialect.of(c);
+            String ddl = "CREATE TABLE IF NOT EXISTS " + table + " ("
+                    + "run_id VARCHAR(128) NOT NULL, "
+                    + "seq BIGINT NOT NULL, "
+                    + "at VARCHAR(40) NOT NULL, "
+                    + "type VARCHAR(40) NOT NULL, "
+                    + "step VARCHAR(1000), "
+                    + "data " + d.longText + " NOT NULL, "
+                    + "crc CHAR(8) NOT NULL, "
+                    + "PRIMARY KEY (run_id, seq))" + d.tableOptions;
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute(ddl);
+            } catch (SQLException raced) {
+                // another host created it at the same moment: fine if it is there now
+                if (!tableExists(c)) {
+                    throw raced;
+                }
+            }
+        } catch (SQLException e) {
+            throw new BackstepException("cannot create journal table " + table + ": " + Dialect.describe(e), e);
+        }
+    }
+
+    private boolean tableExists(Connection c) {
+        try (Statement s = c.createStatement()) {
+            s.executeQuery("SELECT run_id FROM " + table + " WHERE 1 = 0").close();
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void append(JournalRecord record) {
+        Objects.requireNonNull(record, "record");
+        if (record.sequence() < 0) {
+            throw new BackstepException("run " + record.runId() + ": sequence must not be negative, was "
+                    + record.sequence());
+        }
+        String at = record.at().toString();
+        String step = record.step().orElse(null);
+        String data = Json.write(new TreeMap<>(record.data()));
+        String crc = crc(record.runId().value(), record.sequence(), at, record.type().name(), step, data);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                    + " (run_id, seq, at, type, step, data, crc) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, record.runId().value());
+                ps.setLong(2, record.sequence());
+                ps.setString(3, at);
+                ps.setString(4, record.type().name());
+                ps.setString(5, step);
+                ps.setString(6, data);
+                ps.setString(7, crc);
+                ps.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                rollbackQuietly(c, e);
+                if (Dialect.isUniqueViolation(e)) {
+                    throw new BackstepException("run " + record.runId() + ": sequence " + record.sequence()
+                            + " is already in journal table " + table + "; records are never replaced", e);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new BackstepException("cannot append record " + record.sequence() + " of run " + record.runId()
+                    + " to journal table " + table + ": " + Dialect.describe(e), e);
+        }
+    }
+
+    @Override
+    public List<JournalRecord> read(RunId runId) {
+        Objects.requireNonNull(runId, "runId");
+        List<JournalRecord> records = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT seq, at, type, step, data, crc FROM " + table
+                     + " WHERE run_id = ? ORDER BY seq")) {
+            ps.setString(1, runId.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    records.add(decode(runId, rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new BackstepException("cannot read run " + runId + " from journal table " + table + ": "
+                    + Dialect.describe(e), e);
+        }
+        return List.copyOf(records);
+    }
+
+    private JournalRecord decode(RunId runId, long seq, String at, String type, String step, String data,
+                                 String crc) {
+        if (at == null || type == null || data == null || crc == null) {
+            throw new JdbcJournalCorruptedException(table, runId, seq, "a required column is NULL");
+        }
+        String expected = crc(runId.value(), seq, at, type, step, data);
+        if (!expected.equals(crc)) {
+            throw new JdbcJournalCorruptedException(table, runId, seq, "checksum mismatch (stored " + crc
+                    + ", computed " + expected + ")");
+        }
+        try {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : Json.parse(data).entrySet()) {
+                if (!(e.getValue() instanceof String s)) {
+                    throw new JdbcJournalCorruptedException(table, runId, seq, "data value of '" + e.getKey()
+                            + "' is not a string");
+                }
+                values.put(e.getKey(), s);
+            }
+            return new JournalRecord(runId, seq, Instant.parse(at), JournalRecord.Type.valueOf(type),
+                    Optional.ofNullable(step), values);
+        } catch (Json.JsonException e) {
+            throw new JdbcJournalCorruptedException(table, runId, seq, "data is not a JSON object of strings: "
+                    + e.getMessage());
+        } catch (DateTimeParseException e) {
+            throw new JdbcJournalCorruptedException(table, runId, seq, "'at' is not an instant");
+        } catch (IllegalArgumentException e) {
+            throw new JdbcJournalCorruptedException(table, runId, seq, "unknown record type '" + type + "'");
+        }
+    }
+
+    @Override
+    public List<RunId> runIds() {
+        List<RunId> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT DISTINCT run_id FROM " + table)) {
+            while (rs.next()) {
+                ids.add(RunId.of(rs.getString(1)));
+            }
+        } catch (SQLException e) {
+            throw new BackstepException("cannot list runs of journal table " + table + ": " + Dialect.describe(e), e);
+        }
+        ids.sort(null); // Java order, whatever the database collation
+        return List.copyOf(ids);
+    }
+
+    /** The checksum of a row: CRC32C of its canonical JSON, 8 lowercase hex digits. */
+    static String crc(String runId, long seq, String at, String type, String step, String data) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("runId", runId);
+        m.put("seq", seq);
+        m.put("at", at);
+        m.put("type", type);
+        m.put("step", step);
+        m.put("data", data);
+        byte[] bytes = Json.write(m).getBytes(StandardCharsets.UTF_8);
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, bytes.length);
+        return String.format("%08x", crc.getValue());
+    }
+
+    private static void rollbackQuietly(Connection c, SQLException failure) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcJournal[" + table + "]";
+    }
+}

@@ -1,0 +1,439 @@
+package dev.backstep.db.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backstep.Backstep;
+import dev.backstep.BackstepException;
+import dev.backstep.Compensation;
+import dev.backstep.JournalCorruptedException;
+import dev.backstep.LockUnavailableException;
+import dev.backstep.Plan;
+import dev.backstep.RunId;
+import dev.backstep.RunResult;
+import dev.backstep.RunStatus;
+import dev.backstep.Step;
+import dev.backstep.StepContext;
+import dev.backstep.internal.Hosts;
+import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.Lock;
+import dev.backstep.spi.LockHolder;
+import dev.backstep.spi.StepRegistry;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The behaviour of {@link JdbcJournal} and {@link JdbcLock} on one real database; one subclass per database. */
+abstract class JdbcJournalAndLockContract {
+    private static final AtomicInteger TABLES = new AtomicInteger();
+
+    /** The database under test; the same for every test of a class (tests use their own tables). */
+    abstract DataSource dataSource();
+
+    @TempDir
+    Path state;
+
+    private static String freshTable(String prefix) {
+        return prefix + "_" + TABLES.incrementAndGet();
+    }
+
+    private static JournalRecord record(String run, long seq, JournalRecord.Type type, String step,
+                                        Map<String, String> data) {
+        return new JournalRecord(RunId.of(run), seq, Instant.parse("2026-11-22T01:45:02.123456789Z").plusSeconds(seq),
+                type, Optional.ofNullable(step), data);
+    }
+
+    // ---------------------------------------------------------------- journal
+
+    @Test
+    void roundTripKeepsAwkwardStringsAndReadsInSequenceOrder() {
+        JdbcJournal journal = JdbcJournal.create(dataSource(), freshTable("journal"));
+        Map<String, String> awkward = new LinkedHashMap<>();
+        awkward.put("quotes", "it's \"quoted\" `back`");
+        awkward.put("sql", "'; DROP TABLE backstep_journal; --");
+        awkward.put("controls", "line1\nline2\r\n\ttab \u0000 nul \u001b[31m esc \u007f");
+        awkward.put("unicode", "Grüße, 日本語, עברית, emoji 🚀👩‍👩‍👧, \u2028\u2029");
+        awkward.put("backslashes", "C:\\path\\to\\file \\u0041 not an escape");
+        awkward.put("lone surrogate", "a\ud800b");
+        awkward.put("", "empty key");
+        awkward.put("empty", "");
+        awkward.put("json", "{\"a\":[1,2,{\"b\":null}]}");
+        String step = "step «ünïcødé» 'with' \"quotes\" and \\ 🚀";
+        RunId run = RunId.of("20261122-014500.123-000000a3f9");
+        journal.append(record(run.value(), 2, JournalRecord.Type.STEP_RECORDED, step, awkward));
+        journal.append(record(run.value(), 0, JournalRecord.Type.RUN_STARTED, null, Map.of("plan", "p", "target", "t")));
+        journal.append(record(run.value(), 1, JournalRecord.Type.STEP_STARTED, step, Map.of()));
+
+        List<JournalRecord> read = journal.read(run);
+
+        assertThat(read).extracting(JournalRecord::sequence).containsExactly(0L, 1L, 2L);
+        assertThat(read.get(2).data()).isEqualTo(awkward);
+        assertThat(read.get(2).step()).contains(step);
+        assertThat(read.get(0).step()).isEmpty();
+        assertThat(read.get(2).at()).isEqualTo(Instant.parse("2026-11-22T01:45:04.123456789Z"));
+        assertThat(read.get(2).type()).isEqualTo(JournalRecord.Type.STEP_RECORDED);
+    }
+
+    @Test
+    void recordsSurviveInANewJournalInstanceAndRunsAreListedInOrder() {
+        String table = freshTable("journal");
+        try (JdbcJournal first = JdbcJournal.create(dataSource(), table)) {
+            first.append(record("b-run", 0, JournalRecord.Type.RUN_STARTED, null, Map.of("plan", "x")));
+            first.append(record("A-run", 0, JournalRecord.Type.RUN_STARTED, null, Map.of("plan", "y")));
+            first.append(record("a-run", 0, JournalRecord.Type.RUN_STARTED, null, Map.of("plan", "z")));
+            first.append(record("a-run", 1, JournalRecord.Type.RUN_FINISHED, null, Map.of("status", "SUCCEEDED")));
+        }
+
+        JdbcJournal second = JdbcJournal.create(dataSource(), table);
+
+        assertThat(second.runIds()).extracting(RunId::value).containsExactly("A-run", "a-run", "b-run");
+        assertThat(second.read(RunId.of("a-run"))).extracting(r -> r.data()).containsExactly(
+                Map.of("plan", "z"), Map.of("status", "SUCCEEDED"));
+        assertThat(second.read(RunId.of("A-run"))).singleElement().satisfies(r -> assertThat(r.data())
+                .containsEntry("plan", "y"));
+        assertThat(second.read(RunId.of("unknown-run"))).isEmpty();
+    }
+
+    @Test
+    void duplicateSequenceIsRejectedAndTheFirstRecordKept() {
+        JdbcJournal journal = JdbcJournal.create(dataSource(), freshTable("journal"));
+        journal.append(record("run-1", 0, JournalRecord.Type.RUN_STARTED, null, Map.of("plan", "first")));
+
+        assertThatThrownBy(() -> journal.append(record("run-1", 0, JournalRecord.Type.RUN_STARTED, null,
+                Map.of("plan", "second"))))
+                .isInstanceOf(BackstepException.class)
+                .hasMessageContaining("run run-1: sequence 0 is already in journal table");
+        assertThat(journal.read(RunId.of("run-1"))).singleElement()
+                .satisfies(r -> assertThat(r.data()).containsEntry("plan", "first"));
+    }
+
+    @Test
+    void negativeSequenceIsRejected() {
+        JdbcJournal journal = JdbcJournal.create(dataSource(), freshTable("journal"));
+
+        assertThatThrownBy(() -> journal.append(record("run-1", -1, JournalRecord.Type.RUN_STARTED, null, Map.of())))
+                .isInstanceOf(BackstepException.class)
+                .hasMessageContaining("sequence must not be negative");
+        assertThat(journal.runIds()).isEmpty();
+    }
+
+    @Test
+    void tamperedRowIsReportedAsCorruptionNamingRunAndSequence() throws SQLException {
+        String table = freshTable("journal");
+        JdbcJournal journal = JdbcJournal.create(dataSource(), table);
+        journal.append(record("run-t", 0, JournalRecord.Type.RUN_STARTED, null, Map.of("plan", "p")));
+        journal.append(record("run-t", 1, JournalRecord.Type.STEP_RECORDED, "s", Map.of("key", "head", "value", "abc")));
+        execute("UPDATE " + table + " SET data = '{\"key\":\"head\",\"value\":\"evil\"}' WHERE run_id = 'run-t' AND seq = 1");
+
+        assertThatThrownBy(() -> journal.read(RunId.of("run-t")))
+                .isInstanceOf(JournalCorruptedException.class)
+                .isInstanceOf(JdbcJournalCorruptedException.class)
+                .hasMessageContaining("journal table " + table + " is corrupted at run run-t, seq 1: checksum mismatch")
+                .satisfies(e -> assertThat(((JdbcJournalCorruptedException) e).sequence()).isEqualTo(1));
+    }
+
+    @Test
+    void invalidTableNameIsRejected() {
+        assertThatThrownBy(() -> JdbcJournal.create(dataSource(), "journal; DROP TABLE x"))
+                .isInstanceOf(BackstepException.class)
+                .hasMessageContaining("invalid table name 'journal; DROP TABLE x'");
+        assertThatThrownBy(() -> JdbcLock.builder(dataSource()).table("1abc"))
+                .isInstanceOf(BackstepException.class)
+                .hasMessageContaining("invalid table name '1abc'");
+    }
+
+    // ---------------------------------------------------------------- lock
+
+    private JdbcLock lock(String table, String host) {
+        return JdbcLock.builder(dataSource()).table(table).host(host).build();
+    }
+
+    @Test
+    void lockExcludesASecondLockInstanceAndNamesTheHolder() {
+        String table = freshTable("lock");
+        JdbcLock deploy1 = lock(table, "deploy-1");
+        JdbcLock deploy2 = lock(table, "deploy-2");
+
+        try (Lock.Handle held = deploy1.acquire("shop@prod", RunId.of("run-1"), Duration.ZERO)) {
+            assertThat(held.tookOverFrom()).isEmpty();
+            assertThatThrownBy(() -> deploy2.acquire("shop@prod", RunId.of("run-2"), Duration.ofMillis(300)))
+                    .isInstanceOf(LockUnavailableException.class)
+                    .hasMessageContaining("target 'shop@prod' is locked by run run-1 (host deploy-1, pid "
+                            + ProcessHandle.current().pid())
+                    .hasMessageContaining("waited PT0.3S");
+            assertThat(deploy2.holder("shop@prod")).get()
+                    .extracting(LockHolder::host, LockHolder::runId)
+                    .containsExactly("deploy-1", RunId.of("run-1"));
+            // another target is independent
+            try (Lock.Handle other = deploy2.acquire("blog@prod", RunId.of("run-3"), Duration.ZERO)) {
+                assertThat(other.holder().target()).isEqualTo("blog@prod");
+            }
+        }
+
+        assertThat(deploy2.holder("shop@prod")).isEmpty();
+        try (Lock.Handle second = deploy2.acquire("shop@prod", RunId.of("run-2"), Duration.ZERO)) {
+            assertThat(deploy1.holder("shop@prod")).get().extracting(LockHolder::host).isEqualTo("deploy-2");
+        }
+    }
+
+    @Test
+    void waitingAcquirerGetsTheLockWhenTheHolderReleasesIt() throws Exception {
+        String table = freshTable("lock");
+        JdbcLock deploy1 = lock(table, "deploy-1");
+        JdbcLock deploy2 = lock(table, "deploy-2");
+        Lock.Handle first = deploy1.acquire("shop", RunId.of("run-1"), Duration.ZERO);
+
+        CompletableFuture<LockHolder> waiting = CompletableFuture.supplyAsync(() -> {
+            try (Lock.Handle h = deploy2.acquire("shop", RunId.of("run-2"), Duration.ofSeconds(30))) {
+                return h.holder();
+            }
+        });
+        Thread.sleep(500); // let the second host start waiting
+        first.close();
+
+        assertThat(waiting.get(30, TimeUnit.SECONDS).host()).isEqualTo("deploy-2");
+        assertThat(deploy1.holder("shop")).isEmpty();
+    }
+
+    @Test
+    void liveHolderKeepsItsLockBeyondTheTtlAndIsNeverBroken() throws Exception {
+        String table = freshTable("lock");
+        JdbcLock deploy1 = JdbcLock.builder(dataSource()).table(table).host("deploy-1")
+                .ttl(Duration.ofMillis(1000)).heartbeatEvery(Duration.ofMillis(150)).build();
+        JdbcLock deploy2 = JdbcLock.builder(dataSource()).table(table).host("deploy-2")
+                .ttl(Duration.ofMillis(1000)).build();
+
+        try (Lock.Handle held = deploy1.acquire("shop", RunId.of("run-1"), Duration.ZERO)) {
+            Thread.sleep(2500); // well beyond the TTL: only the heartbeat keeps the lock alive
+
+            assertThat(deploy2.isStale("shop")).isFalse();
+            assertThatThrownBy(() -> deploy2.breakLock("shop"))
+                    .isInstanceOf(LockUnavailableException.class)
+                    .hasMessageContaining("target 'shop' is locked by run run-1 (host deploy-1")
+                    .hasMessageContaining("a live lock is never broken");
+            assertThatThrownBy(() -> deploy2.acquire("shop", RunId.of("run-2"), Duration.ZERO))
+                    .isInstanceOf(LockUnavailableException.class);
+            assertThat(deploy2.holder("shop")).get().extracting(LockHolder::runId).isEqualTo(RunId.of("run-1"));
+        }
+    }
+
+    @Test
+    void holderWhoseHeartbeatStoppedBecomesStaleAndCanBeBroken() throws Exception {
+        String table = freshTable("lock");
+        JdbcLock deploy1 = JdbcLock.builder(dataSource()).table(table).host("deploy-1")
+                .ttl(Duration.ofMillis(800)).heartbeatEvery(Duration.ofMillis(100)).build();
+        JdbcLock deploy2 = JdbcLock.builder(dataSource()).table(table).host("deploy-2")
+                .ttl(Duration.ofMillis(800)).build();
+        Lock.Handle hung = deploy1.acquire("shop", RunId.of("run-1"), Duration.ZERO);
+        Instant beatBefore = deploy2.lastHeartbeat("shop").orElseThrow();
+
+        deploy1.stopHeartbeats(); // the holder hangs (or lost its host)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!deploy2.isStale("shop") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+
+        assertThat(deploy2.isStale("shop")).isTrue();
+        assertThat(deploy2.lastHeartbeat("shop")).get().satisfies(t -> assertThat(t).isAfterOrEqualTo(beatBefore));
+        assertThat(deploy2.breakLock("shop")).isTrue();
+        assertThat(deploy2.holder("shop")).isEmpty();
+        assertThat(deploy2.breakLock("shop")).isFalse();
+        try (Lock.Handle mine = deploy2.acquire("shop", RunId.of("run-2"), Duration.ZERO)) {
+            hung.close(); // the hung holder wakes up and releases: it must not release the new holder's lock
+            assertThat(deploy1.holder("shop")).get().extracting(LockHolder::runId).isEqualTo(RunId.of("run-2"));
+        }
+    }
+
+    @Test
+    void rowWithAnOldHeartbeatIsTakenOverByTheNextAcquire() throws Exception {
+        String table = freshTable("lock");
+        JdbcLock deploy2 = JdbcLock.builder(dataSource()).table(table).host("deploy-2").ttl(Duration.ofSeconds(30)).build();
+        insertLockRow(table, "shop", "deploy-gone", 4242, "run-old", Instant.now().minusSeconds(3600));
+
+        assertThat(deploy2.isStale("shop")).isTrue();
+        try (Lock.Handle h = deploy2.acquire("shop", RunId.of("run-new"), Duration.ZERO)) {
+            assertThat(h.tookOverFrom()).get().extracting(LockHolder::host, LockHolder::runId)
+                    .containsExactly("deploy-gone", RunId.of("run-old"));
+            assertThat(deploy2.holder("shop")).get().extracting(LockHolder::runId).isEqualTo(RunId.of("run-new"));
+        }
+    }
+
+    @Test
+    void rowOfADeadProcessOnThisHostIsStaleDespiteAFreshHeartbeat() throws Exception {
+        String table = freshTable("lock");
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        insertLockRow(table, "shop", Hosts.localName(), p.pid(), "run-dead", Instant.now());
+        JdbcLock lock = JdbcLock.builder(dataSource()).table(table).build();
+
+        assertThat(lock.isStale("shop")).isTrue();
+        assertThat(lock.holder("shop")).get().satisfies(h -> assertThat(h.isStale()).isTrue());
+        assertThat(lock.breakLock("shop")).isTrue();
+        assertThat(lock.holder("shop")).isEmpty();
+    }
+
+    @Test
+    void badTargetsAndWaitsAreRejected() {
+        JdbcLock lock = lock(freshTable("lock"), "deploy-1");
+        assertThatThrownBy(() -> lock.acquire(" ", RunId.of("r"), Duration.ZERO))
+                .isInstanceOf(BackstepException.class).hasMessageContaining("must not be blank");
+        assertThatThrownBy(() -> lock.acquire("a\nb", RunId.of("r"), Duration.ZERO))
+                .isInstanceOf(BackstepException.class).hasMessageContaining("control characters");
+        assertThatThrownBy(() -> lock.acquire("shop", RunId.of("r"), Duration.ofSeconds(-1)))
+                .isInstanceOf(BackstepException.class).hasMessageContaining("must not be negative");
+        assertThatThrownBy(() -> JdbcLock.builder(dataSource()).ttl(Duration.ofSeconds(1))
+                .heartbeatEvery(Duration.ofSeconds(2)).build())
+                .isInstanceOf(BackstepException.class).hasMessageContaining("shorter than the TTL");
+    }
+
+    // ---------------------------------------------------------------- with a runner
+
+    /** Sets a value in table {@code settings}; its compensation restores the recorded previous value. */
+    static final class SetSetting implements Step {
+        static final String TYPE = "test.db-setting";
+        static final Map<String, DataSource> DATABASES = new java.util.concurrent.ConcurrentHashMap<>();
+        static final Compensation RESTORE = ctx -> {
+            DataSource ds = DATABASES.get(ctx.recorded("database").orElseThrow());
+            Optional<String> previous = ctx.recorded("previous");
+            if (previous.isPresent()) {
+                update(ds, ctx.recorded("key").orElseThrow(), previous.get());
+            }
+        };
+        private final String database;
+        private final String key;
+        private final String value;
+
+        SetSetting(String database, String key, String value) {
+            this.database = database;
+            this.key = key;
+            this.value = value;
+        }
+
+        @Override
+        public String name() {
+            return "set " + key;
+        }
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void execute(StepContext ctx) throws Exception {
+            DataSource ds = DATABASES.get(database);
+            ctx.record("database", database);
+            ctx.record("key", key);
+            ctx.record("previous", read(ds, key));
+            update(ds, key, value);
+        }
+
+        @Override
+        public Compensation compensation() {
+            return RESTORE;
+        }
+
+        @Override
+        public String describe() {
+            return "set " + key + " = " + value;
+        }
+    }
+
+    static String read(DataSource ds, String key) throws SQLException {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT v FROM settings WHERE k = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    static void update(DataSource ds, String key, String value) throws SQLException {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE settings SET v = ? WHERE k = ?")) {
+            ps.setString(1, value);
+            ps.setString(2, key);
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
+    void aRunJournaledByOneHostIsRolledBackByAnotherHostsRunner() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        execute("CREATE TABLE IF NOT EXISTS settings (k VARCHAR(50) PRIMARY KEY, v VARCHAR(50))");
+        execute("DELETE FROM settings");
+        execute("INSERT INTO settings (k, v) VALUES ('version', '1.2.0')");
+        String dbName = getClass().getSimpleName();
+        SetSetting.DATABASES.put(dbName, dataSource());
+        JdbcLock lock1 = lock(lockTable, "deploy-1");
+        var host1 = Backstep.runner().journal(JdbcJournal.create(dataSource(), journalTable)).lock(lock1)
+                .stateDir(state.resolve("host1")).build();
+        Plan plan = Plan.named("deploy shop 1.3.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.3.0"))
+                .build();
+
+        RunResult deployed = host1.run(plan);
+        assertThat(deployed.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
+
+        // another host: its own journal instance, lock instance, state dir, and only a registry
+        var host2 = Backstep.runner().journal(JdbcJournal.create(dataSource(), journalTable))
+                .lock(lock(lockTable, "deploy-2"))
+                .registry(StepRegistry.custom().register(SetSetting.TYPE, SetSetting.RESTORE).build())
+                .stateDir(state.resolve("host2")).build();
+        try (Lock.Handle busy = lock1.acquire("shop@prod", RunId.of("other-run"), Duration.ZERO)) {
+            assertThatThrownBy(() -> host2.rollback(deployed.runId()))
+                    .isInstanceOf(LockUnavailableException.class)
+                    .hasMessageContaining("host deploy-1");
+            assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
+        }
+
+        RunResult rolledBack = host2.rollback(deployed.runId());
+
+        assertThat(rolledBack.status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+        assertThat(host1.summary(deployed.runId()).status()).contains(RunStatus.ROLLED_BACK);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    void execute(String sql) throws SQLException {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private void insertLockRow(String table, String target, String host, long pid, String runId, Instant heartbeat)
+            throws SQLException {
+        JdbcLock.builder(dataSource()).table(table).build(); // creates the table
+        try (Connection c = dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                     + " (target, host, pid, run_id, since, heartbeat) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, target);
+            ps.setString(2, host);
+            ps.setLong(3, pid);
+            ps.setString(4, runId);
+            ps.setString(5, heartbeat.minusSeconds(5).toString());
+            ps.setLong(6, heartbeat.toEpochMilli());
+            ps.executeUpdate();
+        }
+    }
+}
