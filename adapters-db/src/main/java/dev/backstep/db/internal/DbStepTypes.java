@@ -2,14 +2,26 @@ package dev.backstep.db.internal;
 
 import dev.backstep.Compensation;
 import dev.backstep.db.Db;
+import dev.backstep.db.migrate.Migrations;
 import dev.backstep.spi.StepTypeProvider;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Registers {@code db.snapshot}, {@code db.restore} and {@code db.sql} with the step registry. */
+/**
+ * Registers the database step types with the step registry: {@code db.snapshot}, {@code db.restore},
+ * {@code db.sql} and, when Flyway or Liquibase is on the class path, {@code db.flyway} and
+ * {@code db.liquibase}.
+ */
 public final class DbStepTypes implements StepTypeProvider {
 
     @Override
     public Map<String, Compensation> compensations() {
-        return Db.compensations();
+        Map<String, Compensation> all = new LinkedHashMap<>(Db.compensations());
+        try {
+            all.putAll(Migrations.compensations());
+        } catch (LinkageError noMigrationTool) {
+            // Flyway and Liquibase are optional: without them there are no migration steps to undo
+        }
+        return all;
     }
 }
