@@ -3,11 +3,9 @@ package dev.backstep.check;
 import dev.backstep.Command;
 import dev.backstep.CommandFailedException;
 import dev.backstep.CommandTimeoutException;
-import dev.backstep.Compensation;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.StepKind;
 import dev.backstep.StepValidationException;
 import dev.backstep.check.internal.Attempt;
 import dev.backstep.check.internal.Polling;
@@ -34,7 +32,7 @@ import java.util.TreeSet;
  * (stderr: "FAILED tests/smoke/test_api.py::test_login")}. A program that cannot be found fails at
  * validation, before any step runs (or at once, with {@link Command#checkAtExecution()}).
  */
-public final class CommandCheck implements Step {
+public final class CommandCheck implements VerificationStep {
     /** The {@link #type()} of command checks. */
     public static final String TYPE = "check.command";
     private static final int STDERR_CHARS = 300;
@@ -87,18 +85,8 @@ public final class CommandCheck implements Step {
     }
 
     @Override
-    public StepKind kind() {
-        return StepKind.VERIFICATION;
-    }
-
-    @Override
     public String type() {
         return TYPE;
-    }
-
-    @Override
-    public Compensation compensation() {
-        return Checks.NOTHING_TO_UNDO;
     }
 
     /** The command's own validation (program and working directory exist, no secret in argv). */

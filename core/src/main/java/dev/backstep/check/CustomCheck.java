@@ -1,12 +1,10 @@
 package dev.backstep.check;
 
-import dev.backstep.Compensation;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Step;
 import dev.backstep.StepAction;
 import dev.backstep.StepCancelledException;
 import dev.backstep.StepContext;
-import dev.backstep.StepKind;
 import dev.backstep.check.internal.Attempt;
 import dev.backstep.check.internal.Polling;
 import dev.backstep.check.internal.Texts;
@@ -27,7 +25,7 @@ import java.time.Duration;
  * assertion) and the summary of the last attempts ({@code [12 attempts within 1 min; last 3:
  * AssertionFailedError, ...]}); its cause is the last attempt's exception.
  */
-public final class CustomCheck implements Step {
+public final class CustomCheck implements VerificationStep {
     /** The {@link #type()} of custom checks. */
     public static final String TYPE = "check.custom";
 
@@ -70,18 +68,8 @@ public final class CustomCheck implements Step {
     }
 
     @Override
-    public StepKind kind() {
-        return StepKind.VERIFICATION;
-    }
-
-    @Override
     public String type() {
         return TYPE;
-    }
-
-    @Override
-    public Compensation compensation() {
-        return Checks.NOTHING_TO_UNDO;
     }
 
     @Override

@@ -1,11 +1,9 @@
 package dev.backstep.check;
 
-import dev.backstep.Compensation;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Secret;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.StepKind;
 import dev.backstep.StepValidationException;
 import dev.backstep.check.internal.Attempt;
 import dev.backstep.check.internal.Http;
@@ -53,7 +51,7 @@ import java.util.TreeSet;
  * <p>A failure reads like {@code GET http://127.0.0.1:8000/health: expected status <200> but was
  * <503> (body: "db down") [31 attempts within 1 min; last 3: <503>, <503>, <503>]}.
  */
-public final class HttpCheck implements Step {
+public final class HttpCheck implements VerificationStep {
     /** The {@link #type()} of HTTP checks. */
     public static final String TYPE = "check.http";
     /** How long one request may take unless {@link #timeout} says otherwise. */
@@ -202,18 +200,8 @@ public final class HttpCheck implements Step {
     }
 
     @Override
-    public StepKind kind() {
-        return StepKind.VERIFICATION;
-    }
-
-    @Override
     public String type() {
         return TYPE;
-    }
-
-    @Override
-    public Compensation compensation() {
-        return Checks.NOTHING_TO_UNDO;
     }
 
     @Override

@@ -1,11 +1,9 @@
 package dev.backstep.check;
 
-import dev.backstep.Compensation;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.StepCancelledException;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.StepKind;
 import dev.backstep.StepValidationException;
 import dev.backstep.check.internal.Attempt;
 import dev.backstep.check.internal.Http;
@@ -53,7 +51,7 @@ import java.util.concurrent.Flow;
  * http_requests_total at http://127.0.0.1:8000/metrics: expected a value below <0.05> but was
  * <0.25>}.
  */
-public final class MetricCheck implements Step {
+public final class MetricCheck implements VerificationStep {
     /** The {@link #type()} of metric checks and gates. */
     public static final String TYPE = "check.metric";
     /** How long one scrape may take unless {@link #timeout} says otherwise. */
@@ -148,18 +146,8 @@ public final class MetricCheck implements Step {
     }
 
     @Override
-    public StepKind kind() {
-        return StepKind.VERIFICATION;
-    }
-
-    @Override
     public String type() {
         return TYPE;
-    }
-
-    @Override
-    public Compensation compensation() {
-        return Checks.NOTHING_TO_UNDO;
     }
 
     @Override

@@ -1,10 +1,8 @@
 package dev.backstep.check;
 
-import dev.backstep.Compensation;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.StepKind;
 import dev.backstep.StepValidationException;
 import dev.backstep.check.internal.Attempt;
 import dev.backstep.check.internal.Polling;
@@ -28,7 +26,7 @@ import java.util.Optional;
  *
  * <p>A failure reads like {@code TCP 127.0.0.1:5432: expected a connection but it was refused}.
  */
-public final class TcpCheck implements Step {
+public final class TcpCheck implements VerificationStep {
     /** The {@link #type()} of TCP checks. */
     public static final String TYPE = "check.tcp";
     /** How long one connection attempt may take unless {@link #timeout} says otherwise. */
@@ -86,18 +84,8 @@ public final class TcpCheck implements Step {
     }
 
     @Override
-    public StepKind kind() {
-        return StepKind.VERIFICATION;
-    }
-
-    @Override
     public String type() {
         return TYPE;
-    }
-
-    @Override
-    public Compensation compensation() {
-        return Checks.NOTHING_TO_UNDO;
     }
 
     @Override
