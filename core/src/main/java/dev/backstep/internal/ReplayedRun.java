@@ -77,6 +77,11 @@ final class ReplayedRun {
         return r;
     }
 
+    /** As {@link #of(RunId, List, Journal)}, for records of an in-memory journal. */
+    static ReplayedRun of(RunId runId, List<JournalRecord> records) {
+        return of(runId, records, Journal.inMemory());
+    }
+
     /** What is wrong with {@code rec} coming after the records applied so far, or empty. */
     private Optional<String> outOfOrder(JournalRecord rec) {
         boolean started = planName != null;
