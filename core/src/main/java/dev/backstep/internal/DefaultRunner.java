@@ -158,6 +158,13 @@ public final class DefaultRunner implements Runner {
         int stage = 0;
         for (Plan.Stage s : plan.stages()) {
             for (Step step : s.steps()) {
+                // plans not built by Plan.build() (Plan.of) are checked here, before any step runs
+                Optional<String> noUndo = PlanBuilder.noCompensation(step);
+                if (noUndo.isPresent()) {
+                    problems.add(new StepValidationException(step.name(), "in plan '" + plan.name() + "' it "
+                            + noUndo.get()));
+                    continue;
+                }
                 problem(step, context(step, stage, info, none)).ifPresent(problems::add);
             }
             stage++;

@@ -73,7 +73,7 @@ final class JournalRollbacks {
         if (records.isEmpty()) {
             throw new RunNotFoundException(id);
         }
-        return ReplayedRun.of(id, records);
+        return ReplayedRun.of(id, records, journal);
     }
 
     /**
@@ -82,7 +82,7 @@ final class JournalRollbacks {
      */
     private Optional<ReplayedRun> replayIfAny(RunId id) {
         List<JournalRecord> records = journal.read(id);
-        return records.isEmpty() ? Optional.empty() : Optional.of(ReplayedRun.of(id, records));
+        return records.isEmpty() ? Optional.empty() : Optional.of(ReplayedRun.of(id, records, journal));
     }
 
     List<RunSummary> history(String target) {

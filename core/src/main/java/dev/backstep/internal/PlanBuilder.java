@@ -62,6 +62,13 @@ public final class PlanBuilder implements Plan.Builder {
             problems.add("verification #" + (countSteps() + 1) + " is null");
             return this;
         }
+        if (check.kind() != StepKind.VERIFICATION && !Step.CUSTOM_TYPE.equals(check.type())) {
+            // a step of a known type changes things: as a verification its change would never be undone
+            problems.add("step '" + check.name() + "' (type " + check.type() + ") changes things and cannot be a"
+                    + " verification: its change would never be undone; add it with step(...), and verify with a"
+                    + " check (Check.*, Step.verification, Command.asVerification())");
+            return this;
+        }
         if (check.kind() != StepKind.VERIFICATION) {
             check = DecoratedStep.of(check).kind(StepKind.VERIFICATION);
         }
@@ -98,12 +105,29 @@ public final class PlanBuilder implements Plan.Builder {
                 } else if (!seen.add(n)) {
                     all.add("the step name '" + n + "' is used twice; use step.withName(...) to tell them apart");
                 }
+                noCompensation(s).ifPresent(p -> all.add("step '" + n + "' " + p));
             }
         }
         if (!all.isEmpty()) {
             throw new PlanDefinitionException(String.valueOf(name), String.join("; ", all));
         }
         return new DefaultPlan(name, target == null ? name : target, stages);
+    }
+
+    /**
+     * Why {@code s} has no usable compensation, if so: checked before anything runs, because a
+     * null found during a rollback would leave the step's change in place.
+     */
+    static java.util.Optional<String> noCompensation(Step s) {
+        try {
+            if (s.compensation() == null) {
+                return java.util.Optional.of("returns no compensation (compensation() is null);"
+                        + " return Compensation.none(\"why\") for a step that cannot be undone");
+            }
+            return java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.of("cannot say its compensation: compensation() failed: " + Errors.message(e));
+        }
     }
 
     private int countSteps() {

@@ -42,7 +42,9 @@ import javax.sql.DataSource;
  * the record's data as a JSON object of strings, {@code crc} the CRC32C (8 lowercase hex digits)
  * of the UTF-8 bytes of the canonical JSON {@code {"runId":…,"seq":…,"at":…,"type":…,"step":…,
  * "data":"<the data column text>"}}; it is verified on every {@link #read}, and a row that does
- * not match raises {@link JdbcJournalCorruptedException}.
+ * not match raises {@link JdbcJournalCorruptedException}, and so does a row that matches but cannot
+ * be replayed without guessing (an unknown step kind or run status, a missing step name) when a
+ * runner replays its run or {@link #verify()} checks it.
  *
  * <p>Durability: every {@link #append} is one {@code INSERT} in its own transaction, committed
  * before it returns, so a record is as durable as the database makes a commit: PostgreSQL with
@@ -220,6 +222,16 @@ public final class JdbcJournal implements Journal {
         } catch (IllegalArgumentException e) {
             throw new JdbcJournalCorruptedException(table, runId, seq, "unknown record type '" + type + "'");
         }
+    }
+
+    /**
+     * Names the row of a record that passed its checksum but cannot be replayed (an unknown step
+     * kind or run status, a missing step name): a {@link JdbcJournalCorruptedException} with the
+     * table, run and sequence.
+     */
+    @Override
+    public JdbcJournalCorruptedException corrupted(JournalRecord record, String reason) {
+        return new JdbcJournalCorruptedException(table, record.runId(), record.sequence(), reason);
     }
 
     @Override

@@ -157,6 +157,107 @@ abstract class JdbcJournalAndLockContract {
                 .hasMessageContaining("invalid table name '1abc'");
     }
 
+    // ---------------------------------------------------------------- malformed records
+
+    /** A run of one ConfigFile.replace whose process died after the replace: all records but RUN_FINISHED. */
+    private RunId crashedRun(JdbcJournal journal, Path config, String content) throws Exception {
+        java.nio.file.Files.writeString(config, "old\n");
+        dev.backstep.spi.Journal full = dev.backstep.spi.Journal.inMemory();
+        RunResult done = Backstep.runner().journal(full).stateDir(state.resolve("state")).build()
+                .run(Plan.named("deploy " + config.getFileName()).target(config.getFileName().toString())
+                        .step(dev.backstep.files.ConfigFile.replace(config, content)).build());
+        assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
+        List<JournalRecord> records = full.read(done.runId());
+        records.subList(0, records.size() - 1).forEach(journal::append);
+        return done.runId();
+    }
+
+    /** Rewrites the data of one row as a person with SQL access would, checksum recomputed so that it passes. */
+    private long editRow(String table, RunId run, JournalRecord.Type type, String from, String to) throws SQLException {
+        try (Connection c = dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT seq, at, step, data FROM " + table
+                     + " WHERE run_id = ? AND type = ? ORDER BY seq")) {
+            ps.setString(1, run.value());
+            ps.setString(2, type.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                long seq = rs.getLong(1);
+                String data = rs.getString(4);
+                assertThat(data).contains(from);
+                String edited = data.replace(from, to);
+                String crc = JdbcJournal.crc(run.value(), seq, rs.getString(2), type.name(), rs.getString(3), edited);
+                try (PreparedStatement up = c.prepareStatement("UPDATE " + table
+                        + " SET data = ?, crc = ? WHERE run_id = ? AND seq = ?")) {
+                    up.setString(1, edited);
+                    up.setString(2, crc);
+                    up.setString(3, run.value());
+                    up.setLong(4, seq);
+                    assertThat(up.executeUpdate()).isEqualTo(1);
+                }
+                return seq;
+            }
+        }
+    }
+
+    @Test
+    void aHandEditedRowIsReportedForItsRunAloneAndRecoveryGoesOnWithTheOthers() throws Exception {
+        String table = freshTable("journal");
+        JdbcJournal journal = JdbcJournal.create(dataSource(), table);
+        List<Path> configs = new java.util.ArrayList<>();
+        List<RunId> runs = new java.util.ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            Path config = state.resolve("app" + n + ".conf");
+            configs.add(config);
+            runs.add(crashedRun(journal, config, "new\n"));
+        }
+        List<RunId> sorted = runs.stream().sorted().toList();
+        RunId edited = sorted.get(1); // reached after another run was already rolled back
+        long seq = editRow(table, edited, JournalRecord.Type.STEP_STARTED, "\"COMPENSATABLE\"", "\"SIDEWAYS\"");
+
+        dev.backstep.Recovery recovery = Backstep.runner().journal(journal).stateDir(state.resolve("state"))
+                .registry(StepRegistry.custom().registerAll(dev.backstep.files.ConfigFile.compensations()).build())
+                .build().recover();
+
+        assertThat(recovery.recovered()).extracting(RunResult::runId)
+                .containsExactlyElementsOf(sorted.stream().filter(r -> !r.equals(edited)).toList());
+        assertThat(recovery.recovered()).extracting(RunResult::status).containsOnly(RunStatus.ROLLED_BACK);
+        assertThat(recovery.unrecoverable()).singleElement().satisfies(u -> {
+            assertThat(u.runId()).isEqualTo(edited);
+            assertThat(u.reason()).contains("journal table " + table + " is corrupted at run " + edited + ", seq " + seq,
+                    "unknown kind 'SIDEWAYS'");
+        });
+        for (int i = 0; i < runs.size(); i++) {
+            assertThat(java.nio.file.Files.readString(configs.get(i)))
+                    .isEqualTo(runs.get(i).equals(edited) ? "new\n" : "old\n");
+        }
+        assertThat(journal.verify()).singleElement().satisfies(d -> {
+            assertThat(d.runId()).isEqualTo(edited);
+            assertThat(d.error()).isInstanceOf(JdbcJournalCorruptedException.class);
+            assertThat(((JdbcJournalCorruptedException) d.error()).sequence()).isEqualTo(seq);
+        });
+    }
+
+    @Test
+    void aRowWithoutARunStatusIsNotTakenForAnInterruptedRun() throws Exception {
+        String table = freshTable("journal");
+        JdbcJournal journal = JdbcJournal.create(dataSource(), table);
+        Path config = state.resolve("app.conf");
+        java.nio.file.Files.writeString(config, "old\n");
+        RunResult done = Backstep.runner().journal(journal).stateDir(state.resolve("state")).build()
+                .run(Plan.named("deploy app").target("app")
+                        .step(dev.backstep.files.ConfigFile.replace(config, "new\n")).build());
+        long seq = editRow(table, done.runId(), JournalRecord.Type.RUN_FINISHED, "{\"status\":\"SUCCEEDED\"}", "{}");
+
+        assertThatThrownBy(() -> Backstep.runner().journal(journal).stateDir(state.resolve("state")).build()
+                .rollback(done.runId()))
+                .isInstanceOf(JdbcJournalCorruptedException.class)
+                .hasMessageContaining("journal table " + table + " is corrupted at run " + done.runId() + ", seq " + seq
+                        + ": RUN_FINISHED has no 'status'");
+        assertThat(java.nio.file.Files.readString(config)).isEqualTo("new\n");
+        assertThat(journal.read(done.runId())).last().extracting(JournalRecord::type)
+                .isEqualTo(JournalRecord.Type.RUN_FINISHED);
+    }
+
     // ---------------------------------------------------------------- lock
 
     private JdbcLock lock(String table, String host) {
