@@ -1,0 +1,12 @@
+package dev.backstep.temporal.internal;
+
+import dev.backstep.temporal.RunRecord;
+import dev.backstep.temporal.internal.Shapes.RunInput;
+
+/** Runs a plan as {@link Saga}. Not API. */
+public final class PlanRunWorkflowImpl implements PlanRunWorkflow {
+    @Override
+    public RunRecord run(RunInput input) {
+        return new Saga(input.runId(), input.ref(), input.settings()).run();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.backstep.temporal.internal;
+
+import dev.backstep.temporal.HostOutcome;
+import dev.backstep.temporal.RolloutResult;
+import dev.backstep.temporal.internal.Shapes.Settings;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Rolls back every host a finished rollout left deployed, newest deploy first. Not API. */
+public final class RolloutRollbackWorkflowImpl implements RolloutRollbackWorkflow {
+    @Override
+    public RolloutResult rollback(RolloutResult done, Settings settings) {
+        Map<String, HostOutcome> hosts = new LinkedHashMap<>();
+        done.hosts().forEach(h -> hosts.put(h.host(), h));
+        // deploy order: by batch, then in the rollout's host order (as the rollout started them)
+        List<String> deployed = new ArrayList<>(done.hosts().stream()
+                .filter(h -> h.state() == HostOutcome.State.DEPLOYED)
+                .sorted(Comparator.comparingInt(HostOutcome::batch)
+                        .thenComparingInt(h -> done.rollout().hosts().indexOf(h.host())))
+                .map(HostOutcome::host).toList());
+        List<String> order = Fleet.rollBack(done.rolloutId(), hosts, deployed, settings);
+        boolean clean = hosts.values().stream().noneMatch(h -> h.state() == HostOutcome.State.ROLLBACK_FAILED);
+        List<String> all = new ArrayList<>(done.rolledBack());
+        all.addAll(order);
+        return new RolloutResult(Workflow.getInfo().getWorkflowId(), done.rollout(),
+                clean ? RolloutResult.Status.ROLLED_BACK : RolloutResult.Status.ROLLBACK_FAILED,
+                "rollback of rollout " + done.rolloutId() + " requested", List.copyOf(hosts.values()), done.gates(),
+                all);
+    }
+}
