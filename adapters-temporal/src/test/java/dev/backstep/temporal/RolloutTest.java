@@ -114,6 +114,29 @@ class RolloutTest {
     }
 
     @Test
+    void aHostWhoseDeployFailsRollsItselfBackAndTheRolloutUndoesItsBatchMates() throws IOException {
+        List<String> hosts = List.of("web-1", "web-2", "web-3", "web-4");
+        startFleet(hosts, false);
+        // web-2 has no build to deploy: its release step fails after its config file changed
+        Files.delete(fleet.dir("web-2").resolve("build/index.html"));
+        Files.delete(fleet.dir("web-2").resolve("build"));
+        Rollout rollout = Rollout.of("deploy-web").hosts(hosts).param("version", "2").batchSize(3).build();
+
+        RolloutResult r = fleet.workflows.rollout("rollout-host-fails", rollout, Duration.ofSeconds(100));
+
+        assertThat(r.status()).isEqualTo(RolloutResult.Status.ROLLED_BACK);
+        assertThat(r.reason()).contains("host 'web-2' in batch 1 failed");
+        assertThat(r.host("web-2").state()).isEqualTo(HostOutcome.State.FAILED);
+        assertThat(r.host("web-2").deploy().status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(r.rolledBack()).containsExactly("web-3", "web-1");
+        for (String h : List.of("web-1", "web-2", "web-3")) {
+            assertBack(h);
+        }
+        assertThat(r.host("web-4").state()).isEqualTo(HostOutcome.State.UNTOUCHED);
+        assertUntouched("web-4");
+    }
+
+    @Test
     void aFinishedRolloutIsRolledBackLaterOnEveryHostNewestFirst() throws IOException {
         List<String> hosts = List.of("web-1", "web-2", "web-3");
         startFleet(hosts, false);
