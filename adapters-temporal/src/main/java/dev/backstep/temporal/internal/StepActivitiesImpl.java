@@ -19,12 +19,7 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,14 +52,14 @@ public final class StepActivitiesImpl implements StepActivities {
     private static final AtomicInteger THREADS = new AtomicInteger();
     private final String host;
     private final PlanCatalog catalog;
-    private final Path stateDir;
+    private final HostFiles files;
     private final CommandRunner commands;
     private final ExecutorService pool;
 
     public StepActivitiesImpl(String host, PlanCatalog catalog, Path stateDir, CommandRunner commands) {
         this.host = host;
         this.catalog = catalog;
-        this.stateDir = stateDir;
+        this.files = new HostFiles(stateDir);
         this.commands = commands;
         this.pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "backstep-step-" + host + "-" + THREADS.incrementAndGet());
@@ -106,14 +101,19 @@ public final class StepActivitiesImpl implements StepActivities {
         ActivityExecutionContext ax = Activity.getExecutionContext();
         Map<String, String> values = new LinkedHashMap<>(call.recorded());
         if (phase == StepContext.Phase.FORWARD) {
-            // an attempt lost with its worker heartbeated what it recorded: those values describe
-            // the state before the step and win over anything this attempt records
+            // an attempt lost with its worker left what it recorded on this host's disk (and in its
+            // last heartbeat): those values describe the state before the step and win over
+            // anything this attempt records
+            files.recorded(call.runId(), step.name()).forEach(values::putIfAbsent);
             ax.getHeartbeatDetails(StepDone.class).ifPresent(d -> d.recorded().forEach(values::putIfAbsent));
         }
         AtomicReference<ActivityCompletionException> stop = new AtomicReference<>();
         AtomicReference<Boolean> cancelled = new AtomicReference<>(false);
         ActivityStepContext ctx = context(plan, step, call.runId(), phase, call.attempt(), values,
-                snapshot -> heartbeat(ax, snapshot, stop), cancelled::get);
+                snapshot -> {
+                    files.record(call.runId(), step.name(), snapshot);
+                    heartbeat(ax, snapshot, stop);
+                }, cancelled::get);
         Optional<Duration> timeout = phase == StepContext.Phase.FORWARD ? step.policy().timeout()
                 : step.policy().compensationTimeout();
         Future<?> f = pool.submit(() -> {
@@ -197,27 +197,7 @@ public final class StepActivitiesImpl implements StepActivities {
                                         java.util.function.Consumer<Map<String, String>> onRecord,
                                         java.util.function.Supplier<Boolean> cancelled) {
         return new ActivityStepContext(RunId.of(runId), plan.name(), plan.target(), step.name(), phase, attempt,
-                values, onRecord, () -> backupDir(runId, step.name()), commands, cancelled);
-    }
-
-    private Path backupDir(String runId, String stepName) {
-        try {
-            Path dir = stateDir;
-            String safe = stepName.replaceAll("[^A-Za-z0-9._-]", "_");
-            for (String part : new String[] {"backups", runId, safe.startsWith(".") ? "_" + safe : safe}) {
-                dir = dir.resolve(part);
-                if (Files.isSymbolicLink(dir)) {
-                    throw new IOException("refusing symbolic link " + dir);
-                }
-                if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwx------")));
-                }
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                values, onRecord, () -> files.dir("backups", runId, step.name()), commands, cancelled);
     }
 
     static boolean outcomeUnknown(Throwable t) {
