@@ -1,6 +1,8 @@
 package dev.backstep.temporal;
 
 import dev.backstep.spi.CommandRunner;
+import dev.backstep.spi.Journal;
+import dev.backstep.temporal.internal.JournalActivitiesImpl;
 import dev.backstep.temporal.internal.PlanRunWorkflowImpl;
 import dev.backstep.temporal.internal.RolloutRollbackWorkflowImpl;
 import dev.backstep.temporal.internal.RolloutWorkflowImpl;
@@ -56,7 +58,20 @@ public final class BackstepWorkers {
      * gate plans (which run with host {@code control}).
      */
     public static Worker control(WorkerFactory factory, PlanCatalog catalog, Path stateDir) {
+        return control(factory, catalog, stateDir, null);
+    }
+
+    /**
+     * As {@link #control(WorkerFactory, PlanCatalog, Path)}, and copies every finished run and
+     * rollback into {@code journal} (a {@code JdbcJournal} shared with local runners, for example)
+     * in Backstep's record format, so history and audits see fleet runs too. Temporal's history
+     * stays the source of truth.
+     *
+     * @param journal where to copy runs; null for nowhere
+     */
+    public static Worker control(WorkerFactory factory, PlanCatalog catalog, Path stateDir, Journal journal) {
         Worker w = activities(factory, CONTROL_HOST, catalog, stateDir);
+        w.registerActivitiesImplementations(new JournalActivitiesImpl(journal));
         w.registerWorkflowImplementationTypes(PlanRunWorkflowImpl.class, RunRollbackWorkflowImpl.class,
                 RolloutWorkflowImpl.class, RolloutRollbackWorkflowImpl.class);
         return w;

@@ -15,6 +15,7 @@ import java.util.Map;
  *
  * @param name step name
  * @param kind step kind
+ * @param type the step's type id ({@link dev.backstep.Step#type()})
  * @param stage index of the stage (parallel group) the step belongs to
  * @param status final status
  * @param startedAt epoch millis the action started, or null
@@ -29,7 +30,7 @@ import java.util.Map;
  * @param summary what the action said it changed, or null
  * @param recorded the undo values the action recorded
  */
-public record StepRecord(String name, StepKind kind, int stage, StepStatus status, Long startedAt, Long endedAt,
+public record StepRecord(String name, StepKind kind, String type, int stage, StepStatus status, Long startedAt, Long endedAt,
                          int attempts, String error, boolean outcomeUnknown, Long compensationStartedAt,
                          Long compensationEndedAt, String compensationError, String note, String summary,
                          Map<String, String> recorded) {

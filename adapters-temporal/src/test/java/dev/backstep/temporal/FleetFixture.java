@@ -1,5 +1,6 @@
 package dev.backstep.temporal;
 
+import dev.backstep.spi.Journal;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -26,14 +27,15 @@ final class FleetFixture implements AutoCloseable {
     private final Function<Path, PlanCatalog> catalogFor;
     private final Map<String, WorkerFactory> factories = new LinkedHashMap<>();
 
-    private FleetFixture(Path root, boolean timeSkipping, List<String> hosts, Function<Path, PlanCatalog> catalogFor)
-            throws IOException {
+    private FleetFixture(Path root, boolean timeSkipping, List<String> hosts, Function<Path, PlanCatalog> catalogFor,
+                         Journal journal) throws IOException {
         this.root = root;
         this.catalogFor = catalogFor;
         this.env = TestWorkflowEnvironment.newInstance(
                 TestEnvironmentOptions.newBuilder().setUseTimeskipping(timeSkipping).build());
         Path control = Files.createDirectories(root.resolve(BackstepWorkers.CONTROL_HOST));
-        BackstepWorkers.control(env.getWorkerFactory(), catalogFor.apply(control), control.resolve(".backstep"));
+        BackstepWorkers.control(env.getWorkerFactory(), catalogFor.apply(control), control.resolve(".backstep"),
+                journal);
         for (String h : hosts) {
             Files.createDirectories(dir(h));
         }
@@ -49,12 +51,18 @@ final class FleetFixture implements AutoCloseable {
 
     static FleetFixture start(Path root, List<String> hosts, Function<Path, PlanCatalog> catalogFor)
             throws IOException {
-        return new FleetFixture(root, false, hosts, catalogFor);
+        return new FleetFixture(root, false, hosts, catalogFor, null);
+    }
+
+    /** A fleet whose control worker also copies finished runs into {@code journal}. */
+    static FleetFixture start(Path root, List<String> hosts, Function<Path, PlanCatalog> catalogFor, Journal journal)
+            throws IOException {
+        return new FleetFixture(root, false, hosts, catalogFor, journal);
     }
 
     static FleetFixture startTimeSkipping(Path root, List<String> hosts, Function<Path, PlanCatalog> catalogFor)
             throws IOException {
-        return new FleetFixture(root, true, hosts, catalogFor);
+        return new FleetFixture(root, true, hosts, catalogFor, null);
     }
 
     WorkflowClient client() {

@@ -7,6 +7,9 @@ import dev.backstep.temporal.internal.Shapes.RunInput;
 public final class PlanRunWorkflowImpl implements PlanRunWorkflow {
     @Override
     public RunRecord run(RunInput input) {
-        return new Saga(input.runId(), input.ref(), input.settings()).run();
+        Saga saga = new Saga(input.runId(), input.ref(), input.settings());
+        RunRecord r = saga.run();
+        saga.mirror(r, null);
+        return r;
     }
 }

@@ -7,6 +7,9 @@ import dev.backstep.temporal.internal.Shapes.Settings;
 public final class RunRollbackWorkflowImpl implements RunRollbackWorkflow {
     @Override
     public RunRecord rollback(RunRecord previous, Settings settings) {
-        return new Saga(previous.runId(), previous.ref(), settings).rollback(previous);
+        Saga saga = new Saga(previous.runId(), previous.ref(), settings);
+        RunRecord r = saga.rollback(previous);
+        saga.mirror(previous, r);
+        return r;
     }
 }

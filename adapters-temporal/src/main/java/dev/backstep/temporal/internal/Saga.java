@@ -130,7 +130,7 @@ final class Saga {
                     "the plan could not be built on host '" + ref.host() + "': " + failed(af).message);
         }
         for (StepShape s : shape.steps()) {
-            records.put(s.name(), new StepRecord(s.name(), s.kind(), s.stage(), StepStatus.NOT_RUN, null, null, 0,
+            records.put(s.name(), new StepRecord(s.name(), s.kind(), s.type(), s.stage(), StepStatus.NOT_RUN, null, null, 0,
                     null, false, null, null, null, null, null, Map.of()));
         }
     }
@@ -242,26 +242,44 @@ final class Saga {
     }
 
     private StepRecord compensation(StepRecord r, StepStatus status, long started, String error) {
-        return new StepRecord(r.name(), r.kind(), r.stage(), status, r.startedAt(), r.endedAt(), r.attempts(),
+        return new StepRecord(r.name(), r.kind(), r.type(), r.stage(), status, r.startedAt(), r.endedAt(), r.attempts(),
                 r.error(), r.outcomeUnknown(), started, Workflow.currentTimeMillis(), error, r.note(), r.summary(),
                 r.recorded());
     }
 
     private void keep(StepRecord r, String why) {
-        records.put(r.name(), new StepRecord(r.name(), r.kind(), r.stage(), StepStatus.NOT_COMPENSATED,
+        records.put(r.name(), new StepRecord(r.name(), r.kind(), r.type(), r.stage(), StepStatus.NOT_COMPENSATED,
                 r.startedAt(), r.endedAt(), r.attempts(), r.error(), r.outcomeUnknown(), null, null, null, why,
                 r.summary(), r.recorded()));
     }
 
     private void put(StepShape s, StepStatus status, Long startedAt, Long endedAt, int attempts, String error,
                      boolean unknown, Map<String, String> recorded, String summary) {
-        records.put(s.name(), new StepRecord(s.name(), s.kind(), s.stage(), status, startedAt, endedAt, attempts,
+        records.put(s.name(), new StepRecord(s.name(), s.kind(), s.type(), s.stage(), status, startedAt, endedAt, attempts,
                 error, unknown, null, null, null, null, summary, recorded));
     }
 
     private RunRecord finish(long started, RunStatus status, String failedStep) {
         return new RunRecord(runId, ref, shape.planName(), shape.target(), status, started,
                 Workflow.currentTimeMillis(), List.copyOf(records.values()), failures, failedStep, compensatedOrder);
+    }
+
+    /**
+     * Copies a finished run (and its rollback) into the control worker's journal, if it has one.
+     * The run is over either way: a journal that stays unreachable is logged, not fatal.
+     */
+    void mirror(RunRecord run, RunRecord rollback) {
+        JournalActivities j = Workflow.newActivityStub(JournalActivities.class, ActivityOptions.newBuilder()
+                .setTaskQueue(dev.backstep.temporal.BackstepWorkers.CONTROL_QUEUE)
+                .setStartToCloseTimeout(Duration.ofMinutes(1))
+                .setScheduleToCloseTimeout(Duration.ofMillis(settings.hostLostAfterMs()))
+                .build());
+        try {
+            j.mirror(run, rollback);
+        } catch (ActivityFailure af) {
+            Workflow.getLogger(Saga.class).warn("run {} could not be copied to the journal: {}", runId,
+                    failed(af).message);
+        }
     }
 
     /** A failed attempt as the workflow sees it. */

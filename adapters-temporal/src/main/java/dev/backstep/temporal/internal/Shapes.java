@@ -29,7 +29,7 @@ public final class Shapes {
     }
 
     /** What the workflow needs to know of a step: never its code. */
-    public record StepShape(String name, StepKind kind, int stage, Retry retry, Long timeoutMs,
+    public record StepShape(String name, StepKind kind, String type, int stage, Retry retry, Long timeoutMs,
                             Retry compensationRetry, Long compensationTimeoutMs, String irreversible) {
     }
 
@@ -49,7 +49,7 @@ public final class Shapes {
             for (Plan.Stage st : plan.stages()) {
                 List<StepShape> steps = new ArrayList<>();
                 for (Step s : st.steps()) {
-                    steps.add(new StepShape(s.name(), s.kind(), i, Retry.of(s.policy().retry()),
+                    steps.add(new StepShape(s.name(), s.kind(), s.type(), i, Retry.of(s.policy().retry()),
                             s.policy().timeout().map(Duration::toMillis).orElse(null),
                             Retry.of(s.policy().compensationRetry()),
                             s.policy().compensationTimeout().map(Duration::toMillis).orElse(null),
