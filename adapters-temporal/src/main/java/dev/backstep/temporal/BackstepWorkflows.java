@@ -103,10 +103,20 @@ public final class BackstepWorkflows {
         return await(id, RunRecord.class, timeout).toRunResult();
     }
 
-    /** Starts a rollout, or attaches to the rollout of this id. */
+    /**
+     * Starts a rollout, or attaches to the rollout of this id. Hosts run as
+     * {@code <rolloutId>.<host>}, gates as {@code <rolloutId>.gate-<batch>}.
+     *
+     * @throws BackstepException for an id (or an id derived from it) Backstep does not accept
+     */
     public String startRollout(String rolloutId, Rollout rollout) {
         Objects.requireNonNull(rollout, "rollout");
         String id = RunId.of(rolloutId).value();
+        // every id the rollout will derive must be valid too: checked here, not inside the workflow
+        for (String host : rollout.hosts()) {
+            RunId.of(id + ".rollback." + host);
+        }
+        RunId.of(id + ".gate-" + rollout.hosts().size());
         RolloutWorkflow wf = client.newWorkflowStub(RolloutWorkflow.class, options(id));
         startOrAttach(w -> WorkflowClient.start(wf::run, rollout, settings));
         return id;

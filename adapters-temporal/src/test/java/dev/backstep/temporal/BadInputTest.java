@@ -100,6 +100,10 @@ class BadInputTest {
             assertThatThrownBy(() -> BackstepWorkflows.of(env.getWorkflowClient())
                     .startRollout("bad id/..", Rollout.of("p").hosts(HOSTS).build()))
                     .isInstanceOf(BackstepException.class).hasMessageContaining("invalid run id");
+            String longId = "r".repeat(120);
+            assertThatThrownBy(() -> BackstepWorkflows.of(env.getWorkflowClient())
+                    .startRollout(longId, Rollout.of("p").hosts(HOSTS).build()))
+                    .isInstanceOf(BackstepException.class).hasMessageContaining("invalid run id '" + longId + ".rollback.web-1'");
         }
     }
 
