@@ -35,6 +35,18 @@ class RolloutTest {
                         .step(ConfigFile.replace(fs.resolve("app.conf"), "version=" + p.get("version") + "\n"))
                         .step(Release.in(fs).deploy(p.get("version"), fs.resolve("build")))
                         .build())
+                .plan("deploy-marker", (host, p) -> Plan.named("deploy marker").target(host)
+                        .step(ConfigFile.replace(fs.resolve("app.conf"), "version=" + p.get("version") + "\n"))
+                        .step(Step.named("enable feature")
+                                .action(ctx -> Files.writeString(fs.resolve("feature"), "on"))
+                                .compensation(ctx -> {
+                                    if (Files.exists(fs.resolve("undo-breaks"))) {
+                                        throw new IOException("feature flag service refused on " + host);
+                                    }
+                                    Files.delete(fs.resolve("feature"));
+                                })
+                                .build())
+                        .build())
                 .plan("fleet-health", (host, p) -> Plan.named("fleet health after batch " + p.get("batch"))
                         .target("fleet")
                         .verify(Step.verification("hosts healthy", ctx -> {
@@ -134,6 +146,34 @@ class RolloutTest {
         }
         assertThat(r.host("web-4").state()).isEqualTo(HostOutcome.State.UNTOUCHED);
         assertUntouched("web-4");
+    }
+
+    @Test
+    void aHostThatCannotBeRolledBackIsReportedAndTheOthersAreStillRolledBack() throws IOException {
+        List<String> hosts = List.of("web-1", "web-2", "web-3");
+        startFleet(hosts, false);
+        Files.writeString(fleet.dir("web-1").resolve("undo-breaks"), "");
+        Files.writeString(fleet.dir("web-2").resolve("unhealthy"), "");
+        Rollout rollout = Rollout.of("deploy-marker").hosts(hosts).param("version", "2")
+                .batchSize(1).gate("fleet-health").build();
+
+        RolloutResult r = fleet.workflows.rollout("rollout-undo-fails", rollout, Duration.ofSeconds(100));
+
+        assertThat(r.status()).isEqualTo(RolloutResult.Status.ROLLBACK_FAILED);
+        assertThat(r.rolledBack()).containsExactly("web-2", "web-1");
+        assertThat(r.host("web-2").state()).isEqualTo(HostOutcome.State.ROLLED_BACK);
+        assertBack("web-2");
+        HostOutcome broken = r.host("web-1");
+        assertThat(broken.state()).isEqualTo(HostOutcome.State.ROLLBACK_FAILED);
+        dev.backstep.RunResult undo = broken.rollback().toRunResult();
+        assertThat(undo.status()).isEqualTo(RunStatus.ROLLBACK_FAILED);
+        assertThat(undo.stillApplied()).containsExactly("enable feature");
+        assertThat(undo.failure().orElseThrow().getCause())
+                .hasMessageContaining("feature flag service refused on web-1");
+        // the other step of the broken host was still undone
+        assertThat(Files.readString(fleet.dir("web-1").resolve("app.conf"))).isEqualTo("version=1\n");
+        assertThat(fleet.dir("web-1").resolve("feature")).exists();
+        assertThat(r.host("web-3").state()).isEqualTo(HostOutcome.State.UNTOUCHED);
     }
 
     @Test
