@@ -30,8 +30,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Runs steps on the host this worker stands for. The action runs on its own thread while the
@@ -108,7 +111,7 @@ public final class StepActivitiesImpl implements StepActivities {
             ax.getHeartbeatDetails(StepDone.class).ifPresent(d -> d.recorded().forEach(values::putIfAbsent));
         }
         AtomicReference<ActivityCompletionException> stop = new AtomicReference<>();
-        AtomicReference<Boolean> cancelled = new AtomicReference<>(false);
+        AtomicBoolean cancelled = new AtomicBoolean();
         ActivityStepContext ctx = context(plan, step, call.runId(), phase, call.attempt(), values,
                 snapshot -> {
                     files.record(call.runId(), step.name(), snapshot);
@@ -194,8 +197,8 @@ public final class StepActivitiesImpl implements StepActivities {
 
     private ActivityStepContext context(Plan plan, Step step, String runId, StepContext.Phase phase, int attempt,
                                         Map<String, String> values,
-                                        java.util.function.Consumer<Map<String, String>> onRecord,
-                                        java.util.function.Supplier<Boolean> cancelled) {
+                                        Consumer<Map<String, String>> onRecord,
+                                        Supplier<Boolean> cancelled) {
         return new ActivityStepContext(RunId.of(runId), plan.name(), plan.target(), step.name(), phase, attempt,
                 values, onRecord, () -> files.dir("backups", runId, step.name()), commands, cancelled);
     }
