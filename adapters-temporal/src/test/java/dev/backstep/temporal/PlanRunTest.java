@@ -100,6 +100,25 @@ class PlanRunTest {
     }
 
     @Test
+    void aPlanForAHostWhoseWorkerIsDownWaitsForItAndNeverRunsElsewhere() throws Exception {
+        fleet.killHost("web-3");
+        RunId id = RunId.of("deploy-web-3-while-down");
+        fleet.workflows.start(id, PlanRef.of("deploy-web", "web-3").with("version", "2"));
+        Thread.sleep(3000);     // web-1 and web-2 are polling all along
+
+        for (String h : HOSTS) {
+            assertThat(Files.readString(fleet.dir(h).resolve("app.conf"))).isEqualTo("version=1\n");
+        }
+        fleet.startHost("web-3");
+        RunResult r = fleet.workflows.result(id, Duration.ofSeconds(60));
+
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(Files.readString(fleet.dir("web-3").resolve("app.conf"))).isEqualTo("version=2\n");
+        assertThat(Files.readString(fleet.dir("web-1").resolve("app.conf"))).isEqualTo("version=1\n");
+        assertThat(Files.readString(fleet.dir("web-2").resolve("app.conf"))).isEqualTo("version=1\n");
+    }
+
+    @Test
     void aSucceededRunIsRolledBackLaterFromTheValuesInItsHistory() throws IOException {
         RunId id = RunId.of("deploy-web-1");
         fleet.workflows.run(id, PlanRef.of("deploy-web", "web-1").with("version", "2"), Duration.ofSeconds(60));
