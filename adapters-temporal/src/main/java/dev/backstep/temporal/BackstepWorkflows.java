@@ -14,7 +14,10 @@ import dev.backstep.temporal.internal.Shapes.Settings;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +41,11 @@ import java.util.function.Consumer;
  * RolloutResult all = workflows.rollout("rollout-1.3.0", rollout, Duration.ofHours(2));
  * workflows.rollback("rollout-1.3.0", Duration.ofHours(1));   // later: undo it on every host
  * }</pre>
+ *
+ * <p>Cancelling a run's or a rollout's workflow (Temporal UI, {@code tctl}) rolls back what it
+ * did: the running step is stopped on its host and compensated with the others; a rollout lets
+ * the host runs in flight finish, then rolls back every host it deployed. The result is still
+ * returned by {@link #result} and {@link #rolloutResult}.
  *
  * <p>Thread-safe.
  */
@@ -168,10 +176,21 @@ public final class BackstepWorkflows {
     }
 
     private <T> T await(String workflowId, Class<T> type, Duration timeout) {
+        WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
         try {
-            return client.newUntypedWorkflowStub(workflowId).getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, type);
+            return stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, type);
         } catch (TimeoutException e) {
             throw new BackstepException("workflow " + workflowId + " still running after " + timeout);
+        } catch (WorkflowFailedException e) {
+            if (!(e.getCause() instanceof CanceledFailure)) {
+                throw e;
+            }
+            // cancelled: the workflow rolled back what it had done and kept its result for queries
+            T result = stub.query("BackstepResult", type);
+            if (result == null) {
+                throw new BackstepException("workflow " + workflowId + " was cancelled before it had a result");
+            }
+            return result;
         }
     }
 

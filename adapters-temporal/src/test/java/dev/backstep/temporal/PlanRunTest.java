@@ -60,6 +60,25 @@ class PlanRunTest {
                                 .compensation(ctx -> Files.deleteIfExists(fs.resolve("done")))
                                 .build())
                         .build())
+                .plan("cancellable", (host, p) -> Plan.named("cancellable")
+                        .target(host)
+                        .step(Step.named("marker")
+                                .action(ctx -> Files.writeString(fs.resolve("marker"), "x"))
+                                .compensation(ctx -> Files.delete(fs.resolve("marker")))
+                                .build())
+                        .step(Step.named("wait")
+                                .action(ctx -> {
+                                    Files.writeString(fs.resolve("half-done"), "x");
+                                    Files.writeString(fs.resolve("started"), "x");
+                                    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                                    while (System.nanoTime() < until) {
+                                        ctx.throwIfCancelled();
+                                        Thread.sleep(20);
+                                    }
+                                })
+                                .compensation(ctx -> Files.deleteIfExists(fs.resolve("half-done")))
+                                .build())
+                        .build())
                 .build();
     }
 
@@ -116,6 +135,24 @@ class PlanRunTest {
         assertThat(Files.readString(fleet.dir("web-3").resolve("app.conf"))).isEqualTo("version=2\n");
         assertThat(Files.readString(fleet.dir("web-1").resolve("app.conf"))).isEqualTo("version=1\n");
         assertThat(Files.readString(fleet.dir("web-2").resolve("app.conf"))).isEqualTo("version=1\n");
+    }
+
+    @Test
+    void aCancelledRunStopsItsRunningStepAndRollsBack() throws Exception {
+        RunId id = RunId.of("cancel-web-2");
+        Path fs = fleet.dir("web-2");
+        fleet.workflows.start(id, PlanRef.of("cancellable", "web-2"));
+        awaitFile(fs.resolve("started"));
+
+        fleet.client().newUntypedWorkflowStub(id.value()).cancel();
+        RunResult r = fleet.workflows.result(id, Duration.ofSeconds(60));
+
+        assertThat(r.status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(r.failedStep()).contains("wait");
+        assertThat(r.failure().orElseThrow().getCause()).isInstanceOf(dev.backstep.StepCancelledException.class);
+        assertThat(r.compensated()).containsExactly("wait", "marker");
+        assertThat(fs.resolve("marker")).doesNotExist();
+        assertThat(fs.resolve("half-done")).doesNotExist();
     }
 
     @Test

@@ -177,6 +177,33 @@ class RolloutTest {
     }
 
     @Test
+    void aCancelledRolloutRollsBackTheHostsItDeployedAndLeavesTheRestUntouched() throws Exception {
+        List<String> hosts = List.of("web-1", "web-2", "web-3");
+        startFleet(hosts, false);
+        Rollout rollout = Rollout.of("deploy-web").hosts(hosts).param("version", "2")
+                .batchSize(1).soak(Duration.ofHours(1)).gate("fleet-health").build();
+        fleet.workflows.startRollout("rollout-cancelled", rollout);
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.readString(fleet.dir("web-1").resolve("app.conf")).equals("version=2\n")) {
+            assertThat(System.nanoTime()).as("web-1 deployed in time").isLessThan(until);
+            Thread.sleep(20);
+        }
+
+        fleet.client().newUntypedWorkflowStub("rollout-cancelled").cancel();
+        RolloutResult r = fleet.workflows.rolloutResult("rollout-cancelled", Duration.ofSeconds(60));
+
+        assertThat(r.status()).isEqualTo(RolloutResult.Status.ROLLED_BACK);
+        assertThat(r.reason()).isEqualTo("the rollout was cancelled");
+        assertThat(r.rolledBack()).containsExactly("web-1");
+        assertThat(r.host("web-1").state()).isEqualTo(HostOutcome.State.ROLLED_BACK);
+        assertBack("web-1");
+        for (String h : List.of("web-2", "web-3")) {
+            assertThat(r.host(h).state()).isEqualTo(HostOutcome.State.UNTOUCHED);
+            assertUntouched(h);
+        }
+    }
+
+    @Test
     void aFinishedRolloutIsRolledBackLaterOnEveryHostNewestFirst() throws IOException {
         List<String> hosts = List.of("web-1", "web-2", "web-3");
         startFleet(hosts, false);

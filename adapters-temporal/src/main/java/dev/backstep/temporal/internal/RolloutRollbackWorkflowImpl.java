@@ -12,6 +12,13 @@ import java.util.Map;
 
 /** Rolls back every host a finished rollout left deployed, newest deploy first. Not API. */
 public final class RolloutRollbackWorkflowImpl implements RolloutRollbackWorkflow {
+    private RolloutResult result;
+
+    @Override
+    public RolloutResult result() {
+        return result;
+    }
+
     @Override
     public RolloutResult rollback(RolloutResult done, Settings settings) {
         Map<String, HostOutcome> hosts = new LinkedHashMap<>();
@@ -22,13 +29,17 @@ public final class RolloutRollbackWorkflowImpl implements RolloutRollbackWorkflo
                 .sorted(Comparator.comparingInt(HostOutcome::batch)
                         .thenComparingInt(h -> done.rollout().hosts().indexOf(h.host())))
                 .map(HostOutcome::host).toList());
-        List<String> order = Fleet.rollBack(done.rolloutId(), hosts, deployed, settings);
+        List<String> order = new ArrayList<>();
+        // a rollback that started runs to its end, also when its workflow is cancelled
+        Workflow.newDetachedCancellationScope(() -> order.addAll(Fleet.rollBack(done.rolloutId(), hosts, deployed,
+                settings))).run();
         boolean clean = hosts.values().stream().noneMatch(h -> h.state() == HostOutcome.State.ROLLBACK_FAILED);
         List<String> all = new ArrayList<>(done.rolledBack());
         all.addAll(order);
-        return new RolloutResult(Workflow.getInfo().getWorkflowId(), done.rollout(),
+        result = new RolloutResult(Workflow.getInfo().getWorkflowId(), done.rollout(),
                 clean ? RolloutResult.Status.ROLLED_BACK : RolloutResult.Status.ROLLBACK_FAILED,
                 "rollback of rollout " + done.rolloutId() + " requested", List.copyOf(hosts.values()), done.gates(),
                 all);
+        return result;
     }
 }

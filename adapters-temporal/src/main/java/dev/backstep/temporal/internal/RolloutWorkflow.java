@@ -3,6 +3,7 @@ package dev.backstep.temporal.internal;
 import dev.backstep.temporal.Rollout;
 import dev.backstep.temporal.RolloutResult;
 import dev.backstep.temporal.internal.Shapes.Settings;
+import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -11,4 +12,8 @@ import io.temporal.workflow.WorkflowMethod;
 public interface RolloutWorkflow {
     @WorkflowMethod(name = "BackstepRollout")
     RolloutResult run(Rollout rollout, Settings settings);
+
+    /** The result once the workflow has one: a cancelled workflow ends CANCELED but still rolled back. */
+    @QueryMethod(name = "BackstepResult")
+    RolloutResult result();
 }

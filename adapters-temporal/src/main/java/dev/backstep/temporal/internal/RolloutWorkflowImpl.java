@@ -8,7 +8,9 @@ import dev.backstep.temporal.RolloutResult;
 import dev.backstep.temporal.RunRecord;
 import dev.backstep.temporal.internal.Shapes.RunInput;
 import dev.backstep.temporal.internal.Shapes.Settings;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -24,8 +26,21 @@ import java.util.Map;
  * first failure rolls back every host deployed so far, newest first. Not API.
  */
 public final class RolloutWorkflowImpl implements RolloutWorkflow {
+    private static final String CANCELLED = "the rollout was cancelled";
+    private RolloutResult result;
+
+    @Override
+    public RolloutResult result() {
+        return result;
+    }
+
     @Override
     public RolloutResult run(Rollout rollout, Settings settings) {
+        result = deploy(rollout, settings);
+        return result;
+    }
+
+    private RolloutResult deploy(Rollout rollout, Settings settings) {
         String id = Workflow.getInfo().getWorkflowId();
         List<List<String>> batches = rollout.batches();
         Map<String, HostOutcome> hosts = new LinkedHashMap<>();
@@ -40,13 +55,22 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         for (int b = 1; b <= batches.size() && reason == null; b++) {
             List<String> batch = batches.get(b - 1);
             for (int i = 0; i < batch.size() && reason == null; i += rollout.maxUnavailable()) {
+                if (CancellationScope.current().isCancelRequested()) {
+                    reason = CANCELLED;
+                    break;
+                }
                 List<String> window = batch.subList(i, Math.min(batch.size(), i + rollout.maxUnavailable()));
                 List<Promise<RunRecord>> runs = new ArrayList<>();
-                for (String host : window) {
-                    PlanRunWorkflow child = Workflow.newChildWorkflowStub(PlanRunWorkflow.class,
-                            ChildWorkflowOptions.newBuilder().setWorkflowId(id + "." + host).build());
-                    runs.add(Async.function(child::run, new RunInput(id + "." + host, rollout.refFor(host), settings)));
-                }
+                // host runs are not cancelled with the rollout: they finish, then the rollout
+                // rolls back every host it deployed
+                Workflow.newDetachedCancellationScope(() -> {
+                    for (String host : window) {
+                        PlanRunWorkflow child = Workflow.newChildWorkflowStub(PlanRunWorkflow.class,
+                                ChildWorkflowOptions.newBuilder().setWorkflowId(id + "." + host).build());
+                        runs.add(Async.function(child::run,
+                                new RunInput(id + "." + host, rollout.refFor(host), settings)));
+                    }
+                }).run();
                 for (int k = 0; k < window.size(); k++) {
                     String host = window.get(k);
                     RunRecord r = runs.get(k).get();
@@ -62,18 +86,31 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
                     }
                 }
             }
+            if (reason == null && CancellationScope.current().isCancelRequested()) {
+                reason = CANCELLED;
+            }
             if (reason == null && rollout.gate() != null) {
                 if (rollout.soakMillis() > 0) {
-                    Workflow.sleep(Duration.ofMillis(rollout.soakMillis()));
+                    try {
+                        Workflow.sleep(Duration.ofMillis(rollout.soakMillis()));
+                    } catch (CanceledFailure c) {
+                        reason = CANCELLED;
+                        break;
+                    }
                 }
                 Map<String, String> params = new LinkedHashMap<>(rollout.params());
                 params.put("batch", Integer.toString(b));
                 params.put("hosts", String.join(",", batch));
                 params.put("deployed", String.join(",", deployed));
-                PlanRunWorkflow gate = Workflow.newChildWorkflowStub(PlanRunWorkflow.class,
-                        ChildWorkflowOptions.newBuilder().setWorkflowId(id + ".gate-" + b).build());
-                RunRecord g = gate.run(new RunInput(id + ".gate-" + b,
-                        new PlanRef(rollout.gate(), BackstepWorkers.CONTROL_HOST, params), settings));
+                int batchNo = b;
+                List<RunRecord> gate = new ArrayList<>();
+                Workflow.newDetachedCancellationScope(() -> gate.add(Workflow.newChildWorkflowStub(
+                        PlanRunWorkflow.class,
+                        ChildWorkflowOptions.newBuilder().setWorkflowId(id + ".gate-" + batchNo).build())
+                        .run(new RunInput(id + ".gate-" + batchNo,
+                                new PlanRef(rollout.gate(), BackstepWorkers.CONTROL_HOST, params), settings))))
+                        .run();
+                RunRecord g = gate.get(0);
                 gates.add(g);
                 if (!g.succeeded()) {
                     reason = "gate '" + rollout.gate() + "' after batch " + b + " failed: " + Fleet.why(g);
@@ -84,7 +121,10 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
             return new RolloutResult(id, rollout, RolloutResult.Status.SUCCEEDED, null, List.copyOf(hosts.values()),
                     gates, List.of());
         }
-        List<String> order = Fleet.rollBack(id, hosts, deployed, settings);
+        List<String> order = new ArrayList<>();
+        // the rollback runs to its end, also when the rollout was cancelled
+        Workflow.newDetachedCancellationScope(() -> order.addAll(Fleet.rollBack(id, hosts, deployed, settings)))
+                .run();
         boolean clean = hosts.values().stream().noneMatch(h -> h.state() == HostOutcome.State.ROLLBACK_FAILED);
         return new RolloutResult(id, rollout, clean ? RolloutResult.Status.ROLLED_BACK
                 : RolloutResult.Status.ROLLBACK_FAILED, reason, List.copyOf(hosts.values()), gates, order);

@@ -16,6 +16,7 @@ import dev.backstep.temporal.internal.Shapes.StepCall;
 import dev.backstep.temporal.internal.Shapes.StepDone;
 import dev.backstep.temporal.internal.Shapes.StepFailure;
 import dev.backstep.temporal.internal.Shapes.StepShape;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -23,6 +24,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -100,7 +102,10 @@ final class Saga {
         if (failedStep == null) {
             return finish(started, RunStatus.SUCCEEDED, null);
         }
-        List<FailureRecord> compFailures = compensate(pivotStage);
+        int pivot = pivotStage;
+        List<FailureRecord> compFailures = new ArrayList<>();
+        // a cancelled run is rolled back too: the rollback must not be cancelled with it
+        Workflow.newDetachedCancellationScope(() -> compFailures.addAll(compensate(pivot))).run();
         RunStatus status = !compFailures.isEmpty() ? RunStatus.ROLLBACK_FAILED
                 : pivotStage >= 0 ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
         return finish(started, status, failedStep);
@@ -114,7 +119,9 @@ final class Saga {
         int pivotStage = previous.steps().stream()
                 .filter(s -> s.kind() == StepKind.PIVOT && s.status() == StepStatus.SUCCEEDED)
                 .mapToInt(StepRecord::stage).max().orElse(-1);
-        List<FailureRecord> compFailures = compensate(pivotStage);
+        List<FailureRecord> compFailures = new ArrayList<>();
+        // a rollback that started runs to its end, also when its workflow is cancelled
+        Workflow.newDetachedCancellationScope(() -> compFailures.addAll(compensate(pivotStage))).run();
         boolean pivotKept = pivotStage >= 0 && records.values().stream()
                 .anyMatch(s -> s.stage() <= pivotStage && s.status() == StepStatus.NOT_COMPENSATED);
         RunStatus status = !compFailures.isEmpty() ? RunStatus.ROLLBACK_FAILED
@@ -128,6 +135,8 @@ final class Saga {
         } catch (ActivityFailure af) {
             shape = new PlanShape(ref.plan(), ref.host(), List.of(), ref.plan(),
                     "the plan could not be built on host '" + ref.host() + "': " + failed(af).message);
+        } catch (CanceledFailure c) {
+            shape = new PlanShape(ref.plan(), ref.host(), List.of(), ref.plan(), "the run was cancelled");
         }
         for (StepShape s : shape.steps()) {
             records.put(s.name(), new StepRecord(s.name(), s.kind(), s.type(), s.stage(), StepStatus.NOT_RUN, null, null, 0,
@@ -142,6 +151,10 @@ final class Saga {
         StepActivities act = activities(s.timeoutMs(), null);
         Long startedAt = null;
         for (int attempt = 1; ; attempt++) {
+            if (attempt == 1 && CancellationScope.current().isCancelRequested()) {
+                // cancelled before this step started: nothing of it is applied
+                return new FailureRecord(FailureRecord.Kind.CANCELLED, s.name(), 0, "the run was cancelled");
+            }
             long t0 = Workflow.currentTimeMillis();
             if (startedAt == null) {
                 startedAt = t0;
@@ -156,13 +169,24 @@ final class Saga {
             } catch (ActivityFailure af) {
                 Failed f = failed(af);
                 f.recorded.forEach(recorded::putIfAbsent);
+                if (f.cancelled) {
+                    return cancelled(s, startedAt, attempt, recorded);
+                }
                 if (attempt < retry.maxAttempts() && !f.config) {
-                    Workflow.sleep(retry.delayAfter(attempt));
+                    try {
+                        Workflow.sleep(retry.delayAfter(attempt));
+                    } catch (CanceledFailure c) {
+                        put(s, StepStatus.FAILED, startedAt, Workflow.currentTimeMillis(), attempt, f.message,
+                                f.outcomeUnknown, recorded, null);
+                        return new FailureRecord(FailureRecord.Kind.CANCELLED, s.name(), attempt, "cancelled");
+                    }
                     continue;
                 }
                 put(s, StepStatus.FAILED, startedAt, Workflow.currentTimeMillis(), attempt, f.message,
                         f.outcomeUnknown, recorded, null);
                 return new FailureRecord(FailureRecord.Kind.STEP, s.name(), attempt, f.message);
+            } catch (CanceledFailure c) {
+                return cancelled(s, startedAt, attempt, recorded);
             }
         }
     }
@@ -216,6 +240,13 @@ final class Saga {
         }
         failures.addAll(compFailures);
         return compFailures;
+    }
+
+    /** The run was cancelled while this step ran: it may be partly applied, so it is compensated. */
+    private FailureRecord cancelled(StepShape s, long startedAt, int attempt, Map<String, String> recorded) {
+        put(s, StepStatus.FAILED, startedAt, Workflow.currentTimeMillis(), attempt, "cancelled", true, recorded,
+                null);
+        return new FailureRecord(FailureRecord.Kind.CANCELLED, s.name(), attempt, "the run was cancelled");
     }
 
     private FailureRecord compensateOne(StepShape s) {
@@ -275,7 +306,7 @@ final class Saga {
                 .setScheduleToCloseTimeout(Duration.ofMillis(settings.hostLostAfterMs()))
                 .build());
         try {
-            j.mirror(run, rollback);
+            Workflow.newDetachedCancellationScope(() -> j.mirror(run, rollback)).run();
         } catch (ActivityFailure af) {
             Workflow.getLogger(Saga.class).warn("run {} could not be copied to the journal: {}", runId,
                     failed(af).message);
@@ -283,7 +314,8 @@ final class Saga {
     }
 
     /** A failed attempt as the workflow sees it. */
-    private record Failed(String message, boolean outcomeUnknown, boolean config, Map<String, String> recorded) {
+    private record Failed(String message, boolean outcomeUnknown, boolean config, boolean cancelled,
+                          Map<String, String> recorded) {
     }
 
     private static Failed failed(ActivityFailure af) {
@@ -294,17 +326,18 @@ final class Saga {
                 details = app.getDetails().get(StepFailure.class);
             }
             return new Failed(app.getOriginalMessage(), details != null && details.outcomeUnknown(),
-                    StepActivitiesImpl.CONFIG.equals(app.getType()),
+                    StepActivitiesImpl.CONFIG.equals(app.getType()), false,
                     details == null ? Map.of() : details.recorded());
         }
         if (c instanceof TimeoutFailure t) {
             // the host's worker did not answer within hostLostAfter: the step may be partly applied
-            return new Failed("no answer from the host's worker: " + t.getTimeoutType(), true, false, Map.of());
+            return new Failed("no answer from the host's worker: " + t.getTimeoutType(), true, false, false,
+                    Map.of());
         }
         if (c instanceof CanceledFailure) {
-            return new Failed("cancelled", true, false, Map.of());
+            return new Failed("cancelled", true, false, true, Map.of());
         }
-        return new Failed(String.valueOf(c), true, false, Map.of());
+        return new Failed(String.valueOf(c), true, false, false, Map.of());
     }
 
     /**
@@ -320,6 +353,8 @@ final class Saga {
                 .setStartToCloseTimeout(perAttempt)
                 .setHeartbeatTimeout(startToClose != null ? null : hb)
                 .setScheduleToCloseTimeout(Duration.ofMillis(settings.hostLostAfterMs()).plus(perAttempt))
+                // on cancel, wait until the host stopped the action: it is compensated afterwards
+                .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
                 .setRetryOptions(RetryOptions.newBuilder()
                         .setInitialInterval(Duration.ofMillis(Math.min(1000, settings.heartbeatMs())))
                         .setBackoffCoefficient(2.0)
