@@ -44,7 +44,7 @@ final class FleetFixture implements AutoCloseable {
             startHost(h);
         }
         this.workflows = BackstepWorkflows.builder(client())
-                .heartbeatTimeout(Duration.ofSeconds(3))
+                .heartbeatTimeout(Duration.ofSeconds(10))
                 .hostLostAfter(Duration.ofMinutes(2))
                 .build();
     }
