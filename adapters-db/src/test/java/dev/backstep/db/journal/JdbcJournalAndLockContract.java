@@ -14,10 +14,10 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.internal.Hosts;
 import dev.backstep.spi.JournalRecord;
 import dev.backstep.spi.Lock;
 import dev.backstep.spi.LockHolder;
+import dev.backstep.spi.Locks;
 import dev.backstep.spi.StepRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -278,7 +278,7 @@ abstract class JdbcJournalAndLockContract {
         String table = freshTable("lock");
         Process p = new ProcessBuilder("true").start();
         p.waitFor();
-        insertLockRow(table, "shop", Hosts.localName(), p.pid(), "run-dead", Instant.now());
+        insertLockRow(table, "shop", Locks.localHost(), p.pid(), "run-dead", Instant.now());
         JdbcLock lock = JdbcLock.builder(dataSource()).table(table).build();
 
         assertThat(lock.isStale("shop")).isTrue();
