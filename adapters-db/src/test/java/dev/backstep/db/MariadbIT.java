@@ -24,7 +24,7 @@ class MariadbIT extends DbContractTest {
 
     @BeforeAll
     static void start() throws Exception {
-        DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
+        DBConfigurationBuilder cfg = dev.backstep.db.journal.TestDatabases.privateDirs(DBConfigurationBuilder.newBuilder());
         cfg.setPort(0);
         cfg.addArg("--user=root");
         mariadb = dev.backstep.db.journal.TestDatabases.patient(DB.newEmbeddedDB(cfg.build()));

