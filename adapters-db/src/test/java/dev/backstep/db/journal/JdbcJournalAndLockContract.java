@@ -14,10 +14,10 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.internal.Hosts;
 import dev.backstep.spi.JournalRecord;
 import dev.backstep.spi.Lock;
 import dev.backstep.spi.LockHolder;
+import dev.backstep.spi.Locks;
 import dev.backstep.spi.StepRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -315,12 +315,12 @@ abstract class JdbcJournalAndLockContract {
     void liveHolderKeepsItsLockBeyondTheTtlAndIsNeverBroken() throws Exception {
         String table = freshTable("lock");
         JdbcLock deploy1 = JdbcLock.builder(dataSource()).table(table).host("deploy-1")
-                .ttl(Duration.ofMillis(1000)).heartbeatEvery(Duration.ofMillis(150)).build();
+                .ttl(Duration.ofMillis(3000)).heartbeatEvery(Duration.ofMillis(200)).build();
         JdbcLock deploy2 = JdbcLock.builder(dataSource()).table(table).host("deploy-2")
-                .ttl(Duration.ofMillis(1000)).build();
+                .ttl(Duration.ofMillis(3000)).build();
 
         try (Lock.Handle held = deploy1.acquire("shop", RunId.of("run-1"), Duration.ZERO)) {
-            Thread.sleep(2500); // well beyond the TTL: only the heartbeat keeps the lock alive
+            Thread.sleep(4500); // well beyond the TTL: only the heartbeat keeps the lock alive
 
             assertThat(deploy2.isStale("shop")).isFalse();
             assertThatThrownBy(() -> deploy2.breakLock("shop"))
@@ -378,8 +378,8 @@ abstract class JdbcJournalAndLockContract {
     void rowOfADeadProcessOnThisHostIsStaleDespiteAFreshHeartbeat() throws Exception {
         String table = freshTable("lock");
         Process p = new ProcessBuilder("true").start();
-        p.waitFor();
-        insertLockRow(table, "shop", Hosts.localName(), p.pid(), "run-dead", Instant.now());
+        assertThat(p.waitFor(1, TimeUnit.MINUTES)).as("`true` exited").isTrue();
+        insertLockRow(table, "shop", Locks.localHost(), p.pid(), "run-dead", Instant.now());
         JdbcLock lock = JdbcLock.builder(dataSource()).table(table).build();
 
         assertThat(lock.isStale("shop")).isTrue();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The systemd steps against a real systemd 252 booted under systemd-nspawn (see {@link SystemdContainer}). */
-class SystemdStepsTest {
+class SystemdStepsIT {
     @RegisterExtension
     static final SystemdContainer BOX = new SystemdContainer();
 

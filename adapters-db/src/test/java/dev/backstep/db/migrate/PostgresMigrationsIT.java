@@ -1,18 +1,19 @@
-package dev.backstep.db.journal;
+package dev.backstep.db.migrate;
 
+import dev.backstep.db.journal.TestDatabases;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-class PostgresJournalAndLockTest extends JdbcJournalAndLockContract {
+class PostgresMigrationsIT extends MigrationsContract {
+    private static final AtomicInteger N = new AtomicInteger();
     private static EmbeddedPostgres pg;
-    private static DataSource db;
 
     @BeforeAll
     static void start() throws Exception {
         pg = TestDatabases.startPostgres();
-        db = TestDatabases.postgres(pg, "journal_and_lock");
     }
 
     @AfterAll
@@ -23,7 +24,7 @@ class PostgresJournalAndLockTest extends JdbcJournalAndLockContract {
     }
 
     @Override
-    DataSource dataSource() {
-        return db;
+    DataSource freshDatabase() throws Exception {
+        return TestDatabases.postgres(pg, "migrations_" + N.incrementAndGet());
     }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a deploying JVM with SIGKILL at every journal boundary in turn, then lets a fresh JVM
  * that knows no plan recover, and proves every file (bytes, mode, symlink target) is as before.
  */
-class CrashRecoveryTest {
+class CrashRecoveryIT {
     @TempDir
     Path tmp;
 

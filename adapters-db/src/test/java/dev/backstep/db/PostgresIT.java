@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
  * The database steps on a real PostgreSQL 15 (embedded, started once for the class), dumped and
  * restored by this machine's PostgreSQL 15 client programs.
  */
-class PostgresTest extends DbContractTest {
+class PostgresIT extends DbContractTest {
     static final String PASSWORD = "pg-Pa55w0rd-do-not-leak";
     static EmbeddedPostgres pg;
 

