@@ -166,6 +166,25 @@ public interface Runner {
         Builder registry(StepRegistry registry);
 
         /**
+         * Registers the compensation of a user's step type, on top of the {@link #registry registry}:
+         * steps built with {@code Step.named(..).type(type)} are undone by it live (when they have no
+         * own compensation) and from the journal alone ({@link Runner#rollback}, {@link Runner#recover}
+         * in a process that does not hold the plan). A typed step whose type is registered nowhere is
+         * refused by {@link Runner#run} (nothing changed) and by rollbacks from the journal
+         * ({@link RollbackRefusedException} naming the type and the step).
+         *
+         * <pre>{@code
+         * Runner runner = Backstep.runner().journal(Journal.directory(state))
+         *     .compensation("acme.pip-sync", ctx -> pipRestore(ctx.recorded("freeze").orElseThrow()))
+         *     .build();
+         * }</pre>
+         *
+         * @throws BackstepException when the type is blank, {@link Step#CUSTOM_TYPE}, or registered
+         *     twice with another compensation
+         */
+        Builder compensation(String type, Compensation compensation);
+
+        /**
          * Retry and timeout of compensations found through the {@link #registry registry} by
          * {@link Runner#rollback} and {@link Runner#recover}. Default
          * {@link Defaults#JOURNAL_COMPENSATION_POLICY}.

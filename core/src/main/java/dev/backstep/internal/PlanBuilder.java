@@ -16,6 +16,8 @@ public final class PlanBuilder implements Plan.Builder {
     private String target;
     private final List<Plan.Stage> stages = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final List<Step> afterRollback = new ArrayList<>();
+    private final List<Step> verifyAfterRollback = new ArrayList<>();
 
     public PlanBuilder(String name) {
         this.name = name;
@@ -76,6 +78,20 @@ public final class PlanBuilder implements Plan.Builder {
             return this;
         }
         stages.addAll(subPlan.stages());
+        afterRollback.addAll(subPlan.afterRollback());
+        verifyAfterRollback.addAll(subPlan.verifyAfterRollback());
+        return this;
+    }
+
+    @Override
+    public Plan.Builder afterRollback(Step... steps) {
+        RollbackHooks.add("afterRollback", steps, false, afterRollback, problems);
+        return this;
+    }
+
+    @Override
+    public Plan.Builder verifyAfterRollback(Step... checks) {
+        RollbackHooks.add("verifyAfterRollback", checks, true, verifyAfterRollback, problems);
         return this;
     }
 
@@ -87,11 +103,16 @@ public final class PlanBuilder implements Plan.Builder {
         }
         all.addAll(problems);
         if (stages.isEmpty() && problems.isEmpty()) {
+            // rollback steps alone are no plan: there would be nothing to roll back
             all.add("it has no steps");
         }
         Set<String> seen = new HashSet<>();
-        for (Plan.Stage stage : stages) {
-            for (Step s : stage.steps()) {
+        List<List<Step>> all2 = new ArrayList<>();
+        stages.forEach(st -> all2.add(st.steps()));
+        all2.add(afterRollback);
+        all2.add(verifyAfterRollback);
+        for (List<Step> group : all2) {
+            for (Step s : group) {
                 String n = s.name();
                 if (n == null || n.isBlank()) {
                     all.add("a step has a blank name (" + s.describe() + ")");
@@ -103,7 +124,7 @@ public final class PlanBuilder implements Plan.Builder {
         if (!all.isEmpty()) {
             throw new PlanDefinitionException(String.valueOf(name), String.join("; ", all));
         }
-        return new DefaultPlan(name, target == null ? name : target, stages);
+        return new DefaultPlan(name, target == null ? name : target, stages, afterRollback, verifyAfterRollback);
     }
 
     private int countSteps() {

@@ -25,6 +25,8 @@ final class ReplayedRun {
     RunStatus status;
     boolean markedGood;
     long lastSequence = -1;
+    /** The data of the RUN_STARTED record (the rollback steps' definitions among them). */
+    Map<String, String> runData = Map.of();
     final Map<String, Step> steps = new LinkedHashMap<>();
 
     /** One step as the journal saw it. */
@@ -61,12 +63,16 @@ final class ReplayedRun {
 
     private void apply(JournalRecord rec) {
         lastSequence = rec.sequence();
+        if (rec.get(RollbackHooks.MARK).isPresent()) {
+            return; // a rollback's last phase: never applied, never compensated
+        }
         Step s = rec.step().map(n -> steps.computeIfAbsent(n, Step::new)).orElse(null);
         switch (rec.type()) {
             case RUN_STARTED -> {
                 planName = rec.get("plan").orElse("?");
                 target = rec.get("target").orElse(planName);
                 stateDir = rec.get("stateDir").orElse(null);
+                runData = rec.data();
                 startedAt = rec.at();
             }
             case STEP_STARTED -> {
