@@ -198,8 +198,10 @@ public final class CapturingCommand implements Step {
             }
             CommandResult r = ctx.commands().run(c.probe.spec());
             String value = extract(c, r.stdout());
-            for (Secret s : secrets(c)) {
-                if (!s.reveal().isEmpty() && value.contains(s.reveal())) {
+            List<Secret> secrets = secrets(c);
+            for (Secret s : secrets) {
+                // the command runner masks secrets in output: a masked value is a secret too, and useless
+                if (!s.reveal().isEmpty() && (value.contains(s.reveal()) || value.contains(Secret.MASK))) {
                     throw new StepException(name(), "step '" + name() + "': the value captured as '" + c.key
                             + "' contains a secret; it is not recorded, and the command did not run");
                 }
