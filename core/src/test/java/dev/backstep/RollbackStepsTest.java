@@ -296,6 +296,8 @@ class RollbackStepsTest {
         assertThat(ok.rollbackRun().rollbackSteps()).extracting(StepOutcome::status)
                 .containsExactly(StepStatus.SUCCEEDED, StepStatus.SUCCEEDED);
         assertThat(ok.rollbackRun().status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(ok.restoredExactly()).isTrue();
+        assertThat(ok.toText()).contains("then:      restart SUCCEEDED, code is v1 [verify] SUCCEEDED");
 
         Plan bad = Plan.named("deploy 2").target("app2").step(writes("code", "code", "v3"))
                 .verifyAfterRollback(failing("never healthy", "down")).build();

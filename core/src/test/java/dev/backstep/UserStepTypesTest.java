@@ -127,4 +127,34 @@ class UserStepTypesTest {
                 .isInstanceOf(BackstepException.class).hasMessageContaining("registered twice");
         assertThatThrownBy(() -> Backstep.runner().compensation(" ", RESTORE)).isInstanceOf(BackstepException.class);
     }
+
+    @Test
+    void aTypedStepRunAfterARollbackNeedsItsTypeRegisteredAndRunsTheRegisteredCodeFromTheJournal()
+            throws IOException {
+        Path restarted = tmp.resolve("restarted");
+        Step restart = Step.named("restart").type("acme.restart")
+                .action(ctx -> Files.writeString(restarted, "live")).build();
+        Step typedCheck = Step.named("typed check").type("acme.check").kind(StepKind.VERIFICATION)
+                .action(ctx -> { }).build();
+        Plan plan = Plan.named("deploy").target("t")
+                .step(Command.of("touch", "deployed").in(tmp).compensatedBy("rm", "deployed").named("deploy"))
+                .verify(typedCheck)
+                .afterRollback(restart)
+                .build();
+
+        assertThatThrownBy(() -> runner().build().run(plan)).isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("'restart' has type 'acme.restart'");
+
+        RunResult ran = runner().compensation("acme.restart", ctx -> Files.writeString(restarted, "from journal"))
+                .build().run(plan);
+        assertThat(ran.status()).as("a typed verification of the stages needs no registration").isEqualTo(
+                RunStatus.SUCCEEDED);
+
+        RunResult r = runner().compensation("acme.restart", ctx -> Files.writeString(restarted, "from journal"))
+                .build().rollback(ran.runId());
+
+        assertThat(r.status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(Files.readString(restarted)).isEqualTo("from journal");
+        assertThat(tmp.resolve("deployed")).doesNotExist();
+    }
 }

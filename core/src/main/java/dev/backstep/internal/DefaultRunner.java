@@ -214,7 +214,8 @@ public final class DefaultRunner implements Runner {
                     }
                 }
                 if (problem.isEmpty()) {
-                    problem = UserStepTypes.problem(step, registry).map(m -> new StepValidationException(step.name(), m));
+                    problem = UserStepTypes.problem(step, registry, false)
+                            .map(m -> new StepValidationException(step.name(), m));
                 }
                 previews.add(new DryRun.StepPreview(step.name(), step.kind(), stage + 1, description, undo(step),
                         problem.map(Errors::message)));
@@ -223,7 +224,8 @@ public final class DefaultRunner implements Runner {
         }
         for (Step step : RollbackHooks.steps(unbound)) {
             Optional<StepValidationException> problem = problem(step, context(step, stage, info, none))
-                    .or(() -> UserStepTypes.problem(step, registry).map(m -> new StepValidationException(step.name(), m)));
+                    .or(() -> UserStepTypes.problem(step, registry, true)
+                            .map(m -> new StepValidationException(step.name(), m)));
             previews.add(new DryRun.StepPreview(step.name(), step.kind(), ++stage, step.describe(),
                     RollbackHooks.dryRunNote(step), problem.map(Errors::message)));
         }

@@ -28,8 +28,14 @@ final class UserStepTypes {
                 || (step instanceof LambdaStep && !Step.CUSTOM_TYPE.equals(step.type()));
     }
 
-    /** What is wrong with {@code step}'s type, if anything. */
-    static Optional<String> problem(Step step, StepRegistry registry) {
+    /**
+     * What is wrong with {@code step}'s type, if anything. A verification of the plan's stages has
+     * nothing to undo and needs no registration; a rollback step does (it runs from the journal).
+     */
+    static Optional<String> problem(Step step, StepRegistry registry, boolean rollbackStep) {
+        if (!rollbackStep && step.kind() == StepKind.VERIFICATION) {
+            return Optional.empty();
+        }
         if (!isUserTyped(step) || registry.compensation(step.type()).isPresent()) {
             return Optional.empty();
         }
@@ -51,7 +57,7 @@ final class UserStepTypes {
         for (Plan.Stage stage : plan.stages()) {
             List<Step> steps = new ArrayList<>();
             for (Step s : stage.steps()) {
-                Step b = bind(s, registry, problems);
+                Step b = bind(s, registry, problems, false);
                 changed |= b != s;
                 steps.add(b);
             }
@@ -59,13 +65,13 @@ final class UserStepTypes {
         }
         List<Step> after = new ArrayList<>();
         for (Step s : plan.afterRollback()) {
-            Step b = bind(s, registry, problems);
+            Step b = bind(s, registry, problems, true);
             changed |= b != s;
             after.add(b);
         }
         List<Step> verify = new ArrayList<>();
         for (Step s : plan.verifyAfterRollback()) {
-            Step b = bind(s, registry, problems);
+            Step b = bind(s, registry, problems, true);
             changed |= b != s;
             verify.add(b);
         }
@@ -77,8 +83,9 @@ final class UserStepTypes {
         return changed ? Plan.of(plan.name(), plan.target(), stages, after, verify) : plan;
     }
 
-    private static Step bind(Step s, StepRegistry registry, List<StepValidationException> problems) {
-        Optional<String> problem = problem(s, registry);
+    private static Step bind(Step s, StepRegistry registry, List<StepValidationException> problems,
+                             boolean rollbackStep) {
+        Optional<String> problem = problem(s, registry, rollbackStep);
         if (problem.isPresent()) {
             problems.add(new StepValidationException(s.name(), problem.get()));
             return s;
