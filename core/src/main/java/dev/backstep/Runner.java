@@ -71,7 +71,9 @@ public interface Runner {
      * Compensates an earlier run from its journal, in reverse order, with the same retry and
      * failure rules as a live rollback. The run's compensations are resolved from plans this
      * runner knows ({@link Builder#plan}, plans it ran) and else from the {@link Builder#registry
-     * step registry}. Holds the target's lock while it works.
+     * step registry}. Then, like every rollback, runs the plan's {@link Plan#afterRollback()} steps
+     * and {@link Plan#verifyAfterRollback()} checks (from their journaled definitions when the plan
+     * is not known). Holds the target's lock while it works.
      *
      * @return the run's new outcome: {@link RunStatus#ROLLED_BACK}, or {@link
      *     RunStatus#ROLLBACK_FAILED} naming what is still applied

@@ -228,8 +228,8 @@ class RollbackStepsTest {
         Plan plan = Plan.named("deploy").target("app")
                 .step(Command.of("touch", "deployed").in(tmp).compensatedBy("rm", "deployed").named("deploy"))
                 .afterRollback(Command.of("touch", restarted.toString()).named("restart"))
-                .verifyAfterRollback(Command.of("test", "!", "-e", "deployed").in(tmp).asVerification()
-                        .named("not deployed"))
+                .verifyAfterRollback(Command.of("test", "!", "-e", "deployed").in(tmp).named("not deployed")
+                        .withRetry(RetryPolicy.attempts(2)))
                 .build();
         RunResult ran = runner().run(plan);
 

@@ -148,14 +148,23 @@ final class RollbackHooks {
 
     /** The type a process without the plan resolves the step by; {@link Step#CUSTOM_TYPE} when none can. */
     private static String journaledType(Step s) {
-        if (s instanceof Command) {
+        if (unwrap(s) instanceof Command) {
             return Command.TYPE;
         }
         return UserStepTypes.isUserTyped(s) ? s.type() : Step.CUSTOM_TYPE;
     }
 
     private static Map<String, String> definition(Step s) {
-        return s instanceof Command c ? CommandCompensation.record(c.spec()) : Map.of();
+        return unwrap(s) instanceof Command c ? CommandCompensation.record(c.spec()) : Map.of();
+    }
+
+    /** The step under renames, retries and kinds ({@code verifyAfterRollback(Command.of(...))}). */
+    private static Step unwrap(Step s) {
+        Step x = s;
+        while (x instanceof DecoratedStep d) {
+            x = d.delegate();
+        }
+        return x;
     }
 
     // ---- resolving -------------------------------------------------------------------------
