@@ -107,12 +107,8 @@ public final class PlanBuilder implements Plan.Builder {
             all.add("it has no steps");
         }
         Set<String> seen = new HashSet<>();
-        List<List<Step>> all2 = new ArrayList<>();
-        stages.forEach(st -> all2.add(st.steps()));
-        all2.add(afterRollback);
-        all2.add(verifyAfterRollback);
-        for (List<Step> group : all2) {
-            for (Step s : group) {
+        for (Plan.Stage stage : withRollbackSteps()) {
+            for (Step s : stage.steps()) {
                 String n = s.name();
                 if (n == null || n.isBlank()) {
                     all.add("a step has a blank name (" + s.describe() + ")");
@@ -125,6 +121,14 @@ public final class PlanBuilder implements Plan.Builder {
             throw new PlanDefinitionException(String.valueOf(name), String.join("; ", all));
         }
         return new DefaultPlan(name, target == null ? name : target, stages, afterRollback, verifyAfterRollback);
+    }
+
+    /** The stages plus the rollback steps, whose names must be unique too. */
+    private List<Plan.Stage> withRollbackSteps() {
+        List<Plan.Stage> all = new ArrayList<>(stages);
+        all.add(new Plan.Stage(afterRollback, false));
+        all.add(new Plan.Stage(verifyAfterRollback, false));
+        return all;
     }
 
     private int countSteps() {
