@@ -195,7 +195,6 @@ public final class DefaultRunner implements Runner {
     @Override
     public DryRun dryRun(Plan plan) {
         Objects.requireNonNull(plan, "plan");
-        Plan unbound = plan;
         RunInfo info = runInfo(plan, RunId.of("dry-run"));
         RunJournal none = new RunJournal(new InMemoryJournal(), info.runId(), clock, 0);
         List<DryRun.StepPreview> previews = new ArrayList<>();
@@ -222,7 +221,7 @@ public final class DefaultRunner implements Runner {
             }
             stage++;
         }
-        for (Step step : RollbackHooks.steps(unbound)) {
+        for (Step step : RollbackHooks.steps(plan)) {
             Optional<StepValidationException> problem = problem(step, context(step, stage, info, none))
                     .or(() -> UserStepTypes.problem(step, registry, true)
                             .map(m -> new StepValidationException(step.name(), m)));
