@@ -32,6 +32,8 @@ final class ReplayedRun {
     RunStatus status;
     boolean markedGood;
     long lastSequence = -1;
+    /** The data of the RUN_STARTED record (the rollback steps' definitions among them). */
+    Map<String, String> runData = Map.of();
     final Map<String, Step> steps = new LinkedHashMap<>();
 
     /** One step as the journal saw it. */
@@ -68,6 +70,10 @@ final class ReplayedRun {
     static ReplayedRun of(RunId runId, List<JournalRecord> records, Journal journal) {
         ReplayedRun r = new ReplayedRun(runId);
         for (JournalRecord rec : records) {
+            if (rec.get(RollbackHooks.MARK).isPresent()) {
+                r.lastSequence = rec.sequence(); // a rollback's last phase: never applied, never compensated
+                continue;
+            }
             Optional<String> problem = RecordRules.problem(rec).or(() -> r.outOfOrder(rec));
             if (problem.isPresent()) {
                 throw journal.corrupted(rec, problem.get());
@@ -116,6 +122,7 @@ final class ReplayedRun {
                 planName = rec.data().get("plan");
                 target = rec.data().get("target");
                 stateDir = rec.get("stateDir").orElse(null);
+                runData = rec.data();
                 startedAt = rec.at();
             }
             case STEP_STARTED -> {

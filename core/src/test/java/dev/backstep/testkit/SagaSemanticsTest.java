@@ -484,4 +484,19 @@ class SagaSemanticsTest {
                 .contains("\"status\":\"ROLLED_BACK\"").contains("\"failedStep\":\"b\"")
                 .contains("\"compensated\":[\"a\"]");
     }
+
+    @Test
+    void afterRollbackStepsAndChecksRunAfterEveryCompensation() {
+        Plan plan = Plan.named("deploy").step(step("a").build()).step(step("b").failOnCall(1).build())
+                .afterRollback(step("restart").build())
+                .verifyAfterRollback(step("health again").build())
+                .build();
+
+        RunResult r = runner().run(plan);
+
+        assertThat(r).rolledBack().compensated("a").ranAfterRollback("restart", "health again");
+        assertThat(trace.entries()).containsExactly("do a", "fail b", "undo a", "do restart", "do health again");
+        assertThatThrownBy(() -> assertThat(r).ranAfterRollback("restart"))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("[restart, health again]");
+    }
 }
