@@ -78,8 +78,10 @@ public interface Runner {
      * @throws RunNotFoundException when the journal does not know the run
      * @throws NothingToRollBackException when the run was rolled back already or left nothing applied
      * @throws RollbackRefusedException when a later run on the target is still applied (unless
-     *     {@link RollbackOption#FORCE}), when the run never finished (use {@link #recover}), or when a
-     *     step's compensation cannot be resolved; nothing was changed
+     *     {@link RollbackOption#FORCE}), when the run never finished (use {@link #recover}), when a
+     *     step's compensation cannot be resolved, or when a compensation's {@link Compensation#precheck
+     *     precheck} says it cannot work (a release to switch back to is gone, the run made the first
+     *     release); nothing was changed
      */
     RunResult rollback(RunId runId, RollbackOption... options);
 
