@@ -274,6 +274,20 @@ class ReleaseRollbackEdgesTest {
         assertThat(shop.good()).contains("20260102120000");
     }
 
+    @Test
+    void aDeployLogThatIsASymbolicLinkIsRefusedAndWhatItPointsToIsNeverWritten() throws Exception {
+        deployGood("1.0.0", 3);
+        Path outside = Files.writeString(tmp.resolve("outside.txt"), "not yours\n");
+        Files.delete(base.resolve("releases/.releases_log"));
+        Files.createSymbolicLink(base.resolve("releases/.releases_log"), outside);
+
+        assertThatThrownBy(() -> deployGood("2.0.0", 3)).isInstanceOf(PathEscapeException.class)
+                .hasMessageContaining(".releases_log is a symbolic link");
+        assertThat(outside).hasContent("not yours\n");
+        assertThat(releaseDirs()).containsExactly("1.0.0");
+        assertThat(currentLink()).isEqualTo(Path.of("releases/1.0.0"));
+    }
+
     // --- rollback marks of finished runs expire ---------------------------------------------
 
     @Test

@@ -262,11 +262,13 @@ public final class ReleaseOps {
     }
 
     /**
-     * The marks of runs that can still be switched back by release, newest {@code n} first kept:
-     * run ids sort by start time, so the last entries are the newest runs.
+     * The rollback marks (run id to release) of the {@code n} newest runs, oldest first: generated
+     * run ids sort by start time.
      */
     public static List<Map.Entry<String, String>> newestMarks(Path base, int n) throws IOException {
-        List<Map.Entry<String, String>> all = new ArrayList<>(pending(base).entrySet());
+        // an empty mark (earlier builds wrote one for a first deploy) protects nothing: it expires
+        List<Map.Entry<String, String>> all = new ArrayList<>(pending(base).entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty()).toList());
         return List.copyOf(all.subList(Math.max(0, all.size() - n), all.size()));
     }
 
