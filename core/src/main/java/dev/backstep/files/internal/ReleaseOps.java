@@ -15,7 +15,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -319,7 +322,7 @@ public final class ReleaseOps {
     }
 
     /** Appends this run's deploy of {@code version} to the log, once (a retry does not add it again). */
-    public static void logDeploy(Path base, String version, String runId, java.time.Instant at) throws IOException {
+    public static void logDeploy(Path base, String version, String runId, Instant at) throws IOException {
         List<LogEntry> entries = new ArrayList<>(readLog(base));
         if (entries.stream().anyMatch(e -> e.version().equals(version) && e.runId().equals(runId))) {
             return;
@@ -343,8 +346,8 @@ public final class ReleaseOps {
      * at the place of its latest deploy. Directories the log does not name are not in it.
      */
     public static List<String> deployOrder(Path base) throws IOException {
-        java.util.Set<String> present = new java.util.HashSet<>(versions(base));
-        java.util.LinkedHashSet<String> order = new java.util.LinkedHashSet<>();
+        Set<String> present = new HashSet<>(versions(base));
+        LinkedHashSet<String> order = new LinkedHashSet<>();
         for (LogEntry e : readLog(base)) {
             if (present.contains(e.version())) {
                 order.remove(e.version());
