@@ -90,8 +90,9 @@ public interface Runner {
      * that is still applied and started after the last run {@link #markGood marked good}.
      *
      * @return one result per run rolled back; empty when there was nothing to roll back
-     * @throws RollbackRefusedException when no run of the target was marked good, or a run after
-     *     it has not finished
+     * @throws RollbackRefusedException when no run of the target was marked good, a run after it
+     *     has not finished, or a {@link Compensation#precheck precheck} of any of those runs refuses
+     *     (asked for all of them before the newest is rolled back; nothing was changed)
      */
     List<RunResult> rollbackToLastGood(String target);
 

@@ -215,6 +215,11 @@ final class JournalRollbacks {
                         + ", a point of no return; nothing was rolled back");
             }
         }
+        for (RunSummary s : after) {
+            // every run's compensations asked before the newest is undone: never stop halfway back
+            ReplayedRun r = replay(s.runId());
+            precheck(r, resolve(r), Set.of());
+        }
         List<RunResult> results = new ArrayList<>();
         for (int i = after.size() - 1; i >= 0; i--) {
             RunResult res = rollback(after.get(i).runId());

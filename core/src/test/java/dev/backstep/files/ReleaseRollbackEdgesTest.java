@@ -187,6 +187,24 @@ class ReleaseRollbackEdgesTest {
         assertThat(runner.summary(second.runId()).status()).contains(RunStatus.SUCCEEDED);
     }
 
+    @Test
+    void backToTheLastGoodRunIsRefusedBeforeTheNewestRunIsUndoneWhenAnOlderSwitchTargetIsGone() throws Exception {
+        RunResult good = deployGood("1.0.0", 5);
+        runner.markGood(good.runId());
+        deployUnmarked("2.0.0", 5);
+        deployUnmarked("3.0.0", 5);
+        Fs.deleteTree(base.resolve("releases/1.0.0"));
+
+        assertThatThrownBy(() -> laterProcess().rollbackToLastGood("shop"))
+                .isInstanceOf(RollbackRefusedException.class)
+                .hasMessageContaining("step 'deploy 2.0.0'").hasMessageContaining("release 1.0.0");
+
+        assertThat(currentLink()).isEqualTo(Path.of("releases/3.0.0"));
+        assertThat(releaseDirs()).containsExactly("2.0.0", "3.0.0");
+        assertThat(runner.history("shop")).extracting(s -> s.status().orElseThrow())
+                .containsOnly(RunStatus.SUCCEEDED);
+    }
+
     // --- the first deploy -------------------------------------------------------------------
 
     @Test
