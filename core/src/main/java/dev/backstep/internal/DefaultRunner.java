@@ -50,6 +50,7 @@ public final class DefaultRunner implements Runner {
     /** The plan of each run this runner ran: rollback(runId) compensates with that very plan. */
     private final Map<RunId, Plan> ranPlans = new ConcurrentHashMap<>();
     private final JournalRollbacks fromJournal;
+    private final Takeover takeover;
 
     DefaultRunner(RunnerBuilder b) {
         this.journal = b.journal;
@@ -65,6 +66,7 @@ public final class DefaultRunner implements Runner {
         this.fromJournal = new JournalRollbacks(journal, listeners, compensationMode, commands, stateDir, clock, pool,
                 lock, b.registry != null ? b.registry : StepRegistry.discover(), knownPlans, ranPlans, lockWait,
                 b.journalCompensationPolicy);
+        this.takeover = new Takeover(journal, fromJournal, lock, knownPlans);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -87,6 +89,8 @@ public final class DefaultRunner implements Runner {
             validate(plan, info);
             knownPlans.putIfAbsent(plan.name(), plan);
             ranPlans.put(runId, plan);
+            // lock held: finish the target's unfinished runs first, then take this run's place
+            info = info.placed(takeover.prepare(plan, runId));
             RunJournal runJournal = new RunJournal(journal, runId, clock, 0);
             result = new Saga(plan, info, runJournal, listeners, pool, compensationMode).run();
         }
@@ -228,7 +232,8 @@ public final class DefaultRunner implements Runner {
     /** A lock left by a dead process was taken over: the run it belonged to may need {@link #recover}. */
     static void reportTakeOver(Lock.Handle held) {
         held.tookOverFrom().ifPresent(stale -> LOG.warn("took over the lock of target '{}' left by {}; "
-                + "if that run did not finish, Runner.recover() rolls it back", stale.target(), stale.describe()));
+                + "if that run did not finish, the next run of the target or Runner.recover() rolls it back",
+                stale.target(), stale.describe()));
     }
 
     static BackstepException wrap(String message, Throwable t) {

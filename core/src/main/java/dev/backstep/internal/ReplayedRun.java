@@ -24,6 +24,8 @@ final class ReplayedRun {
     /** Latest RUN_FINISHED status, cleared again by a later ROLLBACK_STARTED. */
     RunStatus status;
     boolean markedGood;
+    /** The run's place among the runs of its target ({@link RunOrder}); 0 for runs journaled before places. */
+    long order;
     long lastSequence = -1;
     final Map<String, Step> steps = new LinkedHashMap<>();
 
@@ -67,6 +69,7 @@ final class ReplayedRun {
                 planName = rec.get("plan").orElse("?");
                 target = rec.get("target").orElse(planName);
                 stateDir = rec.get("stateDir").orElse(null);
+                order = RunOrder.placeOf(rec);
                 startedAt = rec.at();
             }
             case STEP_STARTED -> {

@@ -19,6 +19,9 @@ final class RunnerSupport {
         d.put("host", hostName());
         d.put("pid", Long.toString(ProcessHandle.current().pid()));
         d.put("stateDir", run.runStateDir().toString());
+        if (run.order() > 0) {
+            d.put(RunOrder.KEY, Long.toString(run.order()));
+        }
         return d;
     }
 
