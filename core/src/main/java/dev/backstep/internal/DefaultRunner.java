@@ -91,8 +91,8 @@ public final class DefaultRunner implements Runner {
             ranPlans.put(runId, plan);
             // lock held: finish the target's unfinished runs first, then take this run's place
             info = info.placed(takeover.prepare(plan, runId));
-            RunJournal runJournal = new RunJournal(journal, runId, clock, 0);
-            result = new Saga(plan, info, runJournal, listeners, pool, compensationMode).run();
+            RunJournal runJournal = new RunJournal(info.secrets().journal(journal), runId, clock, 0);
+            result = new Saga(plan, info, runJournal, listeners.masking(info.secrets()), pool, compensationMode).run();
         }
         if (result.status() == dev.backstep.RunStatus.INTERRUPTED) {
             Thread.currentThread().interrupt();
@@ -151,8 +151,10 @@ public final class DefaultRunner implements Runner {
     }
 
     private RunInfo runInfo(Plan plan, RunId runId) {
-        return new RunInfo(runId, plan.name(), plan.target(), commands, stateDir.resolve("runs").resolve(runId.value()),
-                clock);
+        // every secret of every step is masked in all the run writes, whichever step prints it
+        RunSecrets secrets = RunSecrets.of(plan);
+        return new RunInfo(runId, plan.name(), plan.target(), secrets.commands(commands),
+                stateDir.resolve("runs").resolve(runId.value()), clock, 0, secrets);
     }
 
     /** Validates every step; throws the first problem with the others suppressed. Changes nothing. */
@@ -210,8 +212,9 @@ public final class DefaultRunner implements Runner {
                         problem = Optional.of(new StepValidationException(step.name(), Errors.message(e), e));
                     }
                 }
-                previews.add(new DryRun.StepPreview(step.name(), step.kind(), stage + 1, description, undo(step),
-                        problem.map(Errors::message)));
+                previews.add(new DryRun.StepPreview(step.name(), step.kind(), stage + 1,
+                        info.secrets().mask(description), undo(step),
+                        problem.map(Errors::message).map(info.secrets()::mask)));
             }
             stage++;
         }
