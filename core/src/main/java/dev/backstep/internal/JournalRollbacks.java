@@ -321,8 +321,13 @@ final class JournalRollbacks {
 
     private RunResult compensate(ReplayedRun r, List<StepState> states, String reason) {
         Path runState = r.stateDir != null ? Path.of(r.stateDir) : stateDir.resolve("runs").resolve(r.runId.value());
-        RunInfo info = new RunInfo(r.runId, r.planName, r.target, commands, runState, clock);
-        RunJournal rj = new RunJournal(journal, r.runId, clock, r.lastSequence + 1);
+        // the secrets of the run's plan, when this runner knows it, are masked as in the live run
+        Plan plan = ranPlans.getOrDefault(r.runId, knownPlans.get(r.planName));
+        RunSecrets secrets = plan == null ? RunSecrets.NONE : RunSecrets.of(plan);
+        RunInfo info = new RunInfo(r.runId, r.planName, r.target, secrets.commands(commands), runState, clock, r.order,
+                secrets);
+        RunJournal rj = new RunJournal(secrets.journal(journal), r.runId, clock, r.lastSequence + 1);
+        Listeners listeners = this.listeners.masking(secrets);
         Instant started = clock.instant();
         listeners.emit(new RunEvent.RunStarted(r.runId, started, r.planName, r.target, states.size()));
         Compensator c = new Compensator(info, rj, listeners, pool, mode);

@@ -1,5 +1,6 @@
 package dev.backstep.internal;
 
+import dev.backstep.JournalCorruptedException;
 import dev.backstep.RunId;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
@@ -32,9 +33,27 @@ final class RunOrder {
 
     /** Every run of {@code target} with at least one record, oldest first. */
     static List<ReplayedRun> runsOf(Journal journal, String target) {
+        return runsOf(journal, target, null);
+    }
+
+    /**
+     * Every run of {@code target} with at least one record, oldest first; a corrupted run is
+     * handed to {@code corrupted} and left out, or thrown when {@code corrupted} is null.
+     */
+    static List<ReplayedRun> runsOf(Journal journal, String target,
+                                    java.util.function.Consumer<JournalCorruptedException> corrupted) {
         List<ReplayedRun> out = new ArrayList<>();
         for (RunId id : journal.runIds()) {
-            List<JournalRecord> records = journal.read(id);
+            List<JournalRecord> records;
+            try {
+                records = journal.read(id);
+            } catch (JournalCorruptedException e) {
+                if (corrupted == null) {
+                    throw e;
+                }
+                corrupted.accept(e);
+                continue;
+            }
             if (!records.isEmpty()) {
                 ReplayedRun r = ReplayedRun.of(id, records);
                 if (r.target.equals(target)) {

@@ -45,7 +45,11 @@ final class Takeover {
 
     /** Recovers the target's unfinished runs; returns the place of {@code runId}. Lock held. */
     long prepare(Plan plan, RunId runId) {
-        List<ReplayedRun> runs = RunOrder.runsOf(journal, plan.target());
+        // a damaged run file of some run must not stop every deploy: recover() reports it
+        java.util.function.Consumer<dev.backstep.JournalCorruptedException> damaged = e -> LOG.warn(
+                "run {} of plan '{}': a journaled run is damaged and left to recover(): {}", runId, plan.name(),
+                e.getMessage());
+        List<ReplayedRun> runs = RunOrder.runsOf(journal, plan.target(), damaged);
         if (lock instanceof NoLock) {
             return RunOrder.next(runs);
         }
@@ -78,7 +82,7 @@ final class Takeover {
                         + res.status() + res.failure().map(f -> ": " + Errors.message(f)).orElse(""), res);
             }
         }
-        return RunOrder.next(RunOrder.runsOf(journal, plan.target()));
+        return RunOrder.next(RunOrder.runsOf(journal, plan.target(), damaged));
     }
 
     private static String refused(Plan plan, ReplayedRun u) {
