@@ -7,6 +7,7 @@ import dev.backstep.spi.JournalRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The order of the runs of one target: the order in which they took the target's lock. A run
@@ -42,8 +43,23 @@ final class RunOrder {
      */
     static List<ReplayedRun> runsOf(Journal journal, String target,
                                     java.util.function.Consumer<JournalCorruptedException> corrupted) {
+        return runsOf(journal, target, corrupted, new java.util.HashMap<>());
+    }
+
+    /**
+     * Like {@link #runsOf(Journal, String, java.util.function.Consumer)}, skipping the runs that
+     * {@code targets} (run id to target, filled in here) knows to belong to another target: a
+     * run's target never changes once journaled.
+     */
+    static List<ReplayedRun> runsOf(Journal journal, String target,
+                                    java.util.function.Consumer<JournalCorruptedException> corrupted,
+                                    Map<RunId, String> targets) {
         List<ReplayedRun> out = new ArrayList<>();
         for (RunId id : journal.runIds()) {
+            String known = targets.get(id);
+            if (known != null && !known.equals(target)) {
+                continue;
+            }
             List<JournalRecord> records;
             try {
                 records = journal.read(id);
@@ -56,6 +72,9 @@ final class RunOrder {
             }
             if (!records.isEmpty()) {
                 ReplayedRun r = ReplayedRun.of(id, records);
+                if (r.startedAt != null) {
+                    targets.put(id, r.target);
+                }
                 if (r.target.equals(target)) {
                     out.add(r);
                 }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@link UnfinishedRunException} naming it. An unfinished run older than a run that is still
  * applied is left alone (compensating it could undo that run's changes): recover() reports it.
  *
- * <p>With {@link Lock#none()} nothing tells a dead run from a live one, so no run is taken over.
+ * <p>With {@link Lock#none()} nothing tells a dead run from a live one, so no run is taken over,
+ * and as no lock is taken the run gets no place (it keeps its id order).
  *
  * <pre>{@code
  * long place = takeover.prepare(plan, runId); // lock held
@@ -35,6 +36,8 @@ final class Takeover {
     private final JournalRollbacks rollbacks;
     private final Lock lock;
     private final Map<String, Plan> knownPlans;
+    /** The target of each run seen, so that runs of other targets are read once only. */
+    private final Map<RunId, String> targets = new java.util.concurrent.ConcurrentHashMap<>();
 
     Takeover(Journal journal, JournalRollbacks rollbacks, Lock lock, Map<String, Plan> knownPlans) {
         this.journal = journal;
@@ -49,10 +52,10 @@ final class Takeover {
         java.util.function.Consumer<dev.backstep.JournalCorruptedException> damaged = e -> LOG.warn(
                 "run {} of plan '{}': a journaled run is damaged and left to recover(): {}", runId, plan.name(),
                 e.getMessage());
-        List<ReplayedRun> runs = RunOrder.runsOf(journal, plan.target(), damaged);
         if (lock instanceof NoLock) {
-            return RunOrder.next(runs);
+            return 0; // no lock, no order of taking it: such runs keep their id order
         }
+        List<ReplayedRun> runs = RunOrder.runsOf(journal, plan.target(), damaged, targets);
         List<ReplayedRun> unfinished = runs.stream().filter(JournalRollbacks::needsRecovery)
                 .filter(r -> !r.runId.equals(runId)).sorted(RunOrder.OLDEST_FIRST.reversed()).toList();
         for (ReplayedRun seen : unfinished) {
@@ -82,7 +85,7 @@ final class Takeover {
                         + res.status() + res.failure().map(f -> ": " + Errors.message(f)).orElse(""), res);
             }
         }
-        return RunOrder.next(RunOrder.runsOf(journal, plan.target(), damaged));
+        return RunOrder.next(RunOrder.runsOf(journal, plan.target(), damaged, targets));
     }
 
     private static String refused(Plan plan, ReplayedRun u) {

@@ -22,9 +22,10 @@ import java.time.Duration;
  *       SKEW_MS ahead); with HOLD true it waits, holding the lock, until {@code WORK/go} exists;
  *       appends NAME to {@code WORK/order.log} while it holds the lock; prints {@code FINISHED
  *       <runId> <status>} or {@code REFUSED <unfinishedRun>}.</li>
- *   <li>{@code crash STATE WORK NAME MARKER}: deploys, with one more step touching a marker
- *       file when MARKER is true (its compensation is known only to this plan), then prints
- *       {@code CRASH-POINT} in its last step and blocks until killed.</li>
+ *   <li>{@code crash STATE WORK NAME MARKER [nolock]}: deploys (without a lock with
+ *       {@code nolock}), with one more step touching a marker file when MARKER is true (its
+ *       compensation is known only to this plan), then prints {@code CRASH-POINT} in its last
+ *       step and blocks until killed.</li>
  * </ul>
  */
 public final class OrderChild {
@@ -52,7 +53,11 @@ public final class OrderChild {
                     }
                 }
                 case "crash" -> {
-                    Runner runner = Backstep.runner().journal(journal).stateDir(state).build();
+                    Runner.Builder b = Backstep.runner().journal(journal).stateDir(state);
+                    if (args.length > 5 && args[5].equals("nolock")) {
+                        b.lock(dev.backstep.spi.Lock.none());
+                    }
+                    Runner runner = b.build();
                     runner.run(plan(name, work, false, true, Boolean.parseBoolean(args[4])));
                     System.out.println("NOT KILLED");
                 }

@@ -124,7 +124,8 @@ class RunOrderTest {
         Path work = tmp.resolve("work");
         Files.createDirectories(work);
         Files.writeString(work.resolve("app.env"), "VERSION=0\n");
-        RunId dead = crash(state, work, "dead", false);
+        // runs without a lock (like runs journaled before runs had places) are ordered by id
+        RunId dead = crash(state, work, "dead", false, "nolock");
 
         try (Journal journal = Journal.directory(state.resolve("journal"))) {
             // a runner without a lock cannot tell a dead run from a live one: it deploys over it
@@ -190,7 +191,11 @@ class RunOrderTest {
 
     /** Runs a deploy that SIGKILLs itself mid-run (in its last step, lock held); returns its run id. */
     private RunId crash(Path state, Path work, String name, boolean marker) throws Exception {
-        Child k = start("crash", state.toString(), work.toString(), name, Boolean.toString(marker));
+        return crash(state, work, name, marker, "lock");
+    }
+
+    private RunId crash(Path state, Path work, String name, boolean marker, String lock) throws Exception {
+        Child k = start("crash", state.toString(), work.toString(), name, Boolean.toString(marker), lock);
         k.line("CRASH-POINT");
         k.process.destroyForcibly(); // SIGKILL
         assertThat(k.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
