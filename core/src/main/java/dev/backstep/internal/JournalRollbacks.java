@@ -92,7 +92,8 @@ final class JournalRollbacks {
 
     /** The runs of {@code r}'s target that took its lock after {@code r} and are (or may be) still applied. */
     List<RunSummary> laterApplied(ReplayedRun r) {
-        return RunOrder.after(RunOrder.runsOf(journal, r.target), r).stream().map(ReplayedRun::summary)
+        // a damaged run file is reported by recover() on its own; it must not stop judging the others
+        return RunOrder.after(RunOrder.runsOf(journal, r.target, e -> { }), r).stream().map(ReplayedRun::summary)
                 .filter(RunSummary::isApplied).toList();
     }
 
