@@ -25,7 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,8 +39,20 @@ import org.junit.jupiter.api.io.TempDir;
 class RunOrderTest {
     private static final Duration CHILD_TIMEOUT = Duration.ofMinutes(4);
 
+    /** Every child started, killed after each test so that a failing test leaves none behind. */
+    private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
+
     @TempDir
     Path tmp;
+
+    @AfterEach
+    void killLeftoverChildren() throws InterruptedException {
+        for (Process p : STARTED) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        STARTED.clear();
+    }
 
     @Test
     void runsAreOrderedByWhenTheyTookTheLockNotByTheirIds() throws Exception {
@@ -290,6 +304,7 @@ class RunOrderTest {
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", OrderChild.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        STARTED.add(p);
         return new Child(p);
     }
 }
