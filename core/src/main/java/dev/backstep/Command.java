@@ -526,4 +526,14 @@ public final class Command implements Step {
                     + variable + "' (it must be non-empty and contain neither '=' nor NUL)");
         }
     }
+
+    /** The secret environment of this command and of its compensation: the run masks them in every step. */
+    @Override
+    public Set<Secret> secrets() {
+        Set<Secret> all = new java.util.LinkedHashSet<>(secretEnv.values());
+        if (undo != null) {
+            all.addAll(undo.secrets());
+        }
+        return Set.copyOf(all);
+    }
 }

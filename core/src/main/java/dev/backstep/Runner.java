@@ -32,7 +32,9 @@ public interface Runner {
     /**
      * Runs the plan. Never throws for a failing step: the outcome, with every failure, is in the
      * result. Throws {@link BackstepException} only when the run could not start (a step's
-     * validation failed; nothing was changed) or the journal itself fails.
+     * validation failed; nothing was changed) or the journal itself fails. Holding the target's
+     * lock, it first rolls back any unfinished run of the target (a dead process's), journaled in
+     * that run, and throws {@link UnfinishedRunException} naming it when that is not possible.
      */
     RunResult run(Plan plan);
 
@@ -101,7 +103,9 @@ public interface Runner {
     /**
      * Finishes runs that never did (process killed, host rebooted): rolls each back from the
      * journal. Runs held by a live process's lock are left alone, as are runs with a step whose
-     * compensation cannot be resolved (reported, never guessed at).
+     * compensation cannot be resolved (reported, never guessed at) and runs after which a later
+     * run of the same target is still applied (reported as needing attention: compensating them
+     * could undo that run's changes).
      *
      * @param knownPlans plans to resolve lambda steps from, matched by plan name
      */

@@ -86,6 +86,21 @@ public interface Step {
     }
 
     /**
+     * The secrets this step holds (a command's secret environment, a secret header, a password
+     * written into a file). The run masks each of them wherever it writes text, in every step of
+     * the run, not only in this one: see {@link Secret}. Default: none.
+     *
+     * <pre>{@code
+     * public Set<Secret> secrets() {
+     *     return Set.of(apiToken);
+     * }
+     * }</pre>
+     */
+    default java.util.Set<Secret> secrets() {
+        return java.util.Set.of();
+    }
+
+    /**
      * Identifies the compensation in a {@code StepRegistry} so that a run can be rolled back or
      * recovered without this object in memory. Steps whose compensation needs nothing but the
      * recorded values return a stable id such as {@code "git.checkout"}.

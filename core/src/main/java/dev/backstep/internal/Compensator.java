@@ -158,7 +158,9 @@ final class Compensator {
                 failures.add(new StepCancelledException(s.name));
                 return;
             }
-            CompensationFailedException f = new CompensationFailedException(s.name, hooks.lastAttempt, cause);
+            // a secret of any step of the run is masked in what the failure shows
+            CompensationFailedException f = new CompensationFailedException(s.name, hooks.lastAttempt,
+                    run.secrets().scrub(cause));
             s.compensationFailed(run.clock().instant(), f);
             journal.append(JournalRecord.Type.COMPENSATION_FAILED, s.name, "error", Errors.message(cause),
                     "errorType", cause.getClass().getName());

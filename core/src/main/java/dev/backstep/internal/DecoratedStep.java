@@ -98,6 +98,11 @@ public final class DecoratedStep implements Step {
     }
 
     @Override
+    public java.util.Set<dev.backstep.Secret> secrets() {
+        return delegate.secrets();
+    }
+
+    @Override
     public String toString() {
         return "Step[" + name + "]";
     }

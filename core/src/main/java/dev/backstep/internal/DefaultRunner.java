@@ -51,6 +51,7 @@ public final class DefaultRunner implements Runner {
     private final Map<RunId, Plan> ranPlans = new ConcurrentHashMap<>();
     private final JournalRollbacks fromJournal;
     private final StepRegistry registry;
+    private final Takeover takeover;
 
     DefaultRunner(RunnerBuilder b) {
         this.journal = b.journal;
@@ -67,6 +68,7 @@ public final class DefaultRunner implements Runner {
         this.fromJournal = new JournalRollbacks(journal, listeners, compensationMode, commands, stateDir, clock, pool,
                 lock, registry, knownPlans, ranPlans, lockWait,
                 b.journalCompensationPolicy);
+        this.takeover = new Takeover(journal, fromJournal, lock, knownPlans);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -90,8 +92,10 @@ public final class DefaultRunner implements Runner {
             validate(plan, info);
             knownPlans.putIfAbsent(plan.name(), plan);
             ranPlans.put(runId, plan);
-            RunJournal runJournal = new RunJournal(journal, runId, clock, 0);
-            result = new Saga(plan, info, runJournal, listeners, pool, compensationMode).run();
+            // lock held: finish the target's unfinished runs first, then take this run's place
+            info = info.placed(takeover.prepare(plan, runId));
+            RunJournal runJournal = new RunJournal(info.secrets().journal(journal), runId, clock, 0);
+            result = new Saga(plan, info, runJournal, listeners.masking(info.secrets()), pool, compensationMode).run();
         }
         if (result.status() == dev.backstep.RunStatus.INTERRUPTED) {
             Thread.currentThread().interrupt();
@@ -150,8 +154,10 @@ public final class DefaultRunner implements Runner {
     }
 
     private RunInfo runInfo(Plan plan, RunId runId) {
-        return new RunInfo(runId, plan.name(), plan.target(), commands, stateDir.resolve("runs").resolve(runId.value()),
-                clock);
+        // every secret of every step is masked in all the run writes, whichever step prints it
+        RunSecrets secrets = RunSecrets.of(plan);
+        return new RunInfo(runId, plan.name(), plan.target(), secrets.commands(commands),
+                stateDir.resolve("runs").resolve(runId.value()), clock, 0, secrets);
     }
 
     /** Validates every step; throws the first problem with the others suppressed. Changes nothing. */
@@ -223,8 +229,9 @@ public final class DefaultRunner implements Runner {
                     problem = UserStepTypes.problem(step, registry, false)
                             .map(m -> new StepValidationException(step.name(), m));
                 }
-                previews.add(new DryRun.StepPreview(step.name(), step.kind(), stage + 1, description, undo(step),
-                        problem.map(Errors::message)));
+                previews.add(new DryRun.StepPreview(step.name(), step.kind(), stage + 1,
+                        info.secrets().mask(description), undo(step),
+                        problem.map(Errors::message).map(info.secrets()::mask)));
             }
             stage++;
         }
@@ -252,7 +259,8 @@ public final class DefaultRunner implements Runner {
     /** A lock left by a dead process was taken over: the run it belonged to may need {@link #recover}. */
     static void reportTakeOver(Lock.Handle held) {
         held.tookOverFrom().ifPresent(stale -> LOG.warn("took over the lock of target '{}' left by {}; "
-                + "if that run did not finish, Runner.recover() rolls it back", stale.target(), stale.describe()));
+                + "if that run did not finish, the next run of the target or Runner.recover() rolls it back",
+                stale.target(), stale.describe()));
     }
 
     static BackstepException wrap(String message, Throwable t) {

@@ -88,12 +88,16 @@ final class JournalRollbacks {
         return records.isEmpty() ? Optional.empty() : Optional.of(ReplayedRun.of(id, records, journal));
     }
 
+    /** In the order the runs took the target's lock ({@link RunOrder}). */
     List<RunSummary> history(String target) {
-        List<RunSummary> out = new ArrayList<>();
-        for (RunId id : journal.runIds()) {
-            replayIfAny(id).map(ReplayedRun::summary).filter(s -> s.target().equals(target)).ifPresent(out::add);
-        }
-        return out;
+        return RunOrder.runsOf(journal, target).stream().map(ReplayedRun::summary).toList();
+    }
+
+    /** The runs of {@code r}'s target that took its lock after {@code r} and are (or may be) still applied. */
+    List<RunSummary> laterApplied(ReplayedRun r) {
+        // a damaged run file is reported by recover() on its own; it must not stop judging the others
+        return RunOrder.after(RunOrder.runsOf(journal, r.target, e -> { }), r).stream().map(ReplayedRun::summary)
+                .filter(RunSummary::isApplied).toList();
     }
 
     void markGood(RunId id) {
@@ -153,8 +157,7 @@ final class JournalRollbacks {
             throw new NothingToRollBackException(id, "none of its steps is applied");
         }
         if (!force) {
-            List<RunSummary> later = history(r.target).stream()
-                    .filter(s -> s.runId().compareTo(id) > 0 && s.isApplied()).toList();
+            List<RunSummary> later = laterApplied(r);
             if (!later.isEmpty()) {
                 throw new RollbackRefusedException("run " + id + " cannot be rolled back: later run(s) "
                         + later.stream().map(s -> s.runId().value()).toList() + " on target '" + r.target
@@ -201,8 +204,7 @@ final class JournalRollbacks {
     List<RunResult> rollbackToLastGood(String target) {
         RunSummary good = lastGood(target).orElseThrow(() -> new RollbackRefusedException(
                 "no run of target '" + target + "' was marked good: there is no known good version to go back to"));
-        List<RunSummary> after = history(target).stream()
-                .filter(s -> s.runId().compareTo(good.runId()) > 0 && s.isApplied()).toList();
+        List<RunSummary> after = laterApplied(replay(good.runId()));
         for (RunSummary s : after) {
             if (s.status().isEmpty()) {
                 throw new RollbackRefusedException("run " + s.runId() + " of target '" + target
@@ -239,6 +241,7 @@ final class JournalRollbacks {
         List<RunResult> recovered = new ArrayList<>();
         List<Recovery.Unrecoverable> left = new ArrayList<>();
         boolean interrupted = false;
+        List<ReplayedRun> candidates = new ArrayList<>();
         for (RunId id : journal.runIds()) {
             Optional<ReplayedRun> seen;
             try {
@@ -248,10 +251,14 @@ final class JournalRollbacks {
                 left.add(new Recovery.Unrecoverable(id, "?", "?", e.getMessage()));
                 continue;
             }
-            if (seen.isEmpty() || !needsRecovery(seen.get())) {
-                continue;
+            if (seen.isPresent() && needsRecovery(seen.get())) {
+                candidates.add(seen.get());
             }
-            ReplayedRun r = seen.get();
+        }
+        // newest first: a newer run of the same target is finished before an older one is judged
+        candidates.sort(RunOrder.OLDEST_FIRST.reversed());
+        for (ReplayedRun r : candidates) {
+            RunId id = r.runId;
             try {
                 resolve(r, extra);
             } catch (RollbackRefusedException e) {
@@ -273,6 +280,11 @@ final class JournalRollbacks {
                 if (!needsRecovery(now)) {
                     continue;
                 }
+                List<RunSummary> later = laterApplied(now);
+                if (!later.isEmpty()) {
+                    left.add(new Recovery.Unrecoverable(id, now.planName, now.target, needsAttention(now, later)));
+                    continue;
+                }
                 RunResult res = compensate(now, resolve(now, extra), "recovery of interrupted run " + id, extra);
                 recovered.add(res);
                 if (res.status() == RunStatus.INTERRUPTED) {
@@ -284,10 +296,26 @@ final class JournalRollbacks {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        java.util.Collections.reverse(recovered); // oldest first, as documented
         return new Recovery(recovered, left);
     }
 
-    private static boolean needsRecovery(ReplayedRun r) {
+    /** Why an unfinished run is left alone when later runs of its target are applied. */
+    static String needsAttention(ReplayedRun r, List<RunSummary> later) {
+        return "needs attention: later run(s) " + later.stream().map(s -> s.runId().value()).toList()
+                + " of target '" + r.target + "' took the lock after this run and are still applied; compensating"
+                + " this run now could undo their changes. Roll them back first (rollback(runId)), then recover()";
+    }
+
+    /**
+     * Compensates an unfinished run whose target's lock the caller holds (a run taking over a
+     * dead run's target). Refuses, changing nothing, when a step of it cannot be resolved.
+     */
+    RunResult recoverHeld(ReplayedRun r, Map<String, Plan> plans, String reason) {
+        return compensate(r, resolve(r, plans), reason);
+    }
+
+    static boolean needsRecovery(ReplayedRun r) {
         return r.unfinished() || r.status == RunStatus.INTERRUPTED;
     }
 
@@ -344,8 +372,14 @@ final class JournalRollbacks {
     }
 
     private RunResult compensate(ReplayedRun r, List<StepState> states, String reason, Map<String, Plan> plans) {
-        RunInfo info = runInfo(r);
-        RunJournal rj = new RunJournal(journal, r.runId, clock, r.lastSequence + 1);
+        Path runState = r.stateDir != null ? Path.of(r.stateDir) : stateDir.resolve("runs").resolve(r.runId.value());
+        // the secrets of the run's plan, when this runner knows it, are masked as in the live run
+        Plan plan = ranPlans.getOrDefault(r.runId, plans.get(r.planName));
+        RunSecrets secrets = plan == null ? RunSecrets.NONE : RunSecrets.of(plan);
+        RunInfo info = new RunInfo(r.runId, r.planName, r.target, secrets.commands(commands), runState, clock, r.order,
+                secrets);
+        RunJournal rj = new RunJournal(secrets.journal(journal), r.runId, clock, r.lastSequence + 1);
+        Listeners listeners = this.listeners.masking(secrets);
         Instant started = clock.instant();
         listeners.emit(new RunEvent.RunStarted(r.runId, started, r.planName, r.target, states.size()));
         Compensator c = new Compensator(info, rj, listeners, pool, mode);

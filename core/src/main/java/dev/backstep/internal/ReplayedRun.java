@@ -31,6 +31,8 @@ final class ReplayedRun {
     /** Latest RUN_FINISHED status, cleared again by a later ROLLBACK_STARTED. */
     RunStatus status;
     boolean markedGood;
+    /** The run's place among the runs of its target ({@link RunOrder}); 0 for runs journaled before places. */
+    long order;
     long lastSequence = -1;
     /** The data of the RUN_STARTED record (the rollback steps' definitions among them). */
     Map<String, String> runData = Map.of();
@@ -123,6 +125,7 @@ final class ReplayedRun {
                 target = rec.data().get("target");
                 stateDir = rec.get("stateDir").orElse(null);
                 runData = rec.data();
+                order = RunOrder.placeOf(rec);
                 startedAt = rec.at();
             }
             case STEP_STARTED -> {

@@ -20,6 +20,9 @@ final class RunnerSupport {
         d.put("pid", Long.toString(ProcessHandle.current().pid()));
         d.put("stateDir", run.runStateDir().toString());
         d.putAll(RollbackHooks.runStartedData(plan));
+        if (run.order() > 0) {
+            d.put(RunOrder.KEY, Long.toString(run.order()));
+        }
         return d;
     }
 

@@ -174,8 +174,9 @@ final class Saga {
                         "errorType", InterruptedException.class.getName(), "interrupted", "true");
                 throw new InterruptedException("step '" + step.name() + "' interrupted");
             }
-            StepFailedException f = new StepFailedException(step.name(), hooks.lastAttempt, cause);
             boolean unknown = Errors.outcomeUnknown(cause);
+            // a secret of any step of the run is masked in what the failure shows
+            StepFailedException f = new StepFailedException(step.name(), hooks.lastAttempt, run.secrets().scrub(cause));
             state.failed(run.clock().instant(), f, unknown);
             journal.append(JournalRecord.Type.STEP_FAILED, step.name(), "error", Errors.message(cause),
                     "errorType", cause.getClass().getName(), "attempts", Integer.toString(hooks.lastAttempt),

@@ -184,6 +184,35 @@ class HttpCheckTest {
     }
 
     @Test
+    void masksCredentialsAFailingServerEchoesInTheirBasicAndBearerForms() {
+        server.on("/echo", (ex, n) -> {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            String token = auth.substring(auth.indexOf(' ') + 1);
+            String decoded = auth.startsWith("Basic ")
+                    ? new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8) : "-";
+            TestServer.respond(ex, 500, "got <" + auth + "> token <" + token + "> user:pw <" + decoded + ">");
+        });
+        String basic = Base64.getEncoder().encodeToString("ops:hunter2".getBytes(StandardCharsets.UTF_8));
+        URI withUser = URI.create("http://ops:hunter2@127.0.0.1:" + server.port() + "/echo");
+        assertThatThrownBy(() -> run(Check.http(withUser).status(200)))
+                .isInstanceOf(CheckFailedException.class)
+                .hasMessageContaining("got <Basic ****> token <****> user:pw <****>")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(basic, "hunter2"));
+
+        HttpCheck bearer = Check.http(server.uri("/echo")).requestHeader("Authorization", Secret.of("Bearer tok-123.x"));
+        assertThatThrownBy(() -> run(bearer))
+                .hasMessageContaining("got <****> token <****>")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("tok-123"));
+
+        String ci = Base64.getEncoder().encodeToString("ci:pw-987".getBytes(StandardCharsets.UTF_8));
+        HttpCheck basicHeader = Check.http(server.uri("/echo")).requestHeader("Authorization", Secret.of("Basic " + ci));
+        assertThatThrownBy(() -> run(basicHeader))
+                .hasMessageContaining("got <****> token <****> user:pw <****>")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(ci, "pw-987"));
+        assertThat(basicHeader.secrets()).extracting(Secret::reveal).contains("pw-987", ci, "ci:pw-987");
+    }
+
+    @Test
     void sendsSecretRequestHeadersAndShowsThemMasked() throws Exception {
         server.on("/admin/health", (ex, n) -> TestServer.respond(ex,
                 "Bearer abc.def".equals(ex.getRequestHeaders().getFirst("Authorization")) ? 200 : 403, "ok"));

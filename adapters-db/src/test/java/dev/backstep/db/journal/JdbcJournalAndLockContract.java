@@ -514,6 +514,62 @@ abstract class JdbcJournalAndLockContract {
         assertThat(host1.summary(deployed.runId()).status()).contains(RunStatus.ROLLED_BACK);
     }
 
+    @Test
+    void aRunTakingOverTheJdbcLockOfADeadRunRollsThatRunBackFirstAndRecoverLosesNothing() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        execute("CREATE TABLE IF NOT EXISTS settings (k VARCHAR(50) PRIMARY KEY, v VARCHAR(50))");
+        execute("DELETE FROM settings");
+        execute("INSERT INTO settings (k, v) VALUES ('version', '1.2.0')");
+        String dbName = getClass().getSimpleName();
+        SetSetting.DATABASES.put(dbName, dataSource());
+        // host 1 dies after its step, before the run is journaled as finished, holding the lock
+        Journal journal1 = JdbcJournal.create(dataSource(), journalTable);
+        Journal dying = new Journal() {
+            @Override
+            public void append(JournalRecord record) {
+                if (record.type() == JournalRecord.Type.RUN_FINISHED) {
+                    throw new IllegalStateException("host 1 died");
+                }
+                journal1.append(record);
+            }
+
+            @Override
+            public List<JournalRecord> read(RunId runId) {
+                return journal1.read(runId);
+            }
+
+            @Override
+            public List<RunId> runIds() {
+                return journal1.runIds();
+            }
+        };
+        var host1 = Backstep.runner().journal(dying).lock(lock(lockTable, "deploy-1"))
+                .stateDir(state.resolve("host1")).build();
+        assertThatThrownBy(() -> host1.run(Plan.named("deploy shop 1.3.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.3.0")).build())).hasMessageContaining("host 1 died");
+        RunId dead = journal1.runIds().get(0);
+        insertLockRow(lockTable, "shop@prod", "deploy-1", 4242, dead.value(), Instant.now().minusSeconds(3600));
+        assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
+
+        var host2 = Backstep.runner().journal(JdbcJournal.create(dataSource(), journalTable))
+                .lock(lock(lockTable, "deploy-2"))
+                .registry(StepRegistry.custom().register(SetSetting.TYPE, SetSetting.RESTORE).build())
+                .stateDir(state.resolve("host2")).build();
+        RunResult next = host2.run(Plan.named("deploy shop 1.4.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.4.0")).build());
+
+        assertThat(next.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(host2.summary(dead).status()).as("rolled back before the new run's first step")
+                .contains(RunStatus.ROLLED_BACK);
+        assertThat(host2.history("shop@prod")).extracting(s -> s.runId()).containsExactly(dead, next.runId());
+        assertThat(host2.recover().nothingToDo()).isTrue();
+        assertThat(read(dataSource(), "version")).isEqualTo("1.4.0");
+        // and rolling the new run back restores what was there before the dead run
+        assertThat(host2.rollback(next.runId()).status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     void execute(String sql) throws SQLException {
