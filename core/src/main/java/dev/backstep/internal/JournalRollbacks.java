@@ -312,7 +312,7 @@ final class JournalRollbacks {
      * dead run's target). Refuses, changing nothing, when a step of it cannot be resolved.
      */
     RunResult recoverHeld(ReplayedRun r, Map<String, Plan> plans, String reason) {
-        return compensate(r, resolve(r, plans), reason);
+        return compensate(r, resolve(r, plans), reason, plans);
     }
 
     static boolean needsRecovery(ReplayedRun r) {

@@ -14,6 +14,7 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
+import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
 import dev.backstep.spi.Lock;
 import dev.backstep.spi.LockHolder;
