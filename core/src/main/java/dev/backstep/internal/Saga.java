@@ -169,7 +169,10 @@ final class Saga {
                 throw new InterruptedException("step '" + step.name() + "' interrupted");
             }
             StepFailedException f = new StepFailedException(step.name(), hooks.lastAttempt, cause);
-            boolean unknown = Errors.outcomeUnknown(cause);
+            // undo data recorded, then thrown: the action may have half-changed its target, so its
+            // outcome is unknown and it is compensated like a step cut off by its timeout
+            boolean unknown = Errors.outcomeUnknown(cause)
+                    || (!state.recorded().isEmpty() && !Errors.commandExitedNonZero(step.type(), cause));
             state.failed(run.clock().instant(), f, unknown);
             journal.append(JournalRecord.Type.STEP_FAILED, step.name(), "error", Errors.message(cause),
                     "errorType", cause.getClass().getName(), "attempts", Integer.toString(hooks.lastAttempt),
