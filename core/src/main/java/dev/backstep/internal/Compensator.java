@@ -34,6 +34,7 @@ final class Compensator {
     private final CompensationMode mode;
     private final List<String> order = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean interrupted;
+    private LockGuard guard = LockGuard.NONE;
 
     Compensator(RunInfo run, RunJournal journal, Listeners listeners, ExecutorService pool, CompensationMode mode) {
         this.run = run;
@@ -41,6 +42,12 @@ final class Compensator {
         this.listeners = listeners;
         this.pool = pool;
         this.mode = mode;
+    }
+
+    /** Checks {@code g} before each stage's compensations: a lost lock stops them, as an interrupt does. */
+    Compensator guardedBy(LockGuard g) {
+        this.guard = g;
+        return this;
     }
 
     /** True when an interrupt stopped the compensation: steps may still be applied. */
@@ -95,6 +102,13 @@ final class Compensator {
             if (Thread.interrupted() || interrupted) {
                 interrupted = true;
                 failures.add(new StepCancelledException(group.get(0).name));
+                break;
+            }
+            java.util.Optional<dev.backstep.LockLostException> lost =
+                    guard.lost("before compensating '" + group.get(0).name + "'");
+            if (lost.isPresent()) {
+                interrupted = true;
+                failures.add(lost.get());
                 break;
             }
             together(group, failures);

@@ -88,9 +88,10 @@ public final class DefaultRunner implements Runner {
             knownPlans.putIfAbsent(plan.name(), plan);
             ranPlans.put(runId, plan);
             RunJournal runJournal = new RunJournal(journal, runId, clock, 0);
-            result = new Saga(plan, info, runJournal, listeners, pool, compensationMode).run();
+            result = new Saga(plan, info, runJournal, listeners, pool, compensationMode)
+                    .guardedBy(new LockGuard(held)).run();
         }
-        if (result.status() == dev.backstep.RunStatus.INTERRUPTED) {
+        if (result.status() == dev.backstep.RunStatus.INTERRUPTED && !LockGuard.lostLock(result)) {
             Thread.currentThread().interrupt();
         }
         return result;

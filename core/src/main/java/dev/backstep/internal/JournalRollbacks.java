@@ -127,9 +127,9 @@ final class JournalRollbacks {
             DefaultRunner.reportTakeOver(held);
             // read again under the lock: another rollback of this run may have finished meanwhile
             ReplayedRun r = checkRollback(replay(id), force);
-            result = compensate(r, resolve(r), "rollback of run " + id + " requested");
+            result = compensate(r, resolve(r), "rollback of run " + id + " requested", new LockGuard(held));
         }
-        if (result.status() == RunStatus.INTERRUPTED) {
+        if (result.status() == RunStatus.INTERRUPTED && !LockGuard.lostLock(result)) {
             Thread.currentThread().interrupt();
         }
         return result;
@@ -229,9 +229,10 @@ final class JournalRollbacks {
                 if (!needsRecovery(now)) {
                     continue;
                 }
-                RunResult res = compensate(now, resolve(now, extra), "recovery of interrupted run " + id);
+                RunResult res = compensate(now, resolve(now, extra), "recovery of interrupted run " + id,
+                        new LockGuard(held));
                 recovered.add(res);
-                if (res.status() == RunStatus.INTERRUPTED) {
+                if (res.status() == RunStatus.INTERRUPTED && !LockGuard.lostLock(res)) {
                     interrupted = true;
                     break;
                 }
@@ -292,13 +293,13 @@ final class JournalRollbacks {
         return states;
     }
 
-    private RunResult compensate(ReplayedRun r, List<StepState> states, String reason) {
+    private RunResult compensate(ReplayedRun r, List<StepState> states, String reason, LockGuard guard) {
         Path runState = r.stateDir != null ? Path.of(r.stateDir) : stateDir.resolve("runs").resolve(r.runId.value());
         RunInfo info = new RunInfo(r.runId, r.planName, r.target, commands, runState, clock);
         RunJournal rj = new RunJournal(journal, r.runId, clock, r.lastSequence + 1);
         Instant started = clock.instant();
         listeners.emit(new RunEvent.RunStarted(r.runId, started, r.planName, r.target, states.size()));
-        Compensator c = new Compensator(info, rj, listeners, pool, mode);
+        Compensator c = new Compensator(info, rj, listeners, pool, mode).guardedBy(guard);
         int pivot = r.pivotStage();
         List<Throwable> failures = c.compensate(states, pivot, reason);
         boolean pivotKept = pivot >= 0 && states.stream().anyMatch(s -> s.stage <= pivot

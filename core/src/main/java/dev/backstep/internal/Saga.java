@@ -30,6 +30,7 @@ final class Saga {
     private final ExecutorService pool;
     private final CompensationMode mode;
     private final List<StepState> states = new ArrayList<>();
+    private LockGuard guard = LockGuard.NONE;
 
     Saga(Plan plan, RunInfo run, RunJournal journal, Listeners listeners, ExecutorService pool,
          CompensationMode mode) {
@@ -49,6 +50,12 @@ final class Saga {
         }
     }
 
+    /** Checks {@code g} before every step and compensation; the run stops when its lock is lost. */
+    Saga guardedBy(LockGuard g) {
+        this.guard = g;
+        return this;
+    }
+
     RunResult run() {
         Instant started = run.clock().instant();
         journal.append(JournalRecord.Type.RUN_STARTED, null, RunnerSupport.runStartedData(plan, run));
@@ -58,12 +65,17 @@ final class Saga {
         String failedStep = null;
         int pivotStage = -1;
         boolean interrupted = false;
+        dev.backstep.LockLostException lockLost = null;
         int index = 0;
         int stageNo = 0;
         for (Plan.Stage stage : plan.stages()) {
             List<StepState> members = states.subList(index, index + stage.steps().size());
             index += stage.steps().size();
             List<Throwable> stageFailures = new ArrayList<>();
+            lockLost = guard.lost("before step '" + members.get(0).name + "'").orElse(null);
+            if (lockLost != null) {
+                break; // another run may hold the target now: change nothing more
+            }
             try {
                 forward(stage, members, stageFailures);
             } catch (InterruptedException e) {
@@ -91,13 +103,16 @@ final class Saga {
 
         RunStatus status;
         List<String> compensated = List.of();
-        if (interrupted) {
+        if (lockLost != null) {
+            status = RunStatus.INTERRUPTED;
+            failures.add(lockLost);
+        } else if (interrupted) {
             status = RunStatus.INTERRUPTED;
             failures.add(new StepCancelledException(firstRunning().orElse(plan.name())));
         } else if (failures.isEmpty()) {
             status = RunStatus.SUCCEEDED;
         } else {
-            Compensator c = new Compensator(run, journal, listeners, pool, mode);
+            Compensator c = new Compensator(run, journal, listeners, pool, mode).guardedBy(guard);
             List<Throwable> compFailures = c.compensate(states, pivotStage,
                     "step '" + failedStep + "' failed: " + Errors.message(failures.get(0).getCause()));
             failures.addAll(compFailures);

@@ -3,7 +3,7 @@ package dev.backstep.db.journal;
 import dev.backstep.BackstepException;
 import dev.backstep.LockUnavailableException;
 import dev.backstep.RunId;
-import dev.backstep.internal.Hosts;
+import dev.backstep.spi.LocalHost;
 import dev.backstep.spi.Lock;
 import dev.backstep.spi.LockHolder;
 import java.sql.Connection;
@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A lock is <em>stale</em> when its heartbeat is older than the {@link Builder#ttl TTL} (its
  * holder died, hangs or lost the database), or when its holder ran on this host and its process is
- * gone. {@link #acquire} takes a stale lock over (logged, and reported by
+ * gone (this host being the one named by {@link Builder#host} or the machine's own name). {@link #acquire} takes a stale lock over (logged, and reported by
  * {@link Handle#tookOverFrom()}); {@link #breakLock} deletes a stale row and refuses a live one.
  * Hosts compare their own clock with the holder's heartbeat: keep clocks synchronised (NTP) to
  * well within the TTL. {@link LockHolder#isStale()} only knows about dead processes on this host;
@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A holder that finds its row gone or replaced when it refreshes the heartbeat (someone broke
  * or took over the lock) logs an error and stops refreshing; releasing it then deletes nothing.
+ * {@link Handle#isHeld()} then answers false (it also reads the row when asked), so a runner
+ * stops the run before its next step with a {@link dev.backstep.LockLostException}.
  *
  * <p>Thread-safe; every call borrows its own connection. The heartbeat thread is a daemon.
  */
@@ -262,8 +264,9 @@ public final class JdbcLock implements Lock {
         if (clock.millis() - r.heartbeat > ttl.toMillis()) {
             return true;
         }
-        return r.holder.host().equals(Hosts.localName())
-                && ProcessHandle.of(r.holder.pid()).filter(ProcessHandle::isAlive).isEmpty();
+        // this host under either name: the one this lock writes (.host(name)) or the machine's own
+        boolean thisHost = r.holder.host().equals(host) || r.holder.host().equals(LocalHost.name());
+        return thisHost && ProcessHandle.of(r.holder.pid()).filter(ProcessHandle::isAlive).isEmpty();
     }
 
     private Optional<Row> row(String target) {
@@ -370,6 +373,7 @@ public final class JdbcLock implements Lock {
         private final LockHolder me;
         private final Optional<LockHolder> tookOverFrom;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private final AtomicBoolean lost = new AtomicBoolean();
         volatile ScheduledFuture<?> heartbeat;
 
         HeldLock(LockHolder me, Optional<LockHolder> tookOverFrom) {
@@ -382,6 +386,7 @@ public final class JdbcLock implements Lock {
                 int n = update("UPDATE " + table + " SET heartbeat = ? WHERE target = ? AND host = ? AND pid = ?"
                         + " AND run_id = ? AND since = ?", me, null, clock.millis());
                 if (n == 0) {
+                    lost.set(true);
                     LOG.error("lock on target '{}' held by {} is gone from table {}: someone broke or took it over;"
                             + " no longer refreshing it", me.target(), me.describe(), table);
                     stopHeartbeat();
@@ -402,6 +407,27 @@ public final class JdbcLock implements Lock {
         @Override
         public LockHolder holder() {
             return me;
+        }
+
+        /** False once released, or once the row is gone or names another holder (read now). */
+        @Override
+        public boolean isHeld() {
+            if (closed.get() || lost.get()) {
+                return false;
+            }
+            try {
+                Optional<Row> row = row(me.target());
+                if (row.isEmpty() || !row.get().holder.equals(me)) {
+                    lost.set(true);
+                    stopHeartbeat();
+                    return false;
+                }
+                return true;
+            } catch (RuntimeException cannotTell) {
+                LOG.warn("lock on target '{}': cannot read its row to check it is still held: {}", me.target(),
+                        cannotTell.getMessage());
+                return true; // not known to be lost; the heartbeat keeps checking
+            }
         }
 
         @Override
@@ -428,7 +454,7 @@ public final class JdbcLock implements Lock {
         private Duration ttl = DEFAULT_TTL;
         private Duration heartbeatEvery;
         private Clock clock = Clock.systemUTC();
-        private String host = Hosts.localName();
+        private String host = LocalHost.name();
         private long pid = ProcessHandle.current().pid();
 
         private Builder(DataSource dataSource) {

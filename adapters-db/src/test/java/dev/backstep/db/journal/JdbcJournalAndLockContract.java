@@ -14,8 +14,8 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.internal.Hosts;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.LocalHost;
 import dev.backstep.spi.Lock;
 import dev.backstep.spi.LockHolder;
 import dev.backstep.spi.StepRegistry;
@@ -278,13 +278,95 @@ abstract class JdbcJournalAndLockContract {
         String table = freshTable("lock");
         Process p = new ProcessBuilder("true").start();
         p.waitFor();
-        insertLockRow(table, "shop", Hosts.localName(), p.pid(), "run-dead", Instant.now());
+        insertLockRow(table, "shop", LocalHost.name(), p.pid(), "run-dead", Instant.now());
         JdbcLock lock = JdbcLock.builder(dataSource()).table(table).build();
 
         assertThat(lock.isStale("shop")).isTrue();
         assertThat(lock.holder("shop")).get().satisfies(h -> assertThat(h.isStale()).isTrue());
         assertThat(lock.breakLock("shop")).isTrue();
         assertThat(lock.holder("shop")).isEmpty();
+    }
+
+    @Test
+    void rowOfADeadProcessOnThisHostIsStaleAlsoWhenTheLockNamesTheHostItself() throws Exception {
+        String table = freshTable("lock");
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        insertLockRow(table, "shop", "deploy-1", p.pid(), "run-dead", Instant.now());
+        JdbcLock lock = lock(table, "deploy-1");
+
+        assertThat(lock.isStale("shop")).isTrue();
+        try (Lock.Handle h = lock.acquire("shop", RunId.of("run-new"), Duration.ZERO)) {
+            assertThat(h.tookOverFrom()).get().extracting(LockHolder::runId).isEqualTo(RunId.of("run-dead"));
+        }
+    }
+
+    @Test
+    void heldLockKnowsWhenItsRowIsDeletedOrTakenOver() throws Exception {
+        String table = freshTable("lock");
+        JdbcLock deploy1 = lock(table, "deploy-1");
+        try (Lock.Handle h = deploy1.acquire("shop", RunId.of("run-1"), Duration.ZERO)) {
+            assertThat(h.isHeld()).isTrue();
+            execute("DELETE FROM " + table + " WHERE target = 'shop'");
+            assertThat(h.isHeld()).isFalse();
+        }
+        try (Lock.Handle h = deploy1.acquire("shop", RunId.of("run-2"), Duration.ZERO)) {
+            execute("UPDATE " + table + " SET host = 'deploy-2', run_id = 'run-3' WHERE target = 'shop'");
+            assertThat(h.isHeld()).isFalse();
+            h.close();
+            assertThat(deploy1.holder("shop")).get().extracting(LockHolder::host).isEqualTo("deploy-2");
+        }
+        Lock.Handle released = deploy1.acquire("blog", RunId.of("run-4"), Duration.ZERO);
+        released.close();
+        assertThat(released.isHeld()).isFalse();
+    }
+
+    @Test
+    void losingTheLockMidRunStopsTheRunInterruptedAndRecoverFinishesIt() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        execute("CREATE TABLE IF NOT EXISTS settings (k VARCHAR(50) PRIMARY KEY, v VARCHAR(50))");
+        execute("DELETE FROM settings");
+        execute("INSERT INTO settings (k, v) VALUES ('version', '1.2.0')");
+        execute("INSERT INTO settings (k, v) VALUES ('mode', 'old')");
+        String dbName = getClass().getSimpleName();
+        SetSetting.DATABASES.put(dbName, dataSource());
+        JdbcLock lock1 = lock(lockTable, "deploy-1");
+        var host1 = Backstep.runner().journal(JdbcJournal.create(dataSource(), journalTable)).lock(lock1)
+                .stateDir(state.resolve("host1")).build();
+        // another host breaks the lock (e.g. judged it stale) and takes the target while step 2 runs
+        Step stolen = Step.verification("lock taken by deploy-2", ctx -> {
+            execute("DELETE FROM " + lockTable + " WHERE target = 'shop@prod'");
+            insertLockRow(lockTable, "shop@prod", "deploy-2", 4242, "run-of-deploy-2", Instant.now());
+        });
+        Plan plan = Plan.named("deploy shop 1.3.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.3.0"))
+                .step(stolen)
+                .step(new SetSetting(dbName, "mode", "new"))
+                .build();
+
+        RunResult r = host1.run(plan);
+
+        assertThat(r.status()).isEqualTo(RunStatus.INTERRUPTED);
+        assertThat(r.failure()).get().satisfies(f -> assertThat(f.getCause())
+                .isInstanceOf(dev.backstep.LockLostException.class)
+                .isInstanceOf(BackstepException.class)
+                .hasMessageContaining("lost the lock on target 'shop@prod'")
+                .hasMessageContaining("before step 'set mode'"));
+        assertThat(read(dataSource(), "mode")).as("no step runs once the lock is lost").isEqualTo("old");
+        assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
+        assertThat(lock1.holder("shop@prod")).get().extracting(LockHolder::host)
+                .as("releasing a lost lock leaves the new holder's row alone").isEqualTo("deploy-2");
+
+        assertThat(host1.recover().unrecoverable()).singleElement()
+                .satisfies(u -> assertThat(u.reason()).contains("locked by a live process"));
+        execute("DELETE FROM " + lockTable + " WHERE target = 'shop@prod'"); // deploy-2 is done
+
+        dev.backstep.Recovery recovery = host1.recover();
+
+        assertThat(recovery.recovered()).singleElement().satisfies(x -> assertThat(x.status())
+                .isEqualTo(RunStatus.ROLLED_BACK));
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
     }
 
     @Test
