@@ -178,6 +178,20 @@ public interface Runner {
         /** Default {@link Clock#systemUTC()}. */
         Builder clock(Clock clock);
 
+        /**
+         * The name of the host this runner acts on, recorded in every run it starts. A run whose
+         * steps changed host-local resources (files, releases, git working copies, local commands
+         * and units) is rolled back and recovered only by a runner of the same host name; see
+         * {@link Step#hostIndependent()}. Default: {@link dev.backstep.spi.LocalHost#name()}.
+         *
+         * <pre>{@code
+         * Backstep.runner().journal(JdbcJournal.create(ds)).host("deploy-1").build();
+         * }</pre>
+         *
+         * @throws BackstepException when blank, longer than 255 characters or with control characters
+         */
+        Builder host(String host);
+
         Runner build();
     }
 }

@@ -104,4 +104,10 @@ public final class SnapshotStep extends DbStep {
     public String type() {
         return Db.SNAPSHOT;
     }
+
+    /** Its undo restores from a dump file on this host; without {@link #restoreOnRollback} it does nothing. */
+    @Override
+    public boolean hostIndependent() {
+        return !restoreOnRollback;
+    }
 }

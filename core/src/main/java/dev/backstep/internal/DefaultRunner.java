@@ -46,6 +46,7 @@ public final class DefaultRunner implements Runner {
     private final ExecutorService pool;
     private final Lock lock;
     private final Duration lockWait;
+    private final String host;
     private final Map<String, Plan> knownPlans = new ConcurrentHashMap<>();
     /** The plan of each run this runner ran: rollback(runId) compensates with that very plan. */
     private final Map<RunId, Plan> ranPlans = new ConcurrentHashMap<>();
@@ -61,10 +62,11 @@ public final class DefaultRunner implements Runner {
         this.pool = Executors.newCachedThreadPool(daemonThreads("backstep-" + POOLS.incrementAndGet()));
         this.lock = b.lock != null ? b.lock : Lock.file(stateDir);
         this.lockWait = b.lockWait;
+        this.host = b.host;
         b.plans.forEach(p -> knownPlans.put(p.name(), p));
         this.fromJournal = new JournalRollbacks(journal, listeners, compensationMode, commands, stateDir, clock, pool,
                 lock, b.registry != null ? b.registry : StepRegistry.discover(), knownPlans, ranPlans, lockWait,
-                b.journalCompensationPolicy);
+                b.journalCompensationPolicy).onHost(host);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -149,7 +151,7 @@ public final class DefaultRunner implements Runner {
 
     private RunInfo runInfo(Plan plan, RunId runId) {
         return new RunInfo(runId, plan.name(), plan.target(), commands, stateDir.resolve("runs").resolve(runId.value()),
-                clock);
+                clock, host);
     }
 
     /** Validates every step; throws the first problem with the others suppressed. Changes nothing. */

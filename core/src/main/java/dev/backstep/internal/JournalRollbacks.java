@@ -49,6 +49,7 @@ final class JournalRollbacks {
     private final Duration lockWait;
 
     private final StepPolicy registryPolicy;
+    private String host = Hosts.localName();
 
     JournalRollbacks(Journal journal, Listeners listeners, CompensationMode mode, CommandRunner commands, Path stateDir,
                      Clock clock, ExecutorService pool, Lock lock, StepRegistry registry, Map<String, Plan> knownPlans,
@@ -66,6 +67,12 @@ final class JournalRollbacks {
         this.lock = lock;
         this.registry = registry;
         this.knownPlans = knownPlans;
+    }
+
+    /** The host this runner acts on: runs of other hosts with host-local steps applied are refused. */
+    JournalRollbacks onHost(String name) {
+        this.host = name;
+        return this;
     }
 
     ReplayedRun replay(RunId id) {
@@ -147,6 +154,7 @@ final class JournalRollbacks {
         if (r.applied().isEmpty()) {
             throw new NothingToRollBackException(id, "none of its steps is applied");
         }
+        HostAffinity.check(r, host);
         if (!force) {
             List<RunSummary> later = history(r.target).stream()
                     .filter(s -> s.runId().compareTo(id) > 0 && s.isApplied()).toList();
@@ -208,6 +216,13 @@ final class JournalRollbacks {
                 continue;
             }
             ReplayedRun r = seen.get();
+            try {
+                HostAffinity.check(r, host);
+            } catch (dev.backstep.HostAffinityException e) {
+                left.add(new Recovery.Unrecoverable(id, r.planName, r.target, "left for its host '" + e.host()
+                        + "': " + e.getMessage()));
+                continue;
+            }
             try {
                 resolve(r, extra);
             } catch (RollbackRefusedException e) {

@@ -19,6 +19,8 @@ final class ReplayedRun {
     String planName = "?";
     String target = "?";
     String stateDir;
+    /** The host that ran it, when journaled. */
+    String host;
     Instant startedAt;
     Instant endedAt;
     /** Latest RUN_FINISHED status, cleared again by a later ROLLBACK_STARTED. */
@@ -40,6 +42,7 @@ final class ReplayedRun {
         String note;
         String summary;
         boolean unknownOutcome;
+        boolean hostIndependent;
         final Map<String, String> recorded = new LinkedHashMap<>();
 
         Step(String name) {
@@ -67,11 +70,13 @@ final class ReplayedRun {
                 planName = rec.get("plan").orElse("?");
                 target = rec.get("target").orElse(planName);
                 stateDir = rec.get("stateDir").orElse(null);
+                host = rec.get("host").orElse(null);
                 startedAt = rec.at();
             }
             case STEP_STARTED -> {
                 s.kind = rec.get("kind").map(StepKind::valueOf).orElse(StepKind.COMPENSATABLE);
                 s.type = rec.get("type").orElse(dev.backstep.Step.CUSTOM_TYPE);
+                s.hostIndependent = "true".equals(rec.get("hostIndependent").orElse(null));
                 s.stage = rec.get("stage").map(Integer::parseInt).orElse(0);
                 s.attempts = rec.get("attempt").map(Integer::parseInt).orElse(1);
                 if (s.startedAt == null) {

@@ -241,7 +241,8 @@ final class Saga {
             lastAttempt = attempt;
             Instant now = run.clock().instant();
             journal.append(JournalRecord.Type.STEP_STARTED, step.name(), "kind", step.kind().name(),
-                    "type", step.type(), "stage", Integer.toString(state.stage), "attempt", Integer.toString(attempt));
+                    "type", step.type(), "stage", Integer.toString(state.stage), "attempt", Integer.toString(attempt),
+                    "hostIndependent", step.hostIndependent() ? "true" : null);
             state.started(now, attempt);
             listeners.emit(new RunEvent.StepStarted(run.runId(), now, step.name(), step.kind(), attempt));
         }

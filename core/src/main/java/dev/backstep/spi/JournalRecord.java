@@ -41,7 +41,7 @@ public record JournalRecord(RunId runId, long sequence, Instant at, Type type, O
     public enum Type {
         /** data: plan, target, host, pid, steps (number of steps in the plan). */
         RUN_STARTED,
-        /** step; data: kind, type, group (index of its stage), attempt. */
+        /** step; data: kind, type, group (index of its stage), attempt, hostIndependent ("true" when so). */
         STEP_STARTED,
         /** step; data: key, value — undo data, written before the side effect. */
         STEP_RECORDED,

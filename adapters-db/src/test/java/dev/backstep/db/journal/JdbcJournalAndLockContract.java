@@ -434,6 +434,11 @@ abstract class JdbcJournalAndLockContract {
         public String describe() {
             return "set " + key + " = " + value;
         }
+
+        @Override
+        public boolean hostIndependent() {
+            return true; // a shared database: any host can set it back
+        }
     }
 
     static String read(DataSource ds, String key) throws SQLException {
@@ -493,6 +498,129 @@ abstract class JdbcJournalAndLockContract {
         assertThat(rolledBack.status()).isEqualTo(RunStatus.ROLLED_BACK);
         assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
         assertThat(host1.summary(deployed.runId()).status()).contains(RunStatus.ROLLED_BACK);
+    }
+
+    /** Writes {@code file} on this host; its compensation puts back what was there. */
+    static Step writeLocalFile(Path file, String content) {
+        return Step.named("write " + file.getFileName()).action(ctx -> {
+            ctx.record("previous", java.nio.file.Files.readString(file));
+            java.nio.file.Files.writeString(file, content);
+        }).compensation(ctx -> java.nio.file.Files.writeString(file, ctx.recorded("previous").orElseThrow())).build();
+    }
+
+    private dev.backstep.Runner hostRunner(String host, String journalTable, String lockTable) {
+        return Backstep.runner().host(host).journal(JdbcJournal.create(dataSource(), journalTable))
+                .lock(lock(lockTable, host))
+                .registry(StepRegistry.custom().register(SetSetting.TYPE, SetSetting.RESTORE).build())
+                .stateDir(state.resolve(host)).build();
+    }
+
+    private String settingsWithVersion(String version) throws SQLException {
+        execute("CREATE TABLE IF NOT EXISTS settings (k VARCHAR(50) PRIMARY KEY, v VARCHAR(50))");
+        execute("DELETE FROM settings");
+        execute("INSERT INTO settings (k, v) VALUES ('version', '" + version + "')");
+        String dbName = getClass().getSimpleName();
+        SetSetting.DATABASES.put(dbName, dataSource());
+        return dbName;
+    }
+
+    @Test
+    void aRunWithHostLocalStepsIsRolledBackOnlyOnItsOwnHost() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        String dbName = settingsWithVersion("1.2.0");
+        Path env = state.resolve("app.env");
+        java.nio.file.Files.createDirectories(state);
+        java.nio.file.Files.writeString(env, "VERSION=1.2.0\n");
+        var host1 = hostRunner("deploy-1", journalTable, lockTable);
+        var host2 = hostRunner("deploy-2", journalTable, lockTable);
+        RunResult deployed = host1.run(Plan.named("deploy shop 1.3.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.3.0"))
+                .step(writeLocalFile(env, "VERSION=1.3.0\n"))
+                .build());
+        assertThat(deployed.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(host2.history("shop@prod")).singleElement().extracting(s -> s.runId()).isEqualTo(deployed.runId());
+        assertThat(JdbcJournal.create(dataSource(), journalTable).read(deployed.runId()).get(0).get("host"))
+                .contains("deploy-1");
+
+        assertThatThrownBy(() -> host2.rollback(deployed.runId()))
+                .isInstanceOfSatisfying(dev.backstep.HostAffinityException.class, e -> {
+                    assertThat(e.host()).isEqualTo("deploy-1");
+                    assertThat(e.steps()).containsExactly("write app.env");
+                })
+                .isInstanceOf(dev.backstep.RollbackRefusedException.class)
+                .hasMessageContaining("ran on host 'deploy-1'")
+                .hasMessageContaining("this runner is on 'deploy-2'");
+        assertThat(read(dataSource(), "version")).as("nothing changed").isEqualTo("1.3.0");
+        assertThat(env).hasContent("VERSION=1.3.0\n");
+        assertThat(host2.summary(deployed.runId()).status()).contains(RunStatus.SUCCEEDED);
+
+        RunResult rolledBack = host1.rollback(deployed.runId());
+
+        assertThat(rolledBack.status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+        assertThat(env).hasContent("VERSION=1.2.0\n");
+    }
+
+    @Test
+    void aRunOfHostIndependentStepsIsRolledBackFromAnyHost() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        String dbName = settingsWithVersion("1.2.0");
+        RunResult deployed = hostRunner("deploy-1", journalTable, lockTable).run(Plan.named("migrate shop")
+                .target("shop-db").step(new SetSetting(dbName, "version", "1.3.0")).build());
+
+        RunResult rolledBack = hostRunner("deploy-2", journalTable, lockTable).rollback(deployed.runId());
+
+        assertThat(rolledBack.status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+    }
+
+    @Test
+    void recoverOnAnotherHostLeavesARunWithHostLocalStepsForItsHost() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        String dbName = settingsWithVersion("1.2.0");
+        Path env = state.resolve("app.env");
+        java.nio.file.Files.createDirectories(state);
+        java.nio.file.Files.writeString(env, "VERSION=1.2.0\n");
+        var host1 = hostRunner("deploy-1", journalTable, lockTable);
+        var host2 = hostRunner("deploy-2", journalTable, lockTable);
+        Step stopped = Step.named("restart").action(ctx -> {
+            throw new InterruptedException("deploy tool stopped");
+        }).build();
+        RunResult interrupted = host1.run(Plan.named("deploy shop 1.3.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.3.0"))
+                .step(writeLocalFile(env, "VERSION=1.3.0\n"))
+                .step(stopped)
+                .build());
+        Thread.interrupted(); // the runner hands the interrupt back to its caller
+        assertThat(interrupted.status()).isEqualTo(RunStatus.INTERRUPTED);
+
+        dev.backstep.Recovery elsewhere = host2.recover();
+
+        assertThat(elsewhere.recovered()).isEmpty();
+        assertThat(elsewhere.unrecoverable()).singleElement().satisfies(u -> {
+            assertThat(u.runId()).isEqualTo(interrupted.runId());
+            assertThat(u.reason()).contains("left for its host 'deploy-1'").contains("write app.env");
+        });
+        assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
+        assertThat(env).hasContent("VERSION=1.3.0\n");
+
+        dev.backstep.Recovery atHome = host1.recover();
+
+        assertThat(atHome.recovered()).singleElement().satisfies(r -> assertThat(r.status())
+                .isEqualTo(RunStatus.ROLLED_BACK));
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+        assertThat(env).hasContent("VERSION=1.2.0\n");
+    }
+
+    @Test
+    void blankOrControlCharacterHostNamesAreRejected() {
+        assertThatThrownBy(() -> Backstep.runner().host(" ")).isInstanceOf(BackstepException.class)
+                .hasMessageContaining("runner host name must be 1 to 255 characters");
+        assertThatThrownBy(() -> Backstep.runner().host("deploy\n1")).isInstanceOf(BackstepException.class)
+                .hasMessageContaining("'deploy?1'");
     }
 
     // ---------------------------------------------------------------- helpers
