@@ -35,6 +35,7 @@ final class Compensator {
     private final List<String> order = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean interrupted;
     private LockGuard guard = LockGuard.NONE;
+    private java.util.Map<String, String> keep = java.util.Map.of();
 
     Compensator(RunInfo run, RunJournal journal, Listeners listeners, ExecutorService pool, CompensationMode mode) {
         this.run = run;
@@ -47,6 +48,12 @@ final class Compensator {
     /** Checks {@code g} before each stage's compensations: a lost lock stops them, as an interrupt does. */
     Compensator guardedBy(LockGuard g) {
         this.guard = g;
+        return this;
+    }
+
+    /** Leaves these steps uncompensated, journaling why (e.g. a data restore the caller skipped). */
+    Compensator keeping(java.util.Map<String, String> reasons) {
+        this.keep = java.util.Map.copyOf(reasons);
         return this;
     }
 
@@ -82,6 +89,8 @@ final class Compensator {
                 skip(s, "kept: at or before pivot '" + pivotName + "' (point of no return)");
             } else if (s.compensation.irreversibleReason().isPresent()) {
                 skip(s, "irreversible: " + s.compensation.irreversibleReason().get());
+            } else if (keep.containsKey(s.name)) {
+                skip(s, keep.get(s.name));
             } else {
                 byStage.computeIfAbsent(s.stage, k -> new ArrayList<>()).add(s);
             }

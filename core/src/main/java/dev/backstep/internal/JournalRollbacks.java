@@ -129,12 +129,14 @@ final class JournalRollbacks {
         boolean force = Arrays.asList(options).contains(RollbackOption.FORCE);
         ReplayedRun seen = replay(id);
         resolve(checkRollback(seen, force)); // refuse early, before waiting for the lock
+        DataRestoreCheck.keep(seen, clock.instant(), Arrays.asList(options));
         RunResult result;
         try (Lock.Handle held = lock.acquire(seen.target, id, lockWait)) {
             DefaultRunner.reportTakeOver(held);
             // read again under the lock: another rollback of this run may have finished meanwhile
             ReplayedRun r = checkRollback(replay(id), force);
-            result = compensate(r, resolve(r), "rollback of run " + id + " requested", new LockGuard(held));
+            Map<String, String> keep = DataRestoreCheck.keep(r, clock.instant(), Arrays.asList(options));
+            result = compensate(r, resolve(r), "rollback of run " + id + " requested", new LockGuard(held), keep);
         }
         if (result.status() == RunStatus.INTERRUPTED && !LockGuard.lostLock(result)) {
             Thread.currentThread().interrupt();
@@ -245,7 +247,7 @@ final class JournalRollbacks {
                     continue;
                 }
                 RunResult res = compensate(now, resolve(now, extra), "recovery of interrupted run " + id,
-                        new LockGuard(held));
+                        new LockGuard(held), Map.of());
                 recovered.add(res);
                 if (res.status() == RunStatus.INTERRUPTED && !LockGuard.lostLock(res)) {
                     interrupted = true;
@@ -308,13 +310,14 @@ final class JournalRollbacks {
         return states;
     }
 
-    private RunResult compensate(ReplayedRun r, List<StepState> states, String reason, LockGuard guard) {
+    private RunResult compensate(ReplayedRun r, List<StepState> states, String reason, LockGuard guard,
+                                 Map<String, String> keep) {
         Path runState = r.stateDir != null ? Path.of(r.stateDir) : stateDir.resolve("runs").resolve(r.runId.value());
         RunInfo info = new RunInfo(r.runId, r.planName, r.target, commands, runState, clock);
         RunJournal rj = new RunJournal(journal, r.runId, clock, r.lastSequence + 1);
         Instant started = clock.instant();
         listeners.emit(new RunEvent.RunStarted(r.runId, started, r.planName, r.target, states.size()));
-        Compensator c = new Compensator(info, rj, listeners, pool, mode).guardedBy(guard);
+        Compensator c = new Compensator(info, rj, listeners, pool, mode).guardedBy(guard).keeping(keep);
         int pivot = r.pivotStage();
         List<Throwable> failures = c.compensate(states, pivot, reason);
         boolean pivotKept = pivot >= 0 && states.stream().anyMatch(s -> s.stage <= pivot
