@@ -87,6 +87,32 @@ class LockLossTest {
     }
 
     @Test
+    void losingTheLockDuringARollbackStopsBeforeTheNextCompensation() throws Exception {
+        Files.writeString(dir.resolve("VERSION"), "1.0");
+        Runner runner = runner();
+        Step removesLockWhenUndone = Step.named("cache warm-up").action(ctx -> ctx.record("warmed", "yes"))
+                .compensation(ctx -> Files.delete(lockFile())).build();
+        RunResult deployed = runner.run(Plan.named("deploy").target("shop")
+                .step(new WriteFileStep("version", dir.resolve("VERSION"), "1.1"))
+                .step(removesLockWhenUndone).build());
+        assertThat(deployed).succeeded();
+
+        RunResult r = runner.rollback(deployed.runId());
+
+        assertThat(r).interrupted().compensated("cache warm-up").stillApplied("version");
+        assertThat(r.failure()).get().satisfies(f -> assertThat(f.getCause()).isInstanceOf(LockLostException.class)
+                .hasMessageContaining("before compensating 'version'"));
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        assertThat(dir.resolve("VERSION")).hasContent("1.1");
+
+        Recovery recovery = runner.recover();
+
+        assertThat(recovery.recovered()).singleElement().satisfies(x -> assertThat(x).rolledBack()
+                .compensated("version"));
+        assertThat(dir.resolve("VERSION")).hasContent("1.0");
+    }
+
+    @Test
     void aLockThatIsStillHeldSaysSoAndNoLongerOnceReleased() {
         Lock lock = Lock.file(dir);
         Lock.Handle held = lock.acquire("shop", dev.backstep.RunId.of("r1"), java.time.Duration.ZERO);
