@@ -179,7 +179,11 @@ final class JournalRollbacks {
                 throw new RollbackRefusedException("run " + s.runId() + " of target '" + target
                         + "' has not finished: use recover() first");
             }
-            List<String> pivots = replay(s.runId()).appliedPivots();
+            ReplayedRun later = replay(s.runId());
+            // refused up front, before any run is rolled back: stale data, or another host's run
+            DataRestoreCheck.keep(later, clock.instant(), List.of());
+            HostAffinity.check(later, host);
+            List<String> pivots = later.appliedPivots();
             if (!pivots.isEmpty()) {
                 throw new RollbackRefusedException("cannot go back to the last good run " + good.runId()
                         + " of target '" + target + "': run " + s.runId() + " passed pivot(s) " + pivots
