@@ -78,8 +78,14 @@ public interface Runner {
      * @throws RunNotFoundException when the journal does not know the run
      * @throws NothingToRollBackException when the run was rolled back already or left nothing applied
      * @throws RollbackRefusedException when a later run on the target is still applied (unless
-     *     {@link RollbackOption#FORCE}), when the run never finished (use {@link #recover}), or when a
-     *     step's compensation cannot be resolved; nothing was changed
+     *     {@link RollbackOption#FORCE}), when the run never finished (use {@link #recover}), when a
+     *     step's compensation cannot be resolved, or when a step would restore data older than its
+     *     {@link dev.backstep.spi.RestoreBound} (unless {@link RollbackOption#FORCE} or
+     *     {@link RollbackOption#SKIP_DATA_RESTORE}); nothing was changed
+     * @throws HostAffinityException when the run ran on another host and host-local steps of it are
+     *     still applied; nothing was changed
+     * @throws LockLostException never: a rollback that loses its lock ends
+     *     {@link RunStatus#INTERRUPTED} with it as the cause, for {@link #recover} to finish
      */
     RunResult rollback(RunId runId, RollbackOption... options);
 
@@ -96,7 +102,8 @@ public interface Runner {
     /**
      * Finishes runs that never did (process killed, host rebooted): rolls each back from the
      * journal. Runs held by a live process's lock are left alone, as are runs with a step whose
-     * compensation cannot be resolved (reported, never guessed at).
+     * compensation cannot be resolved (reported, never guessed at) and runs of another host with
+     * host-local steps still applied (reported as left for their host).
      *
      * @param knownPlans plans to resolve lambda steps from, matched by plan name
      */
