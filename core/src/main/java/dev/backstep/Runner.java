@@ -74,7 +74,8 @@ public interface Runner {
      * step registry}. Holds the target's lock while it works.
      *
      * @return the run's new outcome: {@link RunStatus#ROLLED_BACK}, or {@link
-     *     RunStatus#ROLLBACK_FAILED} naming what is still applied
+     *     RunStatus#ROLLBACK_FAILED} naming what is still applied, or {@link RunStatus#INTERRUPTED}
+     *     with a {@link LockLostException} when the lock was lost (for {@link #recover} to finish)
      * @throws RunNotFoundException when the journal does not know the run
      * @throws NothingToRollBackException when the run was rolled back already or left nothing applied
      * @throws RollbackRefusedException when a later run on the target is still applied (unless
@@ -84,8 +85,6 @@ public interface Runner {
      *     {@link RollbackOption#SKIP_DATA_RESTORE}); nothing was changed
      * @throws HostAffinityException when the run ran on another host and host-local steps of it are
      *     still applied; nothing was changed
-     * @throws LockLostException never: a rollback that loses its lock ends
-     *     {@link RunStatus#INTERRUPTED} with it as the cause, for {@link #recover} to finish
      */
     RunResult rollback(RunId runId, RollbackOption... options);
 
