@@ -6,7 +6,7 @@ import java.util.List;
  * A run was refused (rolled back or recovered) on a host other than the one that ran it, because
  * steps that changed that host's local resources (files, releases, git working copies, local
  * commands and units) are still applied: only a runner of {@link #host()} can undo them. Nothing
- * was changed. {@link Runner#recover()} reports such runs in {@link Recovery#unrecoverable()} as
+ * was changed. {@link Runner#recover} reports such runs in {@link Recovery#unrecoverable()} as
  * left for their host instead of throwing.
  *
  * <pre>{@code

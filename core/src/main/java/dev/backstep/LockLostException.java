@@ -7,7 +7,7 @@ import java.util.Objects;
  * The run lost the lock on its target while it was running (its JDBC lock row was deleted or
  * taken over, its lock file removed or replaced): another run may have started on the target, so
  * this one stopped before its next step or compensation. The run ends
- * {@link RunStatus#INTERRUPTED}; {@link Runner#recover()} finishes it once the target's lock can
+ * {@link RunStatus#INTERRUPTED}; {@link Runner#recover} finishes it once the target's lock can
  * be taken again.
  *
  * <pre>{@code

@@ -93,7 +93,6 @@ public interface Step {
      * ({@link HostAffinityException} elsewhere). Journaled with the step.
      *
      * <pre>{@code
-     * @Override
      * public boolean hostIndependent() {
      *     return true; // only talks to db.internal:5432
      * }
