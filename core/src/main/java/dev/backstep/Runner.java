@@ -78,14 +78,19 @@ public interface Runner {
      * is not known). Holds the target's lock while it works.
      *
      * @return the run's new outcome: {@link RunStatus#ROLLED_BACK}, or {@link
-     *     RunStatus#ROLLBACK_FAILED} naming what is still applied
+     *     RunStatus#ROLLBACK_FAILED} naming what is still applied, or {@link RunStatus#INTERRUPTED}
+     *     with a {@link LockLostException} when the lock was lost (for {@link #recover} to finish)
      * @throws RunNotFoundException when the journal does not know the run
      * @throws NothingToRollBackException when the run was rolled back already or left nothing applied
      * @throws RollbackRefusedException when a later run on the target is still applied (unless
      *     {@link RollbackOption#FORCE}), when the run never finished (use {@link #recover}), when a
-     *     step's compensation cannot be resolved, or when a compensation's {@link Compensation#precheck
+     *     step's compensation cannot be resolved, when a compensation's {@link Compensation#precheck
      *     precheck} says it cannot work (a release to switch back to is gone, the run made the first
-     *     release); nothing was changed
+     *     release), or when a step would restore data older than its
+     *     {@link dev.backstep.spi.RestoreBound} (unless {@link RollbackOption#FORCE} or
+     *     {@link RollbackOption#SKIP_DATA_RESTORE}); nothing was changed
+     * @throws HostAffinityException when the run ran on another host and host-local steps of it are
+     *     still applied; nothing was changed
      */
     RunResult rollback(RunId runId, RollbackOption... options);
 
@@ -103,9 +108,10 @@ public interface Runner {
     /**
      * Finishes runs that never did (process killed, host rebooted): rolls each back from the
      * journal. Runs held by a live process's lock are left alone, as are runs with a step whose
-     * compensation cannot be resolved (reported, never guessed at) and runs after which a later
+     * compensation cannot be resolved (reported, never guessed at), runs after which a later
      * run of the same target is still applied (reported as needing attention: compensating them
-     * could undo that run's changes).
+     * could undo that run's changes) and runs of another host with host-local steps still applied
+     * (reported as left for their host).
      *
      * @param knownPlans plans to resolve lambda steps from, matched by plan name
      */
@@ -205,6 +211,20 @@ public interface Runner {
 
         /** Default {@link Clock#systemUTC()}. */
         Builder clock(Clock clock);
+
+        /**
+         * The name of the host this runner acts on, recorded in every run it starts. A run whose
+         * steps changed host-local resources (files, releases, git working copies, local commands
+         * and units) is rolled back and recovered only by a runner of the same host name; see
+         * {@link Step#hostIndependent()}. Default: {@link dev.backstep.spi.Locks#localHost()}.
+         *
+         * <pre>{@code
+         * Backstep.runner().journal(JdbcJournal.create(ds)).host("deploy-1").build();
+         * }</pre>
+         *
+         * @throws BackstepException when blank, longer than 255 characters or with control characters
+         */
+        Builder host(String host);
 
         Runner build();
     }

@@ -101,6 +101,23 @@ public interface Step {
     }
 
     /**
+     * Whether this step's compensation works from any host: true for steps that act on shared,
+     * remote resources only (a database server reached over the network). The default, false,
+     * means host-local (files, releases, git working copies, local commands and units): a run
+     * with such a step still applied is rolled back and recovered only on the host that ran it
+     * ({@link HostAffinityException} elsewhere). Journaled with the step.
+     *
+     * <pre>{@code
+     * public boolean hostIndependent() {
+     *     return true; // only talks to db.internal:5432
+     * }
+     * }</pre>
+     */
+    default boolean hostIndependent() {
+        return false;
+    }
+
+    /**
      * Identifies the compensation in a {@code StepRegistry} so that a run can be rolled back or
      * recovered without this object in memory. Steps whose compensation needs nothing but the
      * recorded values return a stable id such as {@code "git.checkout"}.

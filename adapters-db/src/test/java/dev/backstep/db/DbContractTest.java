@@ -253,6 +253,80 @@ abstract class DbContractTest {
         assertThat(Fingerprint.differences(before, fp())).isEmpty();
     }
 
+    Plan migrateWithSnapshot(SnapshotStep snapshot) {
+        return Plan.named("migrate").target("db")
+                .step(snapshot)
+                .step(db().sql("INSERT INTO orders (id, customer_id, total) VALUES (99, 1, 1)")
+                        .compensatedBy("DELETE FROM orders WHERE id = 99").named("add order 99"))
+                .build();
+    }
+
+    @Test
+    void aLaterRollbackRefusesToRestoreASnapshotOlderThanItsBoundAndCanSkipTheRestore() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        List<Fingerprint> before = fp();
+        RunResult deployed = runner(clock).run(migrateWithSnapshot(
+                db().snapshot(backups).restoreOnRollback(Duration.ofHours(6)).named("snapshot")));
+        assertThat(deployed).succeeded();
+        exec("INSERT INTO customers VALUES (4, 'Nova')"); // a customer signs up after the deploy
+        List<Fingerprint> afterWrites = fp();
+        clock.advance(Duration.ofDays(2));
+
+        assertThatThrownBy(() -> runner(clock).rollback(deployed.runId()))
+                .isInstanceOf(dev.backstep.RollbackRefusedException.class)
+                .hasMessageContaining("step 'snapshot' would restore data captured 2d ago")
+                .hasMessageContaining("older than its limit of 6h")
+                .hasMessageContaining("RollbackOption.SKIP_DATA_RESTORE")
+                .hasMessageContaining("RollbackOption.FORCE");
+        assertThat(Fingerprint.differences(afterWrites, fp())).as("nothing changed").isEmpty();
+        assertThat(runner(clock).summary(deployed.runId()).status()).contains(dev.backstep.RunStatus.SUCCEEDED);
+
+        RunResult skipped = runner(clock).rollback(deployed.runId(), dev.backstep.RollbackOption.SKIP_DATA_RESTORE);
+
+        assertThat(skipped).rolledBack().compensated("add order 99")
+                .stepHasStatus("snapshot", dev.backstep.StepStatus.NOT_COMPENSATED);
+        assertThat(skipped.step("snapshot").note()).get().asString().contains("SKIP_DATA_RESTORE");
+        try (Connection c = admin(); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM customers WHERE id = 4")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the write after the deploy is kept").isEqualTo(1);
+        }
+        exec("DELETE FROM customers WHERE id = 4");
+        assertThat(Fingerprint.differences(before, fp())).as("order 99 is gone").isEmpty();
+    }
+
+    @Test
+    void aSnapshotWithinItsBoundIsRestoredAndForceRestoresAStaleOne() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        List<Fingerprint> before = fp();
+        RunResult recent = runner(clock).run(migrateWithSnapshot(db().snapshot(backups).restoreOnRollback()));
+        exec("INSERT INTO customers VALUES (4, 'Nova')");
+        clock.advance(Duration.ofMinutes(30));
+
+        assertThat(runner(clock).rollback(recent.runId())).rolledBack();
+        assertThat(Fingerprint.differences(before, fp())).isEmpty();
+
+        RunResult stale = runner(clock).run(migrateWithSnapshot(db().snapshot(backups).restoreOnRollback()));
+        exec("INSERT INTO customers VALUES (4, 'Nova')");
+        clock.advance(Duration.ofHours(2));
+        assertThatThrownBy(() -> runner(clock).rollback(stale.runId()))
+                .isInstanceOf(dev.backstep.RollbackRefusedException.class)
+                .hasMessageContaining("captured 2h ago")
+                .hasMessageContaining("older than its limit of 1h");
+
+        assertThat(runner(clock).rollback(stale.runId(), dev.backstep.RollbackOption.FORCE)).rolledBack();
+        assertThat(Fingerprint.differences(before, fp())).as("restored, discarding the later write").isEmpty();
+    }
+
+    @Test
+    void aSnapshotBoundMustBePositive() {
+        assertThatThrownBy(() -> db().snapshot(backups).restoreOnRollback(Duration.ZERO))
+                .isInstanceOf(dev.backstep.BackstepException.class)
+                .hasMessageContaining("must be positive, was PT0S");
+        assertThatThrownBy(() -> db().snapshot(backups).restoreOnRollback(Duration.ofHours(-1)))
+                .isInstanceOf(DbException.class);
+    }
+
     @Test
     void thePasswordAppearsInNoJournalReportOrError() throws Exception {
         String pw = password();

@@ -103,6 +103,11 @@ public final class DecoratedStep implements Step {
     }
 
     @Override
+    public boolean hostIndependent() {
+        return delegate.hostIndependent();
+    }
+
+    @Override
     public String toString() {
         return "Step[" + name + "]";
     }

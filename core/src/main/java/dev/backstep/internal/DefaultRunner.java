@@ -46,6 +46,7 @@ public final class DefaultRunner implements Runner {
     private final ExecutorService pool;
     private final Lock lock;
     private final Duration lockWait;
+    private final String host;
     private final Map<String, Plan> knownPlans = new ConcurrentHashMap<>();
     /** The plan of each run this runner ran: rollback(runId) compensates with that very plan. */
     private final Map<RunId, Plan> ranPlans = new ConcurrentHashMap<>();
@@ -63,11 +64,12 @@ public final class DefaultRunner implements Runner {
         this.pool = Executors.newCachedThreadPool(daemonThreads("backstep-" + POOLS.incrementAndGet()));
         this.lock = b.lock != null ? b.lock : Lock.file(stateDir);
         this.lockWait = b.lockWait;
+        this.host = b.host;
         b.plans.forEach(p -> knownPlans.put(p.name(), p));
         this.registry = b.effectiveRegistry();
         this.fromJournal = new JournalRollbacks(journal, listeners, compensationMode, commands, stateDir, clock, pool,
                 lock, registry, knownPlans, ranPlans, lockWait,
-                b.journalCompensationPolicy);
+                b.journalCompensationPolicy).onHost(host);
         this.takeover = new Takeover(journal, fromJournal, lock, knownPlans);
     }
 
@@ -95,9 +97,10 @@ public final class DefaultRunner implements Runner {
             // lock held: finish the target's unfinished runs first, then take this run's place
             info = info.placed(takeover.prepare(plan, runId));
             RunJournal runJournal = new RunJournal(info.secrets().journal(journal), runId, clock, 0);
-            result = new Saga(plan, info, runJournal, listeners.masking(info.secrets()), pool, compensationMode).run();
+            result = new Saga(plan, info, runJournal, listeners.masking(info.secrets()), pool, compensationMode)
+                    .guardedBy(new LockGuard(held)).run();
         }
-        if (result.status() == dev.backstep.RunStatus.INTERRUPTED) {
+        if (result.status() == dev.backstep.RunStatus.INTERRUPTED && !LockGuard.lostLock(result)) {
             Thread.currentThread().interrupt();
         }
         return result;
@@ -157,7 +160,7 @@ public final class DefaultRunner implements Runner {
         // every secret of every step is masked in all the run writes, whichever step prints it
         RunSecrets secrets = RunSecrets.of(plan);
         return new RunInfo(runId, plan.name(), plan.target(), secrets.commands(commands),
-                stateDir.resolve("runs").resolve(runId.value()), clock, 0, secrets);
+                stateDir.resolve("runs").resolve(runId.value()), clock, 0, secrets, host);
     }
 
     /** Validates every step; throws the first problem with the others suppressed. Changes nothing. */

@@ -143,7 +143,7 @@ public final class FileLock implements Lock {
                     LockHolder mine = new LockHolder(target, Hosts.localName(), ProcessHandle.current().pid(),
                             runId, Instant.now().truncatedTo(ChronoUnit.MILLIS));
                     writeHolder(ch, mine);
-                    Held h = new Held(file, ch, os, mine, previous);
+                    Held h = new Held(file, ch, os, mine, previous, fileKey(file));
                     HELD.put(file, h);
                     keep = true;
                     if (previous != null) {
@@ -311,6 +311,12 @@ public final class FileLock implements Lock {
         ch.force(true);
     }
 
+    /** The identity (device and inode) of the file at {@code file}, or null where the OS has none. */
+    private static Object fileKey(Path file) throws IOException {
+        return java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+    }
+
     private static void sleep(Duration d, String target) {
         try {
             Thread.sleep(Math.max(1, d.toMillis()));
@@ -338,9 +344,12 @@ public final class FileLock implements Lock {
         private final java.nio.channels.FileLock os;
         private final LockHolder holder;
         private final LockHolder previous;
+        private final Object fileKey;
         private boolean released; // guarded by MONITOR
 
-        Held(Path file, FileChannel channel, java.nio.channels.FileLock os, LockHolder holder, LockHolder previous) {
+        Held(Path file, FileChannel channel, java.nio.channels.FileLock os, LockHolder holder, LockHolder previous,
+             Object fileKey) {
+            this.fileKey = fileKey;
             this.file = file;
             this.channel = channel;
             this.os = os;
@@ -356,6 +365,26 @@ public final class FileLock implements Lock {
         @Override
         public Optional<LockHolder> tookOverFrom() {
             return Optional.ofNullable(previous);
+        }
+
+        /**
+         * False once released, or once the lock file was removed or replaced: the OS lock then
+         * guards an inode nobody else opens, and another process can lock the new file.
+         */
+        @Override
+        public boolean isHeld() {
+            synchronized (MONITOR) {
+                if (released || !os.isValid()) {
+                    return false;
+                }
+            }
+            try {
+                return fileKey == null || fileKey.equals(fileKey(file));
+            } catch (NoSuchFileException gone) {
+                return false;
+            } catch (IOException cannotTell) {
+                return true; // not known to be lost; the OS lock is still ours
+            }
         }
 
         @Override

@@ -52,6 +52,7 @@ final class JournalRollbacks {
     private final Duration lockWait;
 
     private final StepPolicy registryPolicy;
+    private String host = Hosts.localName();
 
     JournalRollbacks(Journal journal, Listeners listeners, CompensationMode mode, CommandRunner commands, Path stateDir,
                      Clock clock, ExecutorService pool, Lock lock, StepRegistry registry, Map<String, Plan> knownPlans,
@@ -69,6 +70,12 @@ final class JournalRollbacks {
         this.lock = lock;
         this.registry = registry;
         this.knownPlans = knownPlans;
+    }
+
+    /** The host this runner acts on: runs of other hosts with host-local steps applied are refused. */
+    JournalRollbacks onHost(String name) {
+        this.host = name;
+        return this;
     }
 
     ReplayedRun replay(RunId id) {
@@ -129,6 +136,7 @@ final class JournalRollbacks {
         boolean force = Arrays.asList(options).contains(RollbackOption.FORCE);
         ReplayedRun seen = replay(id);
         resolve(checkRollback(seen, force)); // refuse early, before waiting for the lock
+        DataRestoreCheck.keep(seen, clock.instant(), Arrays.asList(options));
         RunResult result;
         try (Lock.Handle held = lock.acquire(seen.target, id, lockWait)) {
             DefaultRunner.reportTakeOver(held);
@@ -136,9 +144,11 @@ final class JournalRollbacks {
             ReplayedRun r = checkRollback(replay(id), force);
             List<StepState> states = resolve(r);
             precheck(r, states, Set.copyOf(Arrays.asList(options)));
-            result = compensate(r, states, "rollback of run " + id + " requested", knownPlans);
+            Map<String, String> keep = DataRestoreCheck.keep(r, clock.instant(), Arrays.asList(options));
+            result = compensate(r, states, "rollback of run " + id + " requested", knownPlans, new LockGuard(held),
+                    keep);
         }
-        if (result.status() == RunStatus.INTERRUPTED) {
+        if (result.status() == RunStatus.INTERRUPTED && !LockGuard.lostLock(result)) {
             Thread.currentThread().interrupt();
         }
         return result;
@@ -156,6 +166,7 @@ final class JournalRollbacks {
         if (r.applied().isEmpty()) {
             throw new NothingToRollBackException(id, "none of its steps is applied");
         }
+        HostAffinity.check(r, host);
         if (!force) {
             List<RunSummary> later = laterApplied(r);
             if (!later.isEmpty()) {
@@ -210,7 +221,11 @@ final class JournalRollbacks {
                 throw new RollbackRefusedException("run " + s.runId() + " of target '" + target
                         + "' has not finished: use recover() first");
             }
-            List<String> pivots = replay(s.runId()).appliedPivots();
+            ReplayedRun later = replay(s.runId());
+            // refused up front, before any run is rolled back: stale data, or another host's run
+            DataRestoreCheck.keep(later, clock.instant(), List.of());
+            HostAffinity.check(later, host);
+            List<String> pivots = later.appliedPivots();
             if (!pivots.isEmpty()) {
                 throw new RollbackRefusedException("cannot go back to the last good run " + good.runId()
                         + " of target '" + target + "': run " + s.runId() + " passed pivot(s) " + pivots
@@ -260,6 +275,13 @@ final class JournalRollbacks {
         for (ReplayedRun r : candidates) {
             RunId id = r.runId;
             try {
+                HostAffinity.check(r, host);
+            } catch (dev.backstep.HostAffinityException e) {
+                left.add(new Recovery.Unrecoverable(id, r.planName, r.target, "left for its host '" + e.host()
+                        + "': " + e.getMessage()));
+                continue;
+            }
+            try {
                 resolve(r, extra);
             } catch (RollbackRefusedException e) {
                 left.add(new Recovery.Unrecoverable(id, r.planName, r.target, e.getMessage()));
@@ -285,9 +307,10 @@ final class JournalRollbacks {
                     left.add(new Recovery.Unrecoverable(id, now.planName, now.target, needsAttention(now, later)));
                     continue;
                 }
-                RunResult res = compensate(now, resolve(now, extra), "recovery of interrupted run " + id, extra);
+                RunResult res = compensate(now, resolve(now, extra), "recovery of interrupted run " + id, extra,
+                        new LockGuard(held), Map.of());
                 recovered.add(res);
-                if (res.status() == RunStatus.INTERRUPTED) {
+                if (res.status() == RunStatus.INTERRUPTED && !LockGuard.lostLock(res)) {
                     interrupted = true;
                     break;
                 }
@@ -312,7 +335,7 @@ final class JournalRollbacks {
      * dead run's target). Refuses, changing nothing, when a step of it cannot be resolved.
      */
     RunResult recoverHeld(ReplayedRun r, Map<String, Plan> plans, String reason) {
-        return compensate(r, resolve(r, plans), reason, plans);
+        return compensate(r, resolve(r, plans), reason, plans, LockGuard.NONE, Map.of());
     }
 
     static boolean needsRecovery(ReplayedRun r) {
@@ -371,18 +394,19 @@ final class JournalRollbacks {
                 registryPolicy);
     }
 
-    private RunResult compensate(ReplayedRun r, List<StepState> states, String reason, Map<String, Plan> plans) {
+    private RunResult compensate(ReplayedRun r, List<StepState> states, String reason, Map<String, Plan> plans,
+                                 LockGuard guard, Map<String, String> keep) {
         Path runState = r.stateDir != null ? Path.of(r.stateDir) : stateDir.resolve("runs").resolve(r.runId.value());
         // the secrets of the run's plan, when this runner knows it, are masked as in the live run
         Plan plan = ranPlans.getOrDefault(r.runId, plans.get(r.planName));
         RunSecrets secrets = plan == null ? RunSecrets.NONE : RunSecrets.of(plan);
         RunInfo info = new RunInfo(r.runId, r.planName, r.target, secrets.commands(commands), runState, clock, r.order,
-                secrets);
+                secrets, host);
         RunJournal rj = new RunJournal(secrets.journal(journal), r.runId, clock, r.lastSequence + 1);
         Listeners listeners = this.listeners.masking(secrets);
         Instant started = clock.instant();
         listeners.emit(new RunEvent.RunStarted(r.runId, started, r.planName, r.target, states.size()));
-        Compensator c = new Compensator(info, rj, listeners, pool, mode);
+        Compensator c = new Compensator(info, rj, listeners, pool, mode).guardedBy(guard).keeping(keep);
         int pivot = r.pivotStage();
         List<Throwable> failures = c.compensate(states, pivot, reason);
         boolean pivotKept = pivot >= 0 && states.stream().anyMatch(s -> s.stage <= pivot

@@ -26,6 +26,8 @@ final class ReplayedRun {
     String planName;
     String target;
     String stateDir;
+    /** The host that ran it, when journaled. */
+    String host;
     Instant startedAt;
     Instant endedAt;
     /** Latest RUN_FINISHED status, cleared again by a later ROLLBACK_STARTED. */
@@ -51,6 +53,7 @@ final class ReplayedRun {
         String note;
         String summary;
         boolean unknownOutcome;
+        boolean hostIndependent;
         final Map<String, String> recorded = new LinkedHashMap<>();
 
         Step(String name) {
@@ -126,6 +129,7 @@ final class ReplayedRun {
                 stateDir = rec.get("stateDir").orElse(null);
                 runData = rec.data();
                 order = RunOrder.placeOf(rec);
+                host = rec.get("host").orElse(null);
                 startedAt = rec.at();
             }
             case STEP_STARTED -> {
@@ -134,6 +138,7 @@ final class ReplayedRun {
                     steps.put(s.name, s);
                     s.kind = StepKind.valueOf(rec.data().get("kind"));
                     s.type = rec.data().get("type");
+                    s.hostIndependent = "true".equals(rec.get("hostIndependent").orElse(null));
                     s.stage = Integer.parseInt(rec.data().get("stage"));
                     s.startedAt = rec.at();
                 }

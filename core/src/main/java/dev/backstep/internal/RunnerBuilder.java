@@ -24,6 +24,7 @@ public final class RunnerBuilder implements Runner.Builder {
     Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "backstep");
     Clock clock = Clock.systemUTC();
     Lock lock;
+    String host = Hosts.localName();
     Duration lockWait = Duration.ZERO;
     StepRegistry registry;
     /** Compensations of users' step types, added to the registry at build(). */
@@ -116,6 +117,12 @@ public final class RunnerBuilder implements Runner.Builder {
     @Override
     public Runner.Builder clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    @Override
+    public Runner.Builder host(String host) {
+        this.host = HostAffinity.checkName(host);
         return this;
     }
 

@@ -45,9 +45,10 @@ public record JournalRecord(RunId runId, long sequence, Instant at, Type type, O
          */
         RUN_STARTED,
         /**
-         * step; data: kind, type, group (index of its stage), attempt. Records of a rollback's last
-         * phase (this type, STEP_SUCCEEDED, STEP_FAILED) carry {@code rollbackStep}
-         * ({@code afterRollback} or {@code verifyAfterRollback}) and never make a step applied.
+         * step; data: kind, type, group (index of its stage), attempt, hostIndependent ("true" when
+         * so). Records of a rollback's last phase (this type, STEP_SUCCEEDED, STEP_FAILED) carry
+         * {@code rollbackStep} ({@code afterRollback} or {@code verifyAfterRollback}) and never make
+         * a step applied.
          */
         STEP_STARTED,
         /** step; data: key, value — undo data, written before the side effect. */

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A lock is <em>stale</em> when its heartbeat is older than the {@link Builder#ttl TTL} (its
  * holder died, hangs or lost the database), or when its holder ran on this host and its process is
- * gone. {@link #acquire} takes a stale lock over (logged, and reported by
+ * gone (this host being the one named by {@link Builder#host} or the machine's own name). {@link #acquire} takes a stale lock over (logged, and reported by
  * {@link Handle#tookOverFrom()}); {@link #breakLock} deletes a stale row and refuses a live one.
  * Hosts compare their own clock with the holder's heartbeat: keep clocks synchronised (NTP) to
  * well within the TTL. {@link LockHolder#isStale()} only knows about dead processes on this host;
@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A holder that finds its row gone or replaced when it refreshes the heartbeat (someone broke
  * or took over the lock) logs an error and stops refreshing; releasing it then deletes nothing.
+ * {@link Handle#isHeld()} then answers false (it also reads the row when asked), so a runner
+ * stops the run before its next step with a {@link dev.backstep.LockLostException}.
  *
  * <p>Thread-safe; every call borrows its own connection. The heartbeat thread is a daemon.
  */
@@ -259,7 +261,12 @@ public final class JdbcLock implements Lock {
     }
 
     private boolean isStale(Row r) {
-        return Locks.isStale(r.holder, r.heartbeat, clock.millis(), ttl);
+        if (Locks.isStale(r.holder, r.heartbeat, clock.millis(), ttl)) {
+            return true;
+        }
+        // this host under the name this lock writes (.host(name)): a dead process is stale there too
+        return r.holder.host().equals(host)
+                && ProcessHandle.of(r.holder.pid()).filter(ProcessHandle::isAlive).isEmpty();
     }
 
     private Optional<Row> row(String target) {
@@ -350,6 +357,7 @@ public final class JdbcLock implements Lock {
         private final LockHolder me;
         private final Optional<LockHolder> tookOverFrom;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private final AtomicBoolean lost = new AtomicBoolean();
         volatile ScheduledFuture<?> heartbeat;
 
         HeldLock(LockHolder me, Optional<LockHolder> tookOverFrom) {
@@ -362,6 +370,7 @@ public final class JdbcLock implements Lock {
                 int n = update("UPDATE " + table + " SET heartbeat = ? WHERE target = ? AND host = ? AND pid = ?"
                         + " AND run_id = ? AND since = ?", me, null, clock.millis());
                 if (n == 0) {
+                    lost.set(true);
                     LOG.error("lock on target '{}' held by {} is gone from table {}: someone broke or took it over;"
                             + " no longer refreshing it", me.target(), me.describe(), table);
                     stopHeartbeat();
@@ -382,6 +391,27 @@ public final class JdbcLock implements Lock {
         @Override
         public LockHolder holder() {
             return me;
+        }
+
+        /** False once released, or once the row is gone or names another holder (read now). */
+        @Override
+        public boolean isHeld() {
+            if (closed.get() || lost.get()) {
+                return false;
+            }
+            try {
+                Optional<Row> row = row(me.target());
+                if (row.isEmpty() || !row.get().holder.equals(me)) {
+                    lost.set(true);
+                    stopHeartbeat();
+                    return false;
+                }
+                return true;
+            } catch (RuntimeException cannotTell) {
+                LOG.warn("lock on target '{}': cannot read its row to check it is still held: {}", me.target(),
+                        cannotTell.getMessage());
+                return true; // not known to be lost; the heartbeat keeps checking
+            }
         }
 
         @Override

@@ -390,6 +390,88 @@ abstract class JdbcJournalAndLockContract {
     }
 
     @Test
+    void rowOfADeadProcessOnThisHostIsStaleAlsoWhenTheLockNamesTheHostItself() throws Exception {
+        String table = freshTable("lock");
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        insertLockRow(table, "shop", "deploy-1", p.pid(), "run-dead", Instant.now());
+        JdbcLock lock = lock(table, "deploy-1");
+
+        assertThat(lock.isStale("shop")).isTrue();
+        try (Lock.Handle h = lock.acquire("shop", RunId.of("run-new"), Duration.ZERO)) {
+            assertThat(h.tookOverFrom()).get().extracting(LockHolder::runId).isEqualTo(RunId.of("run-dead"));
+        }
+    }
+
+    @Test
+    void heldLockKnowsWhenItsRowIsDeletedOrTakenOver() throws Exception {
+        String table = freshTable("lock");
+        JdbcLock deploy1 = lock(table, "deploy-1");
+        try (Lock.Handle h = deploy1.acquire("shop", RunId.of("run-1"), Duration.ZERO)) {
+            assertThat(h.isHeld()).isTrue();
+            execute("DELETE FROM " + table + " WHERE target = 'shop'");
+            assertThat(h.isHeld()).isFalse();
+        }
+        try (Lock.Handle h = deploy1.acquire("shop", RunId.of("run-2"), Duration.ZERO)) {
+            execute("UPDATE " + table + " SET host = 'deploy-2', run_id = 'run-3' WHERE target = 'shop'");
+            assertThat(h.isHeld()).isFalse();
+            h.close();
+            assertThat(deploy1.holder("shop")).get().extracting(LockHolder::host).isEqualTo("deploy-2");
+        }
+        Lock.Handle released = deploy1.acquire("blog", RunId.of("run-4"), Duration.ZERO);
+        released.close();
+        assertThat(released.isHeld()).isFalse();
+    }
+
+    @Test
+    void losingTheLockMidRunStopsTheRunInterruptedAndRecoverFinishesIt() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        execute("CREATE TABLE IF NOT EXISTS settings (k VARCHAR(50) PRIMARY KEY, v VARCHAR(50))");
+        execute("DELETE FROM settings");
+        execute("INSERT INTO settings (k, v) VALUES ('version', '1.2.0')");
+        execute("INSERT INTO settings (k, v) VALUES ('mode', 'old')");
+        String dbName = getClass().getSimpleName();
+        SetSetting.DATABASES.put(dbName, dataSource());
+        JdbcLock lock1 = lock(lockTable, "deploy-1");
+        var host1 = Backstep.runner().journal(JdbcJournal.create(dataSource(), journalTable)).lock(lock1)
+                .stateDir(state.resolve("host1")).build();
+        // another host breaks the lock (e.g. judged it stale) and takes the target while step 2 runs
+        Step stolen = Step.verification("lock taken by deploy-2", ctx -> {
+            execute("DELETE FROM " + lockTable + " WHERE target = 'shop@prod'");
+            insertLockRow(lockTable, "shop@prod", "deploy-2", 4242, "run-of-deploy-2", Instant.now());
+        });
+        Plan plan = Plan.named("deploy shop 1.3.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.3.0"))
+                .step(stolen)
+                .step(new SetSetting(dbName, "mode", "new"))
+                .build();
+
+        RunResult r = host1.run(plan);
+
+        assertThat(r.status()).isEqualTo(RunStatus.INTERRUPTED);
+        assertThat(r.failure()).get().satisfies(f -> assertThat(f.getCause())
+                .isInstanceOf(dev.backstep.LockLostException.class)
+                .isInstanceOf(BackstepException.class)
+                .hasMessageContaining("lost the lock on target 'shop@prod'")
+                .hasMessageContaining("before step 'set mode'"));
+        assertThat(read(dataSource(), "mode")).as("no step runs once the lock is lost").isEqualTo("old");
+        assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
+        assertThat(lock1.holder("shop@prod")).get().extracting(LockHolder::host)
+                .as("releasing a lost lock leaves the new holder's row alone").isEqualTo("deploy-2");
+
+        assertThat(host1.recover().unrecoverable()).singleElement()
+                .satisfies(u -> assertThat(u.reason()).contains("locked by a live process"));
+        execute("DELETE FROM " + lockTable + " WHERE target = 'shop@prod'"); // deploy-2 is done
+
+        dev.backstep.Recovery recovery = host1.recover();
+
+        assertThat(recovery.recovered()).singleElement().satisfies(x -> assertThat(x.status())
+                .isEqualTo(RunStatus.ROLLED_BACK));
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+    }
+
+    @Test
     void badTargetsAndWaitsAreRejected() {
         JdbcLock lock = lock(freshTable("lock"), "deploy-1");
         assertThatThrownBy(() -> lock.acquire(" ", RunId.of("r"), Duration.ZERO))
@@ -453,6 +535,11 @@ abstract class JdbcJournalAndLockContract {
         @Override
         public String describe() {
             return "set " + key + " = " + value;
+        }
+
+        @Override
+        public boolean hostIndependent() {
+            return true; // a shared database: any host can set it back
         }
     }
 
@@ -569,6 +656,129 @@ abstract class JdbcJournalAndLockContract {
         // and rolling the new run back restores what was there before the dead run
         assertThat(host2.rollback(next.runId()).status()).isEqualTo(RunStatus.ROLLED_BACK);
         assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+    }
+
+    /** Writes {@code file} on this host; its compensation puts back what was there. */
+    static Step writeLocalFile(Path file, String content) {
+        return Step.named("write " + file.getFileName()).action(ctx -> {
+            ctx.record("previous", java.nio.file.Files.readString(file));
+            java.nio.file.Files.writeString(file, content);
+        }).compensation(ctx -> java.nio.file.Files.writeString(file, ctx.recorded("previous").orElseThrow())).build();
+    }
+
+    private dev.backstep.Runner hostRunner(String host, String journalTable, String lockTable) {
+        return Backstep.runner().host(host).journal(JdbcJournal.create(dataSource(), journalTable))
+                .lock(lock(lockTable, host))
+                .registry(StepRegistry.custom().register(SetSetting.TYPE, SetSetting.RESTORE).build())
+                .stateDir(state.resolve(host)).build();
+    }
+
+    private String settingsWithVersion(String version) throws SQLException {
+        execute("CREATE TABLE IF NOT EXISTS settings (k VARCHAR(50) PRIMARY KEY, v VARCHAR(50))");
+        execute("DELETE FROM settings");
+        execute("INSERT INTO settings (k, v) VALUES ('version', '" + version + "')");
+        String dbName = getClass().getSimpleName();
+        SetSetting.DATABASES.put(dbName, dataSource());
+        return dbName;
+    }
+
+    @Test
+    void aRunWithHostLocalStepsIsRolledBackOnlyOnItsOwnHost() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        String dbName = settingsWithVersion("1.2.0");
+        Path env = state.resolve("app.env");
+        java.nio.file.Files.createDirectories(state);
+        java.nio.file.Files.writeString(env, "VERSION=1.2.0\n");
+        var host1 = hostRunner("deploy-1", journalTable, lockTable);
+        var host2 = hostRunner("deploy-2", journalTable, lockTable);
+        RunResult deployed = host1.run(Plan.named("deploy shop 1.3.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.3.0"))
+                .step(writeLocalFile(env, "VERSION=1.3.0\n"))
+                .build());
+        assertThat(deployed.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(host2.history("shop@prod")).singleElement().extracting(s -> s.runId()).isEqualTo(deployed.runId());
+        assertThat(JdbcJournal.create(dataSource(), journalTable).read(deployed.runId()).get(0).get("host"))
+                .contains("deploy-1");
+
+        assertThatThrownBy(() -> host2.rollback(deployed.runId()))
+                .isInstanceOfSatisfying(dev.backstep.HostAffinityException.class, e -> {
+                    assertThat(e.host()).isEqualTo("deploy-1");
+                    assertThat(e.steps()).containsExactly("write app.env");
+                })
+                .isInstanceOf(dev.backstep.RollbackRefusedException.class)
+                .hasMessageContaining("ran on host 'deploy-1'")
+                .hasMessageContaining("this runner is on 'deploy-2'");
+        assertThat(read(dataSource(), "version")).as("nothing changed").isEqualTo("1.3.0");
+        assertThat(env).hasContent("VERSION=1.3.0\n");
+        assertThat(host2.summary(deployed.runId()).status()).contains(RunStatus.SUCCEEDED);
+
+        RunResult rolledBack = host1.rollback(deployed.runId());
+
+        assertThat(rolledBack.status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+        assertThat(env).hasContent("VERSION=1.2.0\n");
+    }
+
+    @Test
+    void aRunOfHostIndependentStepsIsRolledBackFromAnyHost() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        String dbName = settingsWithVersion("1.2.0");
+        RunResult deployed = hostRunner("deploy-1", journalTable, lockTable).run(Plan.named("migrate shop")
+                .target("shop-db").step(new SetSetting(dbName, "version", "1.3.0")).build());
+
+        RunResult rolledBack = hostRunner("deploy-2", journalTable, lockTable).rollback(deployed.runId());
+
+        assertThat(rolledBack.status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+    }
+
+    @Test
+    void recoverOnAnotherHostLeavesARunWithHostLocalStepsForItsHost() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        String dbName = settingsWithVersion("1.2.0");
+        Path env = state.resolve("app.env");
+        java.nio.file.Files.createDirectories(state);
+        java.nio.file.Files.writeString(env, "VERSION=1.2.0\n");
+        var host1 = hostRunner("deploy-1", journalTable, lockTable);
+        var host2 = hostRunner("deploy-2", journalTable, lockTable);
+        Step stopped = Step.named("restart").action(ctx -> {
+            throw new InterruptedException("deploy tool stopped");
+        }).build();
+        RunResult interrupted = host1.run(Plan.named("deploy shop 1.3.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.3.0"))
+                .step(writeLocalFile(env, "VERSION=1.3.0\n"))
+                .step(stopped)
+                .build());
+        Thread.interrupted(); // the runner hands the interrupt back to its caller
+        assertThat(interrupted.status()).isEqualTo(RunStatus.INTERRUPTED);
+
+        dev.backstep.Recovery elsewhere = host2.recover();
+
+        assertThat(elsewhere.recovered()).isEmpty();
+        assertThat(elsewhere.unrecoverable()).singleElement().satisfies(u -> {
+            assertThat(u.runId()).isEqualTo(interrupted.runId());
+            assertThat(u.reason()).contains("left for its host 'deploy-1'").contains("write app.env");
+        });
+        assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
+        assertThat(env).hasContent("VERSION=1.3.0\n");
+
+        dev.backstep.Recovery atHome = host1.recover();
+
+        assertThat(atHome.recovered()).singleElement().satisfies(r -> assertThat(r.status())
+                .isEqualTo(RunStatus.ROLLED_BACK));
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+        assertThat(env).hasContent("VERSION=1.2.0\n");
+    }
+
+    @Test
+    void blankOrControlCharacterHostNamesAreRejected() {
+        assertThatThrownBy(() -> Backstep.runner().host(" ")).isInstanceOf(BackstepException.class)
+                .hasMessageContaining("runner host name must be 1 to 255 characters");
+        assertThatThrownBy(() -> Backstep.runner().host("deploy\n1")).isInstanceOf(BackstepException.class)
+                .hasMessageContaining("'deploy?1'");
     }
 
     // ---------------------------------------------------------------- helpers
