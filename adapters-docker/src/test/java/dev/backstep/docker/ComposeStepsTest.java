@@ -258,4 +258,38 @@ class ComposeStepsTest {
         assertThat(r.failure().orElseThrow()).hasStackTraceContaining(
                 "service cache: expected a running container but was backstep-app:1.0 (sha256:");
     }
+
+    @Test
+    void pullIsUndoneByPointingTheTagAtTheImageItNamedBefore() throws Exception {
+        String ref = DockerEngine.registry() + "/backstep-app:stable-" + dir.getFileName();
+        DockerEngine.docker("tag", "backstep-app:2.0", ref);
+        DockerEngine.docker("push", ref);                     // the registry has 2.0 under the tag
+        DockerEngine.docker("tag", "backstep-app:1.0", ref);  // this host still has 1.0 under it
+        Files.writeString(dir.resolve("pulled.yml"), "version: '2.4'\nservices:\n  api:\n    image: " + ref
+                + "\n    init: true\n");
+        Compose pulled = Compose.project(dir).file("pulled.yml").dockerHost(DockerEngine.host());
+        DockerEngine.compose(dir, "-f", "pulled.yml", "up", "-d");
+        try {
+            Plan plan = Plan.named("pull and deploy").target("pulled")
+                    .step(pulled.pull("api"))
+                    .step(pulled.up("api"))
+                    .verify(Step.verification("runs 2.0", ctx -> assertThat(served("api", "pulled.yml"))
+                            .isEqualTo("version 2.0")))
+                    .verify(failing())
+                    .build();
+
+            RunResult r = runner.run(plan);
+
+            assertThat(r).rolledBack().compensated("compose up api", "compose pull api");
+            assertThat(imageId(ref)).isEqualTo(imageId("backstep-app:1.0"));
+            assertThat(served("api", "pulled.yml")).isEqualTo("version 1.0");
+        } finally {
+            DockerEngine.compose(dir, "-f", "pulled.yml", "down", "-t", "1");
+        }
+    }
+
+    private String served(String service, String file) throws Exception {
+        String id = DockerEngine.compose(dir, "-f", file, "ps", "-q", service).strip();
+        return DockerEngine.docker("exec", id, "cat", "/www/index.html").strip();
+    }
 }

@@ -43,6 +43,16 @@ final class DockerEngine implements BeforeAllCallback {
         return daemon.host;
     }
 
+    /**
+     * {@code host:port} of a local registry ({@code docker-registry} from Debian's docker-registry
+     * package, on a free loopback port, storage in the suite's directory), started on first use.
+     */
+    static String registry() throws Exception {
+        synchronized (DockerEngine.class) {
+            return daemon.registry();
+        }
+    }
+
     /** Runs the docker CLI against the engine; fails on a non-zero exit. */
     static String docker(String... args) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of("docker"));
@@ -88,6 +98,49 @@ final class DockerEngine implements BeforeAllCallback {
         private String host;
         private Path dir;
         private Process dockerd;
+        private Process registry;
+        private String registryAddress;
+
+        String registry() throws Exception {
+            if (registryAddress != null) {
+                return registryAddress;
+            }
+            if (which("docker-registry") == null) {
+                throw new IllegalStateException("docker-registry is missing: the pull tests push to a local registry"
+                        + " (apt-get install -y docker-registry; .ci/run does it)");
+            }
+            Path rdir = Files.createDirectories((dir != null ? dir : Files.createTempDirectory("bsdk-registry"))
+                    .resolve("registry"));
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            Files.writeString(rdir.resolve("config.yml"), String.join("\n",
+                    "version: 0.1",
+                    "storage:",
+                    "  filesystem:",
+                    "    rootdirectory: " + rdir.resolve("data"),
+                    "http:",
+                    "  addr: 127.0.0.1:" + port,
+                    ""));
+            registry = new ProcessBuilder("docker-registry", "serve", rdir.resolve("config.yml").toString())
+                    .redirectErrorStream(true).redirectOutput(rdir.resolve("registry.log").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+                    break;
+                } catch (IOException e) {
+                    if (!registry.isAlive() || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("docker-registry did not start: "
+                                + Files.readString(rdir.resolve("registry.log")), e);
+                    }
+                    Thread.sleep(200);
+                }
+            }
+            registryAddress = "127.0.0.1:" + port;
+            return registryAddress;
+        }
 
         void start() throws Exception {
             for (String tool : new String[] {"dockerd", "docker", "docker-compose"}) {
@@ -180,6 +233,12 @@ final class DockerEngine implements BeforeAllCallback {
                 }
             } catch (Exception e) {
                 System.err.println("docker test cleanup: " + e.getMessage());
+            }
+            if (registry != null) {
+                registry.destroy();
+                if (!registry.waitFor(30, TimeUnit.SECONDS)) {
+                    registry.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
             }
             if (dockerd != null) {
                 dockerd.destroy(); // SIGTERM: dockerd stops its containers and containerd
