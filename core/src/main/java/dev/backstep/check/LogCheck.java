@@ -94,7 +94,7 @@ public final class LogCheck implements VerificationStep {
     }
 
     /**
-     * Fails when a line matches {@code regex} ({@link Pattern#find}: anywhere in the line).
+     * Fails when a line matches {@code regex} ({@link java.util.regex.Matcher#find()}: anywhere in the line).
      *
      * @throws PlanDefinitionException for a null, empty or invalid expression
      */
