@@ -47,4 +47,18 @@ class ComposeArgumentsTest {
             assertThat(registry.compensation(type)).as(type).isPresent();
         }
     }
+
+    @Test
+    void aMissingComposeProgramIsReportedAtValidationNotAtTheFirstChange(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        java.nio.file.Files.writeString(tmp.resolve("docker-compose.yml"), "services:\n  web:\n    image: x\n");
+        ServiceStep up = Compose.project(tmp).cli(ComposeCli.v1().dockerCompose("/nonexistent/docker-compose")).up();
+        dev.backstep.Runner runner = dev.backstep.Backstep.runner().stateDir(tmp.resolve("state")).build();
+
+        assertThatThrownBy(() -> runner.run(dev.backstep.Plan.named("deploy").step(up).build()))
+                .isInstanceOf(dev.backstep.StepValidationException.class)
+                .hasMessageContaining("cannot run /nonexistent/docker-compose")
+                .cause().isInstanceOf(DockerException.class)
+                .extracting(e -> ((DockerException) e).reason()).isEqualTo(DockerException.Reason.COMPOSE_NOT_FOUND);
+    }
 }
