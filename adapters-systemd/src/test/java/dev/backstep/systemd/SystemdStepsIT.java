@@ -293,4 +293,39 @@ class SystemdStepsIT {
         assertThatThrownBy(() -> systemd.start("absent.service")).isInstanceOfSatisfying(SystemdException.class,
                 e -> assertThat(e.reason()).isEqualTo(SystemdException.Reason.UNIT_NOT_FOUND));
     }
+
+    @Test
+    void logsCheckReadsTheUnitsJournalSinceTheRunStartedAndQuotesMatchingLinesMasked() throws Exception {
+        String unit = "chatty.service";
+        Path env = BOX.host("etc/chatty.env");
+        Files.writeString(BOX.unitDir().resolve(unit), "[Service]\nEnvironmentFile=/etc/chatty.env\n"
+                + "ExecStart=/bin/sh -c 'if [ \"$$MODE\" = good ]; then echo started fine; else echo \"ERROR cannot log in"
+                + " password=hunter2\"; fi; exec /bin/sleep infinity'\n");
+        Files.writeString(env, "MODE=broken\n");
+        systemd.daemonReload();
+        systemd.start(unit); // an ERROR line from before the run: it must not count
+        systemd.stop(unit);
+        Files.writeString(env, "MODE=good\n");
+        systemd.start(unit);
+        Plan broken = Plan.named("break chatty").target("chatty")
+                .step(ConfigFile.replace(env, "MODE=broken\n"))
+                .step(Systemd.restart(unit).using(systemctl))
+                .verify(Systemd.logs(unit, systemctl).noneMatch("ERROR")
+                        .during(Duration.ofSeconds(5)).every(Duration.ofMillis(200)))
+                .build();
+
+        RunResult result = runner.run(broken);
+
+        assertThat(result).rolledBack();
+        assertThat(result.failure().orElseThrow()).hasStackTraceContaining("journal of chatty.service: expected no line"
+                + " matching /ERROR/ since the run started but found 1: \"ERROR cannot log in password=****\"");
+        assertThat(Files.readString(env)).isEqualTo("MODE=good\n");
+
+        RunResult quiet = runner.run(Plan.named("restart chatty").target("chatty")
+                .step(Systemd.restart(unit).using(systemctl))
+                .verify(Systemd.logs(unit, systemctl).noneMatch("ERROR")
+                        .during(Duration.ofSeconds(2)).every(Duration.ofMillis(200)))
+                .build());
+        assertThat(quiet.status()).isEqualTo(dev.backstep.RunStatus.SUCCEEDED);
+    }
 }
