@@ -27,6 +27,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -105,12 +106,17 @@ class ArtisanTest {
     String artisanByHand(String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of(PHP, "artisan"));
         argv.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(app.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(java.util.Map.of("DB_HOST", "127.0.0.1", "DB_PORT", String.valueOf(port),
+        Path log = tmp.resolve("artisan-by-hand.log");
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(app.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(Map.of("DB_HOST", "127.0.0.1", "DB_PORT", String.valueOf(port),
                 "DB_DATABASE", database, "DB_USERNAME", "shop_app", "DB_PASSWORD", PASSWORD));
         Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        if (!p.waitFor(2, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("php artisan " + String.join(" ", args) + " did not end within 2 minutes");
+        }
+        String out = Files.readString(log);
         assertThat(p.exitValue()).as(out).isZero();
         return out;
     }
