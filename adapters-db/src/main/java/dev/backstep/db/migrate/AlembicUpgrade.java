@@ -2,6 +2,7 @@ package dev.backstep.db.migrate;
 
 import dev.backstep.BackstepException;
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.Secret;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Validation (before any step of the plan runs) refuses: an application directory that does
- * not exist, an {@code alembic} that does not start, a target that {@code alembic show} does not
+ * not exist (with {@code via}, the directory the prefix program runs in), an {@code alembic} that does not start, a target that {@code alembic show} does not
  * know, {@code head} when the scripts have several heads, and a database that is at several
  * revisions at once (a single {@code downgrade} could not return to that). A failing upgrade is
  * downgraded to the recorded revision before the step fails (a no-op where the database
@@ -143,7 +144,7 @@ public final class AlembicUpgrade implements dev.backstep.Step {
 
     @Override
     public void validate(StepContext ctx) {
-        if (via.isEmpty() && !Files.isDirectory(command.dir())) {
+        if (!Files.isDirectory(command.dir())) {
             throw new StepValidationException(name, "application directory " + command.dir() + " does not exist");
         }
         try {
@@ -177,6 +178,14 @@ public final class AlembicUpgrade implements dev.backstep.Step {
             throw new StepValidationException(name, "the database is at several alembic revisions " + current
                     + ": a single downgrade could not return to that; merge the branches first");
         }
+    }
+
+    /** The database's alembic revision(s), read-only, for {@link dev.backstep.Runner#rehearse}. */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) {
+        List<String> current = revisions(ctx.commands(), command, "current");
+        return List.of(Fingerprint.of("alembic:" + command.dir(), "revision",
+                current.isEmpty() ? BASE : String.join(",", current)));
     }
 
     @Override

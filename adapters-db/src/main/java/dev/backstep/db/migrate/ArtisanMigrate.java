@@ -2,6 +2,7 @@ package dev.backstep.db.migrate;
 
 import dev.backstep.BackstepException;
 import dev.backstep.Compensation;
+import dev.backstep.Fingerprint;
 import dev.backstep.Secret;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
@@ -11,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -148,6 +151,9 @@ public final class ArtisanMigrate implements dev.backstep.Step {
 
     @Override
     public void validate(StepContext ctx) {
+        if (!Files.isDirectory(command.dir())) {
+            throw new StepValidationException(name, "application directory " + command.dir() + " does not exist");
+        }
         if (via.isEmpty() && !Files.isRegularFile(command.dir().resolve("artisan"))) {
             throw new StepValidationException(name, "no artisan file in " + command.dir()
                     + " (is it the Laravel application directory?)");
@@ -162,6 +168,15 @@ public final class ArtisanMigrate implements dev.backstep.Step {
         } catch (BackstepException e) {
             throw new StepValidationException(name, "cannot read the migration status: " + e.getMessage(), e);
         }
+    }
+
+    /** The migrations that ran and their batches, read-only, for {@link dev.backstep.Runner#rehearse}. */
+    @Override
+    public List<Fingerprint> fingerprint(StepContext ctx) {
+        List<String> ran = new ArrayList<>();
+        status(ctx.commands(), command, connection).forEach((migration, batch) -> ran.add(migration + "@" + batch));
+        return List.of(Fingerprint.of("artisan:" + command.dir() + (connection == null ? "" : "#" + connection),
+                "ran", String.join(",", ran)));
     }
 
     @Override
@@ -237,27 +252,32 @@ public final class ArtisanMigrate implements dev.backstep.Step {
 
     /** The highest batch {@code migrate:status} shows (0 when none ran or there is no migrations table). */
     static int maxBatch(CommandRunner commands, MigrationCommand command, String connection) {
+        return status(commands, command, connection).values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
+    /** Migration name to batch, of the migrations {@code migrate:status} shows as ran, in its order. */
+    static Map<String, Integer> status(CommandRunner commands, MigrationCommand command, String connection) {
         List<String> args = new ArrayList<>(List.of("migrate:status", "--no-interaction", "--no-ansi"));
         connectionArg(connection).ifPresent(args::add);
         CommandResult r = commands.run(command.spec(args).successCodes(0, 1));
         String out = r.stdout() + "\n" + r.stderr();
+        Map<String, Integer> ran = new LinkedHashMap<>();
         if (out.contains("Migration table not found")) {
-            return 0;
+            return ran;
         }
         if (r.exitCode() != 0) {
             throw new BackstepException("php artisan migrate:status failed (exit " + r.exitCode() + ") in "
                     + command.dir() + ": " + MigrationCommand.tail(r));
         }
-        int max = 0;
         for (String line : r.stdout().split("\\R")) {
             Matcher m = RAN.matcher(line);
             if (!m.matches()) {
                 m = RAN_TABLE.matcher(line.strip());
             }
             if (m.matches()) {
-                max = Math.max(max, Integer.parseInt(m.group(2)));
+                ran.put(m.group(1), Integer.valueOf(m.group(2)));
             }
         }
-        return max;
+        return ran;
     }
 }

@@ -8,9 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.Backstep;
+import dev.backstep.Fingerprint;
 import dev.backstep.Plan;
 import dev.backstep.ProgramNotFoundException;
 import dev.backstep.Recovery;
+import dev.backstep.Rehearsal;
 import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Secret;
@@ -218,6 +220,19 @@ class AlembicTest {
         assertThat(current()).isEmpty();
         assertThat(works("SELECT id FROM customers")).isFalse();
         assertThat(journalText(state.resolve("journal"))).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void rehearsalProvesTheDowngradeReturnsToTheRecordedRevision() throws Exception {
+        assertThat(runner(state).run(Plan.named("v1").target("shop").step(alembic(app).target("0001")).build())
+                .status()).isEqualTo(RunStatus.SUCCEEDED);
+
+        Rehearsal r = runner(state).rehearse(Plan.named("v3").target("shop").step(alembic(app)).build());
+
+        assertThat(r.restoredExactly()).as(r.toText()).isTrue();
+        assertThat(r.before()).containsExactly(Fingerprint.of("alembic:" + app, "revision", "0001"));
+        assertThat(r.reapplied()).isTrue();
+        assertThat(current()).containsExactly("0003");
     }
 
     @Test

