@@ -236,6 +236,21 @@ class AlembicTest {
     }
 
     @Test
+    void aFailingUpgradeLeavesTheDatabaseAtTheRecordedRevision() throws Exception {
+        assertThat(runner(state).run(Plan.named("v1").target("shop").step(alembic(app).target("0001")).build())
+                .status()).isEqualTo(RunStatus.SUCCEEDED);
+        copyResource("/alembic/broken", app.resolve("migrations/versions"));
+
+        RunResult result = runner(state).run(Plan.named("v4").target("shop").step(alembic(app)).build());
+
+        assertThat(result.status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(result.failure().get()).hasStackTraceContaining("no_such_table");
+        assertThat(current()).containsExactly("0001");
+        assertThat(works("SELECT id FROM invoices")).isFalse();
+        assertThat(works("SELECT id FROM orders")).isFalse();
+    }
+
+    @Test
     void severalHeadsAreRefusedBeforeAnythingRuns() throws Exception {
         Path branched = copyResource("/alembic/branched", tmp.resolve("branched"));
         AtomicBoolean earlier = new AtomicBoolean();
