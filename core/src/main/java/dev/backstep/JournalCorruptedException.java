@@ -4,7 +4,9 @@ import java.nio.file.Path;
 
 /**
  * A journal file is damaged somewhere other than its last record: a record whose checksum does
- * not match, a line that is not a record, or records out of order, followed by more records.
+ * not match, a line that is not a record, or records out of order, followed by more records; or a
+ * record that matches its checksum but cannot be replayed without guessing (an unknown step kind
+ * or run status, a missing step name or plan); or a run file that is a symbolic link.
  * Backstep never skips such damage silently, because a skipped record could be the undo data a
  * rollback needs. (A torn <em>last</em> record, left by a crash during an append that never
  * returned, is tolerated and is not reported with this exception.)
@@ -35,7 +37,7 @@ public class JournalCorruptedException extends BackstepException {
         return file;
     }
 
-    /** The damaged line, counting from 1. */
+    /** The damaged line, counting from 1; 0 when the file as a whole is refused (a symbolic link). */
     public long line() {
         return line;
     }

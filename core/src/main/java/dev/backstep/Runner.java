@@ -71,7 +71,9 @@ public interface Runner {
      * Compensates an earlier run from its journal, in reverse order, with the same retry and
      * failure rules as a live rollback. The run's compensations are resolved from plans this
      * runner knows ({@link Builder#plan}, plans it ran) and else from the {@link Builder#registry
-     * step registry}. Holds the target's lock while it works.
+     * step registry}. Then, like every rollback, runs the plan's {@link Plan#afterRollback()} steps
+     * and {@link Plan#verifyAfterRollback()} checks (from their journaled definitions when the plan
+     * is not known). Holds the target's lock while it works.
      *
      * @return the run's new outcome: {@link RunStatus#ROLLED_BACK}, or {@link
      *     RunStatus#ROLLBACK_FAILED} naming what is still applied
@@ -164,6 +166,25 @@ public interface Runner {
 
         /** Resolves compensations of journaled steps by type. Default {@link StepRegistry#discover()}. */
         Builder registry(StepRegistry registry);
+
+        /**
+         * Registers the compensation of a user's step type, on top of the {@link #registry registry}:
+         * steps built with {@code Step.named(..).type(type)} are undone by it live (when they have no
+         * own compensation) and from the journal alone ({@link Runner#rollback}, {@link Runner#recover}
+         * in a process that does not hold the plan). A typed step whose type is registered nowhere is
+         * refused by {@link Runner#run} (nothing changed) and by rollbacks from the journal
+         * ({@link RollbackRefusedException} naming the type and the step).
+         *
+         * <pre>{@code
+         * Runner runner = Backstep.runner().journal(Journal.directory(state))
+         *     .compensation("acme.pip-sync", ctx -> pipRestore(ctx.recorded("freeze").orElseThrow()))
+         *     .build();
+         * }</pre>
+         *
+         * @throws BackstepException when the type is blank, {@link Step#CUSTOM_TYPE}, or registered
+         *     twice with another compensation
+         */
+        Builder compensation(String type, Compensation compensation);
 
         /**
          * Retry and timeout of compensations found through the {@link #registry registry} by

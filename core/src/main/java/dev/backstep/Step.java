@@ -156,6 +156,7 @@ public interface Step {
         private StepPolicy policy = StepPolicy.ofDefaults();
         private StepAction validation = ctx -> { };
         private FingerprintSource fingerprints = ctx -> List.of();
+        private String type = CUSTOM_TYPE;
 
         private Builder(String name) {
             this.name = name;
@@ -198,6 +199,33 @@ public interface Step {
             return this;
         }
 
+        /**
+         * Gives the step a {@link Step#type() type id} so that it rolls back from the journal alone:
+         * a rollback or recovery without this object runs the compensation registered for the type
+         * ({@code Backstep.runner().compensation(type, ctx -> ...)} or a {@code StepRegistry}). Without
+         * an own {@link #compensation}, the registered one also undoes the step live. The runner
+         * refuses to run a typed step whose type it has not registered (nothing is changed).
+         *
+         * <pre>{@code
+         * Step sync = Step.named("pip sync").type("acme.pip-sync")
+         *     .action(ctx -> { ctx.record("freeze", freeze(venv)); pipInstall(venv, requirements); })
+         *     .build();
+         * Runner runner = Backstep.runner()
+         *     .compensation("acme.pip-sync", ctx -> pipRestore(venv, ctx.recorded("freeze").orElseThrow()))
+         *     .build();
+         * }</pre>
+         *
+         * @throws PlanDefinitionException when the type is blank or {@link Step#CUSTOM_TYPE}
+         */
+        public Builder type(String type) {
+            if (type == null || type.isBlank() || CUSTOM_TYPE.equals(type)) {
+                throw new PlanDefinitionException(String.valueOf(name), "step '" + name + "': type '" + type
+                        + "' cannot identify a step type (blank or reserved)");
+            }
+            this.type = type;
+            return this;
+        }
+
         public Builder retry(RetryPolicy retry) {
             policy = policy.withRetry(retry);
             return this;
@@ -232,13 +260,16 @@ public interface Step {
                 throw new PlanDefinitionException("", "step '" + name + "' has no action");
             }
             Compensation c = compensation;
+            if (c == null && !CUSTOM_TYPE.equals(type) && kind != StepKind.VERIFICATION) {
+                c = new dev.backstep.internal.RegisteredCompensation(type, name);
+            }
             if (c == null) {
                 c = kind == StepKind.VERIFICATION
                         ? ctx -> { }
                         : Compensation.none("step '" + name + "' declares no compensation");
             }
             return new LambdaStep(name, kind, action, c, description == null ? name : description,
-                    policy, validation, fingerprints);
+                    policy, validation, fingerprints, type);
         }
     }
 }

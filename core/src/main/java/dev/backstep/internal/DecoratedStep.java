@@ -42,6 +42,11 @@ public final class DecoratedStep implements Step {
         return new DecoratedStep(delegate, name, kind, Objects.requireNonNull(newPolicy, "policy"));
     }
 
+    /** The step this one decorates. */
+    Step delegate() {
+        return delegate;
+    }
+
     @Override
     public String name() {
         return name;

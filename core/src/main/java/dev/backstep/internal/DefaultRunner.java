@@ -50,6 +50,7 @@ public final class DefaultRunner implements Runner {
     /** The plan of each run this runner ran: rollback(runId) compensates with that very plan. */
     private final Map<RunId, Plan> ranPlans = new ConcurrentHashMap<>();
     private final JournalRollbacks fromJournal;
+    private final StepRegistry registry;
 
     DefaultRunner(RunnerBuilder b) {
         this.journal = b.journal;
@@ -62,8 +63,9 @@ public final class DefaultRunner implements Runner {
         this.lock = b.lock != null ? b.lock : Lock.file(stateDir);
         this.lockWait = b.lockWait;
         b.plans.forEach(p -> knownPlans.put(p.name(), p));
+        this.registry = b.effectiveRegistry();
         this.fromJournal = new JournalRollbacks(journal, listeners, compensationMode, commands, stateDir, clock, pool,
-                lock, b.registry != null ? b.registry : StepRegistry.discover(), knownPlans, ranPlans, lockWait,
+                lock, registry, knownPlans, ranPlans, lockWait,
                 b.journalCompensationPolicy);
     }
 
@@ -79,6 +81,7 @@ public final class DefaultRunner implements Runner {
     @Override
     public RunResult run(Plan plan) {
         Objects.requireNonNull(plan, "plan");
+        plan = UserStepTypes.bind(plan, registry);
         RunId runId = RunId.generate(clock.instant());
         RunInfo info = runInfo(plan, runId);
         RunResult result;
@@ -158,9 +161,19 @@ public final class DefaultRunner implements Runner {
         int stage = 0;
         for (Plan.Stage s : plan.stages()) {
             for (Step step : s.steps()) {
+                // plans not built by Plan.build() (Plan.of) are checked here, before any step runs
+                Optional<String> noUndo = PlanBuilder.noCompensation(step);
+                if (noUndo.isPresent()) {
+                    problems.add(new StepValidationException(step.name(), "in plan '" + plan.name() + "' it "
+                            + noUndo.get()));
+                    continue;
+                }
                 problem(step, context(step, stage, info, none)).ifPresent(problems::add);
             }
             stage++;
+        }
+        for (Step step : RollbackHooks.steps(plan)) {
+            problem(step, context(step, stage, info, none)).ifPresent(problems::add);
         }
         if (!problems.isEmpty()) {
             StepValidationException first = problems.get(0);
@@ -206,10 +219,21 @@ public final class DefaultRunner implements Runner {
                         problem = Optional.of(new StepValidationException(step.name(), Errors.message(e), e));
                     }
                 }
+                if (problem.isEmpty()) {
+                    problem = UserStepTypes.problem(step, registry, false)
+                            .map(m -> new StepValidationException(step.name(), m));
+                }
                 previews.add(new DryRun.StepPreview(step.name(), step.kind(), stage + 1, description, undo(step),
                         problem.map(Errors::message)));
             }
             stage++;
+        }
+        for (Step step : RollbackHooks.steps(plan)) {
+            Optional<StepValidationException> problem = problem(step, context(step, stage, info, none))
+                    .or(() -> UserStepTypes.problem(step, registry, true)
+                            .map(m -> new StepValidationException(step.name(), m)));
+            previews.add(new DryRun.StepPreview(step.name(), step.kind(), ++stage, step.describe(),
+                    RollbackHooks.dryRunNote(step), problem.map(Errors::message)));
         }
         return new DryRun(plan.name(), plan.target(), previews);
     }

@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.backstep.BackstepException;
 import dev.backstep.JournalCorruptedException;
 import dev.backstep.RunId;
+import dev.backstep.UnsupportedJournalVersionException;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -211,9 +213,12 @@ public final class DirectoryJournal implements Journal {
             ch = OwnerOnlyFiles.createNew(file, StandardOpenOption.READ);
             created = true;
         } catch (FileAlreadyExistsException exists) {
+            refuseLink(file);
             try {
-                ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
+                refuseLink(file); // replaced by a link in the meantime
                 throw new BackstepException("cannot open journal file " + file + ": " + e, e);
             }
             created = false;
@@ -314,7 +319,7 @@ public final class DirectoryJournal implements Journal {
             try {
                 RunWriter appending = APPENDING.get(key);
                 // never open and close a second descriptor of a file this JVM holds locked
-                bytes = appending != null ? readAll(appending.channel, file) : Files.readAllBytes(file);
+                bytes = appending != null ? readAll(appending.channel, file) : readWithoutFollowing(file);
             } catch (NoSuchFileException e) {
                 return List.of();
             } catch (IOException e) {
@@ -325,6 +330,57 @@ public final class DirectoryJournal implements Journal {
             return List.copyOf(records);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Names the file and line of {@code record}, read again from its file. */
+    @Override
+    public JournalCorruptedException corrupted(JournalRecord record, String reason) {
+        RunId runId = record.runId();
+        Path file = fileOf(runId);
+        Path key = keyOf(runId);
+        ReentrantLock lock = fileLock(key);
+        lock.lock();
+        try {
+            RunWriter appending = APPENDING.get(key);
+            byte[] bytes = appending != null ? readAll(appending.channel, file) : readWithoutFollowing(file);
+            Scan scan = scan(file, runId, bytes);
+            for (int i = 0; i < scan.records.size(); i++) {
+                if (scan.records.get(i).equals(record)) {
+                    return new JournalCorruptedException(file, scan.lines.get(i), reason);
+                }
+            }
+        } catch (IOException | BackstepException e) {
+            log.debug("journal file {}: cannot locate record {} again: {}", file, record.sequence(), e.toString());
+        } finally {
+            lock.unlock();
+        }
+        return new JournalCorruptedException(file, record.sequence() + 1, "record " + record.sequence() + ": " + reason);
+    }
+
+    /** The bytes of a run file, refusing a symbolic link: the journal never follows one it did not create. */
+    private static byte[] readWithoutFollowing(Path file) throws IOException {
+        refuseLink(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return readAll(ch, file);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            refuseLink(file); // replaced by a link in the meantime
+            throw e;
+        }
+    }
+
+    private static void refuseLink(Path file) {
+        if (Files.isSymbolicLink(file)) {
+            String to;
+            try {
+                to = " (to " + Files.readSymbolicLink(file) + ")";
+            } catch (IOException e) {
+                to = "";
+            }
+            throw new JournalCorruptedException(file, 0, "the run file is a symbolic link" + to
+                    + "; the journal never follows a link it did not create: replace it with the run's own file");
         }
     }
 
@@ -428,13 +484,17 @@ public final class DirectoryJournal implements Journal {
     /** The records of a file and where its good part ends. */
     static final class Scan {
         final List<JournalRecord> records = new ArrayList<>();
+        /** The line (from 1) of each of {@link #records}. */
+        final List<Long> lines = new ArrayList<>();
         long validLength;
         String tornReason;
     }
 
     /**
      * Parses a whole run file: every line but the last must be a good record; a bad or
-     * unterminated last line is reported as torn, not as corruption.
+     * unterminated last line is reported as torn, not as corruption, unless it is complete and
+     * its checksum matches (no torn write leaves that) or it is a record of a newer format: those
+     * are never taken for torn, so a journal written by a newer Backstep is not truncated.
      */
     static Scan scan(Path file, RunId runId, byte[] bytes) {
         Scan scan = new Scan();
@@ -450,11 +510,21 @@ public final class DirectoryJournal implements Journal {
             }
             Object parsed = decode(runId, bytes, pos, nl);
             if (parsed instanceof String problem) {
+                Long newer = newerVersion(bytes, pos, nl);
+                if (newer != null) {
+                    throw new UnsupportedJournalVersionException(file, lineNo, newer, FORMAT_VERSION);
+                }
                 if (nl + 1 == bytes.length) {
                     scan.tornReason = problem;
                     break;
                 }
                 throw new JournalCorruptedException(file, lineNo, problem);
+            }
+            if (parsed instanceof Checksummed bad) {
+                if (bad.version() != null) {
+                    throw new UnsupportedJournalVersionException(file, lineNo, bad.version(), FORMAT_VERSION);
+                }
+                throw new JournalCorruptedException(file, lineNo, bad.reason());
             }
             JournalRecord record = (JournalRecord) parsed;
             if (!sequences.add(record.sequence())) {
@@ -462,13 +532,46 @@ public final class DirectoryJournal implements Journal {
                         + " appears twice");
             }
             scan.records.add(record);
+            scan.lines.add(lineNo);
             pos = nl + 1;
             scan.validLength = pos;
         }
         return scan;
     }
 
-    /** A {@link JournalRecord}, or a String saying what is wrong with the line. */
+    /**
+     * A line whose checksum matches, so it is exactly what some writer wrote, that this version
+     * cannot take as a record: never a torn write.
+     *
+     * @param version the line's format version when it is newer than {@link #FORMAT_VERSION}
+     */
+    record Checksummed(String reason, Long version) {
+    }
+
+    /**
+     * The format version of a complete JSON line that is newer than this code's, or null: a
+     * newer format may checksum its records another way, so this is asked before a bad line is
+     * taken for a torn one.
+     */
+    private static Long newerVersion(byte[] b, int start, int end) {
+        if (end - start < 2 || b[start] != '{' || b[end - 1] != '}') {
+            return null;
+        }
+        try {
+            String text = UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b, start, end - start)).toString();
+            Object v = Json.parse(text).get("v");
+            return v instanceof Long version && version > FORMAT_VERSION ? version : null;
+        } catch (CharacterCodingException | Json.JsonException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A {@link JournalRecord}; a String saying what is wrong with a line that may be torn; or a
+     * {@link Checksummed} for a line that matches its checksum and still is no record.
+     */
     static Object decode(RunId runId, byte[] b, int start, int end) {
         int len = end - start;
         if (len == 0) {
@@ -507,46 +610,47 @@ public final class DirectoryJournal implements Journal {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(b, start, len)).toString();
         } catch (CharacterCodingException e) {
-            return "not valid UTF-8";
+            return new Checksummed("not valid UTF-8", null);
         }
         Map<String, Object> m;
         try {
             m = Json.parse(text);
         } catch (Json.JsonException e) {
-            return e.getMessage();
+            return new Checksummed(e.getMessage(), null);
         }
         for (String key : m.keySet()) {
             if (!FIELDS.contains(key)) {
-                return "unexpected field '" + key + "'";
+                return new Checksummed("unexpected field '" + key + "'", null);
             }
         }
         if (!Long.valueOf(FORMAT_VERSION).equals(m.get("v"))) {
-            return "unsupported record format version " + m.get("v");
+            return m.get("v") instanceof Long v && v > FORMAT_VERSION ? new Checksummed(null, v)
+                    : new Checksummed("unsupported record format version " + m.get("v"), null);
         }
         if (!(m.get("runId") instanceof String id) || !id.equals(runId.value())) {
-            return "record belongs to run '" + m.get("runId") + "', not to '" + runId + "'";
+            return new Checksummed("record belongs to run '" + m.get("runId") + "', not to '" + runId + "'", null);
         }
         if (!(m.get("seq") instanceof Long seq) || seq < 0) {
-            return "missing or invalid sequence";
+            return new Checksummed("missing or invalid sequence", null);
         }
         Instant at;
         try {
             at = Instant.parse((String) m.get("at"));
         } catch (ClassCastException | NullPointerException | DateTimeParseException e) {
-            return "missing or invalid timestamp";
+            return new Checksummed("missing or invalid timestamp", null);
         }
         JournalRecord.Type type;
         try {
             type = JournalRecord.Type.valueOf((String) m.get("type"));
         } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
-            return "unknown record type '" + m.get("type") + "'";
+            return new Checksummed("unknown record type '" + m.get("type") + "'", null);
         }
         Object step = m.get("step");
         if (!m.containsKey("step") || (step != null && !(step instanceof String))) {
-            return "missing or invalid step";
+            return new Checksummed("missing or invalid step", null);
         }
         if (!(m.get("data") instanceof Map<?, ?> data)) {
-            return "missing or invalid data";
+            return new Checksummed("missing or invalid data", null);
         }
         Map<String, String> values = new LinkedHashMap<>();
         data.forEach((k, v) -> values.put((String) k, (String) v)); // Json guarantees strings

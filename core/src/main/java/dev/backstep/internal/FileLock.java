@@ -7,6 +7,7 @@ import dev.backstep.LockUnavailableException;
 import dev.backstep.RunId;
 import dev.backstep.spi.Lock;
 import dev.backstep.spi.LockHolder;
+import dev.backstep.spi.Locks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -55,7 +56,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileLock implements Lock {
     private static final Logger log = LoggerFactory.getLogger(FileLock.class);
-    private static final int MAX_TARGET_CHARS = 512;
     private static final int MAX_HOLDER_BYTES = 64 * 1024;
     private static final Duration FIRST_POLL = Duration.ofMillis(20);
     private static final Duration MAX_POLL = Duration.ofMillis(500);
@@ -236,25 +236,9 @@ public final class FileLock implements Lock {
 
     // ---------------------------------------------------------------- helpers
 
-    /** Target and wait checks shared by every {@link Lock} of core. */
+    /** Target and wait checks shared by every {@link Lock}: {@link Locks#validate}. */
     static void validate(String target, Duration wait) {
-        Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(wait, "wait");
-        if (target.isBlank()) {
-            throw new BackstepException("lock target must not be blank");
-        }
-        if (target.length() > MAX_TARGET_CHARS) {
-            throw new BackstepException("lock target is too long (" + target.length() + " characters, at most "
-                    + MAX_TARGET_CHARS + ")");
-        }
-        for (int i = 0; i < target.length(); i++) {
-            if (Character.isISOControl(target.charAt(i))) {
-                throw new BackstepException("lock target must not contain control characters (at index " + i + ")");
-            }
-        }
-        if (wait.isNegative()) {
-            throw new BackstepException("lock wait must not be negative, was " + wait);
-        }
+        Locks.validate(target, wait);
     }
 
     /** A readable, collision-free file name: safe characters of the target plus a hash of all of it. */

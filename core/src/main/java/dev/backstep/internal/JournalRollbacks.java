@@ -73,7 +73,7 @@ final class JournalRollbacks {
         if (records.isEmpty()) {
             throw new RunNotFoundException(id);
         }
-        return ReplayedRun.of(id, records);
+        return ReplayedRun.of(id, records, journal);
     }
 
     /**
@@ -82,7 +82,7 @@ final class JournalRollbacks {
      */
     private Optional<ReplayedRun> replayIfAny(RunId id) {
         List<JournalRecord> records = journal.read(id);
-        return records.isEmpty() ? Optional.empty() : Optional.of(ReplayedRun.of(id, records));
+        return records.isEmpty() ? Optional.empty() : Optional.of(ReplayedRun.of(id, records, journal));
     }
 
     List<RunSummary> history(String target) {
@@ -127,7 +127,7 @@ final class JournalRollbacks {
             DefaultRunner.reportTakeOver(held);
             // read again under the lock: another rollback of this run may have finished meanwhile
             ReplayedRun r = checkRollback(replay(id), force);
-            result = compensate(r, resolve(r), "rollback of run " + id + " requested");
+            result = compensate(r, resolve(r), "rollback of run " + id + " requested", knownPlans);
         }
         if (result.status() == RunStatus.INTERRUPTED) {
             Thread.currentThread().interrupt();
@@ -229,7 +229,7 @@ final class JournalRollbacks {
                 if (!needsRecovery(now)) {
                     continue;
                 }
-                RunResult res = compensate(now, resolve(now, extra), "recovery of interrupted run " + id);
+                RunResult res = compensate(now, resolve(now, extra), "recovery of interrupted run " + id, extra);
                 recovered.add(res);
                 if (res.status() == RunStatus.INTERRUPTED) {
                     interrupted = true;
@@ -289,10 +289,17 @@ final class JournalRollbacks {
                     + "' cannot be rolled back: no compensation is known for step(s) " + String.join(", ", unresolved)
                     + "; pass the plan to the runner (Runner.Builder.plan / recover(plan)) or register the step type");
         }
+        rollbackSteps(r, plans); // refuses now, before anything changes, when one cannot be resolved
         return states;
     }
 
-    private RunResult compensate(ReplayedRun r, List<StepState> states, String reason) {
+    private List<RollbackHooks.Hook> rollbackSteps(ReplayedRun r, Map<String, Plan> plans) {
+        Plan plan = ranPlans.getOrDefault(r.runId, plans.get(r.planName));
+        return RollbackHooks.fromJournal(r.runId, r.planName, r.runData, Optional.ofNullable(plan), registry,
+                registryPolicy);
+    }
+
+    private RunResult compensate(ReplayedRun r, List<StepState> states, String reason, Map<String, Plan> plans) {
         Path runState = r.stateDir != null ? Path.of(r.stateDir) : stateDir.resolve("runs").resolve(r.runId.value());
         RunInfo info = new RunInfo(r.runId, r.planName, r.target, commands, runState, clock);
         RunJournal rj = new RunJournal(journal, r.runId, clock, r.lastSequence + 1);
@@ -306,6 +313,13 @@ final class JournalRollbacks {
         RunStatus status = c.interrupted() ? RunStatus.INTERRUPTED
                 : !failures.isEmpty() ? RunStatus.ROLLBACK_FAILED
                 : pivotKept ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
+        RollbackHooks.Outcome hooks = RollbackHooks.Outcome.NONE;
+        if (!c.interrupted()) {
+            failures = new ArrayList<>(failures);
+            hooks = RollbackHooks.run(rollbackSteps(r, plans), info, rj, listeners, pool);
+            failures.addAll(hooks.failures());
+            status = hooks.status(status);
+        }
         Optional<RunFailedException> failure = Optional.empty();
         if (!failures.isEmpty()) {
             RunFailedException f = new RunFailedException(r.runId, r.planName, status, failures.get(0));
@@ -316,7 +330,7 @@ final class JournalRollbacks {
         Instant ended = clock.instant();
         listeners.emit(new RunEvent.RunFinished(r.runId, ended, r.planName, status, Duration.between(started, ended),
                 failure.map(x -> (Throwable) x)));
-        return new DefaultRunResult(r.runId, r.planName, r.target, status, started, ended, states.stream().map(StepState::outcome).toList(), failure, Optional.empty(),
-                c.compensatedOrder());
+        return RollbackHooks.attach(new DefaultRunResult(r.runId, r.planName, r.target, status, started, ended, states.stream().map(StepState::outcome).toList(), failure, Optional.empty(),
+                c.compensatedOrder()), hooks.outcomes());
     }
 }

@@ -16,6 +16,8 @@ public final class PlanBuilder implements Plan.Builder {
     private String target;
     private final List<Plan.Stage> stages = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final List<Step> afterRollback = new ArrayList<>();
+    private final List<Step> verifyAfterRollback = new ArrayList<>();
 
     public PlanBuilder(String name) {
         this.name = name;
@@ -62,6 +64,13 @@ public final class PlanBuilder implements Plan.Builder {
             problems.add("verification #" + (countSteps() + 1) + " is null");
             return this;
         }
+        if (check.kind() != StepKind.VERIFICATION && !Step.CUSTOM_TYPE.equals(check.type())) {
+            // a step of a known type changes things: as a verification its change would never be undone
+            problems.add("step '" + check.name() + "' (type " + check.type() + ") changes things and cannot be a"
+                    + " verification: its change would never be undone; add it with step(...), and verify with a"
+                    + " check (Check.*, Step.verification, Command.asVerification())");
+            return this;
+        }
         if (check.kind() != StepKind.VERIFICATION) {
             check = DecoratedStep.of(check).kind(StepKind.VERIFICATION);
         }
@@ -76,6 +85,20 @@ public final class PlanBuilder implements Plan.Builder {
             return this;
         }
         stages.addAll(subPlan.stages());
+        afterRollback.addAll(subPlan.afterRollback());
+        verifyAfterRollback.addAll(subPlan.verifyAfterRollback());
+        return this;
+    }
+
+    @Override
+    public Plan.Builder afterRollback(Step... steps) {
+        RollbackHooks.add("afterRollback", steps, false, afterRollback, problems);
+        return this;
+    }
+
+    @Override
+    public Plan.Builder verifyAfterRollback(Step... checks) {
+        RollbackHooks.add("verifyAfterRollback", checks, true, verifyAfterRollback, problems);
         return this;
     }
 
@@ -87,10 +110,11 @@ public final class PlanBuilder implements Plan.Builder {
         }
         all.addAll(problems);
         if (stages.isEmpty() && problems.isEmpty()) {
+            // rollback steps alone are no plan: there would be nothing to roll back
             all.add("it has no steps");
         }
         Set<String> seen = new HashSet<>();
-        for (Plan.Stage stage : stages) {
+        for (Plan.Stage stage : withRollbackSteps()) {
             for (Step s : stage.steps()) {
                 String n = s.name();
                 if (n == null || n.isBlank()) {
@@ -98,12 +122,37 @@ public final class PlanBuilder implements Plan.Builder {
                 } else if (!seen.add(n)) {
                     all.add("the step name '" + n + "' is used twice; use step.withName(...) to tell them apart");
                 }
+                noCompensation(s).ifPresent(p -> all.add("step '" + n + "' " + p));
             }
         }
         if (!all.isEmpty()) {
             throw new PlanDefinitionException(String.valueOf(name), String.join("; ", all));
         }
-        return new DefaultPlan(name, target == null ? name : target, stages);
+        return new DefaultPlan(name, target == null ? name : target, stages, afterRollback, verifyAfterRollback);
+    }
+
+    /** The stages plus the rollback steps, whose names must be unique too. */
+    private List<Plan.Stage> withRollbackSteps() {
+        List<Plan.Stage> all = new ArrayList<>(stages);
+        all.add(new Plan.Stage(afterRollback, false));
+        all.add(new Plan.Stage(verifyAfterRollback, false));
+        return all;
+    }
+
+    /**
+     * Why {@code s} has no usable compensation, if so: checked before anything runs, because a
+     * null found during a rollback would leave the step's change in place.
+     */
+    static java.util.Optional<String> noCompensation(Step s) {
+        try {
+            if (s.compensation() == null) {
+                return java.util.Optional.of("returns no compensation (compensation() is null);"
+                        + " return Compensation.none(\"why\") for a step that cannot be undone");
+            }
+            return java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.of("cannot say its compensation: compensation() failed: " + Errors.message(e));
+        }
     }
 
     private int countSteps() {

@@ -19,6 +19,7 @@ final class RunnerSupport {
         d.put("host", hostName());
         d.put("pid", Long.toString(ProcessHandle.current().pid()));
         d.put("stateDir", run.runStateDir().toString());
+        d.putAll(RollbackHooks.runStartedData(plan));
         return d;
     }
 

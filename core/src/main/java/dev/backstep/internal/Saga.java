@@ -91,6 +91,7 @@ final class Saga {
 
         RunStatus status;
         List<String> compensated = List.of();
+        RollbackHooks.Outcome hooks = RollbackHooks.Outcome.NONE;
         if (interrupted) {
             status = RunStatus.INTERRUPTED;
             failures.add(new StepCancelledException(firstRunning().orElse(plan.name())));
@@ -106,8 +107,13 @@ final class Saga {
             status = c.interrupted() ? RunStatus.INTERRUPTED
                     : !compFailures.isEmpty() ? RunStatus.ROLLBACK_FAILED
                     : pivotStage >= 0 ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
+            if (!c.interrupted()) {
+                hooks = RollbackHooks.run(RollbackHooks.fromPlan(plan), run, journal, listeners, pool);
+                failures.addAll(hooks.failures());
+                status = hooks.status(status);
+            }
         }
-        return finish(started, status, failures, failedStep, compensated);
+        return RollbackHooks.attach(finish(started, status, failures, failedStep, compensated), hooks.outcomes());
     }
 
     private Optional<String> firstRunning() {

@@ -1,10 +1,13 @@
 package dev.backstep.spi;
 
+import dev.backstep.JournalCorruptedException;
 import dev.backstep.RunId;
 import dev.backstep.internal.DirectoryJournal;
 import dev.backstep.internal.InMemoryJournal;
+import dev.backstep.internal.JournalVerifier;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Where the runner writes every event of every run, in order, append-only. A durable journal is
@@ -29,6 +32,71 @@ public interface Journal extends AutoCloseable {
 
     /** Every run in this journal, oldest first. */
     List<RunId> runIds();
+
+    /**
+     * The exception that reports {@code record} of this journal as malformed: it passed the
+     * journal's own checks (checksum) but cannot be replayed without guessing (an unknown step
+     * kind or run status, a missing step name, a step record before its step started). Journals
+     * override it to name where the record is stored (file and line, table and row); the default
+     * names this journal and the record's sequence number plus one as the line.
+     */
+    default JournalCorruptedException corrupted(JournalRecord record, String reason) {
+        return new JournalCorruptedException(Path.of(String.valueOf(this)), record.sequence() + 1,
+                "run " + record.runId() + ", record " + record.sequence() + ": " + reason);
+    }
+
+    /**
+     * Checks every run of this journal and changes nothing: reads each run and replays it the way
+     * {@code rollback} and {@code recover} would, and lists every run that cannot be used (a
+     * damaged or malformed record, a record from a newer format, a run file that is a symbolic
+     * link) with where the damage is. A torn last record is not damage (it is the trace of a
+     * crash during an append and is ignored). Empty when every run is sound.
+     *
+     * <pre>{@code
+     * for (Journal.Damage d : Journal.directory(stateDir).verify()) {
+     *     System.err.println(d.runId() + ": " + d.file() + " line " + d.line() + ": " + d.reason());
+     * }
+     * }</pre>
+     */
+    default List<Damage> verify() {
+        return JournalVerifier.verify(this);
+    }
+
+    /**
+     * One run a {@link #verify} found unusable.
+     *
+     * @param runId the run
+     * @param error what is wrong and where ({@link JournalCorruptedException#file()},
+     *     {@link JournalCorruptedException#line()})
+     */
+    record Damage(RunId runId, JournalCorruptedException error) {
+
+        public Damage {
+            Objects.requireNonNull(runId, "runId");
+            Objects.requireNonNull(error, "error");
+        }
+
+        /** The damaged file (for a database journal: the table). */
+        public Path file() {
+            return error.file();
+        }
+
+        /** The damaged line, counting from 1; 0 when the file as a whole is refused. */
+        public long line() {
+            return error.line();
+        }
+
+        /** What is wrong, without the record's content. */
+        public String reason() {
+            return error.reason();
+        }
+
+        /** One line: the run and the error's message. */
+        @Override
+        public String toString() {
+            return runId + ": " + error.getMessage();
+        }
+    }
 
     @Override
     default void close() {

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,7 +141,7 @@ class HttpCheckTest {
     @Test
     void aSlowResponseFailsTheAttemptAtTheRequestTimeout() {
         server.on("/slow", (ex, n) -> {
-            server.release.await();
+            server.release.await(1, TimeUnit.MINUTES);
             TestServer.respond(ex, 200, "late");
         });
 
@@ -264,7 +265,7 @@ class HttpCheckTest {
     @Test
     void anInterruptStopsASlowRequest() throws Exception {
         server.on("/slow", (ex, n) -> {
-            server.release.await();
+            server.release.await(1, TimeUnit.MINUTES);
             TestServer.respond(ex, 200, "late");
         });
         HttpCheck check = Check.http(server.uri("/slow")).timeout(Duration.ofMinutes(10));
@@ -281,7 +282,8 @@ class HttpCheckTest {
             Thread.sleep(5);
         }
         t.interrupt();
-        t.join();
+        t.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(t.isAlive()).as("the interrupted check still runs").isFalse();
 
         assertThat(thrown[0]).isInstanceOf(InterruptedException.class);
     }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -168,8 +169,9 @@ class ReleaseTest {
             }
         } finally {
             stop.set(true);
-            reader.join();
+            reader.join(TimeUnit.MINUTES.toMillis(1));
         }
+        assertThat(reader.isAlive()).as("reader thread still running").isFalse();
         assertThat(missing.get()).isNull();
         assertThat(reads.get()).isPositive();
         assertThat(Fs.names(base)).containsExactly("current", "releases");

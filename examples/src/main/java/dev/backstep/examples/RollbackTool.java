@@ -26,10 +26,12 @@ import java.util.List;
  * rollback --state DIR --target shop@prod --list          history
  * rollback --state DIR --recover                          finish runs whose process died
  * rollback ... --dry-run                                  say what would be rolled back, change nothing
+ * rollback --state DIR --verify                           check the journal, change nothing
  * </pre>
  *
- * Exit codes: 0 rolled back (or nothing to recover), 3 nothing to roll back, 2 refused (nothing
- * changed, also for an unknown run), 1 the rollback failed and something is still applied, 64 bad
+ * Exit codes: 0 rolled back (or nothing to recover, or a sound journal), 3 nothing to roll back, 2
+ * refused (nothing changed, also for an unknown run), 1 the rollback failed and something is still
+ * applied, 4 {@code --verify} found damaged runs (each listed with file and line), 64 bad
  * arguments.
  */
 public final class RollbackTool {
@@ -37,6 +39,7 @@ public final class RollbackTool {
     static final int FAILED = 1;
     static final int REFUSED = 2;
     static final int NOTHING = 3;
+    static final int DAMAGED = 4;
     static final int USAGE = 64;
 
     private RollbackTool() {
@@ -55,7 +58,14 @@ public final class RollbackTool {
             out.println("usage error: " + e.getMessage());
             return USAGE;
         }
+        if (a.verify && !java.nio.file.Files.isDirectory(a.state.resolve("journal"))) {
+            out.println("refused, nothing changed: no journal in " + a.state.resolve("journal"));
+            return REFUSED;
+        }
         try (Journal journal = Journal.directory(a.state.resolve("journal"))) {
+            if (a.verify) {
+                return verify(journal, out);
+            }
             Runner runner = Backstep.runner().journal(journal).stateDir(a.state).build();
             if (a.recover) {
                 return recover(runner, a, out);
@@ -104,6 +114,15 @@ public final class RollbackTool {
                         }));
     }
 
+    private static int verify(Journal journal, PrintStream out) {
+        List<Journal.Damage> damages = journal.verify();
+        damages.forEach(d -> out.println("DAMAGED " + d.runId() + ": " + d.file() + " line " + d.line() + ": "
+                + d.reason()));
+        out.println(damages.isEmpty() ? "journal is sound: " + journal.runIds().size() + " run(s) checked"
+                : damages.size() + " damaged run(s); nothing was changed");
+        return damages.isEmpty() ? OK : DAMAGED;
+    }
+
     private static int recover(Runner runner, Args a, PrintStream out) {
         if (a.dryRun) {
             out.println("--dry-run with --recover: recovery always changes things; run without --recover to list");
@@ -117,7 +136,8 @@ public final class RollbackTool {
         return ok ? OK : FAILED;
     }
 
-    private record Args(Path state, String target, RunId run, boolean list, boolean recover, boolean dryRun) {
+    private record Args(Path state, String target, RunId run, boolean list, boolean recover, boolean dryRun,
+                        boolean verify) {
         static Args parse(String[] args) {
             Path state = null;
             String target = null;
@@ -125,6 +145,7 @@ public final class RollbackTool {
             boolean list = false;
             boolean recover = false;
             boolean dryRun = false;
+            boolean verify = false;
             boolean auto = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -135,11 +156,18 @@ public final class RollbackTool {
                     case "--list" -> list = true;
                     case "--recover" -> recover = true;
                     case "--dry-run" -> dryRun = true;
+                    case "--verify" -> verify = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             if (state == null) {
                 throw new IllegalArgumentException("--state DIR is required");
+            }
+            if (verify) {
+                if (recover || run != null || target != null || dryRun) {
+                    throw new IllegalArgumentException("--verify takes only --state");
+                }
+                return new Args(state, null, null, false, false, false, true);
             }
             if (!recover && run == null && target == null) {
                 throw new IllegalArgumentException("say --run RUNID, or --target T with --auto or --list");
@@ -147,7 +175,7 @@ public final class RollbackTool {
             if (!recover && run == null && !auto && !list) {
                 throw new IllegalArgumentException("--target needs --auto or --list");
             }
-            return new Args(state, target, run, list, recover, dryRun);
+            return new Args(state, target, run, list, recover, dryRun, false);
         }
 
         private static String value(String[] args, int i, String option) {

@@ -112,4 +112,33 @@ class RollbackToolTest {
         assertThat(tool("--state", state().toString(), "--recover")).isEqualTo(RollbackTool.OK);
         assertThat(conf()).hasContent("version=1\n");
     }
+
+    @Test
+    void verifyListsADamagedRunWithFileAndLineWithItsOwnExitCodeAndChangesNothing() throws Exception {
+        Files.writeString(conf(), "version=0\n");
+        RunResult one = deploy("1");
+        RunResult two = deploy("2");
+        assertThat(tool("--state", state().toString(), "--verify")).isEqualTo(RollbackTool.OK);
+        assertThat(out()).contains("journal is sound: 2 run(s) checked");
+
+        Path file = state().resolve("journal").resolve("runs").resolve(one.runId().value() + ".jsonl");
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(file));
+        int last = lines.size() - 1; // RUN_FINISHED, edited by hand with its checksum recomputed
+        String body = lines.get(last).substring(0, lines.get(last).length() - 18).replace("SUCCEEDED", "OK");
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update((body + "}").getBytes(StandardCharsets.UTF_8));
+        lines.set(last, body + ",\"crc\":\"" + String.format("%08x", crc.getValue()) + "\"}");
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        byte[] damaged = Files.readAllBytes(file);
+
+        assertThat(tool("--state", state().toString(), "--verify")).isEqualTo(RollbackTool.DAMAGED);
+        assertThat(out()).contains("DAMAGED " + one.runId() + ": " + file + " line " + (last + 1)
+                + ": RUN_FINISHED has an unknown status 'OK'").contains("1 damaged run(s); nothing was changed")
+                .doesNotContain(two.runId().value());
+        assertThat(Files.readAllBytes(file)).isEqualTo(damaged);
+        assertThat(conf()).hasContent("version=2");
+        assertThat(tool("--state", dir.resolve("nowhere").toString(), "--verify")).isEqualTo(RollbackTool.REFUSED);
+        assertThat(dir.resolve("nowhere")).doesNotExist();
+        assertThat(tool("--state", state().toString(), "--verify", "--recover")).isEqualTo(RollbackTool.USAGE);
+    }
 }

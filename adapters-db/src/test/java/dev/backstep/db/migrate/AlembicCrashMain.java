@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Child JVM of {@link AlembicTest}: upgrades with alembic, then hangs in the next step (after
+ * Child JVM of {@link AlembicIT}: upgrades with alembic, then hangs in the next step (after
  * announcing it) until the test kills it with SIGKILL.
  * Arguments: application dir, state dir, database URL (no password), marker file; the password
  * comes from the environment variable {@code CRASH_DB_PASSWORD}.
@@ -23,7 +23,7 @@ public final class AlembicCrashMain {
         Path state = Path.of(args[1]);
         Path reached = Path.of(args[3]);
         Plan plan = Plan.named("v3").target("shop")
-                .step(Migrations.alembic(app).program(AlembicTest.ALEMBIC).config("alembic.ini")
+                .step(Migrations.alembic(app).program(AlembicIT.ALEMBIC).config("alembic.ini")
                         .env("SHOP_DB_URL", args[2])
                         .env("SHOP_DB_PASSWORD", Secret.of(System.getenv("CRASH_DB_PASSWORD"))))
                 .verify(Step.verification("hang", ctx -> {
