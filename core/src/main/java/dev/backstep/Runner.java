@@ -80,8 +80,10 @@ public interface Runner {
      * @throws RunNotFoundException when the journal does not know the run
      * @throws NothingToRollBackException when the run was rolled back already or left nothing applied
      * @throws RollbackRefusedException when a later run on the target is still applied (unless
-     *     {@link RollbackOption#FORCE}), when the run never finished (use {@link #recover}), or when a
-     *     step's compensation cannot be resolved; nothing was changed
+     *     {@link RollbackOption#FORCE}), when the run never finished (use {@link #recover}), when a
+     *     step's compensation cannot be resolved, or when a compensation's {@link Compensation#precheck
+     *     precheck} says it cannot work (a release to switch back to is gone, the run made the first
+     *     release); nothing was changed
      */
     RunResult rollback(RunId runId, RollbackOption... options);
 
@@ -90,8 +92,9 @@ public interface Runner {
      * that is still applied and started after the last run {@link #markGood marked good}.
      *
      * @return one result per run rolled back; empty when there was nothing to roll back
-     * @throws RollbackRefusedException when no run of the target was marked good, or a run after
-     *     it has not finished
+     * @throws RollbackRefusedException when no run of the target was marked good, a run after it
+     *     has not finished, or a {@link Compensation#precheck precheck} of any of those runs refuses
+     *     (asked for all of them before the newest is rolled back; nothing was changed)
      */
     List<RunResult> rollbackToLastGood(String target);
 

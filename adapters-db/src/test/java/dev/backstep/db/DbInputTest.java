@@ -48,6 +48,28 @@ class DbInputTest {
     }
 
     @Test
+    void aRefusedClientOptionIsNamedButItsSecretValueIsNeverRepeated() {
+        Database maria = Db.mariadb(DbConnection.of("db", 3306, "shop", "app", Secret.of("x")));
+        assertThatThrownBy(() -> maria.clientOptions("--skip-ssl", "--password=hunter2"))
+                .isInstanceOf(DbException.class).hasMessageContaining("client option #2 '--password'")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> maria.clientOptions("--passwordhunter2"))
+                .isInstanceOf(DbException.class).hasMessageContaining("'--password'")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> maria.clientOptions("--ssl-password hunter2"))
+                .isInstanceOf(DbException.class).hasMessageContaining("'--ssl-password'")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> maria.clientOptions("--ssl-key=/etc/ssl/password-hunter2.pem"))
+                .isInstanceOf(DbException.class).hasMessageContaining("'--ssl-key'")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> maria.clientOptions("-phunter2"))
+                .isInstanceOf(DbException.class).hasMessageContaining("client option #1 must start with --")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> maria.clientOptions("--skip-ssl", null))
+                .isInstanceOf(DbException.class).hasMessageContaining("client option #2 is null");
+    }
+
+    @Test
     void aSnapshotIntoADirectoryOpenToOthersIsRefusedBeforeAnythingIsWritten() throws Exception {
         Path file = tmp.resolve("a.db");
         DriverManager.getConnection("jdbc:sqlite:" + file).close();

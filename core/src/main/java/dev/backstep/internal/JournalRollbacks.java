@@ -14,6 +14,8 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.RunSummary;
 import dev.backstep.Step;
+import dev.backstep.StepContext;
+import dev.backstep.StepKind;
 import dev.backstep.StepPolicy;
 import dev.backstep.StepStatus;
 import dev.backstep.event.RunEvent;
@@ -31,6 +33,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /** Everything the runner does from the journal alone: history, rollback of past runs, recovery. */
@@ -127,7 +130,9 @@ final class JournalRollbacks {
             DefaultRunner.reportTakeOver(held);
             // read again under the lock: another rollback of this run may have finished meanwhile
             ReplayedRun r = checkRollback(replay(id), force);
-            result = compensate(r, resolve(r), "rollback of run " + id + " requested", knownPlans);
+            List<StepState> states = resolve(r);
+            precheck(r, states, Set.copyOf(Arrays.asList(options)));
+            result = compensate(r, states, "rollback of run " + id + " requested", knownPlans);
         }
         if (result.status() == RunStatus.INTERRUPTED) {
             Thread.currentThread().interrupt();
@@ -159,6 +164,40 @@ final class JournalRollbacks {
         return r;
     }
 
+    /**
+     * Asks every compensation this rollback would run ({@link Compensation#precheck}) whether it
+     * can work, before any of them runs; refuses with every reason at once.
+     */
+    private void precheck(ReplayedRun r, List<StepState> states, Set<RollbackOption> options) {
+        RunInfo info = runInfo(r);
+        RunJournal never = new RunJournal(journal, r.runId, clock, r.lastSequence + 1); // prechecks record nothing
+        int pivot = r.pivotStage();
+        List<String> reasons = new ArrayList<>();
+        Exception first = null;
+        for (StepState s : states) {
+            if (!s.mayBeApplied() || s.kind == StepKind.VERIFICATION || s.stage <= pivot
+                    || s.compensation.irreversibleReason().isPresent()) {
+                continue; // the Compensator will not run it
+            }
+            try {
+                s.compensation.precheck(new DefaultStepContext(info, s, StepContext.Phase.COMPENSATE, 0, never),
+                        options);
+            } catch (Exception e) {
+                reasons.add("step '" + s.name + "': " + Errors.message(e));
+                first = first == null ? e : first;
+            }
+        }
+        if (!reasons.isEmpty()) {
+            throw new RollbackRefusedException("run " + r.runId + " cannot be rolled back, nothing was changed: "
+                    + String.join("; ", reasons), first);
+        }
+    }
+
+    private RunInfo runInfo(ReplayedRun r) {
+        Path runState = r.stateDir != null ? Path.of(r.stateDir) : stateDir.resolve("runs").resolve(r.runId.value());
+        return new RunInfo(r.runId, r.planName, r.target, commands, runState, clock);
+    }
+
     List<RunResult> rollbackToLastGood(String target) {
         RunSummary good = lastGood(target).orElseThrow(() -> new RollbackRefusedException(
                 "no run of target '" + target + "' was marked good: there is no known good version to go back to"));
@@ -175,6 +214,11 @@ final class JournalRollbacks {
                         + " of target '" + target + "': run " + s.runId() + " passed pivot(s) " + pivots
                         + ", a point of no return; nothing was rolled back");
             }
+        }
+        for (RunSummary s : after) {
+            // every run's compensations asked before the newest is undone: never stop halfway back
+            ReplayedRun r = replay(s.runId());
+            precheck(r, resolve(r), Set.of());
         }
         List<RunResult> results = new ArrayList<>();
         for (int i = after.size() - 1; i >= 0; i--) {
@@ -300,8 +344,7 @@ final class JournalRollbacks {
     }
 
     private RunResult compensate(ReplayedRun r, List<StepState> states, String reason, Map<String, Plan> plans) {
-        Path runState = r.stateDir != null ? Path.of(r.stateDir) : stateDir.resolve("runs").resolve(r.runId.value());
-        RunInfo info = new RunInfo(r.runId, r.planName, r.target, commands, runState, clock);
+        RunInfo info = runInfo(r);
         RunJournal rj = new RunJournal(journal, r.runId, clock, r.lastSequence + 1);
         Instant started = clock.instant();
         listeners.emit(new RunEvent.RunStarted(r.runId, started, r.planName, r.target, states.size()));

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * The process {@link UserStepsCrashRecoveryTest} kills: a deploy made only of a user's own steps —
+ * The process {@link UserStepsCrashRecoveryIT} kills: a deploy made only of a user's own steps —
  * a command that captures the checked-out commit before it checks out another one, and a typed
  * code step whose compensation is registered on the runner — plus an after-rollback step and an
  * after-rollback check. Modes:

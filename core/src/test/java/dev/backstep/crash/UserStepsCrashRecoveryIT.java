@@ -125,7 +125,7 @@ class UserStepsCrashRecoveryIT {
 
     /** Every file outside .git (content and mode), plus the repository's HEAD. */
     private static Map<String, String> state(Path work) throws Exception {
-        Map<String, String> files = new java.util.TreeMap<>(CrashRecoveryTest.snapshot(work));
+        Map<String, String> files = new java.util.TreeMap<>(CrashRecoveryIT.snapshot(work));
         files.keySet().removeIf(k -> k.startsWith("repo/.git/"));
         files.put("HEAD", git(work.resolve("repo"), "rev-parse", "HEAD"));
         files.put("status", git(work.resolve("repo"), "status", "--porcelain"));
