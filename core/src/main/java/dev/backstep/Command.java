@@ -237,6 +237,44 @@ public final class Command implements Step {
                 other, false, null);
     }
 
+    /**
+     * Runs {@code probe} before this command and records its output (stripped) under {@code key}, so
+     * that the compensation can be built from it: {@code {key}} in the compensation's arguments is
+     * replaced by the recorded value. Declare the command (directory, environment, timeout) first;
+     * the probe runs in this command's directory and environment unless it sets its own.
+     *
+     * <pre>{@code
+     * Command.of("alembic", "upgrade", "head").in(app)
+     *     .capture("revision", Command.of("alembic", "current"), Pattern.compile("^(\\w+)"))
+     *     .compensatedBy("alembic", "downgrade", "{revision}");
+     * }</pre>
+     *
+     * @see CapturingCommand
+     */
+    public CapturingCommand capture(String key, Command probe) {
+        return CapturingCommand.of(this).capture(key, probe);
+    }
+
+    /**
+     * Like {@link #capture(String, Command)}, recording the first match of {@code pattern} in the
+     * probe's output (its first group, when it has one); no match fails the step before this
+     * command runs.
+     */
+    public CapturingCommand capture(String key, Command probe, Pattern pattern) {
+        return CapturingCommand.of(this).capture(key, probe, pattern);
+    }
+
+    /** This command with its compensation's argv replaced (directory, environment and the rest kept). */
+    Command withCompensationArgv(List<String> compensationArgv) {
+        if (undo == null) {
+            return this;
+        }
+        Command u = new Command(checkArgv(compensationArgv), undo.dir, undo.env, undo.secretEnv, undo.timeout,
+                undo.successCodes, undo.name, undo.kind, undo.checkAtExecution, null, false, null);
+        return new Command(argv, dir, env, secretEnv, timeout, successCodes, name, kind, checkAtExecution,
+                u, undoInherits, null);
+    }
+
     /** This step cannot be undone, because {@code why} ({@link Compensation#none}). */
     public Command irreversible(String why) {
         if (why == null || why.isBlank()) {
@@ -487,5 +525,15 @@ public final class Command implements Step {
             throw new PlanDefinitionException("", "command " + display() + ": invalid environment variable name '"
                     + variable + "' (it must be non-empty and contain neither '=' nor NUL)");
         }
+    }
+
+    /** The secret environment of this command and of its compensation: the run masks them in every step. */
+    @Override
+    public Set<Secret> secrets() {
+        Set<Secret> all = new java.util.LinkedHashSet<>(secretEnv.values());
+        if (undo != null) {
+            all.addAll(undo.secrets());
+        }
+        return Set.copyOf(all);
     }
 }

@@ -2,6 +2,7 @@ package dev.backstep;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Undoes a step from the values the step {@link StepContext#record recorded}, never from
@@ -17,6 +18,30 @@ import java.util.Optional;
 public interface Compensation {
 
     void compensate(StepContext ctx) throws Exception;
+
+    /**
+     * Checks, from the recorded values alone, that this compensation can do its work now; called
+     * by {@link Runner#rollback(RunId, RollbackOption...)} for every compensation that rollback
+     * would run, before any of them runs. Throwing refuses the whole rollback with a
+     * {@link RollbackRefusedException} naming the step and the reason, and nothing is changed
+     * (the release steps refuse when the release they would switch back to is gone). Live
+     * rollbacks and {@link Runner#recover(Plan...)} do not call it: they restore what was there before
+     * the run, so the compensation itself must still fail loudly when it cannot. Must not change
+     * anything. The default accepts.
+     *
+     * <pre>{@code
+     * public void precheck(StepContext ctx, Set<RollbackOption> options) {
+     *     ctx.recorded("backup").map(Path::of).filter(Files::notExists).ifPresent(p -> {
+     *         throw new IllegalStateException("backup " + p + " is gone");
+     *     });
+     * }
+     * }</pre>
+     *
+     * @param options the options the rollback was asked with ({@link RollbackOption#FORCE})
+     */
+    default void precheck(StepContext ctx, Set<RollbackOption> options) throws Exception {
+        // accepts: most compensations need nothing that can disappear between run and rollback
+    }
 
     /** Present when this step cannot be undone; the text says why. */
     default Optional<String> irreversibleReason() {

@@ -40,6 +40,22 @@ public interface Plan {
     /** The step with this name. */
     Optional<Step> step(String name);
 
+    /**
+     * Steps that run during a rollback of this plan's runs, after every compensation (restart a
+     * service, rebuild caches): see {@link Builder#afterRollback}.
+     */
+    default List<Step> afterRollback() {
+        return List.of();
+    }
+
+    /**
+     * Verifications of the restored system, run after {@link #afterRollback()}: see
+     * {@link Builder#verifyAfterRollback}.
+     */
+    default List<Step> verifyAfterRollback() {
+        return List.of();
+    }
+
     /** A numbered, human-readable outline of the plan. */
     String describe();
 
@@ -79,8 +95,47 @@ public interface Plan {
         /** Appends a verification: a check whose failure rolls back everything before it. */
         Builder verify(Step check);
 
-        /** Appends every stage of another plan (names must stay unique). */
+        /** Appends every stage of another plan, and its rollback steps (names must stay unique). */
         Builder include(Plan subPlan);
+
+        /**
+         * Steps that run whenever a run of this plan is rolled back — live, by
+         * {@link Runner#rollback} or by {@link Runner#recover} — <em>after</em> every compensation,
+         * in the order given: what must happen once code and config are back (restart php-fpm,
+         * rebuild caches, {@code compose up -d} on the restored images). They never run when the
+         * plan succeeds, and they are not compensated.
+         *
+         * <p>Rules: they run after every rollback that was not interrupted, also when a
+         * compensation failed (to bring services up on what could be restored) and when nothing
+         * needed compensating. Each runs with its own retry and timeout. When one fails after its
+         * retries, the others and the {@link #verifyAfterRollback verifications} still run, and the
+         * run ends {@link RunStatus#ROLLBACK_FAILED} with the failure in {@link RunResult#failure()}
+         * and its report. They may run again (recovery after a crash during the rollback), so they
+         * must be idempotent. To run them from the journal without the plan, use steps a
+         * {@link dev.backstep.spi.StepRegistry} resolves: {@link Command}s (their argv, directory,
+         * environment and timeout are journaled when the run starts; secret values never are) or
+         * typed steps ({@code Step.named(..).type("acme.x")}, whose registered compensation then runs
+         * as the step).
+         *
+         * <pre>{@code
+         * Plan.named("deploy shop")
+         *     .step(Git.checkout(repo, "v1.3.0"))
+         *     .step(ConfigFile.replace(env, newEnv))
+         *     .afterRollback(Command.of("systemctl", "restart", "php-fpm"))
+         *     .verifyAfterRollback(Command.of("curl", "-fsS", "http://localhost/health").asVerification())
+         *     .build();
+         * }</pre>
+         */
+        Builder afterRollback(Step... steps);
+
+        /**
+         * Health checks of the restored system, run during a rollback after every compensation and
+         * every {@link #afterRollback} step. A failure (after the check's retries) ends the run
+         * {@link RunStatus#ROLLBACK_FAILED}: the failure is kept in {@link RunResult#failure()} and
+         * named in the report, and {@link RunResult#rollbackSteps()} shows each check's outcome.
+         * Every check runs, also after another failed. Same journal rules as {@link #afterRollback}.
+         */
+        Builder verifyAfterRollback(Step... checks);
 
         /**
          * @throws PlanDefinitionException when the plan has no steps, a null step, a blank or
@@ -92,5 +147,11 @@ public interface Plan {
     /** For implementations: the default plan type. */
     static Plan of(String name, String target, List<Stage> stages) {
         return new DefaultPlan(name, target, stages);
+    }
+
+    /** For implementations: the default plan type, with rollback steps. */
+    static Plan of(String name, String target, List<Stage> stages, List<Step> afterRollback,
+                   List<Step> verifyAfterRollback) {
+        return new DefaultPlan(name, target, stages, afterRollback, verifyAfterRollback);
     }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What {@link Runner#recover} did: the interrupted runs it rolled back, and the ones it left
  * alone and why (a step whose compensation cannot be resolved, a run still held by a live
- * process). Nothing is guessed: a run with an unresolvable step is not touched at all.
+ * process, a later run of the same target still applied — "needs attention": roll that run back
+ * first). Nothing is guessed: a run with an unresolvable step is not touched at all.
  *
  * <pre>{@code
  * Recovery r = runner.recover();

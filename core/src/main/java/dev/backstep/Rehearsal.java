@@ -80,6 +80,11 @@ public record Rehearsal(String planName, List<Fingerprint> before, List<Fingerpr
             b.append(", still applied: ").append(String.join(", ", rollbackRun.stillApplied()));
         }
         b.append('\n');
+        if (!rollbackRun.rollbackSteps().isEmpty()) {
+            b.append("  then:      ").append(String.join(", ", rollbackRun.rollbackSteps().stream()
+                    .map(s -> s.name() + (s.kind() == StepKind.VERIFICATION ? " [verify] " : " ") + s.status())
+                    .toList())).append('\n');
+        }
         int facts = before.stream().mapToInt(f -> f.facts().size()).sum();
         if (differences.isEmpty()) {
             b.append("  restored:  ").append(restoredExactly() ? "exactly" : "no difference found")

@@ -53,6 +53,16 @@ public interface RunResult {
     /** Names of the steps still applied after the run (all of them after a success). */
     List<String> stillApplied();
 
+    /**
+     * What the rollback's last phase did: one outcome per {@code afterRollback} step, then per
+     * {@code verifyAfterRollback} check, in the order they ran (a check's kind is
+     * {@link StepKind#VERIFICATION}). Empty when no rollback ran them (the run succeeded, or the
+     * plan has none).
+     */
+    default List<StepOutcome> rollbackSteps() {
+        return List.of();
+    }
+
     /** A text table and JSON rendering of this result. */
     RunReport report();
 

@@ -32,7 +32,9 @@ public interface Runner {
     /**
      * Runs the plan. Never throws for a failing step: the outcome, with every failure, is in the
      * result. Throws {@link BackstepException} only when the run could not start (a step's
-     * validation failed; nothing was changed) or the journal itself fails.
+     * validation failed; nothing was changed) or the journal itself fails. Holding the target's
+     * lock, it first rolls back any unfinished run of the target (a dead process's), journaled in
+     * that run, and throws {@link UnfinishedRunException} naming it when that is not possible.
      */
     RunResult run(Plan plan);
 
@@ -71,15 +73,24 @@ public interface Runner {
      * Compensates an earlier run from its journal, in reverse order, with the same retry and
      * failure rules as a live rollback. The run's compensations are resolved from plans this
      * runner knows ({@link Builder#plan}, plans it ran) and else from the {@link Builder#registry
-     * step registry}. Holds the target's lock while it works.
+     * step registry}. Then, like every rollback, runs the plan's {@link Plan#afterRollback()} steps
+     * and {@link Plan#verifyAfterRollback()} checks (from their journaled definitions when the plan
+     * is not known). Holds the target's lock while it works.
      *
      * @return the run's new outcome: {@link RunStatus#ROLLED_BACK}, or {@link
-     *     RunStatus#ROLLBACK_FAILED} naming what is still applied
+     *     RunStatus#ROLLBACK_FAILED} naming what is still applied, or {@link RunStatus#INTERRUPTED}
+     *     with a {@link LockLostException} when the lock was lost (for {@link #recover} to finish)
      * @throws RunNotFoundException when the journal does not know the run
      * @throws NothingToRollBackException when the run was rolled back already or left nothing applied
      * @throws RollbackRefusedException when a later run on the target is still applied (unless
-     *     {@link RollbackOption#FORCE}), when the run never finished (use {@link #recover}), or when a
-     *     step's compensation cannot be resolved; nothing was changed
+     *     {@link RollbackOption#FORCE}), when the run never finished (use {@link #recover}), when a
+     *     step's compensation cannot be resolved, when a compensation's {@link Compensation#precheck
+     *     precheck} says it cannot work (a release to switch back to is gone, the run made the first
+     *     release), or when a step would restore data older than its
+     *     {@link dev.backstep.spi.RestoreBound} (unless {@link RollbackOption#FORCE} or
+     *     {@link RollbackOption#SKIP_DATA_RESTORE}); nothing was changed
+     * @throws HostAffinityException when the run ran on another host and host-local steps of it are
+     *     still applied; nothing was changed
      */
     RunResult rollback(RunId runId, RollbackOption... options);
 
@@ -88,15 +99,19 @@ public interface Runner {
      * that is still applied and started after the last run {@link #markGood marked good}.
      *
      * @return one result per run rolled back; empty when there was nothing to roll back
-     * @throws RollbackRefusedException when no run of the target was marked good, or a run after
-     *     it has not finished
+     * @throws RollbackRefusedException when no run of the target was marked good, a run after it
+     *     has not finished, or a {@link Compensation#precheck precheck} of any of those runs refuses
+     *     (asked for all of them before the newest is rolled back; nothing was changed)
      */
     List<RunResult> rollbackToLastGood(String target);
 
     /**
      * Finishes runs that never did (process killed, host rebooted): rolls each back from the
      * journal. Runs held by a live process's lock are left alone, as are runs with a step whose
-     * compensation cannot be resolved (reported, never guessed at).
+     * compensation cannot be resolved (reported, never guessed at), runs after which a later
+     * run of the same target is still applied (reported as needing attention: compensating them
+     * could undo that run's changes) and runs of another host with host-local steps still applied
+     * (reported as left for their host).
      *
      * @param knownPlans plans to resolve lambda steps from, matched by plan name
      */
@@ -166,6 +181,25 @@ public interface Runner {
         Builder registry(StepRegistry registry);
 
         /**
+         * Registers the compensation of a user's step type, on top of the {@link #registry registry}:
+         * steps built with {@code Step.named(..).type(type)} are undone by it live (when they have no
+         * own compensation) and from the journal alone ({@link Runner#rollback}, {@link Runner#recover}
+         * in a process that does not hold the plan). A typed step whose type is registered nowhere is
+         * refused by {@link Runner#run} (nothing changed) and by rollbacks from the journal
+         * ({@link RollbackRefusedException} naming the type and the step).
+         *
+         * <pre>{@code
+         * Runner runner = Backstep.runner().journal(Journal.directory(state))
+         *     .compensation("acme.pip-sync", ctx -> pipRestore(ctx.recorded("freeze").orElseThrow()))
+         *     .build();
+         * }</pre>
+         *
+         * @throws BackstepException when the type is blank, {@link Step#CUSTOM_TYPE}, or registered
+         *     twice with another compensation
+         */
+        Builder compensation(String type, Compensation compensation);
+
+        /**
          * Retry and timeout of compensations found through the {@link #registry registry} by
          * {@link Runner#rollback} and {@link Runner#recover}. Default
          * {@link Defaults#JOURNAL_COMPENSATION_POLICY}.
@@ -177,6 +211,20 @@ public interface Runner {
 
         /** Default {@link Clock#systemUTC()}. */
         Builder clock(Clock clock);
+
+        /**
+         * The name of the host this runner acts on, recorded in every run it starts. A run whose
+         * steps changed host-local resources (files, releases, git working copies, local commands
+         * and units) is rolled back and recovered only by a runner of the same host name; see
+         * {@link Step#hostIndependent()}. Default: {@link dev.backstep.spi.Locks#localHost()}.
+         *
+         * <pre>{@code
+         * Backstep.runner().journal(JdbcJournal.create(ds)).host("deploy-1").build();
+         * }</pre>
+         *
+         * @throws BackstepException when blank, longer than 255 characters or with control characters
+         */
+        Builder host(String host);
 
         Runner build();
     }

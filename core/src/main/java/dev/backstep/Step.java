@@ -86,6 +86,38 @@ public interface Step {
     }
 
     /**
+     * The secrets this step holds (a command's secret environment, a secret header, a password
+     * written into a file). The run masks each of them wherever it writes text, in every step of
+     * the run, not only in this one: see {@link Secret}. Default: none.
+     *
+     * <pre>{@code
+     * public Set<Secret> secrets() {
+     *     return Set.of(apiToken);
+     * }
+     * }</pre>
+     */
+    default java.util.Set<Secret> secrets() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * Whether this step's compensation works from any host: true for steps that act on shared,
+     * remote resources only (a database server reached over the network). The default, false,
+     * means host-local (files, releases, git working copies, local commands and units): a run
+     * with such a step still applied is rolled back and recovered only on the host that ran it
+     * ({@link HostAffinityException} elsewhere). Journaled with the step.
+     *
+     * <pre>{@code
+     * public boolean hostIndependent() {
+     *     return true; // only talks to db.internal:5432
+     * }
+     * }</pre>
+     */
+    default boolean hostIndependent() {
+        return false;
+    }
+
+    /**
      * Identifies the compensation in a {@code StepRegistry} so that a run can be rolled back or
      * recovered without this object in memory. Steps whose compensation needs nothing but the
      * recorded values return a stable id such as {@code "git.checkout"}.
@@ -156,6 +188,7 @@ public interface Step {
         private StepPolicy policy = StepPolicy.ofDefaults();
         private StepAction validation = ctx -> { };
         private FingerprintSource fingerprints = ctx -> List.of();
+        private String type = CUSTOM_TYPE;
 
         private Builder(String name) {
             this.name = name;
@@ -198,6 +231,33 @@ public interface Step {
             return this;
         }
 
+        /**
+         * Gives the step a {@link Step#type() type id} so that it rolls back from the journal alone:
+         * a rollback or recovery without this object runs the compensation registered for the type
+         * ({@code Backstep.runner().compensation(type, ctx -> ...)} or a {@code StepRegistry}). Without
+         * an own {@link #compensation}, the registered one also undoes the step live. The runner
+         * refuses to run a typed step whose type it has not registered (nothing is changed).
+         *
+         * <pre>{@code
+         * Step sync = Step.named("pip sync").type("acme.pip-sync")
+         *     .action(ctx -> { ctx.record("freeze", freeze(venv)); pipInstall(venv, requirements); })
+         *     .build();
+         * Runner runner = Backstep.runner()
+         *     .compensation("acme.pip-sync", ctx -> pipRestore(venv, ctx.recorded("freeze").orElseThrow()))
+         *     .build();
+         * }</pre>
+         *
+         * @throws PlanDefinitionException when the type is blank or {@link Step#CUSTOM_TYPE}
+         */
+        public Builder type(String type) {
+            if (type == null || type.isBlank() || CUSTOM_TYPE.equals(type)) {
+                throw new PlanDefinitionException(String.valueOf(name), "step '" + name + "': type '" + type
+                        + "' cannot identify a step type (blank or reserved)");
+            }
+            this.type = type;
+            return this;
+        }
+
         public Builder retry(RetryPolicy retry) {
             policy = policy.withRetry(retry);
             return this;
@@ -232,13 +292,16 @@ public interface Step {
                 throw new PlanDefinitionException("", "step '" + name + "' has no action");
             }
             Compensation c = compensation;
+            if (c == null && !CUSTOM_TYPE.equals(type) && kind != StepKind.VERIFICATION) {
+                c = new dev.backstep.internal.RegisteredCompensation(type, name);
+            }
             if (c == null) {
                 c = kind == StepKind.VERIFICATION
                         ? ctx -> { }
                         : Compensation.none("step '" + name + "' declares no compensation");
             }
             return new LambdaStep(name, kind, action, c, description == null ? name : description,
-                    policy, validation, fingerprints);
+                    policy, validation, fingerprints, type);
         }
     }
 }

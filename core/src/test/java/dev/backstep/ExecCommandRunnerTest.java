@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -266,7 +267,8 @@ class ExecCommandRunnerTest {
         long pid = readPid(pidFile);
 
         caller.interrupt();
-        caller.join();
+        caller.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(caller.isAlive()).as("the interrupted caller still runs").isFalse();
 
         assertThat(thrown.get()).isInstanceOf(CommandInterruptedException.class);
         assertThat(((CommandInterruptedException) thrown.get()).argv()).contains("sh");

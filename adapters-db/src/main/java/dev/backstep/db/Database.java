@@ -57,12 +57,41 @@ public final class Database {
      * {@code --ssl-ca=/etc/ssl/db.pem}; recorded in the journal, so never a password.
      */
     public Database clientOptions(String... options) {
-        for (String o : options) {
-            if (o == null || !o.startsWith("--") || o.toLowerCase(Locale.ROOT).contains("password")) {
-                throw new DbException(null, "client option '" + o + "' must start with -- and name no password");
+        Objects.requireNonNull(options, "options");
+        for (int i = 0; i < options.length; i++) {
+            String o = options[i];
+            // the message names the option, never its value: a refused option may hold a secret
+            if (o == null) {
+                throw new DbException(null, "client option #" + (i + 1) + " is null");
+            }
+            if (!o.startsWith("--")) {
+                throw new DbException(null, "client option #" + (i + 1) + " must start with -- (its value is not shown)");
+            }
+            if (o.toLowerCase(Locale.ROOT).contains("password")) {
+                throw new DbException(null, "client option #" + (i + 1) + " '" + optionName(o) + "' names a password:"
+                        + " client options are recorded in the journal and must name no password (its value is not"
+                        + " shown; give the password to the connection as a Secret)");
             }
         }
         return new Database(target.withClientOptions(List.of(options)));
+    }
+
+    /**
+     * The option's name without its value: up to '=' or a space, and never past the word
+     * "password" ({@code --passwordhunter2} is shown as {@code --password}).
+     */
+    private static String optionName(String option) {
+        int end = option.length();
+        for (int i = 0; i < option.length(); i++) {
+            char c = option.charAt(i);
+            if (c == '=' || Character.isWhitespace(c)) {
+                end = i;
+                break;
+            }
+        }
+        String name = option.substring(0, end);
+        int at = name.toLowerCase(Locale.ROOT).indexOf("password");
+        return at < 0 ? name : name.substring(0, at + "password".length());
     }
 
     /** A snapshot step writing into {@code backupsDir} (created 0700 when missing). */

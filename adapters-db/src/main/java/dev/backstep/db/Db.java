@@ -46,6 +46,11 @@ public final class Db {
     public static final String SQL = "db.sql";
     /** The age beyond which a restore refuses a snapshot unless told {@code allowStale()}. */
     public static final Duration DEFAULT_MAX_SNAPSHOT_AGE = Duration.ofHours(24);
+    /**
+     * How old a snapshot restored on rollback ({@link SnapshotStep#restoreOnRollback()}) may be for
+     * a later {@code runner.rollback(runId)} to restore it without {@code FORCE}: 1 hour.
+     */
+    public static final Duration DEFAULT_RESTORE_ON_ROLLBACK_MAX_AGE = Duration.ofHours(1);
 
     private static final Map<String, Compensation> COMPENSATIONS = Map.of(
             SNAPSHOT, DbCompensations.SNAPSHOT,

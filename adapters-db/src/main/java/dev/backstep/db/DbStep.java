@@ -67,6 +67,16 @@ public abstract class DbStep implements Step {
         return Jdbc.fingerprint(target, name);
     }
 
+    /**
+     * True for a PostgreSQL or MariaDB server reached over the network: any host sharing the
+     * journal can compensate. SQLite and H2 files, and servers on {@code localhost}, are this
+     * host's own.
+     */
+    @Override
+    public boolean hostIndependent() {
+        return target.isServer() && !dev.backstep.db.internal.Hostnames.isLoopback(target.host());
+    }
+
     void rememberPassword() {
         if (target.password() != null) {
             Db.credentials().register(target.id(), target.password());

@@ -145,6 +145,12 @@ public final class RestoreStep extends DbStep {
         return "restore " + target.id() + " from " + file;
     }
 
+    /** Its undo restores the safety snapshot it wrote on this host. */
+    @Override
+    public boolean hostIndependent() {
+        return false;
+    }
+
     @Override
     public String type() {
         return Db.RESTORE;

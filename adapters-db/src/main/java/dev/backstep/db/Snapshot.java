@@ -1,5 +1,6 @@
 package dev.backstep.db;
 
+import dev.backstep.db.internal.Adoption;
 import dev.backstep.db.internal.Snapshots;
 import dev.backstep.files.BackupIntegrityException;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.Properties;
  * <pre>{@code
  * Snapshot s = Snapshot.read(Path.of("/var/backups/shop/postgres-shop-20250601T120000000Z-1a2b3c.pgdump"));
  * s.verify();                                   // BackupIntegrityException when the bytes changed
+ * Snapshot nightly = Snapshot.adopt(Path.of("/var/backups/shop/backup.sql.gz"), DbEngine.MARIADB);
  * Plan p = Plan.named("restore").step(Db.postgres(conn).restore(s).maxAge(Duration.ofHours(6))).build();
  * }</pre>
  *
@@ -36,6 +38,43 @@ public record Snapshot(Path file, DbEngine engine, String database, String sha25
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(sha256, "sha256");
         Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /**
+     * Makes a dump the team already has ({@code backup.sql}, {@code backup.sql.gz},
+     * {@code pg_dump -Fc} output) a verified snapshot: as {@link #adopt(Path, DbEngine, Path)} into
+     * the directory {@code backstep-snapshots} next to {@code dump}.
+     *
+     * <pre>{@code
+     * Snapshot nightly = Snapshot.adopt(Path.of("/var/backups/shop/backup.sql.gz"), DbEngine.MARIADB);
+     * Plan.named("restore last night").step(shop.restore(nightly).allowStale()).build();
+     * }</pre>
+     */
+    public static Snapshot adopt(Path dump, DbEngine engine) {
+        Objects.requireNonNull(dump, "dump");
+        Path parent = dump.toAbsolutePath().getParent();
+        return adopt(dump, engine, parent.resolve("backstep-snapshots"));
+    }
+
+    /**
+     * Makes an existing dump a verified snapshot in {@code snapshotsDir} (created 0700 when
+     * missing): checks that it is a complete dump of {@code engine} (PostgreSQL: {@code pg_dump}'s
+     * custom format, read with {@code pg_restore --list}, or a plain script ending with
+     * {@code PostgreSQL database dump complete}; MariaDB/MySQL: a {@code mariadb-dump} /
+     * {@code mysqldump} script ending with {@code -- Dump completed}, of one database, without
+     * {@code USE}; SQLite: a database file), gzip-compressed or not, then copies it, decompressed,
+     * into a new 0600 file with a manifest next to it. The original is only read, never through a
+     * symbolic link, and never modified; the snapshot's time is the original's modification time,
+     * so a restore's {@code maxAge} judges the age of the data.
+     *
+     * @throws DbException when {@code dump} is missing, empty, a symbolic link, not a complete dump
+     *     of {@code engine} (or an H2 one), or the directory is open to others; nothing is written then
+     */
+    public static Snapshot adopt(Path dump, DbEngine engine, Path snapshotsDir) {
+        Objects.requireNonNull(dump, "dump");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(snapshotsDir, "snapshotsDir");
+        return Adoption.adopt(dump.toAbsolutePath(), engine, snapshotsDir.toAbsolutePath());
     }
 
     /** The manifest file that describes {@code dump}. */

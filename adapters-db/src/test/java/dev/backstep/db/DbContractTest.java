@@ -29,7 +29,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -253,6 +256,80 @@ abstract class DbContractTest {
         assertThat(Fingerprint.differences(before, fp())).isEmpty();
     }
 
+    Plan migrateWithSnapshot(SnapshotStep snapshot) {
+        return Plan.named("migrate").target("db")
+                .step(snapshot)
+                .step(db().sql("INSERT INTO orders (id, customer_id, total) VALUES (99, 1, 1)")
+                        .compensatedBy("DELETE FROM orders WHERE id = 99").named("add order 99"))
+                .build();
+    }
+
+    @Test
+    void aLaterRollbackRefusesToRestoreASnapshotOlderThanItsBoundAndCanSkipTheRestore() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        List<Fingerprint> before = fp();
+        RunResult deployed = runner(clock).run(migrateWithSnapshot(
+                db().snapshot(backups).restoreOnRollback(Duration.ofHours(6)).named("snapshot")));
+        assertThat(deployed).succeeded();
+        exec("INSERT INTO customers VALUES (4, 'Nova')"); // a customer signs up after the deploy
+        List<Fingerprint> afterWrites = fp();
+        clock.advance(Duration.ofDays(2));
+
+        assertThatThrownBy(() -> runner(clock).rollback(deployed.runId()))
+                .isInstanceOf(dev.backstep.RollbackRefusedException.class)
+                .hasMessageContaining("step 'snapshot' would restore data captured 2d ago")
+                .hasMessageContaining("older than its limit of 6h")
+                .hasMessageContaining("RollbackOption.SKIP_DATA_RESTORE")
+                .hasMessageContaining("RollbackOption.FORCE");
+        assertThat(Fingerprint.differences(afterWrites, fp())).as("nothing changed").isEmpty();
+        assertThat(runner(clock).summary(deployed.runId()).status()).contains(dev.backstep.RunStatus.SUCCEEDED);
+
+        RunResult skipped = runner(clock).rollback(deployed.runId(), dev.backstep.RollbackOption.SKIP_DATA_RESTORE);
+
+        assertThat(skipped).rolledBack().compensated("add order 99")
+                .stepHasStatus("snapshot", dev.backstep.StepStatus.NOT_COMPENSATED);
+        assertThat(skipped.step("snapshot").note()).get().asString().contains("SKIP_DATA_RESTORE");
+        try (Connection c = admin(); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM customers WHERE id = 4")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the write after the deploy is kept").isEqualTo(1);
+        }
+        exec("DELETE FROM customers WHERE id = 4");
+        assertThat(Fingerprint.differences(before, fp())).as("order 99 is gone").isEmpty();
+    }
+
+    @Test
+    void aSnapshotWithinItsBoundIsRestoredAndForceRestoresAStaleOne() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        List<Fingerprint> before = fp();
+        RunResult recent = runner(clock).run(migrateWithSnapshot(db().snapshot(backups).restoreOnRollback()));
+        exec("INSERT INTO customers VALUES (4, 'Nova')");
+        clock.advance(Duration.ofMinutes(30));
+
+        assertThat(runner(clock).rollback(recent.runId())).rolledBack();
+        assertThat(Fingerprint.differences(before, fp())).isEmpty();
+
+        RunResult stale = runner(clock).run(migrateWithSnapshot(db().snapshot(backups).restoreOnRollback()));
+        exec("INSERT INTO customers VALUES (4, 'Nova')");
+        clock.advance(Duration.ofHours(2));
+        assertThatThrownBy(() -> runner(clock).rollback(stale.runId()))
+                .isInstanceOf(dev.backstep.RollbackRefusedException.class)
+                .hasMessageContaining("captured 2h ago")
+                .hasMessageContaining("older than its limit of 1h");
+
+        assertThat(runner(clock).rollback(stale.runId(), dev.backstep.RollbackOption.FORCE)).rolledBack();
+        assertThat(Fingerprint.differences(before, fp())).as("restored, discarding the later write").isEmpty();
+    }
+
+    @Test
+    void aSnapshotBoundMustBePositive() {
+        assertThatThrownBy(() -> db().snapshot(backups).restoreOnRollback(Duration.ZERO))
+                .isInstanceOf(dev.backstep.BackstepException.class)
+                .hasMessageContaining("must be positive, was PT0S");
+        assertThatThrownBy(() -> db().snapshot(backups).restoreOnRollback(Duration.ofHours(-1)))
+                .isInstanceOf(DbException.class);
+    }
+
     @Test
     void thePasswordAppearsInNoJournalReportOrError() throws Exception {
         String pw = password();
@@ -286,5 +363,63 @@ abstract class DbContractTest {
         try (Stream<Path> s = Files.list(dir)) {
             return s.count();
         }
+    }
+
+    // ---------------------------------------------------------------- adopting existing dumps
+
+    /** Runs a client program of the test (a dump the team made by hand), bounded. */
+    static void runProgram(List<String> argv, Map<String, String> env) throws Exception {
+        Path log = Files.createTempFile("backstep-test-program", ".log");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", argv) + " did not end within 5 minutes");
+            }
+            assertThat(p.exitValue()).as(String.join(" ", argv) + ": " + Files.readString(log)).isZero();
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    static Path gzip(Path file) throws IOException {
+        Path gz = file.resolveSibling(file.getFileName() + ".gz");
+        try (var out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(file, out);
+        }
+        return gz;
+    }
+
+    /**
+     * Adopts {@code dump} (a file the team made, mode 0644), checks the copy and that the original
+     * is untouched, changes the database and restores the adopted snapshot: every row is back.
+     */
+    void adoptAndRestore(Path dump, List<Fingerprint> before) throws Exception {
+        Files.setPosixFilePermissions(dump, PosixFilePermissions.fromString("rw-r--r--"));
+        byte[] bytes = Files.readAllBytes(dump);
+        var modified = Files.getLastModifiedTime(dump);
+
+        Snapshot s = Snapshot.adopt(dump, db().engine());
+
+        assertThat(s.file()).isNotEqualTo(dump).hasParent(dump.getParent().resolve("backstep-snapshots"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.file()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.file().getParent())))
+                .isEqualTo("rwx------");
+        assertThat(Snapshot.read(s.file()).verify()).isEqualTo(s);
+        assertThat(s.createdAt()).isEqualTo(modified.toInstant());
+        assertThat(Files.readAllBytes(dump)).isEqualTo(bytes);
+        assertThat(Files.getLastModifiedTime(dump)).isEqualTo(modified);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dump))).isEqualTo("rw-r--r--");
+
+        exec("DELETE FROM orders WHERE id = 11", "UPDATE customers SET name = 'X' WHERE id = 2",
+                "CREATE TABLE extra (id INT PRIMARY KEY)", "INSERT INTO extra VALUES (1)");
+        assertThat(Fingerprint.differences(before, fp())).isNotEmpty();
+
+        assertThat(runner().run(Plan.named("restore adopted").target("db").step(db().restore(s)).build())).succeeded();
+
+        assertThat(Fingerprint.differences(before, fp())).isEmpty();
+        assertThat(Files.readAllBytes(dump)).isEqualTo(bytes);
     }
 }

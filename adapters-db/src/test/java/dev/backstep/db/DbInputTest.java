@@ -8,6 +8,7 @@ import dev.backstep.Plan;
 import dev.backstep.Secret;
 import dev.backstep.StepValidationException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
@@ -47,6 +48,28 @@ class DbInputTest {
     }
 
     @Test
+    void aRefusedClientOptionIsNamedButItsSecretValueIsNeverRepeated() {
+        Database maria = Db.mariadb(DbConnection.of("db", 3306, "shop", "app", Secret.of("x")));
+        assertThatThrownBy(() -> maria.clientOptions("--skip-ssl", "--password=hunter2"))
+                .isInstanceOf(DbException.class).hasMessageContaining("client option #2 '--password'")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> maria.clientOptions("--passwordhunter2"))
+                .isInstanceOf(DbException.class).hasMessageContaining("'--password'")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> maria.clientOptions("--ssl-password hunter2"))
+                .isInstanceOf(DbException.class).hasMessageContaining("'--ssl-password'")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> maria.clientOptions("--ssl-key=/etc/ssl/password-hunter2.pem"))
+                .isInstanceOf(DbException.class).hasMessageContaining("'--ssl-key'")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> maria.clientOptions("-phunter2"))
+                .isInstanceOf(DbException.class).hasMessageContaining("client option #1 must start with --")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> maria.clientOptions("--skip-ssl", null))
+                .isInstanceOf(DbException.class).hasMessageContaining("client option #2 is null");
+    }
+
+    @Test
     void aSnapshotIntoADirectoryOpenToOthersIsRefusedBeforeAnythingIsWritten() throws Exception {
         Path file = tmp.resolve("a.db");
         DriverManager.getConnection("jdbc:sqlite:" + file).close();
@@ -77,5 +100,58 @@ class DbInputTest {
         assertThatThrownBy(() -> Backstep.runner().build().run(Plan.named("r")
                 .step(Db.h2("jdbc:h2:file:" + tmp.resolve("h")).restore(dump)).build()))
                 .isInstanceOf(StepValidationException.class).hasMessageContaining("is a sqlite snapshot");
+    }
+
+    /** Asserts that adopting {@code dump} as {@code engine} fails naming {@code problem} and writes nothing. */
+    void refusedToAdopt(Path dump, DbEngine engine, String problem) throws Exception {
+        byte[] before = Files.exists(dump, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(dump)
+                ? Files.readAllBytes(dump) : null;
+        assertThatThrownBy(() -> Snapshot.adopt(dump, engine)).isInstanceOf(DbException.class)
+                .hasMessageContaining(problem);
+        assertThat(dump.getParent().resolve("backstep-snapshots")).doesNotExist();
+        if (before != null) {
+            assertThat(Files.readAllBytes(dump)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aFileThatIsNoDumpOfTheEngineIsNotAdopted() throws Exception {
+        Path notes = Files.writeString(tmp.resolve("notes.sql"), "SELECT 1;\n");
+        refusedToAdopt(notes, DbEngine.POSTGRES, "is not a PostgreSQL dump");
+        refusedToAdopt(notes, DbEngine.MARIADB, "is not a MariaDB/MySQL dump");
+        refusedToAdopt(notes, DbEngine.SQLITE, "is not an SQLite database file");
+        refusedToAdopt(notes, DbEngine.H2, "not supported");
+        Path archive = Files.write(tmp.resolve("backup.pgdump"), "PGDMP but then garbage".getBytes());
+        refusedToAdopt(archive, DbEngine.POSTGRES, "is not a readable pg_dump archive");
+        refusedToAdopt(Files.createFile(tmp.resolve("empty.sql")), DbEngine.MARIADB, "is empty");
+        refusedToAdopt(tmp.resolve("missing.sql"), DbEngine.MARIADB, "does not exist");
+    }
+
+    @Test
+    void aTruncatedDumpIsNotAdopted() throws Exception {
+        Path maria = Files.writeString(tmp.resolve("backup.sql"), "-- MariaDB dump 10.19  Distrib 11.4.5-MariaDB\n"
+                + "CREATE TABLE t (id INT);\nINSERT INTO t VALUES (1),(2");
+        refusedToAdopt(maria, DbEngine.MARIADB, "is incomplete");
+        Path pg = Files.writeString(tmp.resolve("pg.sql"), "--\n-- PostgreSQL database dump\n--\n"
+                + "CREATE TABLE public.t (id integer);\nCOPY public.t (id) FROM stdin;\n1\n");
+        refusedToAdopt(pg, DbEngine.POSTGRES, "is incomplete");
+    }
+
+    @Test
+    void aSymlinkedDumpIsNotAdopted() throws Exception {
+        Path real = Files.writeString(tmp.resolve("real.sql"), "-- MariaDB dump 10.19\nSELECT 1;\n-- Dump completed on x\n");
+        Path dir = Files.createDirectory(tmp.resolve("links"));
+        Path link = Files.createSymbolicLink(dir.resolve("backup.sql"), real);
+        refusedToAdopt(link, DbEngine.MARIADB, "is a symbolic link");
+    }
+
+    @Test
+    void aSnapshotsDirectoryOpenToOthersIsRefusedForAdoption() throws Exception {
+        Path dump = Files.writeString(tmp.resolve("backup.sql"), "-- MariaDB dump 10.19\nSELECT 1;\n-- Dump completed on x\n");
+        Path open = Files.createDirectory(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThatThrownBy(() -> Snapshot.adopt(dump, DbEngine.MARIADB, open)).isInstanceOf(DbException.class)
+                .hasMessageContaining("open to others");
+        assertThat(DbContractTest.countFiles(open)).isZero();
     }
 }

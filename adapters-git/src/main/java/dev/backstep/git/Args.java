@@ -37,6 +37,31 @@ final class Args {
         return value;
     }
 
+    /**
+     * A remote name. A URL with credentials is refused, its credentials masked in the message: a
+     * name would carry them into step names, descriptions, dry-runs, journals and git's argv.
+     */
+    static String remote(String value) {
+        if (value != null && (value.contains("://") || value.contains("@"))
+                && !dev.backstep.files.EnvDiff.maskUrlCredentials(value).equals(value)) {
+            throw new GitException(Reason.INVALID_ARGUMENT, null, "the remote '"
+                    + dev.backstep.files.EnvDiff.maskUrlCredentials(value) + "' is a URL with credentials: add it"
+                    + " as a named remote without them (git remote add origin https://host/repo.git) and pass the"
+                    + " credentials with credentials(user, Secret), which git gets through GIT_ASKPASS, never argv");
+        }
+        return name("the remote", value);
+    }
+
+    static dev.backstep.git.internal.Askpass.Credentials credentials(String username, dev.backstep.Secret password) {
+        if (username == null || username.isEmpty() || password == null) {
+            throw new GitException(Reason.INVALID_ARGUMENT, null, "git credentials need a user name and a password");
+        }
+        if (username.chars().anyMatch(Character::isISOControl)) {
+            throw new GitException(Reason.INVALID_ARGUMENT, null, "the git user name contains a control character");
+        }
+        return new dev.backstep.git.internal.Askpass.Credentials(username, password);
+    }
+
     static String gitBinary(Path gitBinary) {
         if (gitBinary == null || gitBinary.toString().isBlank()) {
             throw new GitException(Reason.INVALID_ARGUMENT, null, "the git executable path is null or blank");

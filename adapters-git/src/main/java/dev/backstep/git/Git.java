@@ -86,7 +86,7 @@ public final class Git {
      * @throws GitException INVALID_ARGUMENT for a null repo or a bad remote or branch name
      */
     public static GitPull pull(Path repo, String remote, String branch) {
-        return new GitPull(Args.repo(repo), Args.name("the remote", remote), Args.name("the branch", branch),
+        return new GitPull(Args.repo(repo), Args.remote(remote), Args.name("the branch", branch),
                 false, Args.DEFAULT_GIT);
     }
 
@@ -96,7 +96,7 @@ public final class Git {
      * @throws GitException INVALID_ARGUMENT for a null repo or a bad remote name
      */
     public static GitFetch fetch(Path repo, String remote) {
-        return new GitFetch(Args.repo(repo), Args.name("the remote", remote), Args.DEFAULT_GIT);
+        return new GitFetch(Args.repo(repo), Args.remote(remote), Args.DEFAULT_GIT);
     }
 
     /**

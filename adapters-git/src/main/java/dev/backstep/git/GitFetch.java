@@ -2,8 +2,10 @@ package dev.backstep.git;
 
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
+import dev.backstep.Secret;
 import dev.backstep.StepContext;
 import dev.backstep.git.GitException.Reason;
+import dev.backstep.git.internal.Askpass;
 import dev.backstep.git.internal.GitCli;
 import dev.backstep.git.internal.GitCompensations;
 import dev.backstep.git.internal.GitFingerprints;
@@ -11,6 +13,7 @@ import dev.backstep.git.internal.Keys;
 import dev.backstep.git.internal.RefChanges;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code git fetch <remote>}: updates the remote-tracking refs (and the tags git follows) without
@@ -32,16 +35,40 @@ public final class GitFetch implements GitStep {
     private final Path repo;
     private final String remote;
     private final String git;
+    private final Askpass.Credentials credentials;
 
     GitFetch(Path repo, String remote, String git) {
+        this(repo, remote, git, null);
+    }
+
+    private GitFetch(Path repo, String remote, String git, Askpass.Credentials credentials) {
         this.repo = repo;
         this.remote = remote;
         this.git = git;
+        this.credentials = credentials;
     }
 
     /** Runs this git executable instead of {@code git} from the PATH. */
     public GitFetch using(Path gitBinary) {
-        return new GitFetch(repo, remote, Args.gitBinary(gitBinary));
+        return new GitFetch(repo, remote, Args.gitBinary(gitBinary), credentials);
+    }
+
+    /**
+     * Answers the remote's HTTP credential prompt with {@code username} and {@code password}:
+     * git gets them through {@code GIT_ASKPASS} and the environment, never argv, with configured
+     * credential helpers off; the run masks the password everywhere.
+     *
+     * <pre>{@code
+     * Git.fetch(repo, "origin").credentials("ci", Secret.of(System.getenv("GIT_TOKEN")));
+     * }</pre>
+     */
+    public GitFetch credentials(String username, Secret password) {
+        return new GitFetch(repo, remote, git, Args.credentials(username, password));
+    }
+
+    @Override
+    public Set<Secret> secrets() {
+        return credentials == null ? Set.of() : Set.of(credentials.password());
     }
 
     public String remote() {
@@ -111,7 +138,7 @@ public final class GitFetch implements GitStep {
         ctx.record(Keys.GIT, cli.git());
         RefChanges.recordBefore(ctx, cli, remote);
         try {
-            cli.run(Reason.FETCH_FAILED, "git fetch " + remote, "fetch", remote);
+            cli.withCredentials(credentials).run(Reason.FETCH_FAILED, "git fetch " + remote, "fetch", remote);
             RefChanges.recordChanges(ctx, cli);
         } catch (Exception e) {
             Git.restoreAfterFailure(ctx, compensation(), e);

@@ -2,8 +2,10 @@ package dev.backstep.git;
 
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
+import dev.backstep.Secret;
 import dev.backstep.StepContext;
 import dev.backstep.git.GitException.Reason;
+import dev.backstep.git.internal.Askpass;
 import dev.backstep.git.internal.GitCli;
 import dev.backstep.git.internal.GitCompensations;
 import dev.backstep.git.internal.GitFingerprints;
@@ -36,23 +38,48 @@ public final class GitPull implements GitStep {
     private final String branch;
     private final boolean stash;
     private final String git;
+    private final Askpass.Credentials credentials;
 
     GitPull(Path repo, String remote, String branch, boolean stash, String git) {
+        this(repo, remote, branch, stash, git, null);
+    }
+
+    private GitPull(Path repo, String remote, String branch, boolean stash, String git,
+                    Askpass.Credentials credentials) {
         this.repo = repo;
         this.remote = remote;
         this.branch = branch;
         this.stash = stash;
         this.git = git;
+        this.credentials = credentials;
     }
 
     /** Stashes local changes before pulling and restores them on undo, instead of refusing. */
     public GitPull stashChanges() {
-        return new GitPull(repo, remote, branch, true, git);
+        return new GitPull(repo, remote, branch, true, git, credentials);
     }
 
     /** Runs this git executable instead of {@code git} from the PATH. */
     public GitPull using(Path gitBinary) {
-        return new GitPull(repo, remote, branch, stash, Args.gitBinary(gitBinary));
+        return new GitPull(repo, remote, branch, stash, Args.gitBinary(gitBinary), credentials);
+    }
+
+    /**
+     * Answers the remote's HTTP credential prompt with {@code username} and {@code password}:
+     * git gets them through {@code GIT_ASKPASS} and the environment, never argv, with configured
+     * credential helpers off; the run masks the password everywhere.
+     *
+     * <pre>{@code
+     * Git.pull(repo, "origin", "main").credentials("ci", Secret.of(System.getenv("GIT_TOKEN")));
+     * }</pre>
+     */
+    public GitPull credentials(String username, Secret password) {
+        return new GitPull(repo, remote, branch, stash, git, Args.credentials(username, password));
+    }
+
+    @Override
+    public Set<Secret> secrets() {
+        return credentials == null ? Set.of() : Set.of(credentials.password());
     }
 
     public String remote() {
@@ -145,7 +172,8 @@ public final class GitPull implements GitStep {
         RefChanges.recordBefore(ctx, cli, remote);
         try {
             HeadState.stashIfNeeded(ctx, cli, changed);
-            cli.run(Reason.FETCH_FAILED, "git fetch " + remote + " " + branch, "fetch", remote, branch);
+            cli.withCredentials(credentials).run(Reason.FETCH_FAILED, "git fetch " + remote + " " + branch, "fetch",
+                    remote, branch);
             RefChanges.recordChanges(ctx, cli);
             String target = cli.requireCommit("FETCH_HEAD");
             ctx.record(Keys.TARGET, target);

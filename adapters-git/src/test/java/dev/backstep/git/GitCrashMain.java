@@ -6,7 +6,7 @@ import dev.backstep.spi.Journal;
 import java.nio.file.Path;
 
 /**
- * A deploy process for {@link GitPlanTest}: runs "checkout v1.0.0" with a directory journal; the
+ * A deploy process for {@link GitPlanIT}: runs "checkout v1.0.0" with a directory journal; the
  * test kills it (kill -9) while git is inside the checkout. Its environment isolates git.
  * Arguments: repository, journal directory, state directory.
  */

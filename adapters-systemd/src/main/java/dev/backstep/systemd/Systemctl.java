@@ -87,6 +87,23 @@ public final class Systemctl {
         return List.copyOf(argv);
     }
 
+    /**
+     * The argv that runs {@code journalctl} for the same systemd: the same wrapper, machine and
+     * {@code --user}, {@code journalctl} from the PATH (or next to a systemctl given by path).
+     */
+    public List<String> journalctlPrefix() {
+        List<String> argv = new ArrayList<>(wrapper);
+        int slash = executable.lastIndexOf('/');
+        argv.add(slash >= 0 ? executable.substring(0, slash + 1) + "journalctl" : "journalctl");
+        if (machine != null) {
+            argv.add("--machine=" + machine);
+        }
+        if (user) {
+            argv.add("--user");
+        }
+        return List.copyOf(argv);
+    }
+
     /** A service manager running this systemctl through {@code commands}. */
     public ServiceManager manager(CommandRunner commands) {
         if (commands == null) {

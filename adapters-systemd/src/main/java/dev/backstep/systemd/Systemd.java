@@ -2,6 +2,9 @@ package dev.backstep.systemd;
 
 import dev.backstep.Compensation;
 import dev.backstep.check.Check;
+import dev.backstep.check.LogCheck;
+import dev.backstep.systemd.SystemdException.Reason;
+import dev.backstep.systemd.internal.JournalLog;
 import dev.backstep.systemd.internal.InstallUndo;
 import dev.backstep.systemd.internal.UnitAction;
 import dev.backstep.systemd.internal.Units;
@@ -106,6 +109,29 @@ public final class Systemd {
     /** A verification that the unit is active; see {@link UnitHealthCheck}. @throws SystemdException INVALID_ARGUMENT */
     public static UnitHealthCheck healthy(String unit) {
         return UnitHealthCheck.of(Units.normalize(unit), Systemctl.system());
+    }
+
+    /**
+     * No line the unit logged to the journal ({@code journalctl -u UNIT -o cat}) since the run or
+     * the check started may match; see {@link LogCheck}. Reads the journal of the systemd that
+     * {@code systemctl} reaches (same wrapper, {@code --machine}, {@code --user}).
+     *
+     * <pre>{@code
+     * plan.verify(Systemd.logs("my_form_bot.service").since(Since.RUN_START).noneMatch("Traceback|ERROR"));
+     * }</pre>
+     *
+     * @throws SystemdException INVALID_ARGUMENT for a bad unit name or a null systemctl
+     */
+    public static LogCheck logs(String unit, Systemctl systemctl) {
+        if (systemctl == null) {
+            throw new SystemdException(Reason.INVALID_ARGUMENT, unit, "systemctl is null");
+        }
+        return Check.log(new JournalLog(systemctl.journalctlPrefix(), Units.normalize(unit)));
+    }
+
+    /** {@link #logs(String, Systemctl)} of this machine's system manager. */
+    public static LogCheck logs(String unit) {
+        return logs(unit, Systemctl.system());
     }
 
     /**

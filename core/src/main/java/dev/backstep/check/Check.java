@@ -98,6 +98,26 @@ public final class Check {
         return MetricCheck.gate(name, source);
     }
 
+    /**
+     * No line of the log file written since the run (or the check) started may match a regular
+     * expression; rotation-safe (inode and offset); see {@link LogCheck}.
+     *
+     * <pre>{@code
+     * plan.verify(Check.log(Path.of("/var/log/shop/app.log")).since(Since.RUN_START).noneMatch("ERROR|FATAL"));
+     * }</pre>
+     */
+    public static LogCheck log(java.nio.file.Path file) {
+        if (file == null) {
+            throw new dev.backstep.PlanDefinitionException("", "check log: the file is null");
+        }
+        return LogCheck.of(new dev.backstep.check.internal.FileLog(file));
+    }
+
+    /** No line of {@code source} written since the run (or the check) started may match; see {@link LogCheck}. */
+    public static LogCheck log(LogSource source) {
+        return LogCheck.of(source);
+    }
+
     /** A check of your own, with polling; see {@link CustomCheck}. */
     public static CustomCheck that(String name, StepAction check) {
         return CustomCheck.of(name, check);
@@ -109,6 +129,6 @@ public final class Check {
      */
     public static Map<String, Compensation> compensations() {
         return Map.of(HttpCheck.TYPE, COMPENSATION, TcpCheck.TYPE, COMPENSATION, CommandCheck.TYPE, COMPENSATION,
-                MetricCheck.TYPE, COMPENSATION, CustomCheck.TYPE, COMPENSATION);
+                MetricCheck.TYPE, COMPENSATION, CustomCheck.TYPE, COMPENSATION, LogCheck.TYPE, COMPENSATION);
     }
 }

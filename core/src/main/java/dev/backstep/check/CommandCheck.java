@@ -162,4 +162,10 @@ public final class CommandCheck implements VerificationStep {
         }
         return " (stderr: " + Texts.snippet(tail, STDERR_CHARS + 1) + ")";
     }
+
+    /** The command's secrets: the run masks them in every step. */
+    @Override
+    public java.util.Set<dev.backstep.Secret> secrets() {
+        return command.secrets();
+    }
 }

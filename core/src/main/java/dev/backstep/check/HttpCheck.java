@@ -70,6 +70,7 @@ public final class HttpCheck implements VerificationStep {
     private final Duration timeout;
     private final Polling polling;
     private final Redactor redactor;
+    private final java.util.Set<Secret> secrets;
 
     private HttpCheck(URI uri, String name, StatusRule status, List<String> bodyContains,
                       Map<String, String> expectedHeaders, Map<String, String> requestHeaders,
@@ -84,8 +85,20 @@ public final class HttpCheck implements VerificationStep {
         this.timeout = timeout;
         this.polling = polling;
         List<Secret> secrets = new ArrayList<>(Uris.secrets(uri));
+        Uris.userInfo(uri).ifPresent(u -> secrets.add(Secret.of(u)));
         secrets.addAll(secretHeaders.values());
-        this.redactor = Redactor.of(secrets);
+        this.secrets = Uris.credentialForms(secrets);
+        this.redactor = Redactor.of(this.secrets);
+    }
+
+    /**
+     * The credentials this check sends, in every form a server may echo them (user-info, its
+     * Basic base64, secret header values and their bearer or Basic token): the run masks them in
+     * every step.
+     */
+    @Override
+    public java.util.Set<Secret> secrets() {
+        return secrets;
     }
 
     static HttpCheck of(URI uri) {

@@ -75,4 +75,14 @@ public final class CompositeRunListener implements RunListener {
     public void onCompensationSkipped(RunEvent.CompensationSkipped e) {
         dispatch(e);
     }
+
+    @Override
+    public void onRollbackStepStart(RunEvent.RollbackStepStarted e) {
+        dispatch(e);
+    }
+
+    @Override
+    public void onRollbackStepEnd(RunEvent.RollbackStepFinished e) {
+        dispatch(e);
+    }
 }

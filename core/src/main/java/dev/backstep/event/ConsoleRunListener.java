@@ -74,4 +74,14 @@ public class ConsoleRunListener implements RunListener {
     public void onCompensationSkipped(RunEvent.CompensationSkipped e) {
         line("·", "keep " + e.step(), e.reason());
     }
+
+    @Override
+    public void onRollbackStepEnd(RunEvent.RollbackStepFinished e) {
+        String what = (e.kind() == dev.backstep.StepKind.VERIFICATION ? "check " : "then ") + e.step();
+        if (e.succeeded()) {
+            line("✔", what, "ok, " + e.duration().toMillis() + " ms");
+        } else {
+            line("‼", what, "FAILED: " + e.error().get().getMessage());
+        }
+    }
 }

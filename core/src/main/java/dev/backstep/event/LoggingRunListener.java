@@ -82,4 +82,19 @@ public class LoggingRunListener implements RunListener {
     public void onCompensationSkipped(RunEvent.CompensationSkipped e) {
         log.warn("[{}] '{}' not compensated: {}", e.runId(), e.step(), e.reason());
     }
+
+    @Override
+    public void onRollbackStepStart(RunEvent.RollbackStepStarted e) {
+        log.info("[{}] after the rollback: {} '{}' (attempt {})", e.runId(),
+                e.kind() == dev.backstep.StepKind.VERIFICATION ? "checking" : "running", e.step(), e.attempt());
+    }
+
+    @Override
+    public void onRollbackStepEnd(RunEvent.RollbackStepFinished e) {
+        if (e.succeeded()) {
+            log.info("[{}] after the rollback: '{}' done in {} ms", e.runId(), e.step(), e.duration().toMillis());
+        } else {
+            log.error("[{}] after the rollback: '{}' failed: {}", e.runId(), e.step(), e.error().get().getMessage());
+        }
+    }
 }

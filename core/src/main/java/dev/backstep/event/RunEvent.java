@@ -68,4 +68,20 @@ public sealed interface RunEvent {
     /** A completed step was deliberately not compensated (irreversible, or at/before a pivot). */
     record CompensationSkipped(RunId runId, Instant at, String step, String reason) implements RunEvent {
     }
+
+    /**
+     * A step of the rollback's last phase is about to run (once per attempt): an
+     * {@code afterRollback} step, or a {@code verifyAfterRollback} check when {@code kind} is
+     * {@link StepKind#VERIFICATION}.
+     */
+    record RollbackStepStarted(RunId runId, Instant at, String step, StepKind kind, int attempt) implements RunEvent {
+    }
+
+    /** A step of the rollback's last phase ended; {@code error} is empty when it succeeded. */
+    record RollbackStepFinished(RunId runId, Instant at, String step, StepKind kind, int attempt, Duration duration,
+                                Optional<Throwable> error) implements RunEvent {
+        public boolean succeeded() {
+            return error.isEmpty();
+        }
+    }
 }

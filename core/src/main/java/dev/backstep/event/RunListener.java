@@ -51,6 +51,13 @@ public interface RunListener {
     default void onCompensationSkipped(RunEvent.CompensationSkipped event) {
     }
 
+    /** An {@code afterRollback} step or {@code verifyAfterRollback} check starts (after every compensation). */
+    default void onRollbackStepStart(RunEvent.RollbackStepStarted event) {
+    }
+
+    default void onRollbackStepEnd(RunEvent.RollbackStepFinished event) {
+    }
+
     /** Logs every event through SLF4J (logger {@code dev.backstep.run}). */
     static RunListener logging() {
         return new LoggingRunListener();
@@ -86,6 +93,10 @@ public interface RunListener {
             onCompensationEnd(e);
         } else if (event instanceof RunEvent.CompensationSkipped e) {
             onCompensationSkipped(e);
+        } else if (event instanceof RunEvent.RollbackStepStarted e) {
+            onRollbackStepStart(e);
+        } else if (event instanceof RunEvent.RollbackStepFinished e) {
+            onRollbackStepEnd(e);
         }
     }
 }

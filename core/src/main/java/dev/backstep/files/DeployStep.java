@@ -11,19 +11,27 @@ import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ReleaseOps;
 import dev.backstep.files.internal.TargetFiles;
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Puts a release into {@code releases/<version>} and switches {@code current} to it atomically.
- * Undo switches {@code current} back to the recorded previous target (or removes it when there was
- * none) and removes the release directory only if this step created it. Built by
+ * Puts a release into {@code releases/<version>}, adds it to the deploy log
+ * ({@code releases/.releases_log}, rewritten atomically; {@link Release#keep} counts releases in
+ * its order) and switches {@code current} to it atomically. Undo switches {@code current} back to
+ * the recorded previous target (or removes it when there was none), removes this run's line from
+ * the log and removes the release directory only if this step created it. Built by
  * {@link Release#deploy}.
+ *
+ * <p>The source is copied without following links inside it; a named pipe, socket or device in it
+ * is refused by {@link #validate} (a copy would block or fail), naming the file.
  *
  * <pre>{@code
  * Step copy = Release.in(base).deploy("1.3.0", buildDir);          // copies the build
@@ -127,10 +135,37 @@ public final class DeployStep implements Step {
                 throw new StepValidationException(name, "source " + source + " contains the base directory " + base
                         + "; a release would copy itself");
             }
+            if (!link) {
+                checkCopyable(realSource);
+            }
             return realSource;
         } catch (IOException e) {
             throw new StepValidationException(name, "cannot resolve source " + source + ": " + e, e);
         }
+    }
+
+    /**
+     * Every entry of the tree is a directory, a regular file or a symbolic link: copying a named
+     * pipe would block forever, a device or socket cannot be copied.
+     */
+    private void checkCopyable(Path realSource) throws IOException {
+        Files.walkFileTree(realSource, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isOther()) {
+                    throw new StepValidationException(name, "source " + source + " holds " + file + ", which is "
+                            + FileOps.kindOf(file) + ", not a regular file, directory or symbolic link; a release"
+                            + " copy cannot hold it (copying a named pipe would block forever): remove it from the"
+                            + " source");
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                throw new StepValidationException(name, "cannot read " + file + " in source " + source + ": " + e, e);
+            }
+        });
     }
 
     @Override
@@ -161,6 +196,8 @@ public final class DeployStep implements Step {
                 }
                 FileOps.fsyncDir(releases);
             }
+            // before the switch: a run cut off here is undone by removing its line again
+            ReleaseOps.logDeploy(base, version, ctx.runId().value(), ctx.clock().instant());
             ReleaseOps.switchTo(ctx, base, version, hook);
         } catch (IOException e) {
             throw new FileStepException(name, dir, "cannot deploy release " + version + " in " + base, e);

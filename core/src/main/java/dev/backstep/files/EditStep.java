@@ -168,7 +168,7 @@ public final class EditStep implements Step {
         ProtectedWrite.write(ctx, original, next, mode, FileOps.PRIVATE_FILE, hook);
         EnvDocument.Syntax syntax = EnvDocument.syntaxFor(target);
         ctx.summary("edited " + target + ":\n" + EnvDiff.of(EnvDocument.parse(current, syntax).values(),
-                EnvDocument.parse(next, syntax).values(), secretKeys()).toText());
+                EnvDocument.parse(next, syntax).values(), secretKeys(), secretValues()).toText());
     }
 
     private byte[] apply(Path target, byte[] current) {
@@ -200,11 +200,23 @@ public final class EditStep implements Step {
         return ops.stream().filter(Op::secret).map(Op::key).collect(Collectors.toUnmodifiableSet());
     }
 
+    /** The values of this edit's secrets: masked also under other keys and as old values of removed keys. */
+    private Set<String> secretValues() {
+        return ops.stream().filter(Op::secret).map(Op::value).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The secrets this edit writes; the run masks them in every step. */
+    @Override
+    public Set<Secret> secrets() {
+        return secretValues().stream().map(Secret::of).collect(Collectors.toUnmodifiableSet());
+    }
+
     @Override
     public String describe() {
         Set<String> secret = secretKeys();
         String changes = ops.stream().map(op -> op.value() == null ? "remove " + op.key()
-                : "set " + op.key() + "=" + (secret.contains(op.key()) ? Secret.MASK : EnvDiff.mask(op.key(), op.value())))
+                : "set " + op.key() + "=" + (secret.contains(op.key()) ? Secret.MASK
+                        : EnvDiff.mask(op.key(), op.value(), Set.of(), secretValues())))
                 .collect(Collectors.joining(", "));
         return "edit " + path + ": " + (changes.isEmpty() ? "nothing" : changes) + "; undo: restore the backup";
     }
@@ -225,7 +237,7 @@ public final class EditStep implements Step {
         byte[] current = Files.exists(target) ? TargetFiles.read(name, target, "file") : new byte[0];
         EnvDocument.Syntax syntax = EnvDocument.syntaxFor(target);
         return EnvDiff.of(EnvDocument.parse(current, syntax).values(),
-                EnvDocument.parse(apply(target, current), syntax).values(), secretKeys());
+                EnvDocument.parse(apply(target, current), syntax).values(), secretKeys(), secretValues());
     }
 
     @Override

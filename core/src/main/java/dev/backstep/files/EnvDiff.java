@@ -104,24 +104,44 @@ public final class EnvDiff {
 
     /** Builds the diff from parsed key-value maps (in file order). */
     static EnvDiff of(Map<String, String> before, Map<String, String> after, Collection<String> secretKeys) {
+        return of(before, after, secretKeys, Set.of());
+    }
+
+    /**
+     * Builds the diff, also masking every value that holds one of {@code secretValues} (a
+     * secret's value written under another key, or the old value of a removed key).
+     */
+    static EnvDiff of(Map<String, String> before, Map<String, String> after, Collection<String> secretKeys,
+                      Collection<String> secretValues) {
         Set<String> secret = Set.copyOf(secretKeys);
+        List<String> values = secretValues.stream().filter(v -> !v.isEmpty()).toList();
         List<Change> out = new ArrayList<>();
         for (Map.Entry<String, String> e : before.entrySet()) {
             String k = e.getKey();
-            String m = mask(k, e.getValue(), secret);
+            String m = mask(k, e.getValue(), secret, values);
             if (!after.containsKey(k)) {
                 out.add(new Change(Kind.REMOVED, k, Optional.of(m), Optional.empty()));
             } else if (!after.get(k).equals(e.getValue())) {
-                out.add(new Change(Kind.CHANGED, k, Optional.of(m), Optional.of(mask(k, after.get(k), secret))));
+                out.add(new Change(Kind.CHANGED, k, Optional.of(m), Optional.of(mask(k, after.get(k), secret, values))));
             }
         }
         for (Map.Entry<String, String> e : after.entrySet()) {
             if (!before.containsKey(e.getKey())) {
                 out.add(new Change(Kind.ADDED, e.getKey(), Optional.empty(),
-                        Optional.of(mask(e.getKey(), e.getValue(), secret))));
+                        Optional.of(mask(e.getKey(), e.getValue(), secret, values))));
             }
         }
         return new EnvDiff(out);
+    }
+
+    /** {@link #mask(String, String)}, and {@code ****} for a value holding one of {@code secretValues}. */
+    static String mask(String key, String value, Set<String> secretKeys, Collection<String> secretValues) {
+        for (String v : secretValues) {
+            if (!v.isEmpty() && value.contains(v)) {
+                return Secret.MASK;
+            }
+        }
+        return mask(key, value, secretKeys);
     }
 
     /**

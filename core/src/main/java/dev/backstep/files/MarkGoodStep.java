@@ -11,16 +11,16 @@ import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ReleaseOps;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Marks a release as verified good ({@code releases/.good}, written atomically): the target of
- * {@link Release#rollbackToLastGood()}, never pruned. It also clears this run's pending rollback
- * target, since the run reached its verified end. Undo restores the previous mark. Built by
- * {@link Release#markGood}.
+ * {@link Release#rollbackToLastGood()}, never pruned. The run's rollback target stays marked: a
+ * succeeded run can still be rolled back later with {@code runner.rollback(runId)}, so
+ * {@link Release#keep} keeps the release it would switch back to (see there for when such marks
+ * expire). Undo restores the previous mark. Built by {@link Release#markGood}.
  *
  * <pre>{@code
  * plan.verify(Check.http(health).status(200)).step(release.markGood("1.3.0"));
@@ -87,7 +87,6 @@ public final class MarkGoodStep implements Step {
             }
             FileOps.atomicWrite(marker, (version + "\n").getBytes(StandardCharsets.UTF_8), "0644", null, null,
                     FileOps.tempSibling(marker), FaultHook.NONE);
-            Files.deleteIfExists(ReleaseOps.pendingDir(base).resolve(ctx.runId().value()));
         } catch (IOException e) {
             throw new FileStepException(name, marker, "cannot mark release " + version + " good", e);
         }

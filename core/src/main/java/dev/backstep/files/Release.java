@@ -21,7 +21,8 @@ import java.util.Optional;
  *   current -&gt; releases/1.3.0
  *   releases/1.2.0/  releases/1.3.0/
  *   releases/.good             (the release last marked good)
- *   releases/.pending/&lt;run&gt;   (rollback targets of runs that are not finished)
+ *   releases/.releases_log     (one line per deploy, oldest first: the order keep(n) counts in)
+ *   releases/.pending/&lt;run&gt;   (the release each run that switched current would switch back to)
  * </pre>
  *
  * <p>The switch makes a new link {@code current.tmp-…} and renames it over {@code current}, so
@@ -30,6 +31,17 @@ import java.util.Optional;
  * Versions are single directory names; anything that would leave {@code releases/} is refused with
  * a {@link PathEscapeException} before anything changes.
  *
+ * <p><b>Rolling back later.</b> {@code runner.rollback(runId)} of a run that deployed or switched
+ * first checks, for every switch it would undo, that the release it would switch back to still
+ * exists, and refuses with a {@link dev.backstep.RollbackRefusedException} naming it before
+ * changing anything; the switch's compensation checks again and fails (the run ends
+ * {@code ROLLBACK_FAILED}, {@code current} untouched) rather than point {@code current} at nothing.
+ * Rolling back the run that made the <em>first</em> release is refused unless
+ * {@link dev.backstep.RollbackOption#FORCE} ("there are no older releases to roll back to"). A
+ * <em>live</em> failure of a first deploy (its verification fails, its process dies and
+ * {@code recover()} finishes it) is still undone: removing the new release and {@code current} is
+ * what restores the state before the run.
+ *
  * <pre>{@code
  * Release shop = Release.in(Path.of("/srv/shop"));
  * Plan plan = Plan.named("deploy shop 1.3.0")
@@ -37,7 +49,7 @@ import java.util.Optional;
  *     .step(ConfigFile.edit(Path.of("/srv/shop/shared/.env")).set("APP_VERSION", "1.3.0"))
  *     .verify(healthCheck)
  *     .step(shop.markGood("1.3.0"))
- *     .step(shop.keep(5))                                     // never the current, good or rollback target
+ *     .step(shop.keep(5))       // 5 newest deploys; never current, good, or the last 4 runs' rollback targets
  *     .build();
  * shop.list();          // [1.2.0, 1.3.0 (current, good)]
  * Step back = shop.rollbackTo("1.2.0");
@@ -86,9 +98,13 @@ public final class Release {
     }
 
     /**
-     * Deletes old releases, keeping the {@code n} newest by version order and, whatever their age,
-     * the current release, the release marked good, every pending rollback target and the
-     * versions passed to {@link PruneStep#protect}.
+     * Deletes old releases, keeping the {@code n} most recently deployed (deploy-log order; directories
+     * not in the log are never counted nor deleted) and, whatever their age, the current release,
+     * the release marked good, the versions passed to {@link PruneStep#protect} and the release each
+     * of the newest {@code max(1, n - 1)} runs that switched {@code current} would switch back to
+     * (in a linear history: exactly {@code n} releases, and {@code keep(1)} keeps the last deploy's
+     * previous release too). Rollback marks of older runs expire (are forgotten); see
+     * {@link PruneStep}.
      *
      * @throws StepValidationException when {@code n < 1}
      */
@@ -101,8 +117,9 @@ public final class Release {
     }
 
     /**
-     * Marks a release as verified good (the target of {@link #rollbackToLastGood()}, never pruned)
-     * and clears this run's pending rollback target; undo restores the previous mark.
+     * Marks a release as verified good (the target of {@link #rollbackToLastGood()}, never pruned);
+     * undo restores the previous mark. The run's rollback target stays marked, since the run can
+     * still be rolled back.
      */
     public MarkGoodStep markGood(String version) {
         String name = "mark " + version + " good";
@@ -157,8 +174,10 @@ public final class Release {
     }
 
     /**
-     * Rollback targets of runs that switched {@code current} and have neither been compensated nor
-     * marked a release good, by run id. {@link #keep} never prunes them.
+     * Rollback targets by run id: the release each run that switched {@code current} away from a
+     * release would switch back to, until that switch is compensated or its mark expires in a
+     * {@link #keep} ({@code keep(n)} keeps the marks of the newest {@code max(1, n - 1)} runs, and
+     * their releases with them).
      */
     public Map<String, String> pendingRollbackTargets() {
         try {
@@ -170,8 +189,8 @@ public final class Release {
     }
 
     /**
-     * Forgets the pending rollback target of a finished run (one that succeeded without
-     * {@link #markGood}), so that {@link #keep} may prune it.
+     * Forgets the rollback target of a finished run, so that {@link #keep} may prune its release
+     * (a later {@code runner.rollback} of that run is then refused once the release is gone).
      */
     public void clearPending(String runId) {
         Objects.requireNonNull(runId, "runId");

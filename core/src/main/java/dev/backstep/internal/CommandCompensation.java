@@ -88,6 +88,13 @@ public final class CommandCompensation implements Compensation {
             ctx.logger().info("step '{}' recorded no compensation command; nothing to undo", ctx.stepName());
             return;
         }
+        if (ctx.recorded(SUCCESS_CODES).isEmpty()) {
+            // the process died while recording the command (SUCCESS_CODES is recorded last), so the
+            // forward command never started; running a half-recorded one (without its directory) is wrong
+            ctx.logger().info("step '{}' recorded its compensation command only in part; the command never ran,"
+                    + " nothing to undo", ctx.stepName());
+            return;
+        }
         List<String> argv = parse(ctx, ARGV, argvJson.get(), JsonStrings::parseArray);
         CommandSpec spec = CommandSpec.of(argv);
         Optional<String> dir = ctx.recorded(DIR);

@@ -34,6 +34,8 @@ final class Compensator {
     private final CompensationMode mode;
     private final List<String> order = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean interrupted;
+    private LockGuard guard = LockGuard.NONE;
+    private java.util.Map<String, String> keep = java.util.Map.of();
 
     Compensator(RunInfo run, RunJournal journal, Listeners listeners, ExecutorService pool, CompensationMode mode) {
         this.run = run;
@@ -41,6 +43,18 @@ final class Compensator {
         this.listeners = listeners;
         this.pool = pool;
         this.mode = mode;
+    }
+
+    /** Checks {@code g} before each stage's compensations: a lost lock stops them, as an interrupt does. */
+    Compensator guardedBy(LockGuard g) {
+        this.guard = g;
+        return this;
+    }
+
+    /** Leaves these steps uncompensated, journaling why (e.g. a data restore the caller skipped). */
+    Compensator keeping(java.util.Map<String, String> reasons) {
+        this.keep = java.util.Map.copyOf(reasons);
+        return this;
     }
 
     /** True when an interrupt stopped the compensation: steps may still be applied. */
@@ -75,6 +89,8 @@ final class Compensator {
                 skip(s, "kept: at or before pivot '" + pivotName + "' (point of no return)");
             } else if (s.compensation.irreversibleReason().isPresent()) {
                 skip(s, "irreversible: " + s.compensation.irreversibleReason().get());
+            } else if (keep.containsKey(s.name)) {
+                skip(s, keep.get(s.name));
             } else {
                 byStage.computeIfAbsent(s.stage, k -> new ArrayList<>()).add(s);
             }
@@ -95,6 +111,13 @@ final class Compensator {
             if (Thread.interrupted() || interrupted) {
                 interrupted = true;
                 failures.add(new StepCancelledException(group.get(0).name));
+                break;
+            }
+            java.util.Optional<dev.backstep.LockLostException> lost =
+                    guard.lost("before compensating '" + group.get(0).name + "'");
+            if (lost.isPresent()) {
+                interrupted = true;
+                failures.add(lost.get());
                 break;
             }
             together(group, failures);
@@ -158,7 +181,9 @@ final class Compensator {
                 failures.add(new StepCancelledException(s.name));
                 return;
             }
-            CompensationFailedException f = new CompensationFailedException(s.name, hooks.lastAttempt, cause);
+            // a secret of any step of the run is masked in what the failure shows
+            CompensationFailedException f = new CompensationFailedException(s.name, hooks.lastAttempt,
+                    run.secrets().scrub(cause));
             s.compensationFailed(run.clock().instant(), f);
             journal.append(JournalRecord.Type.COMPENSATION_FAILED, s.name, "error", Errors.message(cause),
                     "errorType", cause.getClass().getName());

@@ -42,6 +42,11 @@ public final class DecoratedStep implements Step {
         return new DecoratedStep(delegate, name, kind, Objects.requireNonNull(newPolicy, "policy"));
     }
 
+    /** The step this one decorates. */
+    Step delegate() {
+        return delegate;
+    }
+
     @Override
     public String name() {
         return name;
@@ -90,6 +95,16 @@ public final class DecoratedStep implements Step {
     @Override
     public String type() {
         return delegate.type();
+    }
+
+    @Override
+    public java.util.Set<dev.backstep.Secret> secrets() {
+        return delegate.secrets();
+    }
+
+    @Override
+    public boolean hostIndependent() {
+        return delegate.hostIndependent();
     }
 
     @Override

@@ -7,10 +7,17 @@ import java.util.List;
 import java.util.Optional;
 
 /** The immutable plan {@link PlanBuilder} builds. */
-public record DefaultPlan(String name, String target, List<Stage> stages) implements Plan {
+public record DefaultPlan(String name, String target, List<Stage> stages, List<Step> afterRollback,
+                          List<Step> verifyAfterRollback) implements Plan {
 
     public DefaultPlan {
         stages = List.copyOf(stages);
+        afterRollback = List.copyOf(afterRollback);
+        verifyAfterRollback = List.copyOf(verifyAfterRollback);
+    }
+
+    public DefaultPlan(String name, String target, List<Stage> stages) {
+        this(name, target, stages, List.of(), List.of());
     }
 
     @Override
@@ -37,6 +44,7 @@ public record DefaultPlan(String name, String target, List<Stage> stages) implem
                 b.append(String.format("%3d. %s%n", i++, line(stage.steps().get(0))));
             }
         }
+        RollbackHooks.describe(this, b);
         return b.toString();
     }
 
@@ -81,6 +89,7 @@ public record DefaultPlan(String name, String target, List<Stage> stages) implem
         for (int i = undoable.size() - 1; i > 0; i--) {
             b.append("  ").append(undoable.get(i)).append(" -. undo .-> ").append(undoable.get(i - 1)).append('\n');
         }
+        RollbackHooks.mermaid(this, undoable.isEmpty() ? null : undoable.get(0), b);
         return b.toString();
     }
 

@@ -46,10 +46,13 @@ public final class DefaultRunner implements Runner {
     private final ExecutorService pool;
     private final Lock lock;
     private final Duration lockWait;
+    private final String host;
     private final Map<String, Plan> knownPlans = new ConcurrentHashMap<>();
     /** The plan of each run this runner ran: rollback(runId) compensates with that very plan. */
     private final Map<RunId, Plan> ranPlans = new ConcurrentHashMap<>();
     private final JournalRollbacks fromJournal;
+    private final StepRegistry registry;
+    private final Takeover takeover;
 
     DefaultRunner(RunnerBuilder b) {
         this.journal = b.journal;
@@ -61,10 +64,13 @@ public final class DefaultRunner implements Runner {
         this.pool = Executors.newCachedThreadPool(daemonThreads("backstep-" + POOLS.incrementAndGet()));
         this.lock = b.lock != null ? b.lock : Lock.file(stateDir);
         this.lockWait = b.lockWait;
+        this.host = b.host;
         b.plans.forEach(p -> knownPlans.put(p.name(), p));
+        this.registry = b.effectiveRegistry();
         this.fromJournal = new JournalRollbacks(journal, listeners, compensationMode, commands, stateDir, clock, pool,
-                lock, b.registry != null ? b.registry : StepRegistry.discover(), knownPlans, ranPlans, lockWait,
-                b.journalCompensationPolicy);
+                lock, registry, knownPlans, ranPlans, lockWait,
+                b.journalCompensationPolicy).onHost(host);
+        this.takeover = new Takeover(journal, fromJournal, lock, knownPlans);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -79,6 +85,7 @@ public final class DefaultRunner implements Runner {
     @Override
     public RunResult run(Plan plan) {
         Objects.requireNonNull(plan, "plan");
+        plan = UserStepTypes.bind(plan, registry);
         RunId runId = RunId.generate(clock.instant());
         RunInfo info = runInfo(plan, runId);
         RunResult result;
@@ -87,10 +94,13 @@ public final class DefaultRunner implements Runner {
             validate(plan, info);
             knownPlans.putIfAbsent(plan.name(), plan);
             ranPlans.put(runId, plan);
-            RunJournal runJournal = new RunJournal(journal, runId, clock, 0);
-            result = new Saga(plan, info, runJournal, listeners, pool, compensationMode).run();
+            // lock held: finish the target's unfinished runs first, then take this run's place
+            info = info.placed(takeover.prepare(plan, runId));
+            RunJournal runJournal = new RunJournal(info.secrets().journal(journal), runId, clock, 0);
+            result = new Saga(plan, info, runJournal, listeners.masking(info.secrets()), pool, compensationMode)
+                    .guardedBy(new LockGuard(held)).run();
         }
-        if (result.status() == dev.backstep.RunStatus.INTERRUPTED) {
+        if (result.status() == dev.backstep.RunStatus.INTERRUPTED && !LockGuard.lostLock(result)) {
             Thread.currentThread().interrupt();
         }
         return result;
@@ -147,8 +157,10 @@ public final class DefaultRunner implements Runner {
     }
 
     private RunInfo runInfo(Plan plan, RunId runId) {
-        return new RunInfo(runId, plan.name(), plan.target(), commands, stateDir.resolve("runs").resolve(runId.value()),
-                clock);
+        // every secret of every step is masked in all the run writes, whichever step prints it
+        RunSecrets secrets = RunSecrets.of(plan);
+        return new RunInfo(runId, plan.name(), plan.target(), secrets.commands(commands),
+                stateDir.resolve("runs").resolve(runId.value()), clock, 0, secrets, host);
     }
 
     /** Validates every step; throws the first problem with the others suppressed. Changes nothing. */
@@ -168,6 +180,9 @@ public final class DefaultRunner implements Runner {
                 problem(step, context(step, stage, info, none)).ifPresent(problems::add);
             }
             stage++;
+        }
+        for (Step step : RollbackHooks.steps(plan)) {
+            problem(step, context(step, stage, info, none)).ifPresent(problems::add);
         }
         if (!problems.isEmpty()) {
             StepValidationException first = problems.get(0);
@@ -213,10 +228,22 @@ public final class DefaultRunner implements Runner {
                         problem = Optional.of(new StepValidationException(step.name(), Errors.message(e), e));
                     }
                 }
-                previews.add(new DryRun.StepPreview(step.name(), step.kind(), stage + 1, description, undo(step),
-                        problem.map(Errors::message)));
+                if (problem.isEmpty()) {
+                    problem = UserStepTypes.problem(step, registry, false)
+                            .map(m -> new StepValidationException(step.name(), m));
+                }
+                previews.add(new DryRun.StepPreview(step.name(), step.kind(), stage + 1,
+                        info.secrets().mask(description), undo(step),
+                        problem.map(Errors::message).map(info.secrets()::mask)));
             }
             stage++;
+        }
+        for (Step step : RollbackHooks.steps(plan)) {
+            Optional<StepValidationException> problem = problem(step, context(step, stage, info, none))
+                    .or(() -> UserStepTypes.problem(step, registry, true)
+                            .map(m -> new StepValidationException(step.name(), m)));
+            previews.add(new DryRun.StepPreview(step.name(), step.kind(), ++stage, step.describe(),
+                    RollbackHooks.dryRunNote(step), problem.map(Errors::message)));
         }
         return new DryRun(plan.name(), plan.target(), previews);
     }
@@ -235,7 +262,8 @@ public final class DefaultRunner implements Runner {
     /** A lock left by a dead process was taken over: the run it belonged to may need {@link #recover}. */
     static void reportTakeOver(Lock.Handle held) {
         held.tookOverFrom().ifPresent(stale -> LOG.warn("took over the lock of target '{}' left by {}; "
-                + "if that run did not finish, Runner.recover() rolls it back", stale.target(), stale.describe()));
+                + "if that run did not finish, the next run of the target or Runner.recover() rolls it back",
+                stale.target(), stale.describe()));
     }
 
     static BackstepException wrap(String message, Throwable t) {

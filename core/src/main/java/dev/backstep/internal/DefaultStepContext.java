@@ -102,8 +102,9 @@ final class DefaultStepContext implements StepContext {
         }
         String bounded = text.length() > Defaults.MAX_RECORDED_VALUE_CHARS
                 ? text.substring(0, Defaults.MAX_RECORDED_VALUE_CHARS) + "…" : text;
-        journal.append(JournalRecord.Type.STEP_SUMMARY, state.name, "text", bounded);
-        state.summary(bounded);
+        String shown = run.secrets().mask(bounded);
+        journal.append(JournalRecord.Type.STEP_SUMMARY, state.name, "text", shown);
+        state.summary(shown);
     }
 
     @Override
@@ -133,7 +134,7 @@ final class DefaultStepContext implements StepContext {
 
     @Override
     public Logger logger() {
-        return STEP_LOG;
+        return run.secrets().logger(STEP_LOG);
     }
 
     @Override

@@ -24,6 +24,16 @@ final class Errors {
         return false;
     }
 
+    /**
+     * Whether a {@link dev.backstep.Command} step failed cleanly: its program exited non-zero or
+     * never started. What such a step recorded is its compensation command, which undoes a
+     * completed run of the program; the program itself reported its failure.
+     */
+    static boolean commandExitedNonZero(String stepType, Throwable t) {
+        return dev.backstep.Command.TYPE.equals(stepType) && (t instanceof dev.backstep.CommandFailedException
+                || t instanceof dev.backstep.ProgramNotFoundException);
+    }
+
     /** Unwraps wrappers that add nothing (execution and completion exceptions). */
     static Throwable unwrap(Throwable t) {
         Throwable c = t;

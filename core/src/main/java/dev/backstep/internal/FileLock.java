@@ -7,6 +7,7 @@ import dev.backstep.LockUnavailableException;
 import dev.backstep.RunId;
 import dev.backstep.spi.Lock;
 import dev.backstep.spi.LockHolder;
+import dev.backstep.spi.Locks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -55,7 +56,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileLock implements Lock {
     private static final Logger log = LoggerFactory.getLogger(FileLock.class);
-    private static final int MAX_TARGET_CHARS = 512;
     private static final int MAX_HOLDER_BYTES = 64 * 1024;
     private static final Duration FIRST_POLL = Duration.ofMillis(20);
     private static final Duration MAX_POLL = Duration.ofMillis(500);
@@ -143,7 +143,7 @@ public final class FileLock implements Lock {
                     LockHolder mine = new LockHolder(target, Hosts.localName(), ProcessHandle.current().pid(),
                             runId, Instant.now().truncatedTo(ChronoUnit.MILLIS));
                     writeHolder(ch, mine);
-                    Held h = new Held(file, ch, os, mine, previous);
+                    Held h = new Held(file, ch, os, mine, previous, fileKey(file));
                     HELD.put(file, h);
                     keep = true;
                     if (previous != null) {
@@ -236,25 +236,9 @@ public final class FileLock implements Lock {
 
     // ---------------------------------------------------------------- helpers
 
-    /** Target and wait checks shared by every {@link Lock} of core. */
+    /** Target and wait checks shared by every {@link Lock}: {@link Locks#validate}. */
     static void validate(String target, Duration wait) {
-        Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(wait, "wait");
-        if (target.isBlank()) {
-            throw new BackstepException("lock target must not be blank");
-        }
-        if (target.length() > MAX_TARGET_CHARS) {
-            throw new BackstepException("lock target is too long (" + target.length() + " characters, at most "
-                    + MAX_TARGET_CHARS + ")");
-        }
-        for (int i = 0; i < target.length(); i++) {
-            if (Character.isISOControl(target.charAt(i))) {
-                throw new BackstepException("lock target must not contain control characters (at index " + i + ")");
-            }
-        }
-        if (wait.isNegative()) {
-            throw new BackstepException("lock wait must not be negative, was " + wait);
-        }
+        Locks.validate(target, wait);
     }
 
     /** A readable, collision-free file name: safe characters of the target plus a hash of all of it. */
@@ -327,6 +311,12 @@ public final class FileLock implements Lock {
         ch.force(true);
     }
 
+    /** The identity (device and inode) of the file at {@code file}, or null where the OS has none. */
+    private static Object fileKey(Path file) throws IOException {
+        return java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+    }
+
     private static void sleep(Duration d, String target) {
         try {
             Thread.sleep(Math.max(1, d.toMillis()));
@@ -354,9 +344,12 @@ public final class FileLock implements Lock {
         private final java.nio.channels.FileLock os;
         private final LockHolder holder;
         private final LockHolder previous;
+        private final Object fileKey;
         private boolean released; // guarded by MONITOR
 
-        Held(Path file, FileChannel channel, java.nio.channels.FileLock os, LockHolder holder, LockHolder previous) {
+        Held(Path file, FileChannel channel, java.nio.channels.FileLock os, LockHolder holder, LockHolder previous,
+             Object fileKey) {
+            this.fileKey = fileKey;
             this.file = file;
             this.channel = channel;
             this.os = os;
@@ -372,6 +365,26 @@ public final class FileLock implements Lock {
         @Override
         public Optional<LockHolder> tookOverFrom() {
             return Optional.ofNullable(previous);
+        }
+
+        /**
+         * False once released, or once the lock file was removed or replaced: the OS lock then
+         * guards an inode nobody else opens, and another process can lock the new file.
+         */
+        @Override
+        public boolean isHeld() {
+            synchronized (MONITOR) {
+                if (released || !os.isValid()) {
+                    return false;
+                }
+            }
+            try {
+                return fileKey == null || fileKey.equals(fileKey(file));
+            } catch (NoSuchFileException gone) {
+                return false;
+            } catch (IOException cannotTell) {
+                return true; // not known to be lost; the OS lock is still ours
+            }
         }
 
         @Override

@@ -14,6 +14,8 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.RunSummary;
 import dev.backstep.Step;
+import dev.backstep.StepContext;
+import dev.backstep.StepKind;
 import dev.backstep.StepPolicy;
 import dev.backstep.StepStatus;
 import dev.backstep.event.RunEvent;
@@ -31,6 +33,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /** Everything the runner does from the journal alone: history, rollback of past runs, recovery. */
@@ -49,6 +52,7 @@ final class JournalRollbacks {
     private final Duration lockWait;
 
     private final StepPolicy registryPolicy;
+    private String host = Hosts.localName();
 
     JournalRollbacks(Journal journal, Listeners listeners, CompensationMode mode, CommandRunner commands, Path stateDir,
                      Clock clock, ExecutorService pool, Lock lock, StepRegistry registry, Map<String, Plan> knownPlans,
@@ -68,6 +72,12 @@ final class JournalRollbacks {
         this.knownPlans = knownPlans;
     }
 
+    /** The host this runner acts on: runs of other hosts with host-local steps applied are refused. */
+    JournalRollbacks onHost(String name) {
+        this.host = name;
+        return this;
+    }
+
     ReplayedRun replay(RunId id) {
         List<JournalRecord> records = journal.read(id);
         if (records.isEmpty()) {
@@ -85,12 +95,16 @@ final class JournalRollbacks {
         return records.isEmpty() ? Optional.empty() : Optional.of(ReplayedRun.of(id, records, journal));
     }
 
+    /** In the order the runs took the target's lock ({@link RunOrder}). */
     List<RunSummary> history(String target) {
-        List<RunSummary> out = new ArrayList<>();
-        for (RunId id : journal.runIds()) {
-            replayIfAny(id).map(ReplayedRun::summary).filter(s -> s.target().equals(target)).ifPresent(out::add);
-        }
-        return out;
+        return RunOrder.runsOf(journal, target).stream().map(ReplayedRun::summary).toList();
+    }
+
+    /** The runs of {@code r}'s target that took its lock after {@code r} and are (or may be) still applied. */
+    List<RunSummary> laterApplied(ReplayedRun r) {
+        // a damaged run file is reported by recover() on its own; it must not stop judging the others
+        return RunOrder.after(RunOrder.runsOf(journal, r.target, e -> { }), r).stream().map(ReplayedRun::summary)
+                .filter(RunSummary::isApplied).toList();
     }
 
     void markGood(RunId id) {
@@ -122,14 +136,19 @@ final class JournalRollbacks {
         boolean force = Arrays.asList(options).contains(RollbackOption.FORCE);
         ReplayedRun seen = replay(id);
         resolve(checkRollback(seen, force)); // refuse early, before waiting for the lock
+        DataRestoreCheck.keep(seen, clock.instant(), Arrays.asList(options));
         RunResult result;
         try (Lock.Handle held = lock.acquire(seen.target, id, lockWait)) {
             DefaultRunner.reportTakeOver(held);
             // read again under the lock: another rollback of this run may have finished meanwhile
             ReplayedRun r = checkRollback(replay(id), force);
-            result = compensate(r, resolve(r), "rollback of run " + id + " requested");
+            List<StepState> states = resolve(r);
+            precheck(r, states, Set.copyOf(Arrays.asList(options)));
+            Map<String, String> keep = DataRestoreCheck.keep(r, clock.instant(), Arrays.asList(options));
+            result = compensate(r, states, "rollback of run " + id + " requested", knownPlans, new LockGuard(held),
+                    keep);
         }
-        if (result.status() == RunStatus.INTERRUPTED) {
+        if (result.status() == RunStatus.INTERRUPTED && !LockGuard.lostLock(result)) {
             Thread.currentThread().interrupt();
         }
         return result;
@@ -147,9 +166,9 @@ final class JournalRollbacks {
         if (r.applied().isEmpty()) {
             throw new NothingToRollBackException(id, "none of its steps is applied");
         }
+        HostAffinity.check(r, host);
         if (!force) {
-            List<RunSummary> later = history(r.target).stream()
-                    .filter(s -> s.runId().compareTo(id) > 0 && s.isApplied()).toList();
+            List<RunSummary> later = laterApplied(r);
             if (!later.isEmpty()) {
                 throw new RollbackRefusedException("run " + id + " cannot be rolled back: later run(s) "
                         + later.stream().map(s -> s.runId().value()).toList() + " on target '" + r.target
@@ -159,22 +178,64 @@ final class JournalRollbacks {
         return r;
     }
 
+    /**
+     * Asks every compensation this rollback would run ({@link Compensation#precheck}) whether it
+     * can work, before any of them runs; refuses with every reason at once.
+     */
+    private void precheck(ReplayedRun r, List<StepState> states, Set<RollbackOption> options) {
+        RunInfo info = runInfo(r);
+        RunJournal never = new RunJournal(journal, r.runId, clock, r.lastSequence + 1); // prechecks record nothing
+        int pivot = r.pivotStage();
+        List<String> reasons = new ArrayList<>();
+        Exception first = null;
+        for (StepState s : states) {
+            if (!s.mayBeApplied() || s.kind == StepKind.VERIFICATION || s.stage <= pivot
+                    || s.compensation.irreversibleReason().isPresent()) {
+                continue; // the Compensator will not run it
+            }
+            try {
+                s.compensation.precheck(new DefaultStepContext(info, s, StepContext.Phase.COMPENSATE, 0, never),
+                        options);
+            } catch (Exception e) {
+                reasons.add("step '" + s.name + "': " + Errors.message(e));
+                first = first == null ? e : first;
+            }
+        }
+        if (!reasons.isEmpty()) {
+            throw new RollbackRefusedException("run " + r.runId + " cannot be rolled back, nothing was changed: "
+                    + String.join("; ", reasons), first);
+        }
+    }
+
+    private RunInfo runInfo(ReplayedRun r) {
+        Path runState = r.stateDir != null ? Path.of(r.stateDir) : stateDir.resolve("runs").resolve(r.runId.value());
+        return new RunInfo(r.runId, r.planName, r.target, commands, runState, clock);
+    }
+
     List<RunResult> rollbackToLastGood(String target) {
         RunSummary good = lastGood(target).orElseThrow(() -> new RollbackRefusedException(
                 "no run of target '" + target + "' was marked good: there is no known good version to go back to"));
-        List<RunSummary> after = history(target).stream()
-                .filter(s -> s.runId().compareTo(good.runId()) > 0 && s.isApplied()).toList();
+        List<RunSummary> after = laterApplied(replay(good.runId()));
         for (RunSummary s : after) {
             if (s.status().isEmpty()) {
                 throw new RollbackRefusedException("run " + s.runId() + " of target '" + target
                         + "' has not finished: use recover() first");
             }
-            List<String> pivots = replay(s.runId()).appliedPivots();
+            ReplayedRun later = replay(s.runId());
+            // refused up front, before any run is rolled back: stale data, or another host's run
+            DataRestoreCheck.keep(later, clock.instant(), List.of());
+            HostAffinity.check(later, host);
+            List<String> pivots = later.appliedPivots();
             if (!pivots.isEmpty()) {
                 throw new RollbackRefusedException("cannot go back to the last good run " + good.runId()
                         + " of target '" + target + "': run " + s.runId() + " passed pivot(s) " + pivots
                         + ", a point of no return; nothing was rolled back");
             }
+        }
+        for (RunSummary s : after) {
+            // every run's compensations asked before the newest is undone: never stop halfway back
+            ReplayedRun r = replay(s.runId());
+            precheck(r, resolve(r), Set.of());
         }
         List<RunResult> results = new ArrayList<>();
         for (int i = after.size() - 1; i >= 0; i--) {
@@ -195,6 +256,7 @@ final class JournalRollbacks {
         List<RunResult> recovered = new ArrayList<>();
         List<Recovery.Unrecoverable> left = new ArrayList<>();
         boolean interrupted = false;
+        List<ReplayedRun> candidates = new ArrayList<>();
         for (RunId id : journal.runIds()) {
             Optional<ReplayedRun> seen;
             try {
@@ -204,10 +266,21 @@ final class JournalRollbacks {
                 left.add(new Recovery.Unrecoverable(id, "?", "?", e.getMessage()));
                 continue;
             }
-            if (seen.isEmpty() || !needsRecovery(seen.get())) {
+            if (seen.isPresent() && needsRecovery(seen.get())) {
+                candidates.add(seen.get());
+            }
+        }
+        // newest first: a newer run of the same target is finished before an older one is judged
+        candidates.sort(RunOrder.OLDEST_FIRST.reversed());
+        for (ReplayedRun r : candidates) {
+            RunId id = r.runId;
+            try {
+                HostAffinity.check(r, host);
+            } catch (dev.backstep.HostAffinityException e) {
+                left.add(new Recovery.Unrecoverable(id, r.planName, r.target, "left for its host '" + e.host()
+                        + "': " + e.getMessage()));
                 continue;
             }
-            ReplayedRun r = seen.get();
             try {
                 resolve(r, extra);
             } catch (RollbackRefusedException e) {
@@ -229,9 +302,15 @@ final class JournalRollbacks {
                 if (!needsRecovery(now)) {
                     continue;
                 }
-                RunResult res = compensate(now, resolve(now, extra), "recovery of interrupted run " + id);
+                List<RunSummary> later = laterApplied(now);
+                if (!later.isEmpty()) {
+                    left.add(new Recovery.Unrecoverable(id, now.planName, now.target, needsAttention(now, later)));
+                    continue;
+                }
+                RunResult res = compensate(now, resolve(now, extra), "recovery of interrupted run " + id, extra,
+                        new LockGuard(held), Map.of());
                 recovered.add(res);
-                if (res.status() == RunStatus.INTERRUPTED) {
+                if (res.status() == RunStatus.INTERRUPTED && !LockGuard.lostLock(res)) {
                     interrupted = true;
                     break;
                 }
@@ -240,10 +319,26 @@ final class JournalRollbacks {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        java.util.Collections.reverse(recovered); // oldest first, as documented
         return new Recovery(recovered, left);
     }
 
-    private static boolean needsRecovery(ReplayedRun r) {
+    /** Why an unfinished run is left alone when later runs of its target are applied. */
+    static String needsAttention(ReplayedRun r, List<RunSummary> later) {
+        return "needs attention: later run(s) " + later.stream().map(s -> s.runId().value()).toList()
+                + " of target '" + r.target + "' took the lock after this run and are still applied; compensating"
+                + " this run now could undo their changes. Roll them back first (rollback(runId)), then recover()";
+    }
+
+    /**
+     * Compensates an unfinished run whose target's lock the caller holds (a run taking over a
+     * dead run's target). Refuses, changing nothing, when a step of it cannot be resolved.
+     */
+    RunResult recoverHeld(ReplayedRun r, Map<String, Plan> plans, String reason) {
+        return compensate(r, resolve(r, plans), reason, plans, LockGuard.NONE, Map.of());
+    }
+
+    static boolean needsRecovery(ReplayedRun r) {
         return r.unfinished() || r.status == RunStatus.INTERRUPTED;
     }
 
@@ -289,16 +384,29 @@ final class JournalRollbacks {
                     + "' cannot be rolled back: no compensation is known for step(s) " + String.join(", ", unresolved)
                     + "; pass the plan to the runner (Runner.Builder.plan / recover(plan)) or register the step type");
         }
+        rollbackSteps(r, plans); // refuses now, before anything changes, when one cannot be resolved
         return states;
     }
 
-    private RunResult compensate(ReplayedRun r, List<StepState> states, String reason) {
+    private List<RollbackHooks.Hook> rollbackSteps(ReplayedRun r, Map<String, Plan> plans) {
+        Plan plan = ranPlans.getOrDefault(r.runId, plans.get(r.planName));
+        return RollbackHooks.fromJournal(r.runId, r.planName, r.runData, Optional.ofNullable(plan), registry,
+                registryPolicy);
+    }
+
+    private RunResult compensate(ReplayedRun r, List<StepState> states, String reason, Map<String, Plan> plans,
+                                 LockGuard guard, Map<String, String> keep) {
         Path runState = r.stateDir != null ? Path.of(r.stateDir) : stateDir.resolve("runs").resolve(r.runId.value());
-        RunInfo info = new RunInfo(r.runId, r.planName, r.target, commands, runState, clock);
-        RunJournal rj = new RunJournal(journal, r.runId, clock, r.lastSequence + 1);
+        // the secrets of the run's plan, when this runner knows it, are masked as in the live run
+        Plan plan = ranPlans.getOrDefault(r.runId, plans.get(r.planName));
+        RunSecrets secrets = plan == null ? RunSecrets.NONE : RunSecrets.of(plan);
+        RunInfo info = new RunInfo(r.runId, r.planName, r.target, secrets.commands(commands), runState, clock, r.order,
+                secrets, host);
+        RunJournal rj = new RunJournal(secrets.journal(journal), r.runId, clock, r.lastSequence + 1);
+        Listeners listeners = this.listeners.masking(secrets);
         Instant started = clock.instant();
         listeners.emit(new RunEvent.RunStarted(r.runId, started, r.planName, r.target, states.size()));
-        Compensator c = new Compensator(info, rj, listeners, pool, mode);
+        Compensator c = new Compensator(info, rj, listeners, pool, mode).guardedBy(guard).keeping(keep);
         int pivot = r.pivotStage();
         List<Throwable> failures = c.compensate(states, pivot, reason);
         boolean pivotKept = pivot >= 0 && states.stream().anyMatch(s -> s.stage <= pivot
@@ -306,6 +414,13 @@ final class JournalRollbacks {
         RunStatus status = c.interrupted() ? RunStatus.INTERRUPTED
                 : !failures.isEmpty() ? RunStatus.ROLLBACK_FAILED
                 : pivotKept ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
+        RollbackHooks.Outcome hooks = RollbackHooks.Outcome.NONE;
+        if (!c.interrupted()) {
+            failures = new ArrayList<>(failures);
+            hooks = RollbackHooks.run(rollbackSteps(r, plans), info, rj, listeners, pool);
+            failures.addAll(hooks.failures());
+            status = hooks.status(status);
+        }
         Optional<RunFailedException> failure = Optional.empty();
         if (!failures.isEmpty()) {
             RunFailedException f = new RunFailedException(r.runId, r.planName, status, failures.get(0));
@@ -316,7 +431,7 @@ final class JournalRollbacks {
         Instant ended = clock.instant();
         listeners.emit(new RunEvent.RunFinished(r.runId, ended, r.planName, status, Duration.between(started, ended),
                 failure.map(x -> (Throwable) x)));
-        return new DefaultRunResult(r.runId, r.planName, r.target, status, started, ended, states.stream().map(StepState::outcome).toList(), failure, Optional.empty(),
-                c.compensatedOrder());
+        return RollbackHooks.attach(new DefaultRunResult(r.runId, r.planName, r.target, status, started, ended, states.stream().map(StepState::outcome).toList(), failure, Optional.empty(),
+                c.compensatedOrder()), hooks.outcomes());
     }
 }

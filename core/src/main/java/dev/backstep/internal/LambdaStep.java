@@ -10,7 +10,7 @@ import dev.backstep.StepPolicy;
 /** A step built by {@link Step#named}. */
 public record LambdaStep(String name, StepKind kind, StepAction action, Compensation compensation,
                          String description, StepPolicy policy, StepAction validation,
-                         Step.FingerprintSource fingerprints) implements Step {
+                         Step.FingerprintSource fingerprints, String type) implements Step {
 
     @Override
     public java.util.List<dev.backstep.Fingerprint> fingerprint(StepContext ctx) throws Exception {
@@ -30,6 +30,11 @@ public record LambdaStep(String name, StepKind kind, StepAction action, Compensa
     @Override
     public void validate(StepContext ctx) throws Exception {
         validation.run(ctx);
+    }
+
+    @Override
+    public String type() {
+        return type;
     }
 
     @Override

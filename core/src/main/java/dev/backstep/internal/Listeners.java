@@ -10,12 +10,24 @@ import org.slf4j.LoggerFactory;
 final class Listeners {
     private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
     private final List<RunListener> listeners;
+    private final java.util.function.UnaryOperator<RunEvent> mask;
 
     Listeners(List<RunListener> listeners) {
-        this.listeners = List.copyOf(listeners);
+        this(listeners, java.util.function.UnaryOperator.identity());
     }
 
-    void emit(RunEvent event) {
+    private Listeners(List<RunListener> listeners, java.util.function.UnaryOperator<RunEvent> mask) {
+        this.listeners = List.copyOf(listeners);
+        this.mask = mask;
+    }
+
+    /** These listeners, given every event with the run's secrets masked. */
+    Listeners masking(RunSecrets secrets) {
+        return secrets.isEmpty() ? this : new Listeners(listeners, secrets::mask);
+    }
+
+    void emit(RunEvent raw) {
+        RunEvent event = listeners.isEmpty() ? raw : mask.apply(raw);
         for (RunListener l : listeners) {
             try {
                 l.dispatch(event);

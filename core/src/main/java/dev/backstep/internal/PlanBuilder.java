@@ -16,6 +16,8 @@ public final class PlanBuilder implements Plan.Builder {
     private String target;
     private final List<Plan.Stage> stages = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final List<Step> afterRollback = new ArrayList<>();
+    private final List<Step> verifyAfterRollback = new ArrayList<>();
 
     public PlanBuilder(String name) {
         this.name = name;
@@ -83,6 +85,20 @@ public final class PlanBuilder implements Plan.Builder {
             return this;
         }
         stages.addAll(subPlan.stages());
+        afterRollback.addAll(subPlan.afterRollback());
+        verifyAfterRollback.addAll(subPlan.verifyAfterRollback());
+        return this;
+    }
+
+    @Override
+    public Plan.Builder afterRollback(Step... steps) {
+        RollbackHooks.add("afterRollback", steps, false, afterRollback, problems);
+        return this;
+    }
+
+    @Override
+    public Plan.Builder verifyAfterRollback(Step... checks) {
+        RollbackHooks.add("verifyAfterRollback", checks, true, verifyAfterRollback, problems);
         return this;
     }
 
@@ -94,10 +110,11 @@ public final class PlanBuilder implements Plan.Builder {
         }
         all.addAll(problems);
         if (stages.isEmpty() && problems.isEmpty()) {
+            // rollback steps alone are no plan: there would be nothing to roll back
             all.add("it has no steps");
         }
         Set<String> seen = new HashSet<>();
-        for (Plan.Stage stage : stages) {
+        for (Plan.Stage stage : withRollbackSteps()) {
             for (Step s : stage.steps()) {
                 String n = s.name();
                 if (n == null || n.isBlank()) {
@@ -111,7 +128,15 @@ public final class PlanBuilder implements Plan.Builder {
         if (!all.isEmpty()) {
             throw new PlanDefinitionException(String.valueOf(name), String.join("; ", all));
         }
-        return new DefaultPlan(name, target == null ? name : target, stages);
+        return new DefaultPlan(name, target == null ? name : target, stages, afterRollback, verifyAfterRollback);
+    }
+
+    /** The stages plus the rollback steps, whose names must be unique too. */
+    private List<Plan.Stage> withRollbackSteps() {
+        List<Plan.Stage> all = new ArrayList<>(stages);
+        all.add(new Plan.Stage(afterRollback, false));
+        all.add(new Plan.Stage(verifyAfterRollback, false));
+        return all;
     }
 
     /**

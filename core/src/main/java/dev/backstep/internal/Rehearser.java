@@ -140,6 +140,6 @@ final class Rehearser {
                     + "' ran; failing on purpose so that the rehearsal rolls it back");
         });
         stages.add(new Plan.Stage(List.of(forced), false));
-        return Plan.of(plan.name(), plan.target(), stages);
+        return Plan.of(plan.name(), plan.target(), stages, plan.afterRollback(), plan.verifyAfterRollback());
     }
 }

@@ -26,12 +26,18 @@ final class ReplayedRun {
     String planName;
     String target;
     String stateDir;
+    /** The host that ran it, when journaled. */
+    String host;
     Instant startedAt;
     Instant endedAt;
     /** Latest RUN_FINISHED status, cleared again by a later ROLLBACK_STARTED. */
     RunStatus status;
     boolean markedGood;
+    /** The run's place among the runs of its target ({@link RunOrder}); 0 for runs journaled before places. */
+    long order;
     long lastSequence = -1;
+    /** The data of the RUN_STARTED record (the rollback steps' definitions among them). */
+    Map<String, String> runData = Map.of();
     final Map<String, Step> steps = new LinkedHashMap<>();
 
     /** One step as the journal saw it. */
@@ -47,6 +53,7 @@ final class ReplayedRun {
         String note;
         String summary;
         boolean unknownOutcome;
+        boolean hostIndependent;
         final Map<String, String> recorded = new LinkedHashMap<>();
 
         Step(String name) {
@@ -68,6 +75,10 @@ final class ReplayedRun {
     static ReplayedRun of(RunId runId, List<JournalRecord> records, Journal journal) {
         ReplayedRun r = new ReplayedRun(runId);
         for (JournalRecord rec : records) {
+            if (rec.get(RollbackHooks.MARK).isPresent()) {
+                r.lastSequence = rec.sequence(); // a rollback's last phase: never applied, never compensated
+                continue;
+            }
             Optional<String> problem = RecordRules.problem(rec).or(() -> r.outOfOrder(rec));
             if (problem.isPresent()) {
                 throw journal.corrupted(rec, problem.get());
@@ -116,6 +127,9 @@ final class ReplayedRun {
                 planName = rec.data().get("plan");
                 target = rec.data().get("target");
                 stateDir = rec.get("stateDir").orElse(null);
+                runData = rec.data();
+                order = RunOrder.placeOf(rec);
+                host = rec.get("host").orElse(null);
                 startedAt = rec.at();
             }
             case STEP_STARTED -> {
@@ -124,6 +138,7 @@ final class ReplayedRun {
                     steps.put(s.name, s);
                     s.kind = StepKind.valueOf(rec.data().get("kind"));
                     s.type = rec.data().get("type");
+                    s.hostIndependent = "true".equals(rec.get("hostIndependent").orElse(null));
                     s.stage = Integer.parseInt(rec.data().get("stage"));
                     s.startedAt = rec.at();
                 }

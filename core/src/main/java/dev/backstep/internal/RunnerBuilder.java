@@ -24,8 +24,11 @@ public final class RunnerBuilder implements Runner.Builder {
     Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "backstep");
     Clock clock = Clock.systemUTC();
     Lock lock;
+    String host = Hosts.localName();
     Duration lockWait = Duration.ZERO;
     StepRegistry registry;
+    /** Compensations of users' step types, added to the registry at build(). */
+    private final StepRegistry.Builder userTypes = StepRegistry.custom();
     final List<Plan> plans = new ArrayList<>();
     dev.backstep.StepPolicy journalCompensationPolicy = dev.backstep.Defaults.JOURNAL_COMPENSATION_POLICY;
 
@@ -49,6 +52,24 @@ public final class RunnerBuilder implements Runner.Builder {
     public Runner.Builder registry(StepRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
         return this;
+    }
+
+    @Override
+    public Runner.Builder compensation(String type, dev.backstep.Compensation compensation) {
+        userTypes.register(type, compensation);
+        return this;
+    }
+
+    /** The registry the runner resolves step types with: the given or discovered one plus users' types. */
+    StepRegistry effectiveRegistry() {
+        StepRegistry users = userTypes.build();
+        StepRegistry base = registry != null ? registry : StepRegistry.discover();
+        if (users.types().isEmpty()) {
+            return base;
+        }
+        StepRegistry.Builder all = StepRegistry.custom().from(base);
+        users.types().forEach(t -> all.register(t, users.compensation(t).orElseThrow()));
+        return all.build();
     }
 
     @Override
@@ -96,6 +117,12 @@ public final class RunnerBuilder implements Runner.Builder {
     @Override
     public Runner.Builder clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    @Override
+    public Runner.Builder host(String host) {
+        this.host = HostAffinity.checkName(host);
         return this;
     }
 

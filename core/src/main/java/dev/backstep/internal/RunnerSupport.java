@@ -16,9 +16,13 @@ final class RunnerSupport {
         d.put("plan", plan.name());
         d.put("target", plan.target());
         d.put("steps", Integer.toString(plan.steps().size()));
-        d.put("host", hostName());
+        d.put("host", run.host());
         d.put("pid", Long.toString(ProcessHandle.current().pid()));
         d.put("stateDir", run.runStateDir().toString());
+        d.putAll(RollbackHooks.runStartedData(plan));
+        if (run.order() > 0) {
+            d.put(RunOrder.KEY, Long.toString(run.order()));
+        }
         return d;
     }
 

@@ -30,6 +30,7 @@ final class Saga {
     private final ExecutorService pool;
     private final CompensationMode mode;
     private final List<StepState> states = new ArrayList<>();
+    private LockGuard guard = LockGuard.NONE;
 
     Saga(Plan plan, RunInfo run, RunJournal journal, Listeners listeners, ExecutorService pool,
          CompensationMode mode) {
@@ -49,6 +50,12 @@ final class Saga {
         }
     }
 
+    /** Checks {@code g} before every step and compensation; the run stops when its lock is lost. */
+    Saga guardedBy(LockGuard g) {
+        this.guard = g;
+        return this;
+    }
+
     RunResult run() {
         Instant started = run.clock().instant();
         journal.append(JournalRecord.Type.RUN_STARTED, null, RunnerSupport.runStartedData(plan, run));
@@ -58,12 +65,17 @@ final class Saga {
         String failedStep = null;
         int pivotStage = -1;
         boolean interrupted = false;
+        dev.backstep.LockLostException lockLost = null;
         int index = 0;
         int stageNo = 0;
         for (Plan.Stage stage : plan.stages()) {
             List<StepState> members = states.subList(index, index + stage.steps().size());
             index += stage.steps().size();
             List<Throwable> stageFailures = new ArrayList<>();
+            lockLost = guard.lost("before step '" + members.get(0).name + "'").orElse(null);
+            if (lockLost != null) {
+                break; // another run may hold the target now: change nothing more
+            }
             try {
                 forward(stage, members, stageFailures);
             } catch (InterruptedException e) {
@@ -91,13 +103,17 @@ final class Saga {
 
         RunStatus status;
         List<String> compensated = List.of();
-        if (interrupted) {
+        RollbackHooks.Outcome hooks = RollbackHooks.Outcome.NONE;
+        if (lockLost != null) {
+            status = RunStatus.INTERRUPTED;
+            failures.add(lockLost);
+        } else if (interrupted) {
             status = RunStatus.INTERRUPTED;
             failures.add(new StepCancelledException(firstRunning().orElse(plan.name())));
         } else if (failures.isEmpty()) {
             status = RunStatus.SUCCEEDED;
         } else {
-            Compensator c = new Compensator(run, journal, listeners, pool, mode);
+            Compensator c = new Compensator(run, journal, listeners, pool, mode).guardedBy(guard);
             List<Throwable> compFailures = c.compensate(states, pivotStage,
                     "step '" + failedStep + "' failed: " + Errors.message(failures.get(0).getCause()));
             failures.addAll(compFailures);
@@ -106,8 +122,13 @@ final class Saga {
             status = c.interrupted() ? RunStatus.INTERRUPTED
                     : !compFailures.isEmpty() ? RunStatus.ROLLBACK_FAILED
                     : pivotStage >= 0 ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
+            if (!c.interrupted()) {
+                hooks = RollbackHooks.run(RollbackHooks.fromPlan(plan), run, journal, listeners, pool);
+                failures.addAll(hooks.failures());
+                status = hooks.status(status);
+            }
         }
-        return finish(started, status, failures, failedStep, compensated);
+        return RollbackHooks.attach(finish(started, status, failures, failedStep, compensated), hooks.outcomes());
     }
 
     private Optional<String> firstRunning() {
@@ -168,8 +189,12 @@ final class Saga {
                         "errorType", InterruptedException.class.getName(), "interrupted", "true");
                 throw new InterruptedException("step '" + step.name() + "' interrupted");
             }
-            StepFailedException f = new StepFailedException(step.name(), hooks.lastAttempt, cause);
-            boolean unknown = Errors.outcomeUnknown(cause);
+            // a secret of any step of the run is masked in what the failure shows
+            StepFailedException f = new StepFailedException(step.name(), hooks.lastAttempt, run.secrets().scrub(cause));
+            // undo data recorded, then thrown: the action may have half-changed its target, so its
+            // outcome is unknown and it is compensated like a step cut off by its timeout
+            boolean unknown = Errors.outcomeUnknown(cause)
+                    || (!state.recorded().isEmpty() && !Errors.commandExitedNonZero(step.type(), cause));
             state.failed(run.clock().instant(), f, unknown);
             journal.append(JournalRecord.Type.STEP_FAILED, step.name(), "error", Errors.message(cause),
                     "errorType", cause.getClass().getName(), "attempts", Integer.toString(hooks.lastAttempt),
@@ -223,7 +248,8 @@ final class Saga {
             lastAttempt = attempt;
             Instant now = run.clock().instant();
             journal.append(JournalRecord.Type.STEP_STARTED, step.name(), "kind", step.kind().name(),
-                    "type", step.type(), "stage", Integer.toString(state.stage), "attempt", Integer.toString(attempt));
+                    "type", step.type(), "stage", Integer.toString(state.stage), "attempt", Integer.toString(attempt),
+                    "hostIndependent", step.hostIndependent() ? "true" : null);
             state.started(now, attempt);
             listeners.emit(new RunEvent.StepStarted(run.runId(), now, step.name(), step.kind(), attempt));
         }

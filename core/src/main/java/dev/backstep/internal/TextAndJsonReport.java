@@ -32,6 +32,15 @@ final class TextAndJsonReport implements RunReport {
                     s.duration().map(d -> Long.toString(d.toMillis())).orElse(""), detail(s)));
             s.summary().ifPresent(text -> text.strip().lines().forEach(l -> b.append("      | ").append(l).append('\n')));
         }
+        if (!r.rollbackSteps().isEmpty()) {
+            b.append("after every compensation:\n");
+            for (StepOutcome s : r.rollbackSteps()) {
+                b.append(String.format(fmt, "", clip(s.name(), 30),
+                        s.kind() == dev.backstep.StepKind.VERIFICATION ? "verify" : "then", s.status(),
+                        s.attempts() == 0 ? "" : Integer.toString(s.attempts()),
+                        s.duration().map(d -> Long.toString(d.toMillis())).orElse(""), detail(s)));
+            }
+        }
         if (!r.compensated().isEmpty()) {
             b.append("compensated, in order: ").append(String.join(" <- ", r.compensated())).append('\n');
         }
@@ -85,6 +94,17 @@ final class TextAndJsonReport implements RunReport {
             }
             return all;
         }).orElse(List.of()))).append(',');
+        b.append("\"rollbackSteps\":[");
+        for (int i = 0; i < r.rollbackSteps().size(); i++) {
+            StepOutcome s = r.rollbackSteps().get(i);
+            b.append(i > 0 ? ",{" : "{");
+            field(b, "name", s.name()).append(',');
+            field(b, "kind", s.kind().name()).append(',');
+            field(b, "status", s.status().name()).append(',');
+            b.append("\"attempts\":").append(s.attempts()).append(',');
+            opt(b, "error", s.error().map(e -> Errors.message(e))).append('}');
+        }
+        b.append("],");
         b.append("\"steps\":[");
         boolean first = true;
         for (StepOutcome s : r.steps()) {

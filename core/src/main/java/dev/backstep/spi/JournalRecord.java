@@ -39,9 +39,17 @@ public record JournalRecord(RunId runId, long sequence, Instant at, Type type, O
 
     /** The kinds of journal records, in the order a run produces them. */
     public enum Type {
-        /** data: plan, target, host, pid, steps (number of steps in the plan). */
+        /**
+         * data: plan, target, host, pid, steps (number of steps in the plan), and per rollback step
+         * of the plan {@code rollbackStep.<n>.name / verification / type / definition}.
+         */
         RUN_STARTED,
-        /** step; data: kind, type, group (index of its stage), attempt. */
+        /**
+         * step; data: kind, type, group (index of its stage), attempt, hostIndependent ("true" when
+         * so). Records of a rollback's last phase (this type, STEP_SUCCEEDED, STEP_FAILED) carry
+         * {@code rollbackStep} ({@code afterRollback} or {@code verifyAfterRollback}) and never make
+         * a step applied.
+         */
         STEP_STARTED,
         /** step; data: key, value — undo data, written before the side effect. */
         STEP_RECORDED,

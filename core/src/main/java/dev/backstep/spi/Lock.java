@@ -76,6 +76,23 @@ public interface Lock {
         /** The stale holder this acquisition replaced, when a dead process had left the lock behind. */
         Optional<LockHolder> tookOverFrom();
 
+        /**
+         * Whether this process still holds the lock: false once it is lost (its row deleted or
+         * taken over by another holder, its lock file removed or replaced) or released. The runner
+         * asks before every step and every compensation, and ends the run
+         * {@code INTERRUPTED} with a {@link dev.backstep.LockLostException} when the answer is no.
+         * The default, for locks that cannot be lost, is true.
+         *
+         * <pre>{@code
+         * if (!held.isHeld()) {
+         *     throw new LockLostException(held.holder(), "before step 'migrate'");
+         * }
+         * }</pre>
+         */
+        default boolean isHeld() {
+            return true;
+        }
+
         /** Releases the lock. */
         @Override
         void close();

@@ -1,7 +1,6 @@
 package dev.backstep.spi;
 
 import dev.backstep.RunId;
-import dev.backstep.internal.Hosts;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -36,7 +35,7 @@ public record LockHolder(String target, String host, long pid, RunId runId, Inst
      * left behind by a crash. A holder on another host is never judged stale from here.
      */
     public boolean isStale() {
-        return host.equals(Hosts.localName())
+        return host.equals(Locks.localHost())
                 && ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty();
     }
 

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,7 +141,7 @@ class HttpCheckTest {
     @Test
     void aSlowResponseFailsTheAttemptAtTheRequestTimeout() {
         server.on("/slow", (ex, n) -> {
-            server.release.await();
+            server.release.await(1, TimeUnit.MINUTES);
             TestServer.respond(ex, 200, "late");
         });
 
@@ -180,6 +181,35 @@ class HttpCheckTest {
         String basic = Base64.getEncoder().encodeToString("ops:hunter2".getBytes(StandardCharsets.UTF_8));
         assertThat(server.seenHeaders).contains("/health Authorization: Basic " + basic);
         assertThat(server.seenUris).containsExactly("/health?token=s3cr3t-t0k3n&verbose=1&api_key=k3y");
+    }
+
+    @Test
+    void masksCredentialsAFailingServerEchoesInTheirBasicAndBearerForms() {
+        server.on("/echo", (ex, n) -> {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            String token = auth.substring(auth.indexOf(' ') + 1);
+            String decoded = auth.startsWith("Basic ")
+                    ? new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8) : "-";
+            TestServer.respond(ex, 500, "got <" + auth + "> token <" + token + "> user:pw <" + decoded + ">");
+        });
+        String basic = Base64.getEncoder().encodeToString("ops:hunter2".getBytes(StandardCharsets.UTF_8));
+        URI withUser = URI.create("http://ops:hunter2@127.0.0.1:" + server.port() + "/echo");
+        assertThatThrownBy(() -> run(Check.http(withUser).status(200)))
+                .isInstanceOf(CheckFailedException.class)
+                .hasMessageContaining("got <Basic ****> token <****> user:pw <****>")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(basic, "hunter2"));
+
+        HttpCheck bearer = Check.http(server.uri("/echo")).requestHeader("Authorization", Secret.of("Bearer tok-123.x"));
+        assertThatThrownBy(() -> run(bearer))
+                .hasMessageContaining("got <****> token <****>")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("tok-123"));
+
+        String ci = Base64.getEncoder().encodeToString("ci:pw-987".getBytes(StandardCharsets.UTF_8));
+        HttpCheck basicHeader = Check.http(server.uri("/echo")).requestHeader("Authorization", Secret.of("Basic " + ci));
+        assertThatThrownBy(() -> run(basicHeader))
+                .hasMessageContaining("got <****> token <****> user:pw <****>")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(ci, "pw-987"));
+        assertThat(basicHeader.secrets()).extracting(Secret::reveal).contains("pw-987", ci, "ci:pw-987");
     }
 
     @Test
@@ -264,7 +294,7 @@ class HttpCheckTest {
     @Test
     void anInterruptStopsASlowRequest() throws Exception {
         server.on("/slow", (ex, n) -> {
-            server.release.await();
+            server.release.await(1, TimeUnit.MINUTES);
             TestServer.respond(ex, 200, "late");
         });
         HttpCheck check = Check.http(server.uri("/slow")).timeout(Duration.ofMinutes(10));
@@ -281,7 +311,8 @@ class HttpCheckTest {
             Thread.sleep(5);
         }
         t.interrupt();
-        t.join();
+        t.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(t.isAlive()).as("the interrupted check still runs").isFalse();
 
         assertThat(thrown[0]).isInstanceOf(InterruptedException.class);
     }

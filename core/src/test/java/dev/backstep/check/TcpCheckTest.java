@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,7 +72,9 @@ class TcpCheckTest {
         ctx.onCancellationCheck = tried::countDown; // called before each attempt and while sleeping
         Thread starter = new Thread(() -> {
             try {
-                tried.await();
+                if (!tried.await(1, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("the check never polled");
+                }
                 try (ServerSocket s = new ServerSocket(port, 5, InetAddress.getByName("127.0.0.1"));
                      Socket accepted = s.accept()) {
                     assertThat(accepted.isConnected()).isTrue();
@@ -83,7 +86,8 @@ class TcpCheckTest {
         starter.start();
 
         check.execute(ctx);
-        starter.join();
+        starter.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(starter.isAlive()).as("the server thread still runs").isFalse();
 
         assertThat(tried.getCount()).isZero();
     }

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The process {@link CrashRecoveryTest} kills. Modes:
+ * The process {@link CrashRecoveryIT} kills. Modes:
  * <ul>
  *   <li>{@code run STATE WORK N FAIL}: runs the deploy plan (its health check fails when FAIL is
  *       true) and, right after the N-th journal record is durable, prints {@code CRASH-POINT} and

@@ -39,4 +39,30 @@ class EditReportTest {
         assertThat(Files.readString(dir.resolve("journal/runs/" + r.runId() + ".jsonl")))
                 .doesNotContain("new-secret").doesNotContain("old-secret");
     }
+
+    @Test
+    void aSecretWrittenUnderAnotherKeyAndTheSecretOldValueOfARemovedKeyAreMaskedEverywhere() throws Exception {
+        Path env = dir.resolve(".env");
+        Files.writeString(env, "APP=1\nDB_URL_OLD=db://app:rotated-pw-1@db\nBACKUP_PASSWORD_COPY=x\nSPARE=rotated-pw-1\n");
+        Journal journal = Journal.directory(dir.resolve("journal"));
+        Secret pw = Secret.of("rotated-pw-1");
+        EditStep edit = ConfigFile.edit(env).set("DB_PASSWORD", pw).set("MIRROR_ID", "rotated-pw-1")
+                .remove("SPARE");
+        Plan plan = Plan.named("config").step(edit).build();
+        var runner = Backstep.runner().journal(journal).stateDir(dir.resolve("state")).build();
+
+        assertThat(edit.describe()).doesNotContain("rotated-pw-1");
+        assertThat(edit.diff().toText()).contains("- SPARE=****", "+ MIRROR_ID=****")
+                .doesNotContain("rotated-pw-1");
+        assertThat(runner.dryRun(plan).steps()).singleElement()
+                .satisfies(p -> assertThat(p.description()).contains("SPARE").doesNotContain("rotated-pw-1"));
+
+        RunResult r = runner.run(plan);
+
+        assertThat(Files.readString(env)).contains("MIRROR_ID=rotated-pw-1").doesNotContain("SPARE");
+        assertThat(r.report().toText()).contains("SPARE").doesNotContain("rotated-pw-1");
+        assertThat(r.report().toJson()).doesNotContain("rotated-pw-1");
+        journal.close();
+        assertThat(Files.readString(dir.resolve("journal/runs/" + r.runId() + ".jsonl"))).doesNotContain("rotated-pw-1");
+    }
 }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,7 +62,9 @@ class ReleaseTest {
         assertThat(Files.readSymbolicLink(rel.resolve("storage"))).isEqualTo(Path.of("../../shared/storage"));
         assertThat(r.current()).contains("1.2.0");
         assertThat(Fs.names(base)).containsExactly("current", "releases");
-        assertThat(Fs.names(base.resolve("releases"))).containsExactly(".pending", "1.2.0");
+        // the first deploy leaves no rollback mark: there is no release to go back to
+        assertThat(Fs.names(base.resolve("releases"))).containsExactly(".releases_log", "1.2.0");
+        assertThat(r.pendingRollbackTargets()).isEmpty();
     }
 
     @Test
@@ -168,8 +171,9 @@ class ReleaseTest {
             }
         } finally {
             stop.set(true);
-            reader.join();
+            reader.join(TimeUnit.MINUTES.toMillis(1));
         }
+        assertThat(reader.isAlive()).as("reader thread still running").isFalse();
         assertThat(missing.get()).isNull();
         assertThat(reads.get()).isPositive();
         assertThat(Fs.names(base)).containsExactly("current", "releases");
@@ -263,8 +267,9 @@ class ReleaseTest {
             versions.add("1." + i + ".0");
         }
         for (String v : versions) {
-            Files.createDirectories(base.resolve("releases").resolve(v));
+            deployed(r, v);
         }
+        r.clearPending("test-run");
         // 1.2.0 is marked good; a run switched 1.3.0 -> 1.7.0 and has not finished; 1.7.0 is current
         MarkGoodStep good = r.markGood("1.2.0");
         good.execute(TestContext.forward(tmp.resolve("state"), good.name()));
@@ -281,7 +286,9 @@ class ReleaseTest {
 
         assertThat(r.list()).extracting(ReleaseInfo::version)
                 .containsExactly("1.1.0", "1.2.0", "1.3.0", "1.7.0", "1.9.0", "1.10.0");
-        assertThat(ctx.recorded("pruned")).contains("1.4.0,1.5.0,1.6.0,1.8.0");
+        assertThat(ctx.recordedValues()).as("nothing recorded per pruned release").isEmpty();
+        assertThat(Files.readString(base.resolve("releases/.releases_log"))).doesNotContain("1.4.0", "1.8.0")
+                .contains("1.1.0", "1.3.0", "1.10.0");
         assertThat(r.current()).contains("1.7.0");
         prune.compensation().compensate(ctx.compensating());
         assertThat(r.list()).hasSize(6);
@@ -323,7 +330,9 @@ class ReleaseTest {
         step.compensation().compensate(ctx.compensating());
         assertThat(r.list()).extracting(ReleaseInfo::version).containsExactly("1.0.0");
         assertThat(current(base)).isEqualTo(Path.of("releases/1.0.0"));
-        assertThat(Fs.names(base.resolve("releases"))).containsExactly("1.0.0");
+        assertThat(Fs.names(base.resolve("releases"))).containsExactly(".releases_log", "1.0.0");
+        assertThat(Files.readString(base.resolve("releases/.releases_log"))).startsWith("1.0.0\t")
+                .doesNotContain("1.1.0");
     }
 
     @Test

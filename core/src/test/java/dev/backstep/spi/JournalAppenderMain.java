@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Child-process helper for {@link DirectoryJournalTest}: tries to append one record and prints
+ * Child-process helper for {@link DirectoryJournalIT}: tries to append one record and prints
  * {@code APPENDED} or {@code REFUSED <message>}.
  */
 public final class JournalAppenderMain {

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Child-process helper for {@link LockTest}: takes a file lock and keeps it until killed or until
+ * Child-process helper for {@link LockIT}: takes a file lock and keeps it until killed or until
  * its stdin closes (so it never outlives the test JVM). Prints {@code LOCKED <pid>} once held.
  */
 public final class LockHolderMain {

@@ -91,6 +91,11 @@ public final class FakeStep implements Step {
     @Override
     public void execute(StepContext ctx) throws Exception {
         int call = executions.incrementAndGet();
+        if (!hang && call >= failFromCall && call <= failUntilCall) {
+            // a clean failure: nothing recorded, nothing changed, so nothing to compensate
+            trace.add("fail " + name);
+            throw new FakeFailure("fake step '" + name + "' failed on call " + call);
+        }
         ctx.record("fake", name);
         if (hang) {
             trace.add("hang " + name);
@@ -98,10 +103,6 @@ public final class FakeStep implements Step {
                 Thread.sleep(10);
             }
             throw new InterruptedException("fake step '" + name + "' stopped hanging");
-        }
-        if (call >= failFromCall && call <= failUntilCall) {
-            trace.add("fail " + name);
-            throw new FakeFailure("fake step '" + name + "' failed on call " + call);
         }
         trace.add("do " + name);
     }

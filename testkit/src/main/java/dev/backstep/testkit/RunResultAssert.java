@@ -60,6 +60,26 @@ public class RunResultAssert extends AbstractAssert<RunResultAssert, RunResult> 
         return this;
     }
 
+    /**
+     * The rollback's last phase ran exactly these {@code afterRollback} steps and
+     * {@code verifyAfterRollback} checks, in this order, and each succeeded.
+     *
+     * <pre>{@code
+     * assertThat(result).rolledBack().ranAfterRollback("restart php-fpm", "health after rollback");
+     * }</pre>
+     */
+    public RunResultAssert ranAfterRollback(String... inOrder) {
+        isNotNull();
+        List<String> expected = Arrays.asList(inOrder);
+        List<String> was = actual.rollbackSteps().stream()
+                .map(s -> s.name() + (s.status() == StepStatus.SUCCEEDED ? "" : " (" + s.status() + ")")).toList();
+        if (!was.equals(expected)) {
+            failWithMessage("Expected the rollback to run, after its compensations, <%s> but it ran <%s>%n%s",
+                    expected, was, report());
+        }
+        return this;
+    }
+
     /** The steps compensated, exactly, in any order (for parallel groups). */
     public RunResultAssert compensatedInAnyOrder(String... steps) {
         isNotNull();

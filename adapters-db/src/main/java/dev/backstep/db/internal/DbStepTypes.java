@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Registers the database step types with the step registry: {@code db.snapshot}, {@code db.restore},
- * {@code db.sql} and, when Flyway or Liquibase is on the class path, {@code db.flyway} and
- * {@code db.liquibase}.
+ * {@code db.sql}, {@code db.alembic}, {@code db.artisan}, {@code db.flyway} and {@code db.liquibase}
+ * (the last two compensations load Flyway or Liquibase only when they run).
  */
 public final class DbStepTypes implements StepTypeProvider {
 

@@ -124,8 +124,15 @@ public final class Dumps {
         }
     }
 
+    /** True for pg_dump's custom format (magic {@code PGDMP}), false for a plain script. */
+    private static boolean isArchive(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(5), "PGDMP".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
     /**
-     * pg_restore turns the dump into a script; psql runs, in one transaction, the removal of every
+     * pg_restore turns the dump into a script (a plain dump is one already); psql runs, in one transaction, the removal of every
      * user schema and that script, so the database ends exactly as dumped or unchanged.
      */
     private static void restorePostgres(String stepName, Target t, CommandRunner commands, Path file) {
@@ -133,9 +140,12 @@ public final class Dumps {
         try {
             work = Files.createTempDirectory("backstep-pg-restore",
                     PosixFilePermissions.asFileAttribute(Snapshots.OWNER_DIR));
-            Path script = work.resolve("restore.sql");
-            commands.run(CommandSpec.of(t.program("pg_restore"), "--file=" + script, file.toString())
-                    .timeout(TIMEOUT));
+            Path script = file;
+            if (isArchive(file)) {
+                script = work.resolve("restore.sql");
+                commands.run(CommandSpec.of(t.program("pg_restore"), "--file=" + script, file.toString())
+                        .timeout(TIMEOUT));
+            } // else a plain pg_dump script (an adopted snapshot): psql runs it as it is
             StringBuilder pre = new StringBuilder();
             try (Connection c = Jdbc.connect(t, stepName); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%'"

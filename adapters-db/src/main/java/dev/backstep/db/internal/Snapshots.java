@@ -1,5 +1,6 @@
 package dev.backstep.db.internal;
 
+import dev.backstep.db.DbEngine;
 import dev.backstep.db.DbException;
 import dev.backstep.db.Snapshot;
 import dev.backstep.files.BackupIntegrityException;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -88,8 +90,13 @@ public final class Snapshots {
             default:
                 ext = ".sql";
         }
+        return newFile(stepName, dir, t.engine().id() + "-" + db, ext, now);
+    }
+
+    /** A new, empty, owner-only file {@code <base>-<time>-<random><ext>} in {@code dir}. */
+    public static Path newFile(String stepName, Path dir, String base, String ext, Instant now) {
         for (int i = 0; i < 10; i++) {
-            String name = t.engine().id() + "-" + db + "-" + STAMP.format(now) + "-"
+            String name = base + "-" + STAMP.format(now) + "-"
                     + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff)) + ext;
             Path f = dir.resolve(name);
             try {
@@ -105,6 +112,12 @@ public final class Snapshots {
 
     /** Syncs the dump, computes its checksum and writes the manifest (0600, atomically). */
     public static Snapshot seal(String stepName, Path file, Target t, Instant createdAt) {
+        return seal(stepName, file, t.engine(), t.id(), createdAt, Map.of());
+    }
+
+    /** As {@link #seal(String, Path, Target, Instant)}, with more manifest properties. */
+    public static Snapshot seal(String stepName, Path file, DbEngine engine, String databaseId, Instant createdAt,
+                                Map<String, String> extra) {
         try {
             Files.setPosixFilePermissions(file, OWNER_FILE);
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -112,16 +125,17 @@ public final class Snapshots {
             }
             long size = Files.size(file);
             if (size == 0) {
-                throw new DbException(stepName, "snapshot " + file + " of " + t.id() + " is empty");
+                throw new DbException(stepName, "snapshot " + file + " of " + databaseId + " is empty");
             }
-            Snapshot s = new Snapshot(file, t.engine(), t.id(), sha256(file), size, createdAt);
+            Snapshot s = new Snapshot(file, engine, databaseId, sha256(file), size, createdAt);
             Path m = Snapshot.manifestOf(file);
             Path tmp = m.resolveSibling(m.getFileName() + ".tmp");
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_FILE));
             Properties p = new Properties();
-            p.setProperty("engine", t.engine().id());
-            p.setProperty("database", t.id());
+            extra.forEach(p::setProperty);
+            p.setProperty("engine", engine.id());
+            p.setProperty("database", databaseId);
             p.setProperty("sha256", s.sha256());
             p.setProperty("size", String.valueOf(size));
             p.setProperty("createdAt", createdAt.toString());

@@ -2,9 +2,9 @@ package dev.backstep.db.journal;
 
 import dev.backstep.BackstepException;
 import dev.backstep.RunId;
-import dev.backstep.internal.Json;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.JsonCodec;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -143,7 +143,7 @@ public final class JdbcJournal implements Journal {
         }
         String at = record.at().toString();
         String step = record.step().orElse(null);
-        String data = Json.write(new TreeMap<>(record.data()));
+        String data = JsonCodec.write(new TreeMap<>(record.data()));
         String crc = crc(record.runId().value(), record.sequence(), at, record.type().name(), step, data);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -205,7 +205,7 @@ public final class JdbcJournal implements Journal {
         }
         try {
             Map<String, String> values = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : Json.parse(data).entrySet()) {
+            for (Map.Entry<String, Object> e : JsonCodec.parse(data).entrySet()) {
                 if (!(e.getValue() instanceof String s)) {
                     throw new JdbcJournalCorruptedException(table, runId, seq, "data value of '" + e.getKey()
                             + "' is not a string");
@@ -214,7 +214,7 @@ public final class JdbcJournal implements Journal {
             }
             return new JournalRecord(runId, seq, Instant.parse(at), JournalRecord.Type.valueOf(type),
                     Optional.ofNullable(step), values);
-        } catch (Json.JsonException e) {
+        } catch (JsonCodec.MalformedJsonException e) {
             throw new JdbcJournalCorruptedException(table, runId, seq, "data is not a JSON object of strings: "
                     + e.getMessage());
         } catch (DateTimeParseException e) {
@@ -259,7 +259,7 @@ public final class JdbcJournal implements Journal {
         m.put("type", type);
         m.put("step", step);
         m.put("data", data);
-        byte[] bytes = Json.write(m).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = JsonCodec.write(m).getBytes(StandardCharsets.UTF_8);
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, bytes.length);
         return String.format("%08x", crc.getValue());

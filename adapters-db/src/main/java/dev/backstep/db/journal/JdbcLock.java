@@ -3,9 +3,9 @@ package dev.backstep.db.journal;
 import dev.backstep.BackstepException;
 import dev.backstep.LockUnavailableException;
 import dev.backstep.RunId;
-import dev.backstep.internal.Hosts;
 import dev.backstep.spi.Lock;
 import dev.backstep.spi.LockHolder;
+import dev.backstep.spi.Locks;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A lock is <em>stale</em> when its heartbeat is older than the {@link Builder#ttl TTL} (its
  * holder died, hangs or lost the database), or when its holder ran on this host and its process is
- * gone. {@link #acquire} takes a stale lock over (logged, and reported by
+ * gone (this host being the one named by {@link Builder#host} or the machine's own name). {@link #acquire} takes a stale lock over (logged, and reported by
  * {@link Handle#tookOverFrom()}); {@link #breakLock} deletes a stale row and refuses a live one.
  * Hosts compare their own clock with the holder's heartbeat: keep clocks synchronised (NTP) to
  * well within the TTL. {@link LockHolder#isStale()} only knows about dead processes on this host;
@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A holder that finds its row gone or replaced when it refreshes the heartbeat (someone broke
  * or took over the lock) logs an error and stops refreshing; releasing it then deletes nothing.
+ * {@link Handle#isHeld()} then answers false (it also reads the row when asked), so a runner
+ * stops the run before its next step with a {@link dev.backstep.LockLostException}.
  *
  * <p>Thread-safe; every call borrows its own connection. The heartbeat thread is a daemon.
  */
@@ -67,7 +69,7 @@ public final class JdbcLock implements Lock {
     public static final String DEFAULT_TABLE = "backstep_lock";
     /** The default time without a heartbeat after which a lock is stale. */
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(60);
-    private static final int MAX_TARGET_CHARS = 512;
+    private static final int MAX_TARGET_CHARS = Locks.MAX_TARGET_CHARS;
     private static final long POLL_MILLIS = 200;
 
     private final DataSource dataSource;
@@ -259,10 +261,11 @@ public final class JdbcLock implements Lock {
     }
 
     private boolean isStale(Row r) {
-        if (clock.millis() - r.heartbeat > ttl.toMillis()) {
+        if (Locks.isStale(r.holder, r.heartbeat, clock.millis(), ttl)) {
             return true;
         }
-        return r.holder.host().equals(Hosts.localName())
+        // this host under the name this lock writes (.host(name)): a dead process is stale there too
+        return r.holder.host().equals(host)
                 && ProcessHandle.of(r.holder.pid()).filter(ProcessHandle::isAlive).isEmpty();
     }
 
@@ -336,23 +339,7 @@ public final class JdbcLock implements Lock {
     }
 
     private static void validate(String target, Duration wait) {
-        Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(wait, "wait");
-        if (target.isBlank()) {
-            throw new BackstepException("lock target must not be blank");
-        }
-        if (target.length() > MAX_TARGET_CHARS) {
-            throw new BackstepException("lock target is too long (" + target.length() + " characters, at most "
-                    + MAX_TARGET_CHARS + ")");
-        }
-        for (int i = 0; i < target.length(); i++) {
-            if (Character.isISOControl(target.charAt(i))) {
-                throw new BackstepException("lock target must not contain control characters (at index " + i + ")");
-            }
-        }
-        if (wait.isNegative()) {
-            throw new BackstepException("lock wait must not be negative, was " + wait);
-        }
+        Locks.validate(target, wait);
     }
 
     private static void rollbackQuietly(Connection c, SQLException failure) {
@@ -370,6 +357,7 @@ public final class JdbcLock implements Lock {
         private final LockHolder me;
         private final Optional<LockHolder> tookOverFrom;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private final AtomicBoolean lost = new AtomicBoolean();
         volatile ScheduledFuture<?> heartbeat;
 
         HeldLock(LockHolder me, Optional<LockHolder> tookOverFrom) {
@@ -382,6 +370,7 @@ public final class JdbcLock implements Lock {
                 int n = update("UPDATE " + table + " SET heartbeat = ? WHERE target = ? AND host = ? AND pid = ?"
                         + " AND run_id = ? AND since = ?", me, null, clock.millis());
                 if (n == 0) {
+                    lost.set(true);
                     LOG.error("lock on target '{}' held by {} is gone from table {}: someone broke or took it over;"
                             + " no longer refreshing it", me.target(), me.describe(), table);
                     stopHeartbeat();
@@ -402,6 +391,27 @@ public final class JdbcLock implements Lock {
         @Override
         public LockHolder holder() {
             return me;
+        }
+
+        /** False once released, or once the row is gone or names another holder (read now). */
+        @Override
+        public boolean isHeld() {
+            if (closed.get() || lost.get()) {
+                return false;
+            }
+            try {
+                Optional<Row> row = row(me.target());
+                if (row.isEmpty() || !row.get().holder.equals(me)) {
+                    lost.set(true);
+                    stopHeartbeat();
+                    return false;
+                }
+                return true;
+            } catch (RuntimeException cannotTell) {
+                LOG.warn("lock on target '{}': cannot read its row to check it is still held: {}", me.target(),
+                        cannotTell.getMessage());
+                return true; // not known to be lost; the heartbeat keeps checking
+            }
         }
 
         @Override
@@ -428,7 +438,7 @@ public final class JdbcLock implements Lock {
         private Duration ttl = DEFAULT_TTL;
         private Duration heartbeatEvery;
         private Clock clock = Clock.systemUTC();
-        private String host = Hosts.localName();
+        private String host = Locks.localHost();
         private long pid = ProcessHandle.current().pid();
 
         private Builder(DataSource dataSource) {

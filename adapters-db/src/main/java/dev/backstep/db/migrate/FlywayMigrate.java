@@ -54,6 +54,16 @@ public final class FlywayMigrate implements dev.backstep.Step {
         return Migrations.FLYWAY;
     }
 
+    /** True when its database is a server reached over the network (not loopback). */
+    @Override
+    public boolean hostIndependent() {
+        try {
+            return dev.backstep.db.internal.Hostnames.isRemoteJdbcUrl(database.get().url());
+        } catch (RuntimeException cannotTell) {
+            return false; // host-local is the safe answer
+        }
+    }
+
     @Override
     public String describe() {
         return "flyway migrate " + String.join(", ", locations);

@@ -3,19 +3,24 @@ package dev.backstep.db.migrate;
 import dev.backstep.BackstepException;
 import dev.backstep.Compensation;
 import dev.backstep.Secret;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
- * Schema migration steps with a real undo: Flyway {@code migrate} undone by down scripts, and
- * Liquibase {@code update} undone by {@code rollback} to a tag set just before it.
+ * Schema migration steps with a real undo: Flyway {@code migrate} undone by down scripts,
+ * Liquibase {@code update} undone by {@code rollback} to a tag set just before it, Alembic
+ * {@code upgrade} undone by {@code downgrade} to the recorded revision, and Laravel's
+ * {@code artisan migrate} undone by rolling back exactly the batches it added.
  *
  * <pre>{@code
  * Plan plan = Plan.named("deploy shop 1.3.0").target("shop@prod")
  *     .step(Migrations.flyway(dataSource, "classpath:db/migration"))   // V3__add_email.sql + U3__add_email.sql
  *     .step(Migrations.liquibase("db/changelog.xml", dataSource))
+ *     .step(Migrations.alembic(Path.of("/srv/api")).env("DB_PASSWORD", Secret.of(pw)))  // downgrade <recorded>
+ *     .step(Migrations.artisan(Path.of("/srv/shop")))                      // migrate:rollback of its batches
  *     .verify(Step.verification("smoke test", ctx -> smokeTest()))        // fails -> both undone
  *     .build();
  * }</pre>
@@ -46,6 +51,12 @@ import javax.sql.DataSource;
  * }</pre>
  * (or {@link #register(DataSource)} with a pool). Flyway, Liquibase and the JDBC driver are
  * optional dependencies: add the ones you use.
+ *
+ * <p><b>Alembic and artisan</b> run as programs (argv, never a shell), optionally through a prefix
+ * such as {@code docker compose exec -T api}. They record their command line, working directory and
+ * plain environment; secret environment variables ({@code env(name, Secret)}) are recorded by name
+ * only, and their compensations take the value from {@link #registerSecret} or from this process's
+ * environment variable of the same name.
  */
 public final class Migrations {
     /** Type id of {@link #flyway} steps. */
@@ -55,8 +66,15 @@ public final class Migrations {
     /** Flyway's default history table. */
     public static final String FLYWAY_TABLE = "flyway_schema_history";
 
-    static final Compensation FLYWAY_UNDO = FlywayUndo::compensate;
-    static final Compensation LIQUIBASE_ROLLBACK = LiquibaseUpdate::compensate;
+    /** Type id of {@link #alembic} steps. */
+    public static final String ALEMBIC = "db.alembic";
+    /** Type id of {@link #artisan} steps. */
+    public static final String ARTISAN = "db.artisan";
+
+    // lambdas, not method references: Flyway and Liquibase are optional and must not be linked
+    // before one of their steps runs
+    static final Compensation FLYWAY_UNDO = ctx -> FlywayUndo.compensate(ctx);
+    static final Compensation LIQUIBASE_ROLLBACK = ctx -> LiquibaseUpdate.compensate(ctx);
 
     private Migrations() {
     }
@@ -91,6 +109,41 @@ public final class Migrations {
         return new LiquibaseUpdate("liquibase update", () -> db, checkChangelog(changelog));
     }
 
+    /**
+     * Alembic {@code upgrade head} in {@code appDir} (the directory holding {@code alembic.ini}),
+     * undone by {@code downgrade} to the revision {@code alembic current} showed before it. See
+     * {@link AlembicUpgrade} for {@code via}, {@code config}, {@code target} and the environment.
+     */
+    public static AlembicUpgrade alembic(Path appDir) {
+        return new AlembicUpgrade("alembic upgrade", MigrationCommand.of(appDir, List.of()), List.of(), "alembic",
+                null, "head");
+    }
+
+    /**
+     * Laravel {@code php artisan migrate --force} in {@code appDir}, undone by rolling back exactly
+     * the migration batches it added. See {@link ArtisanMigrate}.
+     */
+    public static ArtisanMigrate artisan(Path appDir) {
+        return new ArtisanMigrate("artisan migrate", MigrationCommand.of(appDir, List.of()), List.of(), "php", null,
+                false);
+    }
+
+    /**
+     * Makes the value of a secret environment variable of the alembic or artisan steps in
+     * {@code appDir} known to compensations in this process (a step registers its own when it
+     * runs; a process that rolls back or recovers later registers them first, or exports the
+     * variable itself).
+     */
+    public static void registerSecret(Path appDir, String name, Secret value) {
+        MigrationCommand.checkEnvName(name);
+        MigrationCommand.SECRETS.put(MigrationCommand.key(appDir, name), Objects.requireNonNull(value, "value"));
+    }
+
+    /** Forgets a value given to {@link #registerSecret} (or remembered by a step that ran). */
+    public static void forgetSecret(Path appDir, String name) {
+        MigrationCommand.SECRETS.remove(MigrationCommand.key(appDir, name));
+    }
+
     /** Makes {@code dataSource} reachable for compensations in this process (by its URL and user). */
     public static void register(DataSource dataSource) {
         MigrationDatabases.register(MigrationDatabases.of(dataSource));
@@ -103,7 +156,8 @@ public final class Migrations {
 
     /** Type id → compensation, for the step registry. */
     public static Map<String, Compensation> compensations() {
-        return Map.of(FLYWAY, FLYWAY_UNDO, LIQUIBASE, LIQUIBASE_ROLLBACK);
+        return Map.of(FLYWAY, FLYWAY_UNDO, LIQUIBASE, LIQUIBASE_ROLLBACK, ALEMBIC, AlembicUpgrade.COMPENSATION,
+                ARTISAN, ArtisanMigrate.COMPENSATION);
     }
 
     private static List<String> checkLocations(String... locations) {

@@ -14,10 +14,11 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.internal.Hosts;
+import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
 import dev.backstep.spi.Lock;
 import dev.backstep.spi.LockHolder;
+import dev.backstep.spi.Locks;
 import dev.backstep.spi.StepRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -315,12 +316,12 @@ abstract class JdbcJournalAndLockContract {
     void liveHolderKeepsItsLockBeyondTheTtlAndIsNeverBroken() throws Exception {
         String table = freshTable("lock");
         JdbcLock deploy1 = JdbcLock.builder(dataSource()).table(table).host("deploy-1")
-                .ttl(Duration.ofMillis(1000)).heartbeatEvery(Duration.ofMillis(150)).build();
+                .ttl(Duration.ofMillis(3000)).heartbeatEvery(Duration.ofMillis(200)).build();
         JdbcLock deploy2 = JdbcLock.builder(dataSource()).table(table).host("deploy-2")
-                .ttl(Duration.ofMillis(1000)).build();
+                .ttl(Duration.ofMillis(3000)).build();
 
         try (Lock.Handle held = deploy1.acquire("shop", RunId.of("run-1"), Duration.ZERO)) {
-            Thread.sleep(2500); // well beyond the TTL: only the heartbeat keeps the lock alive
+            Thread.sleep(4500); // well beyond the TTL: only the heartbeat keeps the lock alive
 
             assertThat(deploy2.isStale("shop")).isFalse();
             assertThatThrownBy(() -> deploy2.breakLock("shop"))
@@ -378,14 +379,96 @@ abstract class JdbcJournalAndLockContract {
     void rowOfADeadProcessOnThisHostIsStaleDespiteAFreshHeartbeat() throws Exception {
         String table = freshTable("lock");
         Process p = new ProcessBuilder("true").start();
-        p.waitFor();
-        insertLockRow(table, "shop", Hosts.localName(), p.pid(), "run-dead", Instant.now());
+        assertThat(p.waitFor(1, TimeUnit.MINUTES)).as("`true` exited").isTrue();
+        insertLockRow(table, "shop", Locks.localHost(), p.pid(), "run-dead", Instant.now());
         JdbcLock lock = JdbcLock.builder(dataSource()).table(table).build();
 
         assertThat(lock.isStale("shop")).isTrue();
         assertThat(lock.holder("shop")).get().satisfies(h -> assertThat(h.isStale()).isTrue());
         assertThat(lock.breakLock("shop")).isTrue();
         assertThat(lock.holder("shop")).isEmpty();
+    }
+
+    @Test
+    void rowOfADeadProcessOnThisHostIsStaleAlsoWhenTheLockNamesTheHostItself() throws Exception {
+        String table = freshTable("lock");
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        insertLockRow(table, "shop", "deploy-1", p.pid(), "run-dead", Instant.now());
+        JdbcLock lock = lock(table, "deploy-1");
+
+        assertThat(lock.isStale("shop")).isTrue();
+        try (Lock.Handle h = lock.acquire("shop", RunId.of("run-new"), Duration.ZERO)) {
+            assertThat(h.tookOverFrom()).get().extracting(LockHolder::runId).isEqualTo(RunId.of("run-dead"));
+        }
+    }
+
+    @Test
+    void heldLockKnowsWhenItsRowIsDeletedOrTakenOver() throws Exception {
+        String table = freshTable("lock");
+        JdbcLock deploy1 = lock(table, "deploy-1");
+        try (Lock.Handle h = deploy1.acquire("shop", RunId.of("run-1"), Duration.ZERO)) {
+            assertThat(h.isHeld()).isTrue();
+            execute("DELETE FROM " + table + " WHERE target = 'shop'");
+            assertThat(h.isHeld()).isFalse();
+        }
+        try (Lock.Handle h = deploy1.acquire("shop", RunId.of("run-2"), Duration.ZERO)) {
+            execute("UPDATE " + table + " SET host = 'deploy-2', run_id = 'run-3' WHERE target = 'shop'");
+            assertThat(h.isHeld()).isFalse();
+            h.close();
+            assertThat(deploy1.holder("shop")).get().extracting(LockHolder::host).isEqualTo("deploy-2");
+        }
+        Lock.Handle released = deploy1.acquire("blog", RunId.of("run-4"), Duration.ZERO);
+        released.close();
+        assertThat(released.isHeld()).isFalse();
+    }
+
+    @Test
+    void losingTheLockMidRunStopsTheRunInterruptedAndRecoverFinishesIt() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        execute("CREATE TABLE IF NOT EXISTS settings (k VARCHAR(50) PRIMARY KEY, v VARCHAR(50))");
+        execute("DELETE FROM settings");
+        execute("INSERT INTO settings (k, v) VALUES ('version', '1.2.0')");
+        execute("INSERT INTO settings (k, v) VALUES ('mode', 'old')");
+        String dbName = getClass().getSimpleName();
+        SetSetting.DATABASES.put(dbName, dataSource());
+        JdbcLock lock1 = lock(lockTable, "deploy-1");
+        var host1 = Backstep.runner().journal(JdbcJournal.create(dataSource(), journalTable)).lock(lock1)
+                .stateDir(state.resolve("host1")).build();
+        // another host breaks the lock (e.g. judged it stale) and takes the target while step 2 runs
+        Step stolen = Step.verification("lock taken by deploy-2", ctx -> {
+            execute("DELETE FROM " + lockTable + " WHERE target = 'shop@prod'");
+            insertLockRow(lockTable, "shop@prod", "deploy-2", 4242, "run-of-deploy-2", Instant.now());
+        });
+        Plan plan = Plan.named("deploy shop 1.3.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.3.0"))
+                .step(stolen)
+                .step(new SetSetting(dbName, "mode", "new"))
+                .build();
+
+        RunResult r = host1.run(plan);
+
+        assertThat(r.status()).isEqualTo(RunStatus.INTERRUPTED);
+        assertThat(r.failure()).get().satisfies(f -> assertThat(f.getCause())
+                .isInstanceOf(dev.backstep.LockLostException.class)
+                .isInstanceOf(BackstepException.class)
+                .hasMessageContaining("lost the lock on target 'shop@prod'")
+                .hasMessageContaining("before step 'set mode'"));
+        assertThat(read(dataSource(), "mode")).as("no step runs once the lock is lost").isEqualTo("old");
+        assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
+        assertThat(lock1.holder("shop@prod")).get().extracting(LockHolder::host)
+                .as("releasing a lost lock leaves the new holder's row alone").isEqualTo("deploy-2");
+
+        assertThat(host1.recover().unrecoverable()).singleElement()
+                .satisfies(u -> assertThat(u.reason()).contains("locked by a live process"));
+        execute("DELETE FROM " + lockTable + " WHERE target = 'shop@prod'"); // deploy-2 is done
+
+        dev.backstep.Recovery recovery = host1.recover();
+
+        assertThat(recovery.recovered()).singleElement().satisfies(x -> assertThat(x.status())
+                .isEqualTo(RunStatus.ROLLED_BACK));
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
     }
 
     @Test
@@ -453,6 +536,11 @@ abstract class JdbcJournalAndLockContract {
         public String describe() {
             return "set " + key + " = " + value;
         }
+
+        @Override
+        public boolean hostIndependent() {
+            return true; // a shared database: any host can set it back
+        }
     }
 
     static String read(DataSource ds, String key) throws SQLException {
@@ -512,6 +600,185 @@ abstract class JdbcJournalAndLockContract {
         assertThat(rolledBack.status()).isEqualTo(RunStatus.ROLLED_BACK);
         assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
         assertThat(host1.summary(deployed.runId()).status()).contains(RunStatus.ROLLED_BACK);
+    }
+
+    @Test
+    void aRunTakingOverTheJdbcLockOfADeadRunRollsThatRunBackFirstAndRecoverLosesNothing() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        execute("CREATE TABLE IF NOT EXISTS settings (k VARCHAR(50) PRIMARY KEY, v VARCHAR(50))");
+        execute("DELETE FROM settings");
+        execute("INSERT INTO settings (k, v) VALUES ('version', '1.2.0')");
+        String dbName = getClass().getSimpleName();
+        SetSetting.DATABASES.put(dbName, dataSource());
+        // host 1 dies after its step, before the run is journaled as finished, holding the lock
+        Journal journal1 = JdbcJournal.create(dataSource(), journalTable);
+        Journal dying = new Journal() {
+            @Override
+            public void append(JournalRecord record) {
+                if (record.type() == JournalRecord.Type.RUN_FINISHED) {
+                    throw new IllegalStateException("host 1 died");
+                }
+                journal1.append(record);
+            }
+
+            @Override
+            public List<JournalRecord> read(RunId runId) {
+                return journal1.read(runId);
+            }
+
+            @Override
+            public List<RunId> runIds() {
+                return journal1.runIds();
+            }
+        };
+        var host1 = Backstep.runner().journal(dying).lock(lock(lockTable, "deploy-1"))
+                .stateDir(state.resolve("host1")).build();
+        assertThatThrownBy(() -> host1.run(Plan.named("deploy shop 1.3.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.3.0")).build())).hasMessageContaining("host 1 died");
+        RunId dead = journal1.runIds().get(0);
+        insertLockRow(lockTable, "shop@prod", "deploy-1", 4242, dead.value(), Instant.now().minusSeconds(3600));
+        assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
+
+        var host2 = Backstep.runner().journal(JdbcJournal.create(dataSource(), journalTable))
+                .lock(lock(lockTable, "deploy-2"))
+                .registry(StepRegistry.custom().register(SetSetting.TYPE, SetSetting.RESTORE).build())
+                .stateDir(state.resolve("host2")).build();
+        RunResult next = host2.run(Plan.named("deploy shop 1.4.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.4.0")).build());
+
+        assertThat(next.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(host2.summary(dead).status()).as("rolled back before the new run's first step")
+                .contains(RunStatus.ROLLED_BACK);
+        assertThat(host2.history("shop@prod")).extracting(s -> s.runId()).containsExactly(dead, next.runId());
+        assertThat(host2.recover().nothingToDo()).isTrue();
+        assertThat(read(dataSource(), "version")).isEqualTo("1.4.0");
+        // and rolling the new run back restores what was there before the dead run
+        assertThat(host2.rollback(next.runId()).status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+    }
+
+    /** Writes {@code file} on this host; its compensation puts back what was there. */
+    static Step writeLocalFile(Path file, String content) {
+        return Step.named("write " + file.getFileName()).action(ctx -> {
+            ctx.record("previous", java.nio.file.Files.readString(file));
+            java.nio.file.Files.writeString(file, content);
+        }).compensation(ctx -> java.nio.file.Files.writeString(file, ctx.recorded("previous").orElseThrow())).build();
+    }
+
+    private dev.backstep.Runner hostRunner(String host, String journalTable, String lockTable) {
+        return Backstep.runner().host(host).journal(JdbcJournal.create(dataSource(), journalTable))
+                .lock(lock(lockTable, host))
+                .registry(StepRegistry.custom().register(SetSetting.TYPE, SetSetting.RESTORE).build())
+                .stateDir(state.resolve(host)).build();
+    }
+
+    private String settingsWithVersion(String version) throws SQLException {
+        execute("CREATE TABLE IF NOT EXISTS settings (k VARCHAR(50) PRIMARY KEY, v VARCHAR(50))");
+        execute("DELETE FROM settings");
+        execute("INSERT INTO settings (k, v) VALUES ('version', '" + version + "')");
+        String dbName = getClass().getSimpleName();
+        SetSetting.DATABASES.put(dbName, dataSource());
+        return dbName;
+    }
+
+    @Test
+    void aRunWithHostLocalStepsIsRolledBackOnlyOnItsOwnHost() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        String dbName = settingsWithVersion("1.2.0");
+        Path env = state.resolve("app.env");
+        java.nio.file.Files.createDirectories(state);
+        java.nio.file.Files.writeString(env, "VERSION=1.2.0\n");
+        var host1 = hostRunner("deploy-1", journalTable, lockTable);
+        var host2 = hostRunner("deploy-2", journalTable, lockTable);
+        RunResult deployed = host1.run(Plan.named("deploy shop 1.3.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.3.0"))
+                .step(writeLocalFile(env, "VERSION=1.3.0\n"))
+                .build());
+        assertThat(deployed.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(host2.history("shop@prod")).singleElement().extracting(s -> s.runId()).isEqualTo(deployed.runId());
+        assertThat(JdbcJournal.create(dataSource(), journalTable).read(deployed.runId()).get(0).get("host"))
+                .contains("deploy-1");
+
+        assertThatThrownBy(() -> host2.rollback(deployed.runId()))
+                .isInstanceOfSatisfying(dev.backstep.HostAffinityException.class, e -> {
+                    assertThat(e.host()).isEqualTo("deploy-1");
+                    assertThat(e.steps()).containsExactly("write app.env");
+                })
+                .isInstanceOf(dev.backstep.RollbackRefusedException.class)
+                .hasMessageContaining("ran on host 'deploy-1'")
+                .hasMessageContaining("this runner is on 'deploy-2'");
+        assertThat(read(dataSource(), "version")).as("nothing changed").isEqualTo("1.3.0");
+        assertThat(env).hasContent("VERSION=1.3.0\n");
+        assertThat(host2.summary(deployed.runId()).status()).contains(RunStatus.SUCCEEDED);
+
+        RunResult rolledBack = host1.rollback(deployed.runId());
+
+        assertThat(rolledBack.status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+        assertThat(env).hasContent("VERSION=1.2.0\n");
+    }
+
+    @Test
+    void aRunOfHostIndependentStepsIsRolledBackFromAnyHost() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        String dbName = settingsWithVersion("1.2.0");
+        RunResult deployed = hostRunner("deploy-1", journalTable, lockTable).run(Plan.named("migrate shop")
+                .target("shop-db").step(new SetSetting(dbName, "version", "1.3.0")).build());
+
+        RunResult rolledBack = hostRunner("deploy-2", journalTable, lockTable).rollback(deployed.runId());
+
+        assertThat(rolledBack.status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+    }
+
+    @Test
+    void recoverOnAnotherHostLeavesARunWithHostLocalStepsForItsHost() throws Exception {
+        String journalTable = freshTable("journal");
+        String lockTable = freshTable("lock");
+        String dbName = settingsWithVersion("1.2.0");
+        Path env = state.resolve("app.env");
+        java.nio.file.Files.createDirectories(state);
+        java.nio.file.Files.writeString(env, "VERSION=1.2.0\n");
+        var host1 = hostRunner("deploy-1", journalTable, lockTable);
+        var host2 = hostRunner("deploy-2", journalTable, lockTable);
+        Step stopped = Step.named("restart").action(ctx -> {
+            throw new InterruptedException("deploy tool stopped");
+        }).build();
+        RunResult interrupted = host1.run(Plan.named("deploy shop 1.3.0").target("shop@prod")
+                .step(new SetSetting(dbName, "version", "1.3.0"))
+                .step(writeLocalFile(env, "VERSION=1.3.0\n"))
+                .step(stopped)
+                .build());
+        Thread.interrupted(); // the runner hands the interrupt back to its caller
+        assertThat(interrupted.status()).isEqualTo(RunStatus.INTERRUPTED);
+
+        dev.backstep.Recovery elsewhere = host2.recover();
+
+        assertThat(elsewhere.recovered()).isEmpty();
+        assertThat(elsewhere.unrecoverable()).singleElement().satisfies(u -> {
+            assertThat(u.runId()).isEqualTo(interrupted.runId());
+            assertThat(u.reason()).contains("left for its host 'deploy-1'").contains("write app.env");
+        });
+        assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
+        assertThat(env).hasContent("VERSION=1.3.0\n");
+
+        dev.backstep.Recovery atHome = host1.recover();
+
+        assertThat(atHome.recovered()).singleElement().satisfies(r -> assertThat(r.status())
+                .isEqualTo(RunStatus.ROLLED_BACK));
+        assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
+        assertThat(env).hasContent("VERSION=1.2.0\n");
+    }
+
+    @Test
+    void blankOrControlCharacterHostNamesAreRejected() {
+        assertThatThrownBy(() -> Backstep.runner().host(" ")).isInstanceOf(BackstepException.class)
+                .hasMessageContaining("runner host name must be 1 to 255 characters");
+        assertThatThrownBy(() -> Backstep.runner().host("deploy\n1")).isInstanceOf(BackstepException.class)
+                .hasMessageContaining("'deploy?1'");
     }
 
     // ---------------------------------------------------------------- helpers

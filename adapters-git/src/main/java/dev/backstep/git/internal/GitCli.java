@@ -24,11 +24,26 @@ public final class GitCli {
     private final CommandRunner runner;
     private final String git;
     private final Path repo;
+    private final Askpass.Credentials credentials;
 
     private GitCli(CommandRunner runner, String git, Path repo) {
+        this(runner, git, repo, null);
+    }
+
+    private GitCli(CommandRunner runner, String git, Path repo, Askpass.Credentials credentials) {
         this.runner = runner;
         this.git = git;
         this.repo = repo;
+        this.credentials = credentials;
+    }
+
+    /**
+     * This git, answering HTTP credential prompts with {@code credentials} through
+     * {@code GIT_ASKPASS} and the environment (never argv), with configured credential helpers
+     * off so that none stores or is handed the password. Null: as configured.
+     */
+    public GitCli withCredentials(Askpass.Credentials credentials) {
+        return credentials == null ? this : new GitCli(runner, git, repo, credentials);
     }
 
     /**
@@ -99,11 +114,18 @@ public final class GitCli {
     }
 
     private CommandResult exec(List<String> args, Set<Integer> okCodes, int outputLimit) {
-        List<String> argv = new ArrayList<>(args.size() + 1);
+        List<String> argv = new ArrayList<>(args.size() + 3);
         argv.add(git);
+        if (credentials != null) {
+            argv.addAll(List.of("-c", "credential.helper="));
+        }
         argv.addAll(args);
         CommandSpec spec = CommandSpec.of(argv).in(repo).env("GIT_TERMINAL_PROMPT", "0").successCodes(okCodes)
                 .outputLimit(outputLimit);
+        if (credentials != null) {
+            spec = spec.env("GIT_ASKPASS", Askpass.script().toString()).env(Askpass.USER_VAR, credentials.username())
+                    .env(Askpass.PASSWORD_VAR, credentials.password());
+        }
         try {
             return runner.run(spec);
         } catch (ProgramNotFoundException e) {

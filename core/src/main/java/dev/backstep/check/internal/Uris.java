@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -192,5 +193,50 @@ public final class Uris {
             out.addAll(secrets(u));
         }
         return out;
+    }
+
+    /**
+     * {@code secrets} with the forms in which HTTP credentials travel and servers echo them: the
+     * token of an {@code Authorization} value ({@code Bearer t}, {@code Basic b64}), the decoded
+     * {@code user:password} of a Basic value and its password, and the Basic base64 of a
+     * {@code user:password} user-info.
+     */
+    public static Set<Secret> credentialForms(Collection<Secret> secrets) {
+        Set<Secret> out = new LinkedHashSet<>();
+        for (Secret s : secrets) {
+            String v = s.reveal();
+            if (v.isEmpty()) {
+                continue;
+            }
+            out.add(s);
+            int space = v.indexOf(' ');
+            if (space > 0 && v.substring(0, space).chars().allMatch(Character::isLetter)) {
+                String token = v.substring(space + 1).strip();
+                if (!token.isEmpty()) {
+                    out.add(Secret.of(token));
+                    if (v.substring(0, space).equalsIgnoreCase("Basic")) {
+                        basic(token).ifPresent(userPw -> {
+                            out.add(Secret.of(userPw));
+                            int colon = userPw.indexOf(':');
+                            if (colon >= 0 && colon + 1 < userPw.length()) {
+                                out.add(Secret.of(userPw.substring(colon + 1)));
+                            }
+                        });
+                    }
+                }
+            }
+            if (v.indexOf(':') > 0) { // user:password as sent in a Basic header
+                out.add(Secret.of(java.util.Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+        return out;
+    }
+
+    private static Optional<String> basic(String b64) {
+        try {
+            return Optional.of(new String(java.util.Base64.getDecoder().decode(b64), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -85,7 +85,8 @@ public final class FileFingerprints {
     /**
      * {@code release:<base>}: where {@code current} points, every entry of {@code releases/}, a
      * tree hash of each release (relative paths, types, modes, file sha256s, link targets), the
-     * release marked good, the pending rollback targets and stray switch links. A missing
+     * release marked good, the pending rollback targets, the deploy log (versions and runs, in
+     * order) and stray switch links. A missing
      * {@code releases/} describes like an empty one (the first deploy creates it and its rollback
      * leaves it, empty, in place), and so does a missing {@code releases/.pending} (a rollback
      * removes it once empty): both are containers of the layout.
@@ -99,13 +100,14 @@ public final class FileFingerprints {
             facts.put("releases/", "(empty)");
             facts.put("good", NONE);
             facts.put("pending", NONE);
+            facts.put("deploy log", NONE);
         } else if (Files.isSymbolicLink(rel) || !Files.isDirectory(rel, LinkOption.NOFOLLOW_LINKS)) {
             facts.put("releases/", "(not a directory: " + type(rel) + ")");
         } else {
             // .good and .pending are described by "good" and "pending": an empty .pending (every
             // run finished) describes like none, since a rollback removes it once it is empty
             List<String> entries = names(rel);
-            entries.removeAll(List.of(".good", ".pending"));
+            entries.removeAll(List.of(".good", ".pending", ReleaseOps.DEPLOY_LOG));
             facts.put("releases/", entries.isEmpty() ? "(empty)" : String.join(", ", entries));
             for (String name : entries) {
                 facts.put("release " + name, tree(rel.resolve(name)));
@@ -121,6 +123,9 @@ public final class FileFingerprints {
             List<String> p = new ArrayList<>();
             pending.forEach((run, version) -> p.add(run + "=" + (version.isEmpty() ? NONE : version)));
             facts.put("pending", p.isEmpty() ? NONE : String.join(", ", p));
+            List<String> log = new ArrayList<>();
+            ReleaseOps.readLog(base).forEach(e -> log.add(e.version() + "@" + e.runId()));
+            facts.put("deploy log", log.isEmpty() ? NONE : String.join(", ", log));
         }
         List<String> stray = new ArrayList<>();
         if (Files.isDirectory(base)) {

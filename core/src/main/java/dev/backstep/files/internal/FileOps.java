@@ -204,6 +204,22 @@ public final class FileOps {
         fsyncDir(target.getParent());
     }
 
+    /** "a named pipe", "a socket", "a character device", "a block device" or "a special file". */
+    public static String kindOf(Path p) {
+        try {
+            int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            switch (mode & 0170000) {
+                case 0010000: return "a named pipe";
+                case 0140000: return "a socket";
+                case 0020000: return "a character device";
+                case 0060000: return "a block device";
+                default: return "a special file";
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "a special file";
+        }
+    }
+
     /** Syncs a directory so that renames and deletions in it survive a power loss. */
     public static void fsyncDir(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -267,6 +283,10 @@ public final class FileOps {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isOther()) {
+                    // a named pipe would block the copy forever (the step's validation refuses it first)
+                    throw new IOException("cannot copy " + file + ": it is " + kindOf(file));
+                }
                 Path t = target.resolve(source.relativize(file).toString());
                 Files.copy(file, t, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
                 if (attrs.isRegularFile()) {

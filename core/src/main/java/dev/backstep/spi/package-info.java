@@ -1,0 +1,13 @@
+/**
+ * The service provider interface for adapters and embedders: where runs are journaled
+ * ({@link dev.backstep.spi.Journal}), how targets are locked ({@link dev.backstep.spi.Lock} and
+ * the rules every lock shares, {@link dev.backstep.spi.Locks}), how commands run, how step types
+ * are resolved for recovery ({@link dev.backstep.spi.StepTypeProvider}), and the JSON encoding of
+ * journal data ({@link dev.backstep.spi.JsonCodec}). Modules other than core use only this
+ * package and the public API, never an {@code internal} package.
+ *
+ * <pre>{@code
+ * Runner runner = Backstep.runner().journal(Journal.directory(state)).lock(Lock.file(state)).build();
+ * }</pre>
+ */
+package dev.backstep.spi;

@@ -1,0 +1,123 @@
+package dev.backstep.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a real JVM in the middle of a step and compensates from nothing but the values it synced
+ * to its journal, as {@code recover()} in another process will.
+ */
+class CrashRecoveryIT {
+    private static final byte[] ORIGINAL = "A=1\n# original, with a comment\n".getBytes();
+
+    @TempDir
+    Path tmp;
+
+    private int runChild(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CrashMain.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("child.log").toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("child JVM did not finish");
+        }
+        return p.exitValue();
+    }
+
+    @Test
+    void aProcessKilledBetweenTempWriteAndRenameLeavesTheOldFileAndIsCompensatedFromTheJournal() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("app"));
+        Path file = Files.write(dir.resolve("app.conf"), ORIGINAL);
+        Fs.chmod(file, "0640");
+        Path journal = tmp.resolve("journal.properties");
+
+        int exit = runChild("replace", tmp.resolve("state").toString(), journal.toString(), "before-rename",
+                file.toString(), "NEW=content-that-must-never-be-seen-half-written\n", "20000");
+
+        assertThat(exit).as(Files.readString(tmp.resolve("child.log"))).isEqualTo(CrashMain.HALTED);
+        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
+        assertThat(Fs.mode(file)).isEqualTo("0640");
+        List<String> left = Fs.names(dir);
+        assertThat(left).hasSize(2).contains("app.conf");
+
+        TestContext recovered = TestContext.compensatingFromJournal(journal, "replace " + file);
+        assertThat(recovered.recordedValues()).containsKeys("path", "existed", "backup", "sha256", "mode", "temp");
+        ConfigFile.compensations().get("files.replace").compensate(recovered);
+        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
+        assertThat(Fs.mode(file)).isEqualTo("0640");
+        assertThat(Fs.names(dir)).containsExactly("app.conf");
+    }
+
+    @Test
+    void aFinishedReplaceIsUndoneFromTheJournalAlone() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("app"));
+        Path file = Files.write(dir.resolve("app.conf"), ORIGINAL);
+        Fs.chmod(file, "0644");
+        Path journal = tmp.resolve("journal.properties");
+
+        int exit = runChild("replace", tmp.resolve("state").toString(), journal.toString(), "never",
+                file.toString(), "B=2\n", "3");
+
+        assertThat(exit).isZero();
+        assertThat(Files.readString(file)).isEqualTo("B=2\nB=2\nB=2\n");
+        assertThat(Fs.mode(file)).isEqualTo("0600");
+        ConfigFile.compensations().get("files.replace")
+                .compensate(TestContext.compensatingFromJournal(journal, "replace " + file));
+        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
+        assertThat(Fs.mode(file)).isEqualTo("0644");
+    }
+
+    @Test
+    void aProcessKilledBeforeTheSwitchKeepsCurrentAndIsCompensatedFromTheJournal() throws Exception {
+        Path base = Files.createDirectories(tmp.resolve("shop"));
+        Files.createDirectories(base.resolve("releases/1.0.0"));
+        Files.createSymbolicLink(base.resolve("current"), Path.of("releases/1.0.0"));
+        Path build = Files.createDirectories(tmp.resolve("build"));
+        Files.writeString(build.resolve("index.php"), "1.1.0");
+        Path journal = tmp.resolve("journal.properties");
+
+        int exit = runChild("deploy", tmp.resolve("state").toString(), journal.toString(), "before-switch",
+                base.toString(), "1.1.0", build.toString());
+
+        assertThat(exit).as(Files.readString(tmp.resolve("child.log"))).isEqualTo(CrashMain.HALTED);
+        assertThat(Files.readSymbolicLink(base.resolve("current"))).isEqualTo(Path.of("releases/1.0.0"));
+        assertThat(Fs.names(base)).hasSize(3).contains("current", "releases");
+
+        Release.compensations().get("release.deploy")
+                .compensate(TestContext.compensatingFromJournal(journal, "deploy 1.1.0"));
+        assertThat(Fs.names(base)).containsExactly("current", "releases");
+        assertThat(Files.readSymbolicLink(base.resolve("current"))).isEqualTo(Path.of("releases/1.0.0"));
+        assertThat(Release.in(base).list()).extracting(ReleaseInfo::version).containsExactly("1.0.0");
+        assertThat(Release.in(base).pendingRollbackTargets()).isEmpty();
+    }
+
+    @Test
+    void aProcessKilledWhileStagingACopyLeavesNoReleaseAndIsCleanedUpFromTheJournal() throws Exception {
+        Path base = Files.createDirectories(tmp.resolve("shop"));
+        Path build = Files.createDirectories(tmp.resolve("build"));
+        Files.writeString(build.resolve("index.php"), "1.0.0");
+        Path journal = tmp.resolve("journal.properties");
+
+        int exit = runChild("deploy", tmp.resolve("state").toString(), journal.toString(), "before-release-rename",
+                base.toString(), "1.0.0", build.toString());
+
+        assertThat(exit).isEqualTo(CrashMain.HALTED);
+        assertThat(Files.exists(base.resolve("current"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(Release.in(base).list()).isEmpty();
+        assertThat(Fs.names(base.resolve("releases"))).anyMatch(n -> n.startsWith(".tmp-1.0.0-"));
+
+        Release.compensations().get("release.deploy")
+                .compensate(TestContext.compensatingFromJournal(journal, "deploy 1.0.0"));
+        assertThat(Fs.names(base.resolve("releases"))).isEmpty(); // no staging copy, no pending marker left
+    }
+}
