@@ -98,6 +98,16 @@ class SagaSemanticsTest {
                                 .retry(RetryPolicy.custom().maxAttempts(3).delay(Duration.ofMillis(100)).build())
                                 .build())
                         .build())
+                .plan("secret", (h, p) -> Plan.named("secret").target(h)
+                        .step(new TokenStep(fs))
+                        .step(Step.named("login")
+                                .action(ctx -> {
+                                    ctx.summary("logged in with hunter2-token");
+                                    throw new IOException("server rejected token hunter2-token");
+                                })
+                                .compensation(ctx -> { })
+                                .build())
+                        .build())
                 .plan("timeout", (h, p) -> Plan.named("timeout").target(h)
                         .step(file(fs, "a"))
                         .step(Step.named("hang")
@@ -116,9 +126,38 @@ class SagaSemanticsTest {
                 .build();
     }
 
+    /** A step holding a secret: the run masks it in what every step reports. */
+    record TokenStep(Path fs) implements Step {
+        @Override
+        public String name() {
+            return "write token";
+        }
+
+        @Override
+        public void execute(dev.backstep.StepContext ctx) throws Exception {
+            ctx.record("file", "token");
+            Files.writeString(fs.resolve("token"), "hunter2-token");
+        }
+
+        @Override
+        public dev.backstep.Compensation compensation() {
+            return ctx -> Files.deleteIfExists(fs.resolve(ctx.recorded("file").orElseThrow()));
+        }
+
+        @Override
+        public String describe() {
+            return "write the API token";
+        }
+
+        @Override
+        public java.util.Set<dev.backstep.Secret> secrets() {
+            return java.util.Set.of(dev.backstep.Secret.of("hunter2-token"));
+        }
+    }
+
     @BeforeAll
     static void start() throws IOException {
-        fleet = FleetFixture.start(root, List.of("h1", "h2", "h3", "h4", "h5"), SagaSemanticsTest::catalog);
+        fleet = FleetFixture.start(root, List.of("h1", "h2", "h3", "h4", "h5", "h6"), SagaSemanticsTest::catalog);
     }
 
     @AfterAll
@@ -202,5 +241,18 @@ class SagaSemanticsTest {
         assertThat(r.step("hang").error()).hasValueSatisfying(e -> assertThat(e).hasMessageContaining("timed out"));
         assertThat(undoLog("h5")).containsExactly("undo hang", "undo a");
         assertThat(fleet.dir("h5").resolve("hang")).doesNotExist();
+    }
+
+    @Test
+    void aSecretOfAnyStepIsMaskedInFailuresAndInTemporalsHistory() throws IOException {
+        RunResult r = run("secret", "h6");
+
+        assertThat(r.status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(r.failure().orElseThrow().getCause()).hasMessageContaining("server rejected token ****")
+                .hasMessageNotContaining("hunter2");
+        assertThat(r.report().toText()).doesNotContain("hunter2");
+        assertThat(fleet.client().fetchHistory("secret-h6").toJson(false)).doesNotContain("hunter2")
+                .contains("****");
+        assertThat(fleet.dir("h6").resolve("token")).doesNotExist();
     }
 }

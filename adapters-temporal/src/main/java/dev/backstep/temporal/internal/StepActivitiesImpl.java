@@ -4,6 +4,7 @@ import dev.backstep.CommandInterruptedException;
 import dev.backstep.CommandTimeoutException;
 import dev.backstep.Plan;
 import dev.backstep.RunId;
+import dev.backstep.Secret;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepTimeoutException;
@@ -22,6 +23,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -81,7 +83,7 @@ public final class StepActivitiesImpl implements StepActivities {
             try {
                 s.validate(ctx);
             } catch (Exception e) {
-                return shape.invalid(s.name(), describe(e));
+                return shape.invalid(s.name(), mask(describe(e), secrets(plan)));
             }
         }
         return shape;
@@ -102,6 +104,7 @@ public final class StepActivitiesImpl implements StepActivities {
         Step step = plan.step(call.step()).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
                 "plan '" + plan.name() + "' has no step '" + call.step() + "'", CONFIG));
         ActivityExecutionContext ax = Activity.getExecutionContext();
+        List<String> secrets = secrets(plan);
         Map<String, String> values = new LinkedHashMap<>(call.recorded());
         if (phase == StepContext.Phase.FORWARD) {
             // an attempt lost with its worker left what it recorded on this host's disk (and in its
@@ -115,7 +118,7 @@ public final class StepActivitiesImpl implements StepActivities {
         ActivityStepContext ctx = context(plan, step, call.runId(), phase, call.attempt(), values,
                 snapshot -> {
                     files.record(call.runId(), step.name(), snapshot);
-                    heartbeat(ax, snapshot, stop);
+                    heartbeat(ax, mask(snapshot, secrets), stop);
                 }, cancelled::get);
         Optional<Duration> timeout = phase == StepContext.Phase.FORWARD ? step.policy().timeout()
                 : step.policy().compensationTimeout();
@@ -133,7 +136,8 @@ public final class StepActivitiesImpl implements StepActivities {
         while (true) {
             try {
                 f.get(pollMs, TimeUnit.MILLISECONDS);
-                return new StepDone(ctx.recordedValues(), ctx.summaryText());
+                // Temporal's history is the journal: no secret of the run goes into it
+                return new StepDone(mask(ctx.recordedValues(), secrets), mask(ctx.summaryText(), secrets));
             } catch (TimeoutException e) {
                 if (timeout.isPresent() && System.nanoTime() - start >= timeout.get().toNanos()) {
                     cancelled.set(true);
@@ -141,9 +145,9 @@ public final class StepActivitiesImpl implements StepActivities {
                     throw ApplicationFailure.newNonRetryableFailure("step '" + step.name() + "' "
                             + (phase == StepContext.Phase.FORWARD ? "" : "compensation ")
                             + "timed out after " + timeout.get(), TIMED_OUT,
-                            new StepFailure(ctx.recordedValues(), true));
+                            new StepFailure(mask(ctx.recordedValues(), secrets), true));
                 }
-                heartbeat(ax, ctx.recordedValues(), stop);
+                heartbeat(ax, mask(ctx.recordedValues(), secrets), stop);
                 if (stop.get() != null) {
                     // cancelled, or this worker is shutting down: the attempt is retried elsewhere
                     cancelled.set(true);
@@ -152,9 +156,9 @@ public final class StepActivitiesImpl implements StepActivities {
                 }
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
-                throw ApplicationFailure.newNonRetryableFailure(describe(cause),
+                throw ApplicationFailure.newNonRetryableFailure(mask(describe(cause), secrets),
                         phase == StepContext.Phase.FORWARD ? STEP_FAILED : COMPENSATION_FAILED,
-                        new StepFailure(ctx.recordedValues(), outcomeUnknown(cause)));
+                        new StepFailure(mask(ctx.recordedValues(), secrets), outcomeUnknown(cause)));
             } catch (InterruptedException e) {
                 // the worker is shutting down: not a failure of the step, Temporal retries the attempt
                 cancelled.set(true);
@@ -201,6 +205,29 @@ public final class StepActivitiesImpl implements StepActivities {
                                         Supplier<Boolean> cancelled) {
         return new ActivityStepContext(RunId.of(runId), plan.name(), plan.target(), step.name(), phase, attempt,
                 values, onRecord, () -> files.dir("backups", runId, step.name()), commands, cancelled);
+    }
+
+    /** The clear values of every secret a step of the plan holds: masked wherever the run writes text. */
+    private static List<String> secrets(Plan plan) {
+        return plan.steps().stream().flatMap(st -> st.secrets().stream()).map(Secret::reveal)
+                .filter(v -> !v.isEmpty()).distinct().toList();
+    }
+
+    static String mask(String text, List<String> secrets) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (String v : secrets) {
+            out = out.replace(v, Secret.MASK);
+        }
+        return out;
+    }
+
+    static Map<String, String> mask(Map<String, String> values, List<String> secrets) {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(mask(k, secrets), mask(v, secrets)));
+        return out;
     }
 
     static boolean outcomeUnknown(Throwable t) {
