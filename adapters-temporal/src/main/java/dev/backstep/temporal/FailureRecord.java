@@ -22,6 +22,8 @@ public record FailureRecord(Kind kind, String step, int attempts, String message
         /** A compensation, after its attempts: the step is still applied. */
         COMPENSATION,
         /** The workflow was cancelled while the step ran. */
-        CANCELLED
+        CANCELLED,
+        /** The target was locked by another run on its host: nothing ran ({@code step} names the target). */
+        LOCKED
     }
 }

@@ -1,6 +1,7 @@
 package dev.backstep.temporal;
 
 import dev.backstep.CompensationFailedException;
+import dev.backstep.LockUnavailableException;
 import dev.backstep.RunFailedException;
 import dev.backstep.RunId;
 import dev.backstep.RunResult;
@@ -82,6 +83,7 @@ public record RunRecord(String runId, PlanRef ref, String planName, String targe
             case STEP -> new StepFailedException(f.step(), f.attempts(), cause);
             case COMPENSATION -> new CompensationFailedException(f.step(), f.attempts(), cause);
             case CANCELLED -> new StepCancelledException(f.step());
+            case LOCKED -> new LockUnavailableException(f.step(), null, f.message());
         };
     }
 

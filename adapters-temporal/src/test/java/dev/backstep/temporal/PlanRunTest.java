@@ -156,6 +156,30 @@ class PlanRunTest {
     }
 
     @Test
+    void aSecondRunOfATargetIsRefusedWhileTheFirstRunsAndAllowedAfterIt() throws Exception {
+        Path fs = fleet.dir("web-2");
+        RunId first = RunId.of("slow-first");
+        fleet.workflows.start(first, PlanRef.of("slow", "web-2"));
+        awaitFile(fs.resolve("started"));
+
+        RunResult refused = fleet.workflows.run(RunId.of("deploy-while-busy"),
+                PlanRef.of("deploy-web", "web-2").with("version", "2"), Duration.ofSeconds(60));
+
+        assertThat(refused.status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(refused.failure().orElseThrow().getCause()).isInstanceOf(dev.backstep.LockUnavailableException.class)
+                .hasMessageContaining("target 'web-2'").hasMessageContaining("locked by run slow-first");
+        assertThat(refused.steps()).allSatisfy(o -> assertThat(o.status()).isEqualTo(StepStatus.NOT_RUN));
+        assertThat(Files.readString(fs.resolve("app.conf"))).isEqualTo("version=1\n");
+
+        Files.writeString(fs.resolve("go"), "");
+        assertThat(fleet.workflows.result(first, Duration.ofSeconds(60)).status()).isEqualTo(RunStatus.SUCCEEDED);
+        RunResult after = fleet.workflows.run(RunId.of("deploy-after"),
+                PlanRef.of("deploy-web", "web-2").with("version", "2"), Duration.ofSeconds(60));
+        assertThat(after.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(Files.readString(fs.resolve("app.conf"))).isEqualTo("version=2\n");
+    }
+
+    @Test
     void aSucceededRunIsRolledBackLaterFromTheValuesInItsHistory() throws IOException {
         RunId id = RunId.of("deploy-web-1");
         fleet.workflows.run(id, PlanRef.of("deploy-web", "web-1").with("version", "2"), Duration.ofSeconds(60));

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -15,8 +16,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The host worker's own files under its state directory: owner-only directories (never through a
@@ -101,6 +104,60 @@ final class HostFiles {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Takes the lock of a target for {@code holder} (a workflow id): one run per target at a time on
+     * this host. A lock whose holder is no longer running ({@code running} says no) is taken over.
+     *
+     * @return the other holder when the target is locked, empty when {@code holder} has it now
+     */
+    Optional<String> lock(String target, String holder, Predicate<String> running) {
+        Path f = dir("locks").resolve(safe(target) + "-" + String.format("%08x", target.hashCode()) + ".lock");
+        try {
+            try {
+                write(f, holder, StandardOpenOption.CREATE_NEW);
+                return Optional.empty();
+            } catch (FileAlreadyExistsException e) {
+                if (Files.isSymbolicLink(f)) {
+                    throw new IOException("refusing symbolic link " + f);
+                }
+                String current = Files.readString(f).strip();
+                if (current.equals(holder)) {
+                    return Optional.empty();
+                }
+                if (running.test(current)) {
+                    return Optional.of(current);
+                }
+                Path tmp = f.resolveSibling(f.getFileName() + "." + holder + ".tmp");
+                Files.deleteIfExists(tmp);
+                write(tmp, holder, StandardOpenOption.CREATE_NEW);
+                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Releases the lock of a target if {@code holder} has it. */
+    void unlock(String target, String holder) {
+        Path f = dir("locks").resolve(safe(target) + "-" + String.format("%08x", target.hashCode()) + ".lock");
+        try {
+            if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && Files.readString(f).strip().equals(holder)) {
+                Files.delete(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path f, String text, StandardOpenOption mode) throws IOException {
+        try (FileChannel ch = FileChannel.open(f, java.util.Set.of(mode, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            ch.write(java.nio.ByteBuffer.wrap((text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            ch.force(true);
         }
     }
 

@@ -60,6 +60,18 @@ final class Saga {
     RunRecord run() {
         long started = Workflow.currentTimeMillis();
         describe();
+        try {
+            return runLocked(started);
+        } finally {
+            release();
+        }
+    }
+
+    private RunRecord runLocked(long started) {
+        if (shape.lockedBy() != null) {
+            failures.add(locked());
+            return finish(started, RunStatus.ROLLED_BACK, null);
+        }
         if (shape.invalid() != null) {
             failures.add(new FailureRecord(FailureRecord.Kind.STEP, shape.invalidStep(), 0,
                     "validation failed: " + shape.invalid()));
@@ -115,7 +127,20 @@ final class Saga {
     RunRecord rollback(RunRecord previous) {
         long started = Workflow.currentTimeMillis();
         describe();
+        try {
+            return rollbackLocked(previous, started);
+        } finally {
+            release();
+        }
+    }
+
+    private RunRecord rollbackLocked(RunRecord previous, long started) {
         previous.steps().forEach(s -> records.put(s.name(), s));
+        if (shape.lockedBy() != null) {
+            // another run has the target now: nothing was undone, the steps are still applied
+            failures.add(locked());
+            return finish(started, RunStatus.ROLLBACK_FAILED, previous.failedStep());
+        }
         int pivotStage = previous.steps().stream()
                 .filter(s -> s.kind() == StepKind.PIVOT && s.status() == StepStatus.SUCCEEDED)
                 .mapToInt(StepRecord::stage).max().orElse(-1);
@@ -129,14 +154,35 @@ final class Saga {
         return finish(started, status, previous.failedStep());
     }
 
+    private FailureRecord locked() {
+        return new FailureRecord(FailureRecord.Kind.LOCKED, shape.target(), 0, "target '" + shape.target()
+                + "' on host '" + ref.host() + "' is locked by run " + shape.lockedBy() + ", still running");
+    }
+
+    /** Releases the target's lock on the host if this workflow took it. */
+    private void release() {
+        if (shape == null || shape.lockedBy() != null || shape.stages().isEmpty()) {
+            return;
+        }
+        Workflow.newDetachedCancellationScope(() -> {
+            try {
+                activities(null, Duration.ofMinutes(1)).release(ref, shape.target());
+            } catch (ActivityFailure af) {
+                // a lock left behind is taken over once this workflow has closed
+                Workflow.getLogger(Saga.class).warn("run {} could not release target {}: {}", runId,
+                        shape.target(), failed(af).message);
+            }
+        }).run();
+    }
+
     private void describe() {
         try {
             shape = activities(null, Duration.ofMinutes(1)).describe(ref, runId);
         } catch (ActivityFailure af) {
             shape = new PlanShape(ref.plan(), ref.host(), List.of(), ref.plan(),
-                    "the plan could not be built on host '" + ref.host() + "': " + failed(af).message);
+                    "the plan could not be built on host '" + ref.host() + "': " + failed(af).message, null);
         } catch (CanceledFailure c) {
-            shape = new PlanShape(ref.plan(), ref.host(), List.of(), ref.plan(), "the run was cancelled");
+            shape = new PlanShape(ref.plan(), ref.host(), List.of(), ref.plan(), "the run was cancelled", null);
         }
         for (StepShape s : shape.steps()) {
             records.put(s.name(), new StepRecord(s.name(), s.kind(), s.type(), s.stage(), StepStatus.NOT_RUN, null, null, 0,

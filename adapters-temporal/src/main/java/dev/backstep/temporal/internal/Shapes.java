@@ -42,7 +42,7 @@ public final class Shapes {
      * validation failed on the host: then nothing runs.
      */
     public record PlanShape(String planName, String target, List<StageShape> stages, String invalidStep,
-                            String invalid) {
+                            String invalid, String lockedBy) {
         static PlanShape of(Plan plan) {
             List<StageShape> stages = new ArrayList<>();
             int i = 0;
@@ -58,11 +58,15 @@ public final class Shapes {
                 stages.add(new StageShape(st.parallel(), steps));
                 i++;
             }
-            return new PlanShape(plan.name(), plan.target(), stages, null, null);
+            return new PlanShape(plan.name(), plan.target(), stages, null, null, null);
         }
 
         PlanShape invalid(String step, String why) {
-            return new PlanShape(planName, target, stages, step, why);
+            return new PlanShape(planName, target, stages, step, why, lockedBy);
+        }
+
+        PlanShape locked(String holder) {
+            return new PlanShape(planName, target, stages, invalidStep, invalid, holder);
         }
 
         public List<StepShape> steps() {

@@ -11,9 +11,16 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface
 public interface StepActivities {
 
-    /** Builds the plan, validates its steps read-only, returns what the workflow needs to know. */
+    /**
+     * Builds the plan, takes the lock of its target on the host for this workflow (one run per
+     * target at a time), validates its steps read-only, returns what the workflow needs to know.
+     */
     @ActivityMethod(name = "BackstepDescribe")
     PlanShape describe(PlanRef ref, String runId);
+
+    /** Releases the lock of the plan's target that this workflow holds on the host. */
+    @ActivityMethod(name = "BackstepRelease")
+    void release(PlanRef ref, String target);
 
     /** Runs one attempt of a step's action; the recorded values are the result. */
     @ActivityMethod(name = "BackstepExecute")

@@ -18,7 +18,10 @@ import dev.backstep.temporal.internal.Shapes.StepDone;
 import dev.backstep.temporal.internal.Shapes.StepFailure;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.ActivityCompletionException;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,6 +80,12 @@ public final class StepActivitiesImpl implements StepActivities {
     public PlanShape describe(PlanRef ref, String runId) {
         Plan plan = resolve(ref);
         PlanShape shape = PlanShape.of(plan);
+        ActivityExecutionContext ax = Activity.getExecutionContext();
+        String holder = ax.getInfo().getWorkflowId();
+        Optional<String> other = files.lock(plan.target(), holder, id -> running(ax.getWorkflowClient(), id));
+        if (other.isPresent()) {
+            return shape.locked(other.get());
+        }
         for (Step s : plan.steps()) {
             StepContext ctx = context(plan, s, runId, StepContext.Phase.VALIDATE, 1, Map.of(), v -> { },
                     () -> false);
@@ -87,6 +96,21 @@ public final class StepActivitiesImpl implements StepActivities {
             }
         }
         return shape;
+    }
+
+    @Override
+    public void release(PlanRef ref, String target) {
+        files.unlock(target, Activity.getExecutionContext().getInfo().getWorkflowId());
+    }
+
+    /** Whether the workflow holding a lock still runs; a closed or unknown one left its lock behind. */
+    private static boolean running(WorkflowClient client, String workflowId) {
+        try {
+            return client.newUntypedWorkflowStub(workflowId).describe().getStatus()
+                    == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+        } catch (WorkflowNotFoundException e) {
+            return false;
+        }
     }
 
     @Override

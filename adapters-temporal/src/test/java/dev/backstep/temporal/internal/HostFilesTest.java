@@ -54,4 +54,17 @@ class HostFilesTest {
         Path dir = new HostFiles(state).dir("backups", "run-1", "../../etc");
         assertThat(dir.normalize()).startsWith(state.resolve("backups/run-1"));
     }
+
+    @Test
+    void aTargetLockIsHeldByOneWorkflowAndTakenOverOnceItsHolderHasClosed() {
+        HostFiles files = new HostFiles(state);
+        assertThat(files.lock("web-3", "run-a", id -> true)).isEmpty();
+        assertThat(files.lock("web-3", "run-a", id -> true)).isEmpty();           // a retried attempt
+        assertThat(files.lock("web-3", "run-b", id -> true)).contains("run-a");    // run-a still runs
+        assertThat(files.lock("web-3", "run-b", id -> !id.equals("run-a"))).isEmpty(); // run-a closed
+        files.unlock("web-3", "run-a");                                              // not the holder any more
+        assertThat(files.lock("web-3", "run-c", id -> true)).contains("run-b");
+        files.unlock("web-3", "run-b");
+        assertThat(files.lock("web-3", "run-c", id -> true)).isEmpty();
+    }
 }
