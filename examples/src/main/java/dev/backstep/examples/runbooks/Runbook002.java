@@ -62,10 +62,12 @@ import java.util.Objects;
  * {@code git reset --hard HEAD~1}: that undoes one commit, but {@code git pull} may have brought
  * several (the test pulls two), leaving the bot on a commit that was never deployed, with a schema
  * that matches neither version. The plan records HEAD before the pull and goes back to exactly that
- * commit. The runbook restores the database backup <i>before</i> the code; the plan undoes in reverse
- * order: the bot is stopped first, then {@code .env}, then {@code alembic downgrade} to the recorded
- * revision (with the new code's migration scripts, which the old code lacks), then the code, then the
- * dump is restored, and only then is the bot started again. The runbook updates {@code .env} without
+ * commit. The runbook backs up the database while the bot still writes to it and restores the
+ * dump <i>before</i> the code; the plan stops the bot before the dump, and a rollback undoes in
+ * reverse order: the bot is stopped (when it was started), then {@code .env}, then {@code alembic
+ * downgrade} to the recorded revision (with the new code's migration scripts, which the old code
+ * lacks), then the code, then the dump is restored (it also undoes what a downgrade cannot, such as
+ * data a migration rewrote), and only then is the bot started again. The runbook updates {@code .env} without
  * a backup and "checks" new keys by eye; the plan keeps the old bytes and compares the keys with
  * {@code .env.example}. It runs pytest before the bot starts, so a bot whose tests fail never serves
  * users. The runbook's downtime notice, changelog reading and Prometheus/Grafana monitoring stay
@@ -249,8 +251,8 @@ public final class Runbook002 {
     }
 
     /**
-     * The update: dump the database, back up {@code .env}, stop the bot, pull, {@code alembic upgrade
-     * head}, set {@code envChanges} in {@code .env} and check it has every key of {@code .env.example},
+     * The update: stop the bot, dump the database (nothing writes to it then), back up {@code .env}, pull, {@code alembic upgrade
+     * head}, set {@code envChanges} in {@code .env} (no edit when empty) and check it has every key of {@code .env.example},
      * run pytest, start the bot and check it runs. A failure anywhere undoes everything before it in
      * reverse order; then the restored bot is verified again (pytest, running).
      *
@@ -265,20 +267,23 @@ public final class Runbook002 {
             env = env.set(e.getKey(), e.getValue());
         }
         Plan.Builder plan = Plan.named("update " + bot.target()).target(bot.target())
+                .step(stopService(bot))
                 .step(bot.db().snapshot(bot.backups()).restoreOnRollback().named("back up the database"))
                 .step(ConfigFile.backup(bot.env()).to(bot.backups()).named("back up .env"))
-                .step(stopService(bot))
                 .step(Git.pull(bot.app(), bot.remote(), bot.branch()))
-                .step(bot.migrations().named("alembic upgrade head"))
-                .step(env.named("update .env"))
-                .verify(envHasEveryExampleKey(bot))
+                .step(bot.migrations().named("alembic upgrade head"));
+        if (!envChanges.isEmpty()) {
+            plan.step(env.named("update .env"));
+        }
+        plan.verify(envHasEveryExampleKey(bot))
                 .verify(bot.pytest())
                 .step(startService(bot))
                 .verify(bot.services().running(bot.service()));
         for (Step check : bot.extraChecks()) {
             plan.verify(check);
         }
-        return plan.verifyAfterRollback(bot.pytest(), bot.services().running(bot.service())).build();
+        return plan.verifyAfterRollback(bot.pytest().named("pytest " + bot.tests() + " after rollback"),
+                bot.services().running(bot.service()).named(bot.service() + " is running after rollback")).build();
     }
 
     /**
