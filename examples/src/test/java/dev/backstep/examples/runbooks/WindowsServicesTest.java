@@ -188,6 +188,62 @@ class WindowsServicesTest {
                 .containsExactly(PS, "-NoProfile", "-NonInteractive", "-Command"));
     }
 
+    /** A fake service control manager behind the argv: Stop-Service and Start-Service change what Get-Service says. */
+    static final class FakeScm implements CommandRunner {
+        final List<List<String>> argvs = new ArrayList<>();
+        boolean running = true;
+
+        @Override
+        public CommandResult run(CommandSpec spec) {
+            argvs.add(spec.argv());
+            String script = spec.argv().get(4);
+            if (script.startsWith("Stop-Service")) {
+                running = false;
+            } else if (script.startsWith("Start-Service")) {
+                running = true;
+            }
+            String out = script.startsWith("$s = Get-Service") ? "Status=" + (running ? "Running" : "Stopped")
+                    + "\nStartType=Automatic\n" : "";
+            return new CommandResult(spec.argv(), 0, out, "", Duration.ZERO, false);
+        }
+    }
+
+    @Test
+    void aRolledBackStopStartsTheWindowsServiceAgainLiveAndFromTheJournalInANewRunner(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        FakeScm scm = new FakeScm();
+        dev.backstep.spi.Journal journal = dev.backstep.spi.Journal.inMemory();
+        Plan failing = Plan.named("services").target("bot")
+                .step(Runbook002.stopService(bot()))
+                .verify(dev.backstep.Step.verification("smoke test", ctx -> {
+                    throw new IllegalStateException("smoke test failed");
+                }))
+                .build();
+
+        dev.backstep.RunResult r = dev.backstep.Backstep.runner().commands(scm).journal(journal)
+                .stateDir(tmp.resolve("a")).build().run(failing);
+
+        assertThat(r.status()).isEqualTo(dev.backstep.RunStatus.ROLLED_BACK);
+        assertThat(scm.running).isTrue();
+        assertThat(scm.argvs).containsSubsequence(ps("Stop-Service -Name 'pthn_bot' -ErrorAction Stop"),
+                ps("Start-Service -Name 'pthn_bot' -ErrorAction Stop"));
+
+        // a succeeded stop, rolled back by a runner that knows no plan: the compensation comes from the registry
+        scm.argvs.clear();
+        dev.backstep.RunResult stopped = dev.backstep.Backstep.runner().commands(scm).journal(journal)
+                .stateDir(tmp.resolve("a")).build().run(Plan.named("stop").target("bot2")
+                        .step(Runbook002.stopService(bot())).build());
+        assertThat(stopped.status()).isEqualTo(dev.backstep.RunStatus.SUCCEEDED);
+        assertThat(scm.running).isFalse();
+
+        dev.backstep.RunResult back = dev.backstep.Backstep.runner().commands(scm).journal(journal)
+                .stateDir(tmp.resolve("b")).build().rollback(stopped.runId());
+
+        assertThat(back.status()).isEqualTo(dev.backstep.RunStatus.ROLLED_BACK);
+        assertThat(scm.running).isTrue();
+        assertThat(scm.argvs.get(scm.argvs.size() - 1)).isEqualTo(ps("Start-Service -Name 'pthn_bot' -ErrorAction Stop"));
+    }
+
     static Runbook002.Bot bot() {
         java.nio.file.Path app = java.nio.file.Path.of("/srv/bot/app");
         return Runbook002.Bot.of("bot", app, "pthn_bot", Services.windows(),
