@@ -135,6 +135,10 @@ class WindowsServicesTest {
         assertThatThrownBy(() -> windows.show(null)).isInstanceOf(SystemdException.class);
         assertThatThrownBy(() -> WindowsServices.over(rec, "power\nshell.exe")).isInstanceOf(SystemdException.class);
         assertThatThrownBy(() -> WindowsServices.over(null)).isInstanceOf(SystemdException.class);
+        assertThatThrownBy(() -> Services.windows(" ")).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessageContaining("service manager program");
+        assertThatThrownBy(() -> Runbook002.Bot.of("bot", java.nio.file.Path.of("/srv/bot/app"), "bot$(x)",
+                Services.windows(), bot().db(), bot().migrations())).isInstanceOf(SystemdException.class);
         assertThat(rec.specs).isEmpty();
     }
 
