@@ -12,6 +12,7 @@ import dev.backstep.Fingerprint;
 import dev.backstep.Plan;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.RunResult;
+import dev.backstep.RunStatus;
 import dev.backstep.Runner;
 import dev.backstep.Secret;
 import dev.backstep.StepOutcome;
@@ -45,6 +46,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -194,7 +196,7 @@ class Runbook000IT {
     }
 
     @Test
-    void succeededDeployIsRolledBackLaterByAFreshRunnerFromTheJournalAlone() throws Exception {
+    void succeededDeployIsRolledBackLaterByAnotherProcessFromTheJournalAlone() throws Exception {
         State before = state();
         RunResult deployed = runner.run(Runbook000.deployPlan(site, "1.5.1", NEW_ENV));
         assertThat(deployed).succeeded();
@@ -209,14 +211,34 @@ class Runbook000IT {
         journal.close();
 
         // another process: the journal and the registered step type, no plan
-        journal = Journal.directory(dir.resolve("state/journal"));
-        Runner fresh = Runbook000.register(Backstep.runner().journal(journal).stateDir(dir.resolve("state"))).build();
-        RunResult back = fresh.rollback(deployed.runId());
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path log = dir.resolve("rollback.log");
+        Process rollback = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                Runbook000RollbackMain.class.getName(), dir.resolve("state/journal").toString(),
+                dir.resolve("state").toString(), deployed.runId().value())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertThat(rollback.waitFor(4, TimeUnit.MINUTES)).as("the rollback process ended; log: %s", log).isTrue();
+        } finally {
+            rollback.destroyForcibly();
+        }
 
-        assertThat(back).rolledBack();
-        assertRollbackPhasePassed(back);
+        String out = Files.readString(log);
+        assertThat(rollback.exitValue()).as(out).isZero();
+        assertThat(out).contains("status ROLLED_BACK")
+                .contains("compensated restart php-fpm and nginx,artisan migrate,artisan view:cache,artisan route:cache,"
+                        + "artisan config:cache,configure .env,composer install,git checkout v1.5.1,db backup")
+                .contains("rollback step rollback: artisan config:clear SUCCEEDED")
+                .contains("rollback step rollback: artisan config:cache SUCCEEDED")
+                .contains("rollback step rollback: artisan route:cache SUCCEEDED")
+                .contains("rollback step rollback: artisan view:cache SUCCEEDED")
+                .contains("rollback step rollback: restart php-fpm and nginx SUCCEEDED")
+                .contains("rollback step smoke test after rollback SUCCEEDED");
+        journal = Journal.directory(dir.resolve("state/journal"));
         assertThat(state()).isEqualTo(before);
         assertThat(tables()).doesNotContain("pdf_jobs");
+        assertThat(Backstep.runner().journal(journal).stateDir(dir.resolve("state")).build()
+                .summary(deployed.runId()).status()).contains(RunStatus.ROLLED_BACK);
     }
 
     @Test
