@@ -291,6 +291,8 @@ class Runbook000IT {
 
         assertThatThrownBy(() -> Runbook000.deployPlan(site, "../1.5.0", NEW_ENV))
                 .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("../1.5.0");
+        assertThatThrownBy(() -> Site.of(" ", app, db, site.baseUri()))
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("target");
         assertThatThrownBy(() -> site.restart(new String[0]))
                 .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("restart");
         assertThatThrownBy(() -> runner.run(Runbook000.deployPlan(site, "9.9.9", NEW_ENV)))
