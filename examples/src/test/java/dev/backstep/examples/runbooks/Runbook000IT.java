@@ -242,6 +242,29 @@ class Runbook000IT {
     }
 
     @Test
+    void dealsWrittenAfterTheDeployOutliveItsRollbackAndTheDumpIsKeptOwnerOnly() throws Exception {
+        RunResult deployed = runner.run(Runbook000.deployPlan(site, "1.5.1", NEW_ENV));
+        assertThat(deployed).succeeded();
+        sql("INSERT INTO deals (title, amount, zoho_id) VALUES ('Written after the deploy', 99.00, 'Z-1')");
+
+        RunResult back = runner.rollback(deployed.runId());
+
+        assertThat(back).rolledBack();
+        assertRollbackPhasePassed(back);
+        // the migrations were rolled back (zoho_id is gone), the data was not restored from the dump
+        assertThat(titles()).containsExactly("Annual licence", "Support plan", "Written after the deploy");
+        assertThat(get(site.page("/health"))).contains("\"version\":\"1.4.0\"").contains("\"deals\":3");
+        List<Path> dumps;
+        try (Stream<Path> s = Files.list(dir.resolve("backups"))) {
+            dumps = s.filter(p -> p.getFileName().toString().endsWith(".sql")).toList();
+        }
+        assertThat(dumps).singleElement().satisfies(d -> {
+            assertThat(Files.getPosixFilePermissions(d)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(Files.readString(d)).contains("Support plan").doesNotContain("Written after the deploy");
+        });
+    }
+
+    @Test
     void theRunbooksStepOneRollbackAfterTheCheckoutWouldLeaveTheReleasesMigrationsApplied() throws Exception {
         assertThat(runner.run(Runbook000.deployPlan(site, "1.5.1", NEW_ENV))).succeeded();
 
@@ -361,6 +384,17 @@ class Runbook000IT {
         List<String> out = new ArrayList<>();
         try (Connection c = connect(); Statement s = c.createStatement();
              var rs = s.executeQuery("SHOW TABLES")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private List<String> titles() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = connect(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT title FROM deals ORDER BY id")) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
