@@ -133,6 +133,12 @@ public final class Runbook000 {
     /**
      * One Laravel site.
      *
+     * <pre>{@code
+     * Site deals = Site.of("deals@prod", Path.of("/srv/deals"), Db.mariadb(conn), URI.create("http://127.0.0.1/"))
+     *     .backups(Path.of("/var/backups/deals"))
+     *     .restart("sudo", "systemctl", "restart", "php-fpm", "nginx");
+     * }</pre>
+     *
      * @param target the lock and journal target ({@code deals@prod})
      * @param app the Laravel application: a git working copy with tags {@code v<version>}, its
      *     {@code artisan}, {@code composer.json}, {@code vendor/} and {@code .env}
