@@ -25,13 +25,14 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * Plan plan = Plan.named("deploy shop")
- *     .step(Command.of("php", "artisan", "migrate", "--force")
+ *     .step(Command.of("bin/console", "cache:warmup")
  *         .in(app)
  *         .env("APP_ENV", "production")
  *         .env("DB_PASSWORD", Secret.of(password))
  *         .timeout(Duration.ofMinutes(5))
- *         .compensatedBy("php", "artisan", "migrate:rollback", "--step=1"))
+ *         .compensatedBy("bin/console", "cache:clear"))
  *     .step(Command.of("php", "artisan", "config:cache").in(app).irreversible("cache is rebuilt anyway"))
+ *     // a migration is undone by what it did, not by a count: see Migrations.artisan in backstep-db
  *     .verify(Command.of("vendor/bin/phpunit", "--testsuite", "smoke").in(app).asVerification())
  *     .build();
  * }</pre>

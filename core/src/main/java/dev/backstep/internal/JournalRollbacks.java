@@ -357,7 +357,9 @@ final class JournalRollbacks {
         for (ReplayedRun.Step s : r.steps.values()) {
             Optional<Step> fromPlan = plan == null ? Optional.empty()
                     : plan.step(s.name).filter(p -> p.type().equals(s.type));
-            Optional<Compensation> c = fromPlan.map(Step::compensation).or(() -> registry.compensation(s.type));
+            Optional<Compensation> c = fromPlan.map(Step::compensation).or(() -> Optional
+                    .ofNullable(s.recorded.get(CommandCompensation.NONE)).map(Compensation::none))
+                    .or(() -> registry.compensation(s.type));
             if (c.isEmpty() && applied.contains(s)) {
                 unresolved.add("'" + s.name + "' (type " + s.type + ")");
             }

@@ -60,9 +60,13 @@ final class RunOrder {
             if (known != null && !known.equals(target)) {
                 continue;
             }
-            List<JournalRecord> records;
+            ReplayedRun r;
             try {
-                records = journal.read(id);
+                List<JournalRecord> records = journal.read(id);
+                if (records.isEmpty()) {
+                    continue;
+                }
+                r = ReplayedRun.of(id, records, journal);
             } catch (JournalCorruptedException e) {
                 if (corrupted == null) {
                     throw e;
@@ -70,14 +74,11 @@ final class RunOrder {
                 corrupted.accept(e);
                 continue;
             }
-            if (!records.isEmpty()) {
-                ReplayedRun r = ReplayedRun.of(id, records);
-                if (r.startedAt != null) {
-                    targets.put(id, r.target);
-                }
-                if (r.target.equals(target)) {
-                    out.add(r);
-                }
+            if (r.startedAt != null) {
+                targets.put(id, r.target);
+            }
+            if (target.equals(r.target)) {
+                out.add(r);
             }
         }
         out.sort(OLDEST_FIRST);

@@ -1,0 +1,5 @@
+<?php
+
+return [
+    'driver' => env('PDF_DRIVER', 'basic'),
+];
