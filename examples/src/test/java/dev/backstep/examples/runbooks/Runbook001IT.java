@@ -184,6 +184,28 @@ class Runbook001IT {
     }
 
     @Test
+    void restoredBotThatStillLogsATracebackEndsRollbackFailedNamingThePostRollbackCheck() throws Exception {
+        // the config in place was broken by hand while 1.2.3 ran (it reads it at start only): the
+        // rollback restores exactly that, and the restarted 1.2.3 dies with a KeyError
+        Files.writeString(config, "[bot]\nname = contact us\n");
+        commit("1.4.0");
+        Bot quick = bot.within(Duration.ofSeconds(20));
+        Runner checked = Runbook001.register(Backstep.runner(), quick).journal(journal)
+                .stateDir(dir.resolve("state")).build();
+
+        RunResult result = Runbook001.deploy(checked, quick, RESOURCES.resolve("config-1.3.0.ini"));
+
+        assertThat(result).rollbackFailed();
+        assertThat(result.compensated()).hasSize(5);
+        assertThat(result.rollbackSteps()).extracting(StepOutcome::status)
+                .containsExactly(StepStatus.SUCCEEDED, StepStatus.FAILED);
+        assertThat(result.failure()).hasValueSatisfying(f -> assertThat(f)
+                .hasStackTraceContaining(UNIT + " active, log clean").hasStackTraceContaining("KeyError: 'form'"));
+        assertThat(config).hasContent("[bot]\nname = contact us");
+        assertThat(git(app, "log", "-1", "--format=%s").strip()).isEqualTo("my_form_bot 1.2.3");
+    }
+
+    @Test
     void succeededUpdateIsRolledBackLaterByAFreshRunnerThatKnowsOnlyTheRegistry() throws Exception {
         State before = state();
         commit("1.3.0");
