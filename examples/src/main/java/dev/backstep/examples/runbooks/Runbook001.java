@@ -66,6 +66,9 @@ import java.util.regex.Pattern;
  *     before the new code is pulled: it upgrades the libraries under the running old bot, from the
  *     old requirements. The plan installs after the stop and the pull, from the new
  *     requirements.</li>
+ * <li>§2 copies the config to one fixed {@code config_backup}, overwritten by the next update and
+ *     never checked: the plan keeps an owner-only backup per run with its checksum, and the restore
+ *     puts back bytes and mode.</li>
  * <li>§4.3 restarts {@code formbot}, §4.1 and §5.2 {@code my_form_bot}, and the logs are once
  *     {@code /var/log/my_form_bot.log}, once {@code /var/log/formbot.log}: the plan names one unit
  *     everywhere and reads that unit's journal.</li>
@@ -111,7 +114,8 @@ public final class Runbook001 {
      * The bot: its unit and the systemd that runs it, its git working copy, config file and venv.
      *
      * @param target the lock and journal target ({@code formbot@prod})
-     * @param unit the systemd unit ({@code my_form_bot.service})
+     * @param unit the systemd unit ({@code my_form_bot.service}; {@code .service} is added when no
+     *     unit type is given, a bad name is refused with a {@code SystemdException})
      * @param systemctl the systemd that runs the unit ({@code Systemctl.system()}, {@code via("sudo", "-n")})
      * @param exec the argv prefix that runs a program where the bot runs (empty: this machine;
      *     {@code nsenter -t PID -a} for a container)
@@ -137,7 +141,7 @@ public final class Runbook001 {
             if (unit == null || unit.isBlank()) {
                 throw new PlanDefinitionException("", "runbook 001: the unit is blank");
             }
-            unit = unit.contains(".") ? unit : unit + ".service";
+            unit = Systemd.healthy(unit).unit(); // my_form_bot -> my_form_bot.service; SystemdException when invalid
             Objects.requireNonNull(systemctl, "systemctl");
             exec = List.copyOf(exec);
             Objects.requireNonNull(repo, "repo");

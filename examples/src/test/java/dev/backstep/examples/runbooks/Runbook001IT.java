@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.Backstep;
+import dev.backstep.BackstepException;
 import dev.backstep.DryRun;
 import dev.backstep.Plan;
 import dev.backstep.PlanDefinitionException;
@@ -19,6 +20,7 @@ import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.CommandSpec;
 import dev.backstep.spi.Journal;
 import dev.backstep.systemd.SystemdContainer;
+import dev.backstep.systemd.SystemdException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URISyntaxException;
@@ -272,6 +274,9 @@ class Runbook001IT {
 
         assertThatThrownBy(() -> Bot.of(" ", "my_form_bot", app, config, VENV))
                 .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("target");
+        assertThatThrownBy(() -> Bot.of(TARGET, "my_form_bot;reboot", app, config, VENV))
+                .isInstanceOf(SystemdException.class).isInstanceOf(BackstepException.class)
+                .hasMessageContaining("not a valid unit name");
         assertThatThrownBy(() -> bot.requirements("/x\n--index-url=http://evil"))
                 .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("newline");
         assertThatThrownBy(() -> bot.watch(Duration.ofSeconds(-1)))
