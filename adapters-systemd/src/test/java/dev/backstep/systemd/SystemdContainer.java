@@ -28,8 +28,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * skips them. The cache directory is {@code $BACKSTEP_SYSTEMD_ROOTFS} or
  * {@code /var/tmp/backstep-systemd-rootfs}; the mirror {@code $BACKSTEP_DEBIAN_MIRROR} or
  * {@code http://deb.debian.org/debian}.
+ *
+ * <p>Public, in the module's tests-jar, so that other modules' tests (examples) boot the same:
+ * {@code @RegisterExtension static final SystemdContainer BOX = new SystemdContainer();}.
  */
-final class SystemdContainer implements BeforeAllCallback, AfterAllCallback {
+public final class SystemdContainer implements BeforeAllCallback, AfterAllCallback {
     private static final Path CACHE = Path.of(System.getenv().getOrDefault("BACKSTEP_SYSTEMD_ROOTFS",
             "/var/tmp/backstep-systemd-rootfs"));
     private static final String MIRROR = System.getenv().getOrDefault("BACKSTEP_DEBIAN_MIRROR",
@@ -107,18 +110,23 @@ final class SystemdContainer implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** The container's systemd, through its own systemctl. */
-    Systemctl systemctl() {
+    public Systemctl systemctl() {
         return Systemctl.system().via("nsenter", "-t", pid, "-a");
     }
 
     /** The container's {@code /etc/systemd/system}, as seen from the host. */
-    Path unitDir() {
+    public Path unitDir() {
         return root.resolve("etc/systemd/system");
     }
 
     /** A path inside the container's root, as seen from the host ({@code "etc/my_form_bot.env"}). */
-    Path host(String insideRoot) {
+    public Path host(String insideRoot) {
         return root.resolve(insideRoot);
+    }
+
+    /** The argv prefix that runs a program inside the container ({@code nsenter -t <pid 1> -a}). */
+    public List<String> nsenter() {
+        return List.of("nsenter", "-t", pid, "-a");
     }
 
     private static boolean isSystemd(String pid) {
