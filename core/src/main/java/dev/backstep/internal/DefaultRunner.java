@@ -122,6 +122,11 @@ public final class DefaultRunner implements Runner {
     }
 
     @Override
+    public List<RunResult> rollbackTo(RunId run, RollbackOption... options) {
+        return fromJournal.rollbackTo(Objects.requireNonNull(run, "run"), List.of(options));
+    }
+
+    @Override
     public Recovery recover(Plan... plans) {
         return fromJournal.recover(plans);
     }
