@@ -145,6 +145,18 @@ public interface Runner {
     RunSummary summary(RunId runId);
 
     /**
+     * The steps of a run that are (or may be) still applied, newest first: what a rollback of it
+     * would undo, for a preview. Read-only; empty for a run rolled back already.
+     *
+     * <pre>{@code
+     * runner.appliedSteps(id).forEach(step -> System.out.println("would undo " + step));
+     * }</pre>
+     *
+     * @throws RunNotFoundException for an unknown id
+     */
+    List<String> appliedSteps(RunId runId);
+
+    /**
      * Marks a succeeded run as verified good (after monitoring, a smoke test, a person's check).
      *
      * @throws RunNotFoundException for an unknown id

@@ -142,6 +142,13 @@ public final class DefaultRunner implements Runner {
     }
 
     @Override
+    public List<String> appliedSteps(RunId runId) {
+        List<String> names = new ArrayList<>();
+        fromJournal.replay(Objects.requireNonNull(runId, "runId")).applied().forEach(s -> names.add(0, s.name));
+        return List.copyOf(names);
+    }
+
+    @Override
     public void markGood(RunId runId) {
         fromJournal.markGood(Objects.requireNonNull(runId, "runId"));
     }

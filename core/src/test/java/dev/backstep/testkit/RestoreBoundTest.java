@@ -158,6 +158,7 @@ class RestoreBoundTest {
                 .hasMessageContaining("would restore data captured 1d ago");
         assertThat(version).as("refused before the newest run was rolled back").hasContent("1.2");
 
+        assertThat(runner.appliedSteps(migrate.runId())).containsExactly("capture data");
         var results = runner.rollbackTo(one.runId(), RollbackOption.SKIP_DATA_RESTORE);
 
         assertThat(results).extracting(RunResult::runId).containsExactly(two.runId(), migrate.runId());
@@ -166,6 +167,8 @@ class RestoreBoundTest {
         assertThat(data).as("data restore skipped").hasContent("1,olena\n2,joão\n");
         assertThat(runner.summary(one.runId()).status()).contains(RunStatus.SUCCEEDED);
         assertThat(runner.rollbackTo(one.runId())).as("nothing left after it").isEmpty();
+        assertThat(runner.appliedSteps(two.runId())).as("rolled back: nothing applied").isEmpty();
+        assertThat(runner.appliedSteps(one.runId())).containsExactly("version");
     }
 
     @Test
