@@ -50,7 +50,7 @@ record CliConfig(String journal, Optional<String> user, Optional<String> passwor
     static CliConfig read(Path file) {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new CliException(ExitCode.CONFIG, "config file " + file + " does not exist (give one with --config "
-                    + "FILE: journal=dir:PATH or journal=jdbc:URL, stateDir=DIR, target=NAME)");
+                    + "FILE: journal=dir:PATH or journal=jdbc:URL, stateDir=DIR, target=NAME; or give --journal and --state-dir)");
         }
         if (!Files.isRegularFile(file)) {
             throw new CliException(ExitCode.CONFIG, "config file " + file + " is not a regular file");
@@ -72,24 +72,11 @@ record CliConfig(String journal, Optional<String> user, Optional<String> passwor
                     + "; known: " + new TreeSet<>(KEYS));
         }
         Path base = file.toAbsolutePath().getParent();
-        String journal = value(p, "journal").orElseThrow(() -> new CliException(ExitCode.CONFIG, "config file " + file
-                + ": journal= is missing (journal=dir:PATH or journal=jdbc:URL)"));
-        if (journal.startsWith("dir:")) {
-            String dir = journal.substring("dir:".length()).trim();
-            if (dir.isEmpty()) {
-                throw new CliException(ExitCode.CONFIG, "config file " + file + ": journal=dir: needs a path");
-            }
-            journal = "dir:" + base.resolve(dir).normalize();
-            if (p.containsKey("journal.user") || p.containsKey("journal.passwordEnv")) {
-                throw new CliException(ExitCode.CONFIG, "config file " + file
-                        + ": journal.user and journal.passwordEnv are for a jdbc: journal only");
-            }
-        } else if (!journal.startsWith("jdbc:")) {
-            throw new CliException(ExitCode.CONFIG, "config file " + file + ": journal must start with dir: or "
-                    + "jdbc:, was '" + journal.replaceAll("[:@].*", ":...") + "'");
-        } else if (journal.matches("(?i).*[?&;]password=.*")) {
-            throw new CliException(ExitCode.CONFIG, "config file " + file + ": the journal URL holds a password; "
-                    + "name the environment variable that holds it with journal.passwordEnv=NAME");
+        String journal = journal(value(p, "journal").orElseThrow(() -> new CliException(ExitCode.CONFIG, "config file "
+                + file + ": journal= is missing (journal=dir:PATH or journal=jdbc:URL)")), base, "config file " + file);
+        if (journal.startsWith("dir:") && (p.containsKey("journal.user") || p.containsKey("journal.passwordEnv"))) {
+            throw new CliException(ExitCode.CONFIG, "config file " + file
+                    + ": journal.user and journal.passwordEnv are for a jdbc: journal only");
         }
         Optional<String> passwordEnv = value(p, "journal.passwordEnv");
         passwordEnv.filter(n -> !n.matches("[A-Za-z_][A-Za-z0-9_]*")).ifPresent(n -> {
@@ -100,6 +87,39 @@ record CliConfig(String journal, Optional<String> user, Optional<String> passwor
                 ExitCode.CONFIG, "config file " + file + ": stateDir= is missing"));
         return new CliConfig(journal, value(p, "journal.user"), passwordEnv, stateDir, value(p, "target"),
                 value(p, "host"));
+    }
+
+    /** A config from the command line alone ({@code --journal} and {@code --state-dir}), relative to {@code base}. */
+    static CliConfig of(String journal, Path stateDir, String target, Path base) {
+        return new CliConfig(journal(journal, base, "--journal"), Optional.empty(), Optional.empty(),
+                base.resolve(stateDir).normalize(), Optional.ofNullable(target), Optional.empty());
+    }
+
+    /** This config with the command line's {@code --journal}, {@code --state-dir}, {@code --target} (null: kept). */
+    CliConfig with(String journal, Path stateDir, String target) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return new CliConfig(journal == null ? this.journal : journal(journal, cwd, "--journal"), user, passwordEnv,
+                stateDir == null ? this.stateDir : cwd.resolve(stateDir).normalize(),
+                target == null ? this.target : Optional.of(target), host);
+    }
+
+    private static String journal(String spec, Path base, String where) {
+        if (spec.startsWith("dir:")) {
+            String dir = spec.substring("dir:".length()).trim();
+            if (dir.isEmpty()) {
+                throw new CliException(ExitCode.CONFIG, where + ": journal dir: needs a path");
+            }
+            return "dir:" + base.resolve(dir).normalize();
+        }
+        if (!spec.startsWith("jdbc:")) {
+            throw new CliException(ExitCode.CONFIG, where + ": the journal must start with dir: or jdbc:, was '"
+                    + spec.replaceAll("[:@].*", ":...") + "'");
+        }
+        if (spec.matches("(?i).*[?&;]password=.*")) {
+            throw new CliException(ExitCode.CONFIG, where + ": the journal URL holds a password; "
+                    + "name the environment variable that holds it with journal.passwordEnv=NAME in the config");
+        }
+        return spec;
     }
 
     private static Optional<String> value(Properties p, String key) {

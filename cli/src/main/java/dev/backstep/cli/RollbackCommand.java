@@ -81,9 +81,18 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object on stdout (progress goes to stderr)")
     boolean json;
 
-    @Option(names = "--config", paramLabel = "FILE", defaultValue = "backstep.properties",
-            description = "config file (default: ./backstep.properties)")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "config file (default: ./backstep.properties; not read when --journal and --state-dir are given)")
     Path config;
+
+    @Option(names = "--journal", paramLabel = "SPEC", description = "instead of the config's journal= (dir:PATH or jdbc:URL)")
+    String journalOverride;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "instead of the config's stateDir=")
+    Path stateDirOverride;
+
+    @Option(names = "--target", paramLabel = "T", description = "instead of the config's target=")
+    String targetOverride;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
@@ -156,7 +165,7 @@ final class RollbackCommand implements Callable<Integer> {
         if (scope != null && scope.service != null && (scope.service.isBlank() || scope.service.contains("/"))) {
             throw new CliException(ExitCode.USAGE, "--service needs a service name without '/'");
         }
-        CliConfig cfg = CliConfig.read(config);
+        CliConfig cfg = config();
         result.put("mode", modeName()).put("dryRun", dryRun);
         try (Journal journal = open(cfg)) {
             if (mode.verify) {
@@ -180,6 +189,17 @@ final class RollbackCommand implements Callable<Integer> {
                     : version(history, target, mode.toVersion);
             return backTo(runner, history, anchor);
         }
+    }
+
+    private CliConfig config() {
+        if (config == null && journalOverride != null && stateDirOverride != null) {
+            config = Path.of("(command line)");
+            return CliConfig.of(journalOverride, stateDirOverride, targetOverride, Path.of("").toAbsolutePath());
+        }
+        if (config == null) {
+            config = Path.of("backstep.properties");
+        }
+        return CliConfig.read(config).with(journalOverride, stateDirOverride, targetOverride);
     }
 
     private String modeName() {
