@@ -53,8 +53,8 @@ public final class BackstepCli {
             codes.put(String.format("%3d", c.code()), c.name() + ": " + c.meaning());
         }
         CommandLine rollback = cmd.getSubcommands().get("rollback");
-        rollback.getCommandSpec().usageMessage().exitCodeListHeading("Exit codes:%n").exitCodeList(codes);
-        cmd.getCommandSpec().usageMessage().exitCodeListHeading("Exit codes:%n").exitCodeList(codes);
+        rollback.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setExitCodeExceptionMapper(e -> ExitCode.ERROR.code());

@@ -41,7 +41,16 @@ import picocli.CommandLine.Option;
             "--to-version 1.2.3 and --to-version v1.2.3 both match it).",
             "Without --restore-db, database snapshots are not restored (RollbackOption.SKIP_DATA_RESTORE):",
             "the code goes back, the data stays as it is now.",
-            ""})
+            ""},
+        footer = {
+            "",
+            "Config file (--config, default ./backstep.properties; relative paths from its directory):",
+            "  journal=dir:/var/lib/backstep/journal     or journal=jdbc:postgresql://db:5432/ops",
+            "  journal.user=backstep                     jdbc only",
+            "  journal.passwordEnv=BACKSTEP_DB_PASSWORD  jdbc only: the variable's NAME, never the password",
+            "  stateDir=/var/lib/backstep",
+            "  target=samokoder",
+            "  host=deploy-1                             optional: this host's name in the journal"})
 final class RollbackCommand implements Callable<Integer> {
 
     static final class Mode {
@@ -66,10 +75,10 @@ final class RollbackCommand implements Callable<Integer> {
         boolean full;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1", heading = "What to do (one of):%n")
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "%nWhat to do (one of):%n")
     Mode mode;
 
-    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Scope:%n")
+    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "%nScope:%n")
     Scope scope;
 
     @Option(names = "--restore-db", description = "also restore database snapshots (default: data is kept)")
