@@ -59,6 +59,32 @@ class BackstepCliTest {
     }
 
     @Test
+    void theCommandLineNamesJournalStateDirAndTargetWithoutAConfigOrInsteadOfItsValues() throws Exception {
+        Path state = tmp.resolve("state");
+        Path conf = tmp.resolve("app.conf");
+        Files.writeString(conf, "version=1\n");
+        try (var journal = dev.backstep.spi.Journal.directory(state.resolve("journal"))) {
+            Backstep.runner().journal(journal).stateDir(state).build().run(Plan.named("deploy web v2").target("web")
+                    .step(ConfigFile.replace(conf, "version=2\n")).build());
+        }
+        String journal = "dir:" + state.resolve("journal");
+
+        assertThat(cli("rollback", "--journal", journal, "--state-dir", state.toString(), "--target", "web", "--list"))
+                .isZero();
+        assertThat(out()).contains("deploy web v2");
+        Path config = Files.writeString(tmp.resolve("b.properties"), "journal=" + journal + "\nstateDir=state\n"
+                + "target=shop\n");
+        assertThat(cli("rollback", "--config", config.toString(), "--list")).isZero();
+        assertThat(out()).isEmpty();
+        assertThat(cli("rollback", "--config", config.toString(), "--target", "web", "--list")).isZero();
+        assertThat(out()).contains("deploy web v2");
+        assertThat(cli("rollback", "--journal", journal, "--list")).as("no state dir, no ./backstep.properties")
+                .isEqualTo(ExitCode.CONFIG.code());
+        assertThat(out()).contains("or give --journal and --state-dir");
+        assertThat(conf).hasContent("version=2\n");
+    }
+
+    @Test
     void aPasswordInTheJournalUrlIsRefusedWithoutEchoingIt() throws Exception {
         Path config = Files.writeString(tmp.resolve("b.properties"),
                 "journal=jdbc:postgresql://db/ops?user=ops&password=hunter2\nstateDir=state\n");
