@@ -244,6 +244,8 @@ class BackstepCliIT {
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", DeployChild.class.getName(), tmp.toString(), "v3")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String blocked;
+        // bounded: a child that never gets to its BLOCKED line is killed, and readLine returns null
+        java.util.concurrent.CompletableFuture.delayedExecutor(180, TimeUnit.SECONDS).execute(child::destroyForcibly);
         try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             blocked = r.readLine();
         } finally {
