@@ -216,6 +216,22 @@ class BackstepCliIT {
     }
 
     @Test
+    void aTargetLockedByALiveProcessHasItsOwnCodeAndNothingChanges() throws Exception {
+        try (dev.backstep.spi.Lock.Handle held = dev.backstep.spi.Lock.file(d.state())
+                .acquire("shop", RunId.of("deploy-in-progress"), java.time.Duration.ZERO)) {
+            Map<String, String> before = everything();
+
+            Out out = cli("--auto");
+
+            assertThat(out.code()).as(out.toString()).isEqualTo(ExitCode.LOCKED.code());
+            assertThat(out.out()).contains("locked, nothing changed");
+            assertThat(everything()).isEqualTo(before);
+        }
+        assertThat(cli("--auto").code()).as("once the lock is released").isZero();
+        assertThat(d.fingerprint()).isEqualTo(atV1);
+    }
+
+    @Test
     void serviceScopeIsTheTargetSlashServiceAndFullIsTheWholeSystem() throws Exception {
         RunResult api1;
         try (Journal journal = Journal.directory(d.state().resolve("journal"))) {

@@ -164,6 +164,10 @@ final class Deploys {
                 }
                 if (Files.isSymbolicLink(p)) {
                     out.put(rel, "link -> " + Files.readSymbolicLink(p));
+                } else if (Files.isRegularFile(p) && p.getParent().getFileName().toString().equals("locks")) {
+                    // never opened: closing any descriptor of a lock file drops this process's OS lock on it
+                    out.put(rel, Files.size(p) + " bytes, modified " + Files.getLastModifiedTime(p) + " "
+                            + Files.getPosixFilePermissions(p));
                 } else if (Files.isRegularFile(p)) {
                     try {
                         out.put(rel, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
