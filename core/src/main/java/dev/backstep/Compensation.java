@@ -25,7 +25,7 @@ public interface Compensation {
      * would run, before any of them runs. Throwing refuses the whole rollback with a
      * {@link RollbackRefusedException} naming the step and the reason, and nothing is changed
      * (the release steps refuse when the release they would switch back to is gone). Live
-     * rollbacks and {@link Runner#recover()} do not call it: they restore what was there before
+     * rollbacks and {@link Runner#recover(Plan...)} do not call it: they restore what was there before
      * the run, so the compensation itself must still fail loudly when it cannot. Must not change
      * anything. The default accepts.
      *
