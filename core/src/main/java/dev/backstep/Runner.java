@@ -106,6 +106,27 @@ public interface Runner {
     List<RunResult> rollbackToLastGood(String target);
 
     /**
+     * "Back to that run": rolls back, newest first, every run of {@code run}'s target that is still
+     * applied and took the target after {@code run}, which stays applied. Like {@link
+     * #rollbackToLastGood} (which is this with the last good run), every run is checked and every
+     * compensation {@link Compensation#precheck prechecked} before the newest is rolled back, and
+     * an older run is never rolled back while a newer one is still half applied.
+     *
+     * <pre>{@code
+     * RunSummary v1 = runner.history("shop").stream().filter(s -> s.planName().endsWith(" v1")).findFirst().orElseThrow();
+     * runner.rollbackTo(v1.runId(), RollbackOption.SKIP_DATA_RESTORE);   // code back to v1, data kept
+     * }</pre>
+     *
+     * @param options {@link RollbackOption#SKIP_DATA_RESTORE} applies to every run rolled back;
+     *     {@link RollbackOption#FORCE} lets stale data be restored
+     * @return one result per run rolled back, newest first; empty when none is applied after {@code run}
+     * @throws RunNotFoundException when the journal does not know {@code run}
+     * @throws RollbackRefusedException when {@code run} is not applied (it failed or was rolled back),
+     *     or a later run has not finished, passed a pivot, or cannot be rolled back (nothing was changed)
+     */
+    List<RunResult> rollbackTo(RunId run, RollbackOption... options);
+
+    /**
      * Finishes runs that never did (process killed, host rebooted): rolls each back from the
      * journal. Runs held by a live process's lock are left alone, as are runs with a step whose
      * compensation cannot be resolved (reported, never guessed at), runs after which a later
@@ -122,6 +143,18 @@ public interface Runner {
 
     /** The journal's view of one run. @throws RunNotFoundException for an unknown id */
     RunSummary summary(RunId runId);
+
+    /**
+     * The steps of a run that are (or may be) still applied, newest first: what a rollback of it
+     * would undo, for a preview. Read-only; empty for a run rolled back already.
+     *
+     * <pre>{@code
+     * runner.appliedSteps(id).forEach(step -> System.out.println("would undo " + step));
+     * }</pre>
+     *
+     * @throws RunNotFoundException for an unknown id
+     */
+    List<String> appliedSteps(RunId runId);
 
     /**
      * Marks a succeeded run as verified good (after monitoring, a smoke test, a person's check).

@@ -122,6 +122,11 @@ public final class DefaultRunner implements Runner {
     }
 
     @Override
+    public List<RunResult> rollbackTo(RunId run, RollbackOption... options) {
+        return fromJournal.rollbackTo(Objects.requireNonNull(run, "run"), List.of(options));
+    }
+
+    @Override
     public Recovery recover(Plan... plans) {
         return fromJournal.recover(plans);
     }
@@ -134,6 +139,13 @@ public final class DefaultRunner implements Runner {
     @Override
     public RunSummary summary(RunId runId) {
         return fromJournal.replay(Objects.requireNonNull(runId, "runId")).summary();
+    }
+
+    @Override
+    public List<String> appliedSteps(RunId runId) {
+        List<String> names = new ArrayList<>();
+        fromJournal.replay(Objects.requireNonNull(runId, "runId")).applied().forEach(s -> names.add(0, s.name));
+        return List.copyOf(names);
     }
 
     @Override

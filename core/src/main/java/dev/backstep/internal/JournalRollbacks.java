@@ -215,6 +215,22 @@ final class JournalRollbacks {
     List<RunResult> rollbackToLastGood(String target) {
         RunSummary good = lastGood(target).orElseThrow(() -> new RollbackRefusedException(
                 "no run of target '" + target + "' was marked good: there is no known good version to go back to"));
+        return rollbackAfter(good, "the last good run", List.of());
+    }
+
+    List<RunResult> rollbackTo(RunId id, List<RollbackOption> options) {
+        RunSummary anchor = replay(id).summary();
+        if (!anchor.isApplied()) {
+            throw new RollbackRefusedException("cannot go back to run " + id + " of target '" + anchor.target()
+                    + "': it is not applied (its status is " + anchor.status().map(Enum::name).orElse("unfinished")
+                    + "); nothing was rolled back");
+        }
+        return rollbackAfter(anchor, "run", options);
+    }
+
+    private List<RunResult> rollbackAfter(RunSummary good, String what, List<RollbackOption> options) {
+        String target = good.target();
+        RollbackOption[] opts = options.toArray(RollbackOption[]::new);
         List<RunSummary> after = laterApplied(replay(good.runId()));
         for (RunSummary s : after) {
             if (s.status().isEmpty()) {
@@ -223,11 +239,11 @@ final class JournalRollbacks {
             }
             ReplayedRun later = replay(s.runId());
             // refused up front, before any run is rolled back: stale data, or another host's run
-            DataRestoreCheck.keep(later, clock.instant(), List.of());
+            DataRestoreCheck.keep(later, clock.instant(), options);
             HostAffinity.check(later, host);
             List<String> pivots = later.appliedPivots();
             if (!pivots.isEmpty()) {
-                throw new RollbackRefusedException("cannot go back to the last good run " + good.runId()
+                throw new RollbackRefusedException("cannot go back to " + what + " " + good.runId()
                         + " of target '" + target + "': run " + s.runId() + " passed pivot(s) " + pivots
                         + ", a point of no return; nothing was rolled back");
             }
@@ -235,11 +251,11 @@ final class JournalRollbacks {
         for (RunSummary s : after) {
             // every run's compensations asked before the newest is undone: never stop halfway back
             ReplayedRun r = replay(s.runId());
-            precheck(r, resolve(r), Set.of());
+            precheck(r, resolve(r), Set.copyOf(options));
         }
         List<RunResult> results = new ArrayList<>();
         for (int i = after.size() - 1; i >= 0; i--) {
-            RunResult res = rollback(after.get(i).runId());
+            RunResult res = rollback(after.get(i).runId(), opts);
             results.add(res);
             if (res.status() == RunStatus.ROLLBACK_FAILED || res.status() == RunStatus.INTERRUPTED) {
                 break; // never roll back an older run while a newer one is still half applied

@@ -138,6 +138,59 @@ class RestoreBoundTest {
     }
 
     @Test
+    void rollbackToARunUndoesEveryLaterRunNewestFirstAndSkipsDataRestoresWhenAsked() throws Exception {
+        Path data = dir.resolve("orders.csv");
+        Files.writeString(data, "1,olena\n");
+        Path version = dir.resolve("VERSION");
+        Files.writeString(version, "1.0");
+        Runner runner = runner();
+        RunResult one = runner.run(Plan.named("deploy 1.1").target("shop")
+                .step(new WriteFileStep("version", version, "1.1")).build());
+        RunResult migrate = runner.run(Plan.named("migrate").target("shop")
+                .step(captureData(data, Duration.ofHours(1))).build());
+        Files.writeString(data, "1,olena\n2,joão\n");
+        clock.advance(Duration.ofDays(1));
+        RunResult two = runner.run(Plan.named("deploy 1.2").target("shop")
+                .step(new WriteFileStep("version", version, "1.2")).build());
+
+        assertThatThrownBy(() -> runner.rollbackTo(one.runId()))
+                .isInstanceOf(RollbackRefusedException.class)
+                .hasMessageContaining("would restore data captured 1d ago");
+        assertThat(version).as("refused before the newest run was rolled back").hasContent("1.2");
+
+        assertThat(runner.appliedSteps(migrate.runId())).containsExactly("capture data");
+        var results = runner.rollbackTo(one.runId(), RollbackOption.SKIP_DATA_RESTORE);
+
+        assertThat(results).extracting(RunResult::runId).containsExactly(two.runId(), migrate.runId());
+        assertThat(results).extracting(RunResult::status).containsOnly(RunStatus.ROLLED_BACK);
+        assertThat(version).hasContent("1.1");
+        assertThat(data).as("data restore skipped").hasContent("1,olena\n2,joão\n");
+        assertThat(runner.summary(one.runId()).status()).contains(RunStatus.SUCCEEDED);
+        assertThat(runner.rollbackTo(one.runId())).as("nothing left after it").isEmpty();
+        assertThat(runner.appliedSteps(two.runId())).as("rolled back: nothing applied").isEmpty();
+        assertThat(runner.appliedSteps(one.runId())).containsExactly("version");
+    }
+
+    @Test
+    void rollbackToARunThatIsNotAppliedIsRefusedAndChangesNothing() throws Exception {
+        Path version = dir.resolve("VERSION");
+        Files.writeString(version, "1.0");
+        Runner runner = runner();
+        RunResult one = runner.run(Plan.named("deploy 1.1").target("shop")
+                .step(new WriteFileStep("version", version, "1.1")).build());
+        runner.rollback(one.runId());
+        runner.run(Plan.named("deploy 1.2").target("shop").step(new WriteFileStep("version", version, "1.2")).build());
+
+        assertThatThrownBy(() -> runner.rollbackTo(one.runId()))
+                .isInstanceOf(RollbackRefusedException.class)
+                .hasMessageContaining("cannot go back to run " + one.runId())
+                .hasMessageContaining("it is not applied (its status is ROLLED_BACK)");
+        assertThat(version).hasContent("1.2");
+        assertThatThrownBy(() -> runner.rollbackTo(dev.backstep.RunId.of("20990101-000000.000-000000")))
+                .isInstanceOf(dev.backstep.RunNotFoundException.class);
+    }
+
+    @Test
     void aBoundMustBePositive() {
         assertThatThrownBy(() -> new RestoreBound(Instant.now(), Duration.ZERO))
                 .isInstanceOf(dev.backstep.BackstepException.class).hasMessageContaining("must be positive");

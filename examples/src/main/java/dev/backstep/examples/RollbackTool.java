@@ -1,24 +1,19 @@
 package dev.backstep.examples;
 
-import dev.backstep.Backstep;
-import dev.backstep.BackstepException;
-import dev.backstep.NothingToRollBackException;
-import dev.backstep.Recovery;
-import dev.backstep.RollbackRefusedException;
-import dev.backstep.RunId;
-import dev.backstep.RunResult;
-import dev.backstep.RunStatus;
-import dev.backstep.RunSummary;
-import dev.backstep.Runner;
-import dev.backstep.spi.Journal;
+import dev.backstep.cli.BackstepCli;
+import dev.backstep.cli.ExitCode;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What a host tool's {@code rollback.sh} (runbooks 003 and 004) becomes on top of Backstep's
  * journal: every command works from the state directory alone, in a process that never saw the
- * deploy.
+ * deploy. A thin front of the {@code backstep rollback} operator command ({@link BackstepCli}, module
+ * {@code cli}) for a state directory laid out as {@code STATE/journal}; data snapshots are restored
+ * ({@code --restore-db}).
  *
  * <pre>
  * rollback --state DIR --target shop@prod --auto          back to the last run marked good
@@ -58,90 +53,48 @@ public final class RollbackTool {
             out.println("usage error: " + e.getMessage());
             return USAGE;
         }
-        if (a.verify && !java.nio.file.Files.isDirectory(a.state.resolve("journal"))) {
+        if (a.verify && !Files.isDirectory(a.state.resolve("journal"))) {
             out.println("refused, nothing changed: no journal in " + a.state.resolve("journal"));
             return REFUSED;
         }
-        try (Journal journal = Journal.directory(a.state.resolve("journal"))) {
-            if (a.verify) {
-                return verify(journal, out);
-            }
-            Runner runner = Backstep.runner().journal(journal).stateDir(a.state).build();
-            if (a.recover) {
-                return recover(runner, a, out);
-            }
-            if (a.list) {
-                for (RunSummary s : runner.history(a.target)) {
-                    out.printf("%s  %-30s %-18s%s%n", s.runId(), s.planName(),
-                            s.status().map(Enum::name).orElse("UNFINISHED"), s.good() ? "  good" : "");
-                }
-                return OK;
-            }
-            List<RunId> toUndo = a.run != null ? List.of(a.run) : candidatesAfterLastGood(runner, a.target);
-            if (toUndo.isEmpty()) {
-                out.println("nothing to roll back: " + a.target + " is at its last good run");
-                return NOTHING;
-            }
-            if (a.dryRun) {
-                toUndo.forEach(id -> out.println("would roll back " + id + " (" + runner.summary(id).planName() + ")"));
-                return OK;
-            }
-            List<RunResult> results = a.run != null ? List.of(runner.rollback(a.run))
-                    : runner.rollbackToLastGood(a.target);
-            results.forEach(r -> out.println(r.report().toText()));
-            return results.stream().allMatch(r -> r.status() == RunStatus.ROLLED_BACK) ? OK : FAILED;
-        } catch (NothingToRollBackException e) {
-            out.println(e.getMessage());
-            return NOTHING;
-        } catch (RollbackRefusedException | dev.backstep.RunNotFoundException e) {
-            out.println("refused, nothing changed: " + e.getMessage());
-            return REFUSED;
-        } catch (BackstepException e) {
-            out.println("error: " + e.getMessage());
-            return FAILED;
-        }
-    }
-
-    private static List<RunId> candidatesAfterLastGood(Runner runner, String target) {
-        RunSummary good = runner.lastGood(target).orElseThrow(() -> new RollbackRefusedException(
-                "no run of " + target + " was marked good"));
-        return runner.history(target).stream()
-                .filter(s -> s.runId().compareTo(good.runId()) > 0 && s.isApplied())
-                .map(RunSummary::runId).collect(java.util.stream.Collectors.collectingAndThen(
-                        java.util.stream.Collectors.toList(), ids -> {
-                            java.util.Collections.reverse(ids);
-                            return ids;
-                        }));
-    }
-
-    private static int verify(Journal journal, PrintStream out) {
-        List<Journal.Damage> damages = journal.verify();
-        damages.forEach(d -> out.println("DAMAGED " + d.runId() + ": " + d.file() + " line " + d.line() + ": "
-                + d.reason()));
-        out.println(damages.isEmpty() ? "journal is sound: " + journal.runIds().size() + " run(s) checked"
-                : damages.size() + " damaged run(s); nothing was changed");
-        return damages.isEmpty() ? OK : DAMAGED;
-    }
-
-    private static int recover(Runner runner, Args a, PrintStream out) {
-        if (a.dryRun) {
+        if (a.recover && a.dryRun) {
             out.println("--dry-run with --recover: recovery always changes things; run without --recover to list");
             return REFUSED;
         }
-        Recovery r = runner.recover();
-        r.recovered().forEach(x -> out.println(x.report().toText()));
-        r.unrecoverable().forEach(u -> out.println("NEEDS ATTENTION " + u.runId() + ": " + u.reason()));
-        boolean ok = r.unrecoverable().isEmpty()
-                && r.recovered().stream().allMatch(x -> x.status() == RunStatus.ROLLED_BACK);
-        return ok ? OK : FAILED;
+        List<String> cli = new ArrayList<>(List.of("rollback", "--journal", "dir:" + a.state.resolve("journal"),
+                "--state-dir", a.state.toString(), "--restore-db"));
+        if (a.target != null) {
+            cli.addAll(List.of("--target", a.target));
+        }
+        if (a.verify) {
+            cli.add("--verify");
+        } else if (a.recover) {
+            cli.add("--recover");
+        } else if (a.run != null) {
+            cli.addAll(List.of("--run", a.run));
+        } else {
+            cli.add(a.list ? "--list" : "--auto");
+        }
+        if (a.dryRun) {
+            cli.add("--dry-run");
+        }
+        return exitCode(BackstepCli.run(cli.toArray(String[]::new), out, out));
     }
 
-    private record Args(Path state, String target, RunId run, boolean list, boolean recover, boolean dryRun,
+    /** The command's codes folded into this tool's fewer ones. */
+    private static int exitCode(int cli) {
+        if (cli == ExitCode.NOT_FOUND.code() || cli == ExitCode.LOCKED.code() || cli == ExitCode.CONFIG.code()) {
+            return REFUSED;
+        }
+        return cli == ExitCode.ERROR.code() ? FAILED : cli;
+    }
+
+    private record Args(Path state, String target, String run, boolean list, boolean recover, boolean dryRun,
                         boolean verify) {
         static Args parse(String[] args) {
             Path state = null;
             String target = null;
-            RunId run = null;
+            String run = null;
             boolean list = false;
             boolean recover = false;
             boolean dryRun = false;
@@ -151,7 +104,7 @@ public final class RollbackTool {
                 switch (args[i]) {
                     case "--state" -> state = Path.of(value(args, ++i, "--state"));
                     case "--target" -> target = value(args, ++i, "--target");
-                    case "--run" -> run = RunId.of(value(args, ++i, "--run"));
+                    case "--run" -> run = value(args, ++i, "--run");
                     case "--auto" -> auto = true;
                     case "--list" -> list = true;
                     case "--recover" -> recover = true;
