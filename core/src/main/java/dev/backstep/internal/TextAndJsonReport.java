@@ -138,6 +138,11 @@ final class TextAndJsonReport implements RunReport {
         return b.toString();
     }
 
+    @Override
+    public String toHtml() {
+        return new HtmlReport(r).render();
+    }
+
     private static StringBuilder field(StringBuilder b, String k, String v) {
         return b.append(quote(k)).append(':').append(quote(v));
     }
