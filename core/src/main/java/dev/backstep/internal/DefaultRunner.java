@@ -109,6 +109,13 @@ public final class DefaultRunner implements Runner {
     }
 
     @Override
+    public dev.backstep.RehearsalMatrix rehearse(Plan plan, dev.backstep.RehearsalOptions options) {
+        Objects.requireNonNull(options, "options");
+        return new MatrixRehearser(this, new Rehearser(this, commands, stateDir, clock))
+                .rehearse(Objects.requireNonNull(plan, "plan"), options);
+    }
+
+    @Override
     public RunResult rollback(RunId runId, RollbackOption... options) {
         return fromJournal.rollback(Objects.requireNonNull(runId, "runId"), options);
     }

@@ -60,6 +60,9 @@ public final class HtmlReport {
             .ok{color:#15803d}.bad{color:#b91c1c}
             pre{background:#f6f8fa;padding:8px;overflow:auto;font-size:12px}
             svg text{font:12px system-ui,sans-serif}
+            table.matrix td{text-align:center}table.matrix td:nth-child(2),table.matrix td:last-child{text-align:left}
+            td.cell-EQUAL{color:#15803d;font-weight:600}td.cell-DIFFERS{background:#fee2e2;color:#b91c1c;font-weight:600}
+            td.cell-NOT_RUN{color:#9ca3af}
             """;
 
     public String render() {
