@@ -95,7 +95,9 @@ public final class DefaultRunner implements Runner {
             // lock held: finish the target's unfinished runs first, then take this run's place
             info = info.placed(takeover.prepare(plan, runId));
             RunJournal runJournal = new RunJournal(info.secrets().journal(journal), runId, clock, 0);
+            EvidenceCapture.remember(plan, info);
             result = new Saga(plan, info, runJournal, listeners.masking(info.secrets()), pool, compensationMode).run();
+            result = EvidenceCapture.attach(result, info.runStateDir());
         }
         if (result.status() == dev.backstep.RunStatus.INTERRUPTED) {
             Thread.currentThread().interrupt();
@@ -117,7 +119,8 @@ public final class DefaultRunner implements Runner {
 
     @Override
     public RunResult rollback(RunId runId, RollbackOption... options) {
-        return fromJournal.rollback(Objects.requireNonNull(runId, "runId"), options);
+        RunResult r = fromJournal.rollback(Objects.requireNonNull(runId, "runId"), options);
+        return EvidenceCapture.attach(r, stateDir.resolve("runs").resolve(runId.value()));
     }
 
     @Override

@@ -77,6 +77,7 @@ public final class HtmlReport {
         failures(b);
         timeline(b);
         stillApplied(b);
+        evidence(b);
         for (Section s : extra) {
             b.append("<section id=\"").append(esc(s.id())).append("\"><h2>").append(esc(s.title())).append("</h2>")
                     .append(s.html()).append("</section>\n");
@@ -316,6 +317,26 @@ public final class HtmlReport {
                 b.append("<li><b>").append(esc(s.name())).append("</b>").append(s.note().map(n -> ": " + esc(n))
                         .orElse("")).append("</li>");
             }
+        }
+        b.append("</ul></section>\n");
+    }
+
+    private void evidence(StringBuilder b) {
+        if (r.evidence().isEmpty()) {
+            return;
+        }
+        b.append("<section id=\"evidence\"><h2>Evidence captured before the rollback</h2><ul>");
+        for (dev.backstep.Evidence.Captured e : r.evidence()) {
+            b.append("<li class=\"evidence").append(e.succeeded() ? "" : " bad").append("\">");
+            if (e.file().isPresent()) {
+                b.append("<a href=\"").append(esc(e.file().get().toUri().toString())).append("\">")
+                        .append(esc(e.what())).append("</a> <small>").append(e.bytes()).append(" bytes")
+                        .append(e.truncated() ? ", truncated" : "").append("</small>");
+            } else {
+                b.append(esc(e.what()));
+            }
+            e.error().ifPresent(x -> b.append(" <b class=\"bad\">failed: ").append(esc(x)).append("</b>"));
+            b.append("</li>");
         }
         b.append("</ul></section>\n");
     }
