@@ -130,7 +130,9 @@ public final class DefaultRunner implements Runner {
 
     @Override
     public Recovery recover(Plan... plans) {
-        return fromJournal.recover(plans);
+        Recovery r = fromJournal.recover(plans);
+        return new Recovery(r.recovered().stream().map(x -> EvidenceCapture.attach(x,
+                stateDir.resolve("runs").resolve(x.runId().value()))).toList(), r.unrecoverable());
     }
 
     @Override

@@ -168,6 +168,37 @@ class EvidenceTest {
     }
 
     @Test
+    void recoveryOfAnInterruptedRunCapturesBeforeItCompensates() throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Plan plan = Plan.named("p").target("shop").step(ConfigFile.replace(conf, "listen 8080;\n"))
+                .step(Step.named("wait").action(ctx -> {
+                    started.countDown();
+                    while (!ctx.isCancelled()) {
+                        Thread.sleep(5);
+                    }
+                }).compensation(ctx -> { }).timeout(Duration.ofMinutes(10)).build())
+                .evidence(Evidence.file(conf)).build();
+        java.util.concurrent.atomic.AtomicReference<RunResult> first = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> first.set(runner().run(plan)));
+        t.start();
+        assertThat(started.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        t.interrupt();
+        t.join(java.util.concurrent.TimeUnit.MINUTES.toMillis(1));
+        assertThat(t.isAlive()).isFalse();
+        assertThat(first.get().status()).isEqualTo(RunStatus.INTERRUPTED);
+        assertThat(first.get().evidence()).isEmpty();
+
+        dev.backstep.Recovery rec = runner().recover(plan);
+
+        assertThat(rec.recovered()).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(RunStatus.ROLLED_BACK);
+            assertThat(r.evidence()).singleElement()
+                    .satisfies(c -> assertThat(c.file().orElseThrow()).hasContent("listen 8080;"));
+        });
+        assertThat(Files.readString(conf)).isEqualTo("listen 80;\n");
+    }
+
+    @Test
     void badEvidenceIsRefusedBeforeAnythingRuns() {
         assertThatThrownBy(() -> Evidence.file(Path.of("relative.log"))).isInstanceOf(BackstepException.class)
                 .hasMessageContaining("absolute");
