@@ -56,6 +56,11 @@ public interface Plan {
         return List.of();
     }
 
+    /** What to capture when a rollback of this plan's runs starts: see {@link Builder#evidence}. */
+    default List<Evidence> evidence() {
+        return List.of();
+    }
+
     /** A numbered, human-readable outline of the plan. */
     String describe();
 
@@ -136,6 +141,20 @@ public interface Plan {
          * Every check runs, also after another failed. Same journal rules as {@link #afterRollback}.
          */
         Builder verifyAfterRollback(Step... checks);
+
+        /**
+         * Evidence to capture the moment a rollback of this plan's runs starts (live,
+         * {@link Runner#rollback} or {@link Runner#recover}), before any compensation: file copies,
+         * command output, HTTP bodies, stored owner-only and bounded under the run's state
+         * directory with secrets masked, listed by {@link RunResult#evidence()} and the reports. A
+         * failed capture is reported and never blocks the rollback.
+         *
+         * <pre>{@code
+         * .evidence(Evidence.command("journalctl", "-u", "shop", "--since", "-15min", "--no-pager"),
+         *           Evidence.http(URI.create("http://127.0.0.1:8080/metrics")))
+         * }</pre>
+         */
+        Builder evidence(Evidence... items);
 
         /**
          * @throws PlanDefinitionException when the plan has no steps, a null step, a blank or

@@ -7,6 +7,7 @@ package dev.backstep;
  * <pre>{@code
  * System.out.println(result.report().toText());
  * Files.writeString(reportFile, result.report().toJson());
+ * Files.writeString(Path.of("target/backstep-run.html"), result.report().toHtml());
  * }</pre>
  */
 public interface RunReport {
@@ -14,4 +15,13 @@ public interface RunReport {
     String toText();
 
     String toJson();
+
+    /**
+     * One self-contained HTML page (no script, nothing loaded from the network: inline CSS, the
+     * plan as an inline SVG) for people and CI artifacts: status, the RTO (from the failure being
+     * detected to the rollback finished, and verified when the plan has {@code verifyAfterRollback}
+     * checks), the plan, every failure with its message, and a timeline of steps, compensations and
+     * the rollback's last phase with their durations.
+     */
+    String toHtml();
 }

@@ -63,6 +63,15 @@ public interface RunResult {
         return List.of();
     }
 
+    /**
+     * The {@link Evidence} captured when this run's rollback started (every rollback attempt of
+     * the run, oldest first), with where each capture is stored; empty when the plan declares none
+     * or no rollback ran.
+     */
+    default List<Evidence.Captured> evidence() {
+        return List.of();
+    }
+
     /** A text table and JSON rendering of this result. */
     RunReport report();
 

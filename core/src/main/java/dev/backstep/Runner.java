@@ -70,6 +70,25 @@ public interface Runner {
     Rehearsal rehearse(Plan plan);
 
     /**
+     * Rehearses every failure point of a plan: for each stage (a step, or a parallel group) in
+     * turn, runs the plan up to and including that stage, forces a failure right after it, lets
+     * the run roll back and compares every resource's {@link Fingerprint} with the state before.
+     * The result is a matrix failure point × resource (equal / differs, with the differing facts).
+     * The first point not restored exactly ends the rehearsal (the later points are listed as not
+     * rehearsed); when every point was exact the plan is applied once more for real
+     * ({@link RehearsalOptions#cleanRun()}).
+     *
+     * <pre>{@code
+     * RehearsalMatrix m = runner.rehearse(plan, RehearsalOptions.everyStep());
+     * assertThat(m).restoredExactlyAtEveryPoint();   // backstep-testkit
+     * }</pre>
+     *
+     * @throws RehearsalRefusedException as {@link #rehearse(Plan)}, before anything changed
+     * @throws StepValidationException when a step's validation fails (nothing was changed)
+     */
+    RehearsalMatrix rehearse(Plan plan, RehearsalOptions options);
+
+    /**
      * Compensates an earlier run from its journal, in reverse order, with the same retry and
      * failure rules as a live rollback. The run's compensations are resolved from plans this
      * runner knows ({@link Builder#plan}, plans it ran) and else from the {@link Builder#registry

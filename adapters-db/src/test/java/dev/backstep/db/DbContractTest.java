@@ -8,6 +8,8 @@ import dev.backstep.Backstep;
 import dev.backstep.Fingerprint;
 import dev.backstep.Plan;
 import dev.backstep.Rehearsal;
+import dev.backstep.RehearsalMatrix;
+import dev.backstep.RehearsalOptions;
 import dev.backstep.RunResult;
 import dev.backstep.Runner;
 import dev.backstep.Step;
@@ -237,6 +239,45 @@ abstract class DbContractTest {
         assertThat(r.restoredExactly()).as(r.toText()).isTrue();
         assertThat(r.before()).anySatisfy(f -> assertThat(f.resource()).endsWithIgnoringCase("orders"));
         assertThat(r.reapplied()).isTrue();
+    }
+
+    @Test
+    void everyFailurePointOfSqlStepsIsRestoredExactlyThenAppliedOnce() {
+        Plan plan = Plan.named("add note").target("db")
+                .step(db().sql("ALTER TABLE orders ADD note VARCHAR(20)")
+                        .compensatedBy("ALTER TABLE orders DROP COLUMN note"))
+                .step(db().sql("UPDATE orders SET total = total + 1 WHERE id = 10")
+                        .compensatedBy("UPDATE orders SET total = total - 1 WHERE id = 10"))
+                .step(db().sql("UPDATE orders SET note = 'rush' WHERE id = 11")
+                        .compensatedBy("UPDATE orders SET note = NULL WHERE id = 11"))
+                .build();
+
+        RehearsalMatrix m = runner().rehearse(plan, RehearsalOptions.everyStep());
+
+        assertThat(m).restoredExactlyAtEveryPoint().cleanRunSucceeded();
+        assertThat(m.points()).hasSize(3);
+        assertThat(m.resources()).anySatisfy(r -> assertThat(r).endsWithIgnoringCase("orders"));
+    }
+
+    @Test
+    void aSecondSqlStepWhoseCompensationIsWrongShowsExactlyThatPoint() {
+        Plan plan = Plan.named("bump").target("db")
+                .step(db().sql("ALTER TABLE orders ADD note VARCHAR(20)")
+                        .compensatedBy("ALTER TABLE orders DROP COLUMN note"))
+                .step(db().sql("UPDATE orders SET total = total + 1 WHERE id = 10")
+                        .compensatedBy("UPDATE orders SET total = total - 2 WHERE id = 10"))
+                .step(db().sql("UPDATE orders SET note = 'rush' WHERE id = 11")
+                        .compensatedBy("UPDATE orders SET note = NULL WHERE id = 11"))
+                .build();
+
+        RehearsalMatrix m = runner().rehearse(plan, RehearsalOptions.everyStep());
+
+        assertThat(m).notRestoredOnlyAt(2);
+        String orders = m.resources().stream().filter(r -> r.toLowerCase().endsWith("orders")).findFirst().orElseThrow();
+        assertThat(m.points().get(0).cell(orders)).isEqualTo(RehearsalMatrix.Cell.EQUAL);
+        assertThat(m.points().get(1).cell(orders)).isEqualTo(RehearsalMatrix.Cell.DIFFERS);
+        assertThat(m.points().get(2).cell(orders)).isEqualTo(RehearsalMatrix.Cell.NOT_RUN);
+        assertThat(m.cleanRun()).isEmpty();
     }
 
     @Test

@@ -8,6 +8,8 @@ import dev.backstep.Backstep;
 import dev.backstep.Fingerprint;
 import dev.backstep.Plan;
 import dev.backstep.Rehearsal;
+import dev.backstep.RehearsalMatrix;
+import dev.backstep.RehearsalOptions;
 import dev.backstep.RehearsalRefusedException;
 import dev.backstep.RunId;
 import dev.backstep.RunStatus;
@@ -96,6 +98,47 @@ class GitRehearsalTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(conf))).isEqualTo("rw-r-----");
         assertThat(Files.readString(env)).isEqualTo("APP_VERSION=1.0.0\nMAIL_HOST=smtp\n");
         assertThat(shop.current()).contains("1.0.0");
+    }
+
+    @Test
+    void everyFailurePointOfAFilesReleaseAndCheckoutPlanIsRestoredExactly() throws Exception {
+        RehearsalMatrix m = runner.rehearse(rollbackToV1(), RehearsalOptions.everyStep());
+
+        assertThat(m).restoredExactlyAtEveryPoint().cleanRunSucceeded();
+        assertThat(m.points()).extracting(RehearsalMatrix.Point::label).containsExactly("after 'replace " + conf + "'",
+                "after 'edit " + env + "'", "after 'deploy 1.0.0'", "after 'git checkout v1.0.0'");
+        assertThat(m.resources()).hasSize(4).last().asString().startsWith("git:");
+        assertThat(m.points()).allSatisfy(p -> assertThat(m.resources())
+                .allSatisfy(r -> assertThat(p.cell(r)).isEqualTo(RehearsalMatrix.Cell.EQUAL)));
+        sb.assertAt(repo, c1, "(detached)", "v1");
+        assertThat(shop.current()).contains("1.0.0");
+    }
+
+    @Test
+    void aCheckoutAfterASloppyThirdStepShowsOnlyTheThirdPoint() throws Exception {
+        Path key = Files.writeString(srv.resolve("app.key"), "key-1\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
+        Step sloppy = Step.named("rotate app.key").action(ctx -> {
+            ctx.record("previous", Files.readString(key));
+            Path tmpKey = key.resolveSibling("app.key.new");
+            Files.writeString(tmpKey, "key-2\n");
+            Files.setPosixFilePermissions(tmpKey, PosixFilePermissions.fromString("rw-------"));
+            Files.move(tmpKey, key, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }).compensation(ctx -> {
+            if (ctx.recorded("previous").isPresent()) {
+                Files.writeString(key, ctx.recorded("previous").get()); // forgets the mode the key had
+            }
+        }).fingerprint(ctx -> List.of(new Fingerprint("file:" + key, Map.of("content", Files.readString(key).strip(),
+                "mode", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))))).build();
+        Plan plan = Plan.named("rotate").target("shop").step(ConfigFile.replace(conf, "listen 8080;\n"))
+                .step(Git.checkout(repo, "v1.0.0")).step(sloppy).step(shop.deploy("1.0.0", build("1.0.0"))).build();
+
+        RehearsalMatrix m = runner.rehearse(plan, RehearsalOptions.everyStep());
+
+        assertThat(m).notRestoredOnlyAt(3).hasDifferenceAt(3, "file:" + key + ": mode rw-r----- -> rw-------");
+        assertThat(m.points().get(2).differences()).containsExactly("file:" + key + ": mode rw-r----- -> rw-------");
+        assertThat(m.points().get(3).rehearsed()).isFalse();
+        sb.assertAt(repo, c2, "main", "v2");
     }
 
     @Test

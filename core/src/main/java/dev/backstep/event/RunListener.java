@@ -68,6 +68,19 @@ public interface RunListener {
         return new ConsoleRunListener(out);
     }
 
+    /**
+     * Posts JSON events (run started/finished, rollback started/finished, needs attention) with a
+     * Slack-compatible {@code text} field to {@code uri}, from a bounded background queue with a
+     * timeout and retries: it never blocks or fails a run. See {@link WebhookListener} for settings.
+     *
+     * <pre>{@code
+     * Backstep.runner().listener(RunListener.webhook(URI.create(System.getenv("SLACK_WEBHOOK")))).build();
+     * }</pre>
+     */
+    static WebhookListener webhook(java.net.URI uri) {
+        return WebhookListener.to(uri).build();
+    }
+
     /** Calls each listener in order. */
     static RunListener composite(List<RunListener> listeners) {
         return new CompositeRunListener(listeners);

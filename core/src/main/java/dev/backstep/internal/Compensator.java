@@ -76,6 +76,7 @@ final class Compensator {
     List<Throwable> compensate(List<StepState> steps, int pivotStage, String reason) {
         journal.append(JournalRecord.Type.ROLLBACK_STARTED, null, "reason", reason);
         listeners.emit(new RunEvent.RollbackStarted(run.runId(), run.clock().instant(), reason));
+        EvidenceCapture.capture(run); // before any compensation changes what an incident review needs
         String pivotName = steps.stream().filter(s -> s.stage == pivotStage && s.kind == StepKind.PIVOT)
                 .map(s -> s.name).findFirst().orElse(null);
 

@@ -8,12 +8,18 @@ import java.util.Optional;
 
 /** The immutable plan {@link PlanBuilder} builds. */
 public record DefaultPlan(String name, String target, List<Stage> stages, List<Step> afterRollback,
-                          List<Step> verifyAfterRollback) implements Plan {
+                          List<Step> verifyAfterRollback, List<dev.backstep.Evidence> evidence) implements Plan {
 
     public DefaultPlan {
         stages = List.copyOf(stages);
         afterRollback = List.copyOf(afterRollback);
         verifyAfterRollback = List.copyOf(verifyAfterRollback);
+        evidence = List.copyOf(evidence);
+    }
+
+    public DefaultPlan(String name, String target, List<Stage> stages, List<Step> afterRollback,
+                       List<Step> verifyAfterRollback) {
+        this(name, target, stages, afterRollback, verifyAfterRollback, List.of());
     }
 
     public DefaultPlan(String name, String target, List<Stage> stages) {

@@ -97,8 +97,10 @@ public final class DefaultRunner implements Runner {
             // lock held: finish the target's unfinished runs first, then take this run's place
             info = info.placed(takeover.prepare(plan, runId));
             RunJournal runJournal = new RunJournal(info.secrets().journal(journal), runId, clock, 0);
+            EvidenceCapture.remember(plan, info);
             result = new Saga(plan, info, runJournal, listeners.masking(info.secrets()), pool, compensationMode)
                     .guardedBy(new LockGuard(held)).run();
+            result = EvidenceCapture.attach(result, info.runStateDir());
         }
         if (result.status() == dev.backstep.RunStatus.INTERRUPTED && !LockGuard.lostLock(result)) {
             Thread.currentThread().interrupt();
@@ -112,8 +114,16 @@ public final class DefaultRunner implements Runner {
     }
 
     @Override
+    public dev.backstep.RehearsalMatrix rehearse(Plan plan, dev.backstep.RehearsalOptions options) {
+        Objects.requireNonNull(options, "options");
+        return new MatrixRehearser(this, new Rehearser(this, commands, stateDir, clock))
+                .rehearse(Objects.requireNonNull(plan, "plan"), options);
+    }
+
+    @Override
     public RunResult rollback(RunId runId, RollbackOption... options) {
-        return fromJournal.rollback(Objects.requireNonNull(runId, "runId"), options);
+        RunResult r = fromJournal.rollback(Objects.requireNonNull(runId, "runId"), options);
+        return EvidenceCapture.attach(r, stateDir.resolve("runs").resolve(runId.value()));
     }
 
     @Override
@@ -128,7 +138,9 @@ public final class DefaultRunner implements Runner {
 
     @Override
     public Recovery recover(Plan... plans) {
-        return fromJournal.recover(plans);
+        Recovery r = fromJournal.recover(plans);
+        return new Recovery(r.recovered().stream().map(x -> EvidenceCapture.attach(x,
+                stateDir.resolve("runs").resolve(x.runId().value()))).toList(), r.unrecoverable());
     }
 
     @Override

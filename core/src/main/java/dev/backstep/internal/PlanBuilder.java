@@ -18,6 +18,7 @@ public final class PlanBuilder implements Plan.Builder {
     private final List<String> problems = new ArrayList<>();
     private final List<Step> afterRollback = new ArrayList<>();
     private final List<Step> verifyAfterRollback = new ArrayList<>();
+    private final List<dev.backstep.Evidence> evidence = new ArrayList<>();
 
     public PlanBuilder(String name) {
         this.name = name;
@@ -103,6 +104,22 @@ public final class PlanBuilder implements Plan.Builder {
     }
 
     @Override
+    public Plan.Builder evidence(dev.backstep.Evidence... items) {
+        if (items == null) {
+            problems.add("evidence(...) was given null");
+            return this;
+        }
+        for (dev.backstep.Evidence e : items) {
+            if (e == null) {
+                problems.add("evidence(...) was given a null item");
+            } else {
+                evidence.add(e);
+            }
+        }
+        return this;
+    }
+
+    @Override
     public Plan build() {
         List<String> all = new ArrayList<>();
         if (name == null || name.isBlank()) {
@@ -128,7 +145,8 @@ public final class PlanBuilder implements Plan.Builder {
         if (!all.isEmpty()) {
             throw new PlanDefinitionException(String.valueOf(name), String.join("; ", all));
         }
-        return new DefaultPlan(name, target == null ? name : target, stages, afterRollback, verifyAfterRollback);
+        return new DefaultPlan(name, target == null ? name : target, stages, afterRollback, verifyAfterRollback,
+                evidence);
     }
 
     /** The stages plus the rollback steps, whose names must be unique too. */

@@ -89,7 +89,7 @@ final class Rehearser {
     }
 
     /** Pivots and irreversible steps stay applied after a rollback: a rehearsal cannot undo them. */
-    private static void refuseKeptSteps(Plan plan) {
+    static void refuseKeptSteps(Plan plan) {
         List<String> names = new ArrayList<>();
         List<String> why = new ArrayList<>();
         for (Step step : plan.steps()) {
@@ -112,7 +112,7 @@ final class Rehearser {
         }
     }
 
-    private List<Fingerprint> fingerprint(Step step, RunInfo info) throws Exception {
+    List<Fingerprint> fingerprint(Step step, RunInfo info) throws Exception {
         List<Fingerprint> f = step.fingerprint(context(step, info));
         if (f == null) {
             throw new BackstepException("fingerprint() of step '" + step.name() + "' returned null");
@@ -120,7 +120,7 @@ final class Rehearser {
         return f;
     }
 
-    private RunInfo info(Plan plan, String id) {
+    RunInfo info(Plan plan, String id) {
         RunId runId = RunId.of(id);
         return new RunInfo(runId, plan.name(), plan.target(), commands,
                 stateDir.resolve("runs").resolve(runId.value()), clock);
@@ -133,11 +133,18 @@ final class Rehearser {
     }
 
     /** The plan with a last verification that always fails, under the plan's own name and target. */
-    private static Plan withForcedFailure(Plan plan) {
-        List<Plan.Stage> stages = new ArrayList<>(plan.stages());
+    static Plan withForcedFailure(Plan plan) {
+        return withForcedFailure(plan, plan.stages().size());
+    }
+
+    /** The first {@code stages} stages of the plan, then a verification that always fails. */
+    static Plan withForcedFailure(Plan plan, int stageCount) {
+        List<Plan.Stage> stages = new ArrayList<>(plan.stages().subList(0, stageCount));
+        boolean all = stageCount == plan.stages().size();
         Step forced = Step.verification(Rehearsal.FORCED_ROLLBACK_STEP, ctx -> {
-            throw new BackstepException("every step of plan '" + ctx.planName()
-                    + "' ran; failing on purpose so that the rehearsal rolls it back");
+            throw new BackstepException((all ? "every step of plan '" + ctx.planName() + "' ran"
+                    : "stage " + stageCount + " of " + plan.stages().size() + " of plan '" + ctx.planName() + "' ran")
+                    + "; failing on purpose so that the rehearsal rolls it back");
         });
         stages.add(new Plan.Stage(List.of(forced), false));
         return Plan.of(plan.name(), plan.target(), stages, plan.afterRollback(), plan.verifyAfterRollback());

@@ -54,6 +54,11 @@ final class TextAndJsonReport implements RunReport {
                 b.append("  also: ").append(Errors.message(s)).append('\n');
             }
         });
+        for (dev.backstep.Evidence.Captured e : r.evidence()) {
+            b.append("evidence: ").append(e.what()).append(" -> ").append(e.file().map(Object::toString).orElse("(none)"))
+                    .append(e.truncated() ? " (truncated)" : "").append(e.error().map(x -> " FAILED: " + x).orElse(""))
+                    .append('\n');
+        }
         return b.toString();
     }
 
@@ -94,6 +99,16 @@ final class TextAndJsonReport implements RunReport {
             }
             return all;
         }).orElse(List.of()))).append(',');
+        b.append("\"evidence\":[");
+        for (int i = 0; i < r.evidence().size(); i++) {
+            dev.backstep.Evidence.Captured e = r.evidence().get(i);
+            b.append(i > 0 ? ",{" : "{");
+            field(b, "what", e.what()).append(',');
+            opt(b, "file", e.file().map(Object::toString)).append(',');
+            b.append("\"bytes\":").append(e.bytes()).append(",\"truncated\":").append(e.truncated()).append(',');
+            opt(b, "error", e.error()).append('}');
+        }
+        b.append("],");
         b.append("\"rollbackSteps\":[");
         for (int i = 0; i < r.rollbackSteps().size(); i++) {
             StepOutcome s = r.rollbackSteps().get(i);
@@ -136,6 +151,11 @@ final class TextAndJsonReport implements RunReport {
         }
         b.append("]}");
         return b.toString();
+    }
+
+    @Override
+    public String toHtml() {
+        return new HtmlReport(r).render();
     }
 
     private static StringBuilder field(StringBuilder b, String k, String v) {

@@ -86,6 +86,10 @@ public final class Demo {
             RunResult result = runner.run(plan);
             out.println();
             out.println(result.report().toText());
+            Path html = dir.resolve("report-" + result.runId().value() + ".html");
+            Files.writeString(html, result.report().toHtml());
+            out.println("HTML report (open in a browser, or keep as a CI artifact): " + html.toUri());
+            out.println();
 
             out.println("After the rollback:");
             out.println("  git HEAD        " + shop.describeHead());

@@ -38,5 +38,9 @@ class DemoTest {
                 + "\\(body: \"503 Service Unavailable: payment provider timeout\"\\)( \\[\\d+ attempts within 2 s; "
                 + "last [123]: <503>(, <503>){0,2}])?$");
         assertThat(out).contains("GET /health     200 (200 OK)");
+        java.nio.file.Path html = dir.resolve("report-" + result.runId().value() + ".html");
+        assertThat(out).contains("HTML report (open in a browser, or keep as a CI artifact): " + html.toUri());
+        assertThat(Files.readString(html)).contains("status-ROLLED_BACK").contains("health check")
+                .doesNotContain("hunter2");
     }
 }

@@ -1,6 +1,7 @@
 package dev.backstep.testkit;
 
 import dev.backstep.Rehearsal;
+import dev.backstep.RehearsalMatrix;
 import dev.backstep.RunResult;
 
 /**
@@ -11,6 +12,7 @@ import dev.backstep.RunResult;
  *
  * assertThat(runner.run(plan)).rolledBack().failedAt("migrate").compensated("config", "checkout");
  * assertThat(runner.rehearse(plan)).restoredExactly().reapplied();
+ * assertThat(runner.rehearse(plan, RehearsalOptions.everyStep())).restoredExactlyAtEveryPoint();
  * }</pre>
  */
 public final class BackstepAssertions {
@@ -19,6 +21,10 @@ public final class BackstepAssertions {
 
     public static RunResultAssert assertThat(RunResult actual) {
         return new RunResultAssert(actual);
+    }
+
+    public static RehearsalMatrixAssert assertThat(RehearsalMatrix actual) {
+        return new RehearsalMatrixAssert(actual);
     }
 
     public static RehearsalAssert assertThat(Rehearsal actual) {
