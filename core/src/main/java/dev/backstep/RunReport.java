@@ -24,4 +24,18 @@ public interface RunReport {
      * the rollback's last phase with their durations.
      */
     String toHtml();
+
+    /**
+     * The standard report of any {@link RunResult}, also of one made outside the runner (for
+     * example by an executor that runs plans elsewhere and returns its own result type).
+     *
+     * <pre>{@code
+     * public RunReport report() {
+     *     return RunReport.of(this);
+     * }
+     * }</pre>
+     */
+    static RunReport of(RunResult result) {
+        return dev.backstep.internal.TextAndJsonReport.of(result);
+    }
 }

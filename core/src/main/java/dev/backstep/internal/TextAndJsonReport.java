@@ -8,12 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Renders a run result as a fixed-width table and as JSON. */
-final class TextAndJsonReport implements RunReport {
+/** Renders a run result as a fixed-width table, as JSON and as an HTML page. */
+public final class TextAndJsonReport implements RunReport {
     private final RunResult r;
 
     TextAndJsonReport(RunResult r) {
         this.r = r;
+    }
+
+    /** For {@link RunReport#of}: results made outside core (e.g. by another executor) render the same way. */
+    public static RunReport of(RunResult r) {
+        return new TextAndJsonReport(java.util.Objects.requireNonNull(r, "result"));
     }
 
     @Override
