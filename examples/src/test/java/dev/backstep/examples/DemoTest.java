@@ -34,7 +34,7 @@ class DemoTest {
         assertThat(out).contains("nothing will be executed").contains("rolling back").contains("ROLLED_BACK")
                 .contains("v1.2.0").doesNotContain("hunter2");
         // a loaded machine may fit only one attempt into the check's 2 s: then the message has no summary
-        assertThat(out).containsPattern("GET http://127\\.0\\.0\\.1:\\d+/health: expected status <200> but was <503> "
+        assertThat(out).containsPattern("(?m)GET http://127\\.0\\.0\\.1:\\d+/health: expected status <200> but was <503> "
                 + "\\(body: \"503 Service Unavailable: payment provider timeout\"\\)( \\[\\d+ attempts within 2 s; "
                 + "last [123]: <503>(, <503>){0,2}])?$");
         assertThat(out).contains("GET /health     200 (200 OK)");
