@@ -318,7 +318,7 @@ public final class Runbook004 {
     private static Command composeUp(Samokoder s) {
         List<String> argv = new ArrayList<>(s.composeCommand());
         argv.addAll(List.of("up", "-d"));
-        Command up = Command.of(argv).timeout(Duration.ofMinutes(3));
+        Command up = Command.of(argv).in(s.compose().directory()).timeout(Duration.ofMinutes(3));
         if (!s.dockerHost().isEmpty()) {
             up = up.env("DOCKER_HOST", s.dockerHost());
         }
