@@ -322,6 +322,6 @@ public final class Runbook004 {
         if (!s.dockerHost().isEmpty()) {
             up = up.env("DOCKER_HOST", s.dockerHost());
         }
-        return up.named("compose up -d (restored version)");
+        return up.named("compose up -d (restored)");
     }
 }
