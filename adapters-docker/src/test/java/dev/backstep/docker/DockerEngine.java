@@ -22,6 +22,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Needs root, {@code dockerd} (docker.io), {@code docker-compose} and {@code /bin/busybox}
  * from busybox-static; {@code .ci/run} installs them. Anything missing FAILS the tests.
+ *
+ * <p>Public and shipped in this module's test-jar: the examples' runbook 004 test uses it too
+ * ({@code @ExtendWith(DockerEngine.class)}, then {@link #host()}, {@link #docker}, {@link #compose}).
  */
 public final class DockerEngine implements BeforeAllCallback {
     private static Daemon daemon;

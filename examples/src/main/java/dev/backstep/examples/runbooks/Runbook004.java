@@ -61,8 +61,8 @@ import java.util.Objects;
  *     {@code db.check().rowCount(t).atLeast(n)}, {@code db.check().foreignKeysValid()} and the
  *     metric gates; a failure ends the run {@code ROLLBACK_FAILED}, never {@code ROLLED_BACK}</td></tr>
  * <tr><td>{@code rollback.sh --full}, {@code --restore-db}</td><td>{@code runner.rollback(runId)}
- *     of a deploy that succeeded, from the journal, in any process that {@link #register}ed the
- *     checks</td></tr>
+ *     of a deploy that succeeded, from the journal, in any process (the test uses another JVM) that
+ *     knows the installation's configuration and {@link #register}ed its checks: no plan needed</td></tr>
  * <tr><td>{@code rollback.sh --auto}</td><td>{@link #rollbackToLastGood}</td></tr>
  * <tr><td>{@code rollback.sh --dry-run}</td><td>{@code runner.dryRun(deployPlan(...))}</td></tr>
  * <tr><td>RTO &lt; 5 min</td><td>{@link RunResult#rto()}, in the report's text and JSON</td></tr>
@@ -82,7 +82,11 @@ import java.util.Objects;
  * <li>It takes the backup while the API still writes, then stops it; the plan stops API and worker
  *     first, so the dump is consistent and the restore happens while nothing writes.</li>
  * <li>It restores the dump and then runs {@code alembic upgrade head} of the old code; the plan
- *     restores the dump last (it already holds the old revision) and runs no migration after it.</li>
+ *     downgrades with the new code's scripts (the old code does not know the new revision), then
+ *     restores the dump (taken at the old revision, it brings back rows a migration deleted) and
+ *     runs no migration after it.</li>
+ * <li>Scenario 1 sets {@code APP_VERSION} in the shell for one {@code docker-compose} call, so the
+ *     next {@code up} brings the bad version back; the plan edits {@code .env} and restores it.</li>
  * </ul>
  *
  * <pre>{@code
@@ -211,7 +215,9 @@ public final class Runbook004 {
      * stop API and worker, dump the database, edit {@code .env}, run the migrations, bring every
      * service up on the new images, then verify health, the 5xx rate and p95. A failure anywhere
      * undoes everything before it; then {@code docker-compose up -d} runs on the restored
-     * {@code .env} and the restored system is verified.
+     * {@code .env} and the restored system is verified. Run it with a runner built through
+     * {@link #register} (otherwise the run is refused before anything changes: its post-rollback
+     * checks are typed steps nobody registered).
      *
      * @param secrets further {@code .env} keys the version needs (masked in previews, reports, journal)
      */

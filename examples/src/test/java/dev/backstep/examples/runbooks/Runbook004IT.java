@@ -288,9 +288,16 @@ class Runbook004IT {
         assertThatThrownBy(() -> Runbook004.deployPlan(site, "../1.3.0", Map.of()))
                 .isInstanceOf(PlanDefinitionException.class).isInstanceOf(BackstepException.class)
                 .hasMessageContaining("../1.3.0");
+        assertThatThrownBy(() -> Runbook004.deployPlan(site, "", Map.of()))
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("not an image tag");
         assertThatThrownBy(() -> site.maxErrorRate(1.5))
                 .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("maxErrorRate");
+        assertThatThrownBy(() -> site.composeCommand(""))
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("compose command is empty");
+        assertThatThrownBy(() -> Samokoder.of(" ", site.compose(), site.migrations(), db, site.api(), site.metrics()))
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("target is blank");
         assertThat(state()).isEqualTo(before);
+        assertThat(dir.resolve("backups")).doesNotExist();
     }
 
     // --- the installation's state, as it is compared before and after ---
