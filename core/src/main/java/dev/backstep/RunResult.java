@@ -1,5 +1,6 @@
 package dev.backstep;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -70,6 +71,40 @@ public interface RunResult {
      */
     default List<Evidence.Captured> evidence() {
         return List.of();
+    }
+
+    /**
+     * The recovery time of a rolled-back run: from the moment its failure was detected (the failed
+     * step's end) to the end of the rollback's last phase (the last {@code verifyAfterRollback}
+     * check, else the last step or compensation), the runbooks' RTO. For a result of
+     * {@link Runner#rollback} (nothing failed) it counts from the rollback's start. Empty unless the
+     * status is {@link RunStatus#ROLLED_BACK}: a system that is not back has no recovery time.
+     *
+     * <pre>{@code
+     * r.rto().ifPresent(rto -> System.out.println("back in " + rto.toMillis() + " ms"));
+     * }</pre>
+     */
+    default Optional<Duration> rto() {
+        if (status() != RunStatus.ROLLED_BACK) {
+            return Optional.empty();
+        }
+        Instant from = failedStep().flatMap(n -> steps().stream().filter(s -> s.name().equals(n)).findFirst())
+                .flatMap(StepOutcome::endedAt).orElse(startedAt());
+        Instant to = null;
+        for (StepOutcome s : rollbackSteps()) {
+            to = later(to, s.endedAt().orElse(null));
+        }
+        if (to == null) {
+            for (StepOutcome s : steps()) {
+                to = later(to, s.compensationEndedAt().orElse(null));
+            }
+        }
+        Duration rto = Duration.between(from, to == null ? endedAt() : to);
+        return Optional.of(rto.isNegative() ? Duration.ZERO : rto);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null || (b != null && b.isAfter(a)) ? b : a;
     }
 
     /** A text table and JSON rendering of this result. */

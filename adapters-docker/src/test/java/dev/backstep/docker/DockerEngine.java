@@ -22,8 +22,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Needs root, {@code dockerd} (docker.io), {@code docker-compose} and {@code /bin/busybox}
  * from busybox-static; {@code .ci/run} installs them. Anything missing FAILS the tests.
+ *
+ * <p>Public and shipped in this module's test-jar: the examples' runbook 004 test uses it too
+ * ({@code @ExtendWith(DockerEngine.class)}, then {@link #host()}, {@link #docker}, {@link #compose}).
  */
-final class DockerEngine implements BeforeAllCallback {
+public final class DockerEngine implements BeforeAllCallback {
     private static Daemon daemon;
 
     @Override
@@ -39,7 +42,7 @@ final class DockerEngine implements BeforeAllCallback {
     }
 
     /** DOCKER_HOST of the engine. */
-    static String host() {
+    public static String host() {
         return daemon.host;
     }
 
@@ -54,14 +57,14 @@ final class DockerEngine implements BeforeAllCallback {
     }
 
     /** Runs the docker CLI against the engine; fails on a non-zero exit. */
-    static String docker(String... args) throws IOException, InterruptedException {
+    public static String docker(String... args) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of("docker"));
         argv.addAll(List.of(args));
         return exec(Duration.ofMinutes(2), daemon.host, null, argv);
     }
 
     /** Runs docker-compose in {@code dir} against the engine; fails on a non-zero exit. */
-    static String compose(Path dir, String... args) throws IOException, InterruptedException {
+    public static String compose(Path dir, String... args) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of("docker-compose"));
         argv.addAll(List.of(args));
         return exec(Duration.ofMinutes(3), daemon.host, dir, argv);

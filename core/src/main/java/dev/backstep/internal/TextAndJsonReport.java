@@ -49,6 +49,8 @@ public final class TextAndJsonReport implements RunReport {
         if (!r.compensated().isEmpty()) {
             b.append("compensated, in order: ").append(String.join(" <- ", r.compensated())).append('\n');
         }
+        r.rto().ifPresent(rto -> b.append("RTO: ").append(rto.toMillis())
+                .append(" ms (failure detected -> rollback verified)\n"));
         List<String> applied = r.stillApplied();
         if (r.status().isFailure() && !applied.isEmpty()) {
             b.append("STILL APPLIED: ").append(String.join(", ", applied)).append('\n');
@@ -93,6 +95,7 @@ public final class TextAndJsonReport implements RunReport {
         field(b, "startedAt", r.startedAt().toString()).append(',');
         field(b, "endedAt", r.endedAt().toString()).append(',');
         b.append("\"failedStep\":").append(r.failedStep().map(TextAndJsonReport::quote).orElse("null")).append(',');
+        b.append("\"rtoMillis\":").append(r.rto().map(d -> Long.toString(d.toMillis())).orElse("null")).append(',');
         b.append("\"compensated\":").append(array(r.compensated())).append(',');
         b.append("\"stillApplied\":").append(array(r.stillApplied())).append(',');
         b.append("\"failures\":");
