@@ -114,10 +114,7 @@ public final class HtmlReport {
 
     /** The recovery time: failure detected to the end of the rollback (and its verifications), when it succeeded. */
     Optional<Duration> rto() {
-        if (r.status() != RunStatus.ROLLED_BACK) {
-            return Optional.empty();
-        }
-        return failureDetected().map(t -> Duration.between(t, r.endedAt()));
+        return r.rto(); // one definition of the RTO, shared with the text and JSON reports
     }
 
     private void recovery(StringBuilder b) {
