@@ -149,6 +149,7 @@ public final class ScenarioBenchmark {
         Map<String, List<Double>> millis = new LinkedHashMap<>();
         Map<String, AtomicInteger> commands = new ConcurrentHashMap<>();
         double total = 0;
+        AtomicInteger records = new AtomicInteger();
         for (int r = 0; r < rounds; r++) {
             Path d = fresh(base, fixture, "p" + r);
             Map<String, Long> starts = new ConcurrentHashMap<>();
@@ -182,12 +183,18 @@ public final class ScenarioBenchmark {
             };
             total += runBackstep(d, timing, commands);
             Fixture.checkRestored(fixture, d);
+            try (var runs = Files.list(d.resolve("state/journal/runs"))) {
+                for (Path f : runs.toList()) {
+                    records.addAndGet(Files.readAllLines(f).size());
+                }
+            }
             JournalBenchmark.deleteRecursively(d);
         }
         System.out.printf("profile, %s: mean total %.1f ms over %d rounds%n", fixture.getFileName(), total / rounds,
                 rounds);
         millis.forEach((k, v) -> System.out.printf("  %-40s %7.1f ms%n", k,
                 v.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+        System.out.printf("  journal records (lines)                  %5.1f per run%n", records.get() / (double) rounds);
         commands.forEach((k, v) -> System.out.printf("  program %-32s %5.1f per run%n", k, v.get() / (double) rounds));
     }
 
