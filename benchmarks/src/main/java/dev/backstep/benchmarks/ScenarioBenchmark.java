@@ -49,6 +49,9 @@ public final class ScenarioBenchmark {
 
     private static final String TARGET = "shop@bench";
 
+    /** {@code --parallel}: the three steps in one parallel group, compensated concurrently. */
+    static boolean parallel;
+
     private ScenarioBenchmark() {
     }
 
@@ -56,13 +59,13 @@ public final class ScenarioBenchmark {
     static final String SCRIPT = """
             #!/bin/bash
             set -euo pipefail
-            repo=$1; app=$2; env=$3; tag=$4; version=$5
+            repo=$1; app=$2; env=$3; tag=$4; version=$5; src=$6
             # deploy
             if [ -n "$(git -C "$repo" status --porcelain --untracked-files=all)" ]; then echo dirty >&2; exit 2; fi
             prev=$(git -C "$repo" rev-parse HEAD)
             git -C "$repo" checkout -q --detach "$tag" --
             prevrel=$(readlink "$app/current")
-            cp -a "$repo/public" "$app/releases/.tmp-$version"
+            cp -a "$src" "$app/releases/.tmp-$version"
             mv -T "$app/releases/.tmp-$version" "$app/releases/$version"
             ln -s "releases/$version" "$app/.current-tmp"
             mv -T "$app/.current-tmp" "$app/current"
@@ -84,6 +87,10 @@ public final class ScenarioBenchmark {
         int rounds = 7;
         boolean profile = false;
         for (String a : args) {
+            if (a.equals("--parallel")) {
+                parallel = true;
+                continue;
+            }
             if (a.startsWith("--files=")) {
                 sizes = Arrays.stream(a.substring(8).split(",")).map(Integer::valueOf).toList();
             } else if (a.startsWith("--rounds=")) {
@@ -91,7 +98,8 @@ public final class ScenarioBenchmark {
             } else if (a.equals("--profile")) {
                 profile = true;
             } else {
-                throw new IllegalArgumentException("unknown argument " + a + " (--files=200,2000 --rounds=7 --profile)");
+                throw new IllegalArgumentException("unknown argument " + a
+                        + " (--files=200,2000 --rounds=7 --profile --parallel)");
             }
         }
         Path base = JournalBenchmark.tempDir("backstep-scenario");
@@ -113,7 +121,8 @@ public final class ScenarioBenchmark {
     }
 
     static void compare(Path base, Path fixture, Path script, int files, int rounds) throws Exception {
-        System.out.printf("deploy + failing verification + rollback, %d files, %d rounds (load %s)%n", files, rounds,
+        System.out.printf("deploy + failing verification + rollback%s, %d files, %d rounds (load %s)%n",
+                parallel ? " (Backstep: one parallel group; script: sequential)" : "", files, rounds,
                 Files.readString(Path.of("/proc/loadavg")).strip());
         // warm-up: JIT, page cache
         runBackstep(fresh(base, fixture, "warm-b"), null, null);
@@ -220,11 +229,12 @@ public final class ScenarioBenchmark {
         try (Journal journal = Journal.directory(dir.resolve("state/journal"))) {
             Runner runner = Backstep.runner().journal(journal).stateDir(dir.resolve("state"))
                     .commands(commands).listener(listener == null ? RunListener.NONE : listener).build();
-            Plan plan = Plan.named("deploy shop v2").target(TARGET)
-                    .step(Git.checkout(repo, "v2"))
-                    .step(Release.in(app).deploy("2.0.0", repo.resolve("public")))
-                    .step(ConfigFile.edit(dir.resolve("shared.env")).set("APP_VERSION", "2.0.0")
-                            .named("configure .env"))
+            Step checkout = Git.checkout(repo, "v2");
+            Step deploy = Release.in(app).deploy("2.0.0", source(dir));
+            Step env = ConfigFile.edit(dir.resolve("shared.env")).set("APP_VERSION", "2.0.0").named("configure .env");
+            Plan.Builder builder = Plan.named("deploy shop v2").target(TARGET);
+            builder = parallel ? builder.parallel(checkout, deploy, env) : builder.step(checkout).step(deploy).step(env);
+            Plan plan = builder
                     .verify(Step.verification("smoke test", ctx -> {
                         throw new IllegalStateException("smoke test failed (on purpose)");
                     }))
@@ -235,6 +245,14 @@ public final class ScenarioBenchmark {
             }
         }
         return (System.nanoTime() - start) / 1e6;
+    }
+
+    /**
+     * What the release copies: the checked-out {@code public/}, or with {@code --parallel} a build
+     * directory of the same content (a copy racing the checkout of its source would not be independent).
+     */
+    static Path source(Path dir) {
+        return parallel ? dir.resolve("build") : dir.resolve("repo/public");
     }
 
     private static String firstVerb(CommandSpec spec) {
@@ -249,7 +267,8 @@ public final class ScenarioBenchmark {
     static double runScript(Path dir, Path script) throws IOException, InterruptedException {
         long start = System.nanoTime();
         Process p = new ProcessBuilder(script.toString(), dir.resolve("repo").toString(),
-                dir.resolve("srv/shop").toString(), dir.resolve("shared.env").toString(), "v2", "2.0.0")
+                dir.resolve("srv/shop").toString(), dir.resolve("shared.env").toString(), "v2", "2.0.0",
+                source(dir).toString())
                 .redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
@@ -285,6 +304,11 @@ public final class ScenarioBenchmark {
             git(repo, "add", "-A");
             git(repo, "commit", "-q", "-m", "v2");
             git(repo, "tag", "v2");
+            Process build = new ProcessBuilder("cp", "-a", pub.toString(), dir.resolve("build").toString())
+                    .inheritIO().start();
+            if (build.waitFor() != 0) {
+                throw new IOException("cp failed");
+            }
             git(repo, "checkout", "-q", "--detach", "v1");
             Path releases = dir.resolve("srv/shop/releases");
             Files.createDirectories(releases);
