@@ -52,6 +52,13 @@ public final class ScenarioBenchmark {
     /** {@code --parallel}: the three steps in one parallel group, compensated concurrently. */
     static boolean parallel;
 
+    /**
+     * {@code --durable-script}: the script also runs {@code sync -f} (syncfs) after the release
+     * copy, after the deploy and after the rollback, the least a script needs to survive a power
+     * loss the way Backstep's run does.
+     */
+    static boolean durableScript;
+
     private ScenarioBenchmark() {
     }
 
@@ -66,11 +73,13 @@ public final class ScenarioBenchmark {
             git -C "$repo" checkout -q --detach "$tag" --
             prevrel=$(readlink "$app/current")
             cp -a "$src" "$app/releases/.tmp-$version"
+            [ "${DURABLE:-}" = 1 ] && sync -f "$app/releases/.tmp-$version"
             mv -T "$app/releases/.tmp-$version" "$app/releases/$version"
             ln -s "releases/$version" "$app/.current-tmp"
             mv -T "$app/.current-tmp" "$app/current"
             cp -p "$env" "$env.bak"
             sed -i "s/^APP_VERSION=.*/APP_VERSION=$version/" "$env"
+            [ "${DURABLE:-}" = 1 ] && sync -f "$env"
             # the verification fails: roll back in reverse order
             if ! false; then
               cp -p "$env.bak" "$env"
@@ -78,7 +87,9 @@ public final class ScenarioBenchmark {
               mv -T "$app/.current-tmp" "$app/current"
               rm -rf "$app/releases/$version"
               git -C "$repo" checkout -q --detach "$prev" --
+              [ "${DURABLE:-}" = 1 ] && sync -f "$app"
             fi
+            exit 0
             """;
 
     /** {@code --files=200,2000 --rounds=7 --profile}. */
@@ -91,6 +102,10 @@ public final class ScenarioBenchmark {
                 parallel = true;
                 continue;
             }
+            if (a.equals("--durable-script")) {
+                durableScript = true;
+                continue;
+            }
             if (a.startsWith("--files=")) {
                 sizes = Arrays.stream(a.substring(8).split(",")).map(Integer::valueOf).toList();
             } else if (a.startsWith("--rounds=")) {
@@ -99,7 +114,7 @@ public final class ScenarioBenchmark {
                 profile = true;
             } else {
                 throw new IllegalArgumentException("unknown argument " + a
-                        + " (--files=200,2000 --rounds=7 --profile --parallel)");
+                        + " (--files=200,2000 --rounds=7 --profile --parallel --durable-script)");
             }
         }
         Path base = JournalBenchmark.tempDir("backstep-scenario");
@@ -122,7 +137,8 @@ public final class ScenarioBenchmark {
 
     static void compare(Path base, Path fixture, Path script, int files, int rounds) throws Exception {
         System.out.printf("deploy + failing verification + rollback%s, %d files, %d rounds (load %s)%n",
-                parallel ? " (Backstep: one parallel group; script: sequential)" : "", files, rounds,
+                (parallel ? " (Backstep: one parallel group; script: sequential)" : "")
+                        + (durableScript ? " (script with sync -f)" : ""), files, rounds,
                 Files.readString(Path.of("/proc/loadavg")).strip());
         // warm-up: JIT, page cache
         runBackstep(fresh(base, fixture, "warm-b"), null, null);
@@ -266,10 +282,12 @@ public final class ScenarioBenchmark {
 
     static double runScript(Path dir, Path script) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(script.toString(), dir.resolve("repo").toString(),
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), dir.resolve("repo").toString(),
                 dir.resolve("srv/shop").toString(), dir.resolve("shared.env").toString(), "v2", "2.0.0",
                 source(dir).toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true);
+        pb.environment().put("DURABLE", durableScript ? "1" : "0");
+        Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IOException("script failed: " + new String(out, StandardCharsets.UTF_8));

@@ -55,4 +55,19 @@ class CopyTreeTest {
         assertThatThrownBy(() -> FileOps.forceAll(paths)).isInstanceOf(NoSuchFileException.class)
                 .hasMessageContaining("missing");
     }
+
+    @Test
+    void syncfsIsUsedOnlyFromLinux58OnWhereItReportsWriteBackErrors() {
+        assertThat(FileOps.kernelAtLeast("6.1.0-13-amd64", 5, 8)).isTrue();
+        assertThat(FileOps.kernelAtLeast("5.8.0", 5, 8)).isTrue();
+        assertThat(FileOps.kernelAtLeast("5.7.19", 5, 8)).isFalse();
+        assertThat(FileOps.kernelAtLeast("4.19.0-25-amd64", 5, 8)).isFalse();
+        assertThat(FileOps.kernelAtLeast("garbage", 5, 8)).isFalse();
+        assertThat(FileOps.kernelAtLeast(null, 5, 8)).isFalse();
+    }
+
+    @Test
+    void aFailingSyncfsIsReportedSoThatTheCopySyncsFileByFile() {
+        assertThat(FileOps.syncFileSystem(tmp.resolve("does-not-exist"))).isFalse();
+    }
 }
