@@ -57,6 +57,25 @@ public interface StepContext {
     void record(String key, String value);
 
     /**
+     * Records several undo values at once, as {@link #record} would one by one, in the map's
+     * iteration order; every value is durable when this returns. Contexts backed by a durable
+     * journal make them durable together (one journal sync instead of one per value), so capture
+     * what a step needs with one call before its side effect.
+     *
+     * <pre>{@code
+     * Map<String, String> before = new LinkedHashMap<>();
+     * before.put("head", head);
+     * before.put("branch", branch);
+     * ctx.recordAll(before);
+     * }</pre>
+     *
+     * @throws IllegalStateException outside the forward action
+     */
+    default void recordAll(Map<String, String> values) {
+        values.forEach(this::record);
+    }
+
+    /**
      * Attaches a human-readable account of what the action changed (a masked diff, {@code abc1234 ->
      * def5678}) to the step's outcome: journaled and shown by {@link RunResult#report()}. Mask
      * secrets before calling. Contexts that do not report anywhere ignore it.

@@ -10,6 +10,7 @@ import dev.backstep.git.internal.HeadState;
 import dev.backstep.git.internal.Keys;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -137,8 +138,7 @@ public final class GitCheckout implements GitStep {
         GitCli cli = GitCli.open(ctx.commands(), git, repo);
         boolean toBranch = cli.localBranchExists(ref);
         String target = target(cli, toBranch);
-        List<String> changed = HeadState.captureAndRecord(ctx, cli, stash);
-        ctx.record(Keys.TARGET, target);
+        List<String> changed = HeadState.captureAndRecord(ctx, cli, stash, Map.of(Keys.TARGET, target));
         try {
             HeadState.stashIfNeeded(ctx, cli, changed);
             if (toBranch) {

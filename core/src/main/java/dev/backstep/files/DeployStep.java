@@ -110,7 +110,7 @@ public final class DeployStep implements Step {
     @Override
     public void validate(StepContext ctx) {
         ReleaseOps.checkLayout(name, base);
-        checkSource();
+        checkSource(true);
         Path dir = releaseDir();
         if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             if (!reuseExisting) {
@@ -121,7 +121,8 @@ public final class DeployStep implements Step {
         }
     }
 
-    private Path checkSource() {
+    /** @param walk also walk the tree for files a copy cannot hold (validation; the copy itself refuses them too) */
+    private Path checkSource(boolean walk) {
         if (!Files.isDirectory(source)) {
             throw new StepValidationException(name, "source " + source
                     + (Files.exists(source) ? " is not a directory" : " does not exist"));
@@ -135,7 +136,7 @@ public final class DeployStep implements Step {
                 throw new StepValidationException(name, "source " + source + " contains the base directory " + base
                         + "; a release would copy itself");
             }
-            if (!link) {
+            if (!link && walk) {
                 checkCopyable(realSource);
             }
             return realSource;
@@ -171,7 +172,7 @@ public final class DeployStep implements Step {
     @Override
     public void execute(StepContext ctx) {
         ReleaseOps.checkLayout(name, base);
-        Path realSource = checkSource();
+        Path realSource = checkSource(false);
         Path dir = releaseDir();
         Path releases = ReleaseOps.releases(base);
         boolean createdEarlier = "true".equals(ctx.recorded(ReleaseOps.CREATED).orElse(null));

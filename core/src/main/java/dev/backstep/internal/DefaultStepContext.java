@@ -7,6 +7,9 @@ import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.JournalRecord;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -68,6 +71,38 @@ final class DefaultStepContext implements StepContext {
 
     @Override
     public void record(String key, String value) {
+        if (check(key, value)) {
+            // journal first: if the append fails, the step must not go on to its side effect
+            journal.append(JournalRecord.Type.STEP_RECORDED, state.name, "key", key, "value", value);
+            state.record(key, value, attempt);
+        }
+    }
+
+    @Override
+    public void recordAll(Map<String, String> values) {
+        Objects.requireNonNull(values, "values");
+        Map<String, String> fresh = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            if (check(key, value)) {
+                fresh.put(key, value);
+            }
+        });
+        List<Map<String, String>> data = new ArrayList<>(fresh.size());
+        fresh.forEach((key, value) -> {
+            Map<String, String> d = new LinkedHashMap<>();
+            d.put("key", key);
+            d.put("value", value);
+            data.add(d);
+        });
+        if (!data.isEmpty()) {
+            // journal first, all values durable together before the step goes on to its side effect
+            journal.appendAll(JournalRecord.Type.STEP_RECORDED, state.name, data);
+        }
+        fresh.forEach((key, value) -> state.record(key, value, attempt));
+    }
+
+    /** Validates a value to record; false when an earlier attempt recorded the key (kept as it was). */
+    private boolean check(String key, String value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         if (phase != Phase.FORWARD) {
@@ -87,11 +122,9 @@ final class DefaultStepContext implements StepContext {
             // that attempt's partial change, must not replace it
             STEP_LOG.debug("step '{}' attempt {}: keeping '{}' as recorded by an earlier attempt", state.name, attempt,
                     key);
-            return;
+            return false;
         }
-        // journal first: if the append fails, the step must not go on to its side effect
-        journal.append(JournalRecord.Type.STEP_RECORDED, state.name, "key", key, "value", value);
-        state.record(key, value, attempt);
+        return true;
     }
 
     @Override

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Durability: a run file is created 0600 (directories 0700) with {@code CREATE_NEW}, and the
  * {@code runs} directory is fsynced after the creation; every record is written with one
- * positional write and {@code force(true)} before {@code append} returns.
+ * positional write and is durable ({@code force(true)}) before {@code append} returns; appenders
+ * of one run that write while a force runs share the next force (group commit, {@link GroupCommit}).
  *
  * <p>Reading: a torn last line (no trailing newline, or a last line that fails to parse or to
  * match its checksum) is the trace of an append that never returned; it is ignored. Before this
@@ -156,20 +157,61 @@ public final class DirectoryJournal implements Journal {
     @Override
     public void append(JournalRecord record) {
         Objects.requireNonNull(record, "record");
+        checkSequence(record);
+        appendLines(record.runId(), List.of(record.sequence()), encode(record),
+                record.type() == JournalRecord.Type.RUN_FINISHED);
+    }
+
+    /**
+     * Several records of one run with one write and one force (records of several runs, or a
+     * {@code RUN_FINISHED} among them, are appended one by one). Every record is durable when this
+     * returns.
+     */
+    @Override
+    public void appendAll(List<JournalRecord> records) {
+        Objects.requireNonNull(records, "records");
+        boolean oneRun = !records.isEmpty();
+        for (JournalRecord r : records) {
+            Objects.requireNonNull(r, "record");
+            checkSequence(r);
+            oneRun &= r.runId().equals(records.get(0).runId()) && r.type() != JournalRecord.Type.RUN_FINISHED;
+        }
+        if (!oneRun || records.size() == 1) {
+            records.forEach(this::append);
+            return;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(records.size() * 256);
+        List<Long> sequences = new java.util.ArrayList<>(records.size());
+        for (JournalRecord r : records) {
+            bytes.writeBytes(encode(r));
+            sequences.add(r.sequence());
+        }
+        appendLines(records.get(0).runId(), sequences, bytes.toByteArray(), false);
+    }
+
+    private static void checkSequence(JournalRecord record) {
         if (record.sequence() < 0) {
             throw new BackstepException("run " + record.runId() + ": sequence must not be negative, was "
                     + record.sequence());
         }
-        byte[] line = encode(record);
-        RunId runId = record.runId();
+    }
+
+    /**
+     * Writes {@code lines} under the run's file lock, then waits for them to be durable outside
+     * it (group commit: appenders of a parallel group share forces), except for the run's last
+     * record, which is forced before the file is closed under the lock.
+     */
+    private void appendLines(RunId runId, List<Long> sequences, byte[] lines, boolean finished) {
         Path key = keyOf(runId);
         ReentrantLock lock = fileLock(key);
+        RunWriter w;
+        long end;
         lock.lock();
         try {
             if (closed) {
                 throw new BackstepException("journal " + dir + " is closed");
             }
-            RunWriter w = open.get(runId);
+            w = open.get(runId);
             if (w == null) {
                 if (APPENDING.containsKey(key)) {
                     throw new BackstepException("journal file " + fileOf(runId) + " is being appended to by another"
@@ -181,18 +223,37 @@ public final class DirectoryJournal implements Journal {
             }
             w.lastUsed = useClock.incrementAndGet();
             try {
-                w.append(record.sequence(), line);
+                end = w.write(sequences, lines);
+                if (finished) {
+                    w.commit.awaitDurable(end);
+                }
             } catch (IOException e) {
                 forget(w);
                 w.closeQuietly();
                 throw new BackstepException("cannot append to journal file " + w.file + ": " + e, e);
             }
-            if (record.type() == JournalRecord.Type.RUN_FINISHED) {
+            if (finished) {
                 forget(w);
                 closeLogged(w);
             }
         } finally {
             lock.unlock();
+        }
+        if (!finished) {
+            try {
+                w.commit.awaitDurable(end);
+            } catch (IOException e) {
+                lock.lock();
+                try {
+                    if (open.get(runId) == w) {
+                        forget(w);
+                        w.closeQuietly();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                throw new BackstepException("cannot append to journal file " + w.file + ": " + e, e);
+            }
         }
         if (open.size() > maxOpen) {
             evictLeastRecentlyUsed();
@@ -239,6 +300,7 @@ public final class DirectoryJournal implements Journal {
             RunWriter w = new RunWriter(runId, file, key, ch, osLock);
             if (created) {
                 OwnerOnlyFiles.fsyncDirectory(runsDir);
+                w.commit = new GroupCommit(ch, 0);
                 return w;
             }
             byte[] bytes = readAll(ch, file);
@@ -252,6 +314,7 @@ public final class DirectoryJournal implements Journal {
                 ch.force(true);
             }
             w.size = scan.validLength;
+            w.commit = new GroupCommit(ch, w.size);
             return w;
         } catch (IOException e) {
             closeQuietly(ch);
@@ -732,6 +795,8 @@ public final class DirectoryJournal implements Journal {
         final java.nio.channels.FileLock osLock;
         final Set<Long> sequences = new HashSet<>();
         long size;
+        /** Set once {@link #size} is known, before the writer is used. */
+        GroupCommit commit;
         volatile long lastUsed;
 
         RunWriter(RunId runId, Path file, Path key, FileChannel channel, java.nio.channels.FileLock osLock) {
@@ -742,34 +807,50 @@ public final class DirectoryJournal implements Journal {
             this.osLock = osLock;
         }
 
-        void append(long sequence, byte[] line) throws IOException {
-            if (sequences.contains(sequence)) {
-                throw new BackstepException("run " + runId + ": sequence " + sequence
-                        + " was already appended to " + file + "; sequence numbers must be unique per run");
+        /** Writes the lines (not yet durable: see {@link #commit}); returns where they end. */
+        long write(List<Long> newSequences, byte[] lines) throws IOException {
+            Set<Long> seen = new HashSet<>();
+            for (long sequence : newSequences) {
+                if (sequences.contains(sequence) || !seen.add(sequence)) {
+                    throw new BackstepException("run " + runId + ": sequence " + sequence
+                            + " was already appended to " + file + "; sequence numbers must be unique per run");
+                }
             }
-            ByteBuffer buf = ByteBuffer.wrap(line);
+            ByteBuffer buf = ByteBuffer.wrap(lines);
             long p = size;
             while (buf.hasRemaining()) {
                 p += channel.write(buf, p);
             }
-            channel.force(true);
             size = p;
-            sequences.add(sequence);
+            sequences.addAll(newSequences);
+            commit.wrote(p);
+            return p;
         }
 
+        /** Waits for every written record to be durable, then releases the OS lock and closes. */
         void close() throws IOException {
             try {
-                if (osLock.isValid()) {
-                    osLock.release();
-                }
+                commit.awaitDurable(size);
             } finally {
-                channel.close();
+                try {
+                    if (osLock.isValid()) {
+                        osLock.release();
+                    }
+                } finally {
+                    channel.close();
+                }
             }
         }
 
         void closeQuietly() {
             try {
-                close();
+                try {
+                    if (osLock.isValid()) {
+                        osLock.release();
+                    }
+                } finally {
+                    channel.close();
+                }
             } catch (IOException ignored) {
                 // already failing with a more useful exception
             }

@@ -19,7 +19,10 @@ public final class InMemoryJournal implements Journal {
 
     @Override
     public synchronized List<JournalRecord> read(RunId runId) {
-        return List.copyOf(runs.getOrDefault(runId, List.of()));
+        // concurrent appenders (a parallel group) may add out of sequence order
+        List<JournalRecord> records = new ArrayList<>(runs.getOrDefault(runId, List.of()));
+        records.sort(java.util.Comparator.comparingLong(JournalRecord::sequence));
+        return List.copyOf(records);
     }
 
     @Override

@@ -27,6 +27,19 @@ public interface Journal extends AutoCloseable {
     /** Appends a record; durable when this returns. */
     void append(JournalRecord record);
 
+    /**
+     * Appends several records, in order; all durable when this returns. The default appends them
+     * one by one; a journal may make them durable together (the directory journal: one write and
+     * one force for records of one run).
+     *
+     * <pre>{@code
+     * journal.appendAll(List.of(headRecord, branchRecord));
+     * }</pre>
+     */
+    default void appendAll(List<JournalRecord> records) {
+        records.forEach(this::append);
+    }
+
     /** All records of a run, in sequence order; empty when the run is unknown. */
     List<JournalRecord> read(RunId runId);
 

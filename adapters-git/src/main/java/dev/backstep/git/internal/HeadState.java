@@ -4,7 +4,9 @@ import dev.backstep.StepContext;
 import dev.backstep.git.GitDirtyWorktreeException;
 import dev.backstep.git.GitException;
 import dev.backstep.git.GitException.Reason;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Captures and records where HEAD is before a step moves it, and stashes local changes. */
@@ -19,18 +21,28 @@ public final class HeadState {
      * @return the changed files (empty when clean)
      */
     public static List<String> captureAndRecord(StepContext ctx, GitCli cli, boolean stash) {
+        return captureAndRecord(ctx, cli, stash, Map.of());
+    }
+
+    /** As above, recording {@code extra} values of the step in the same journal sync. */
+    public static List<String> captureAndRecord(StepContext ctx, GitCli cli, boolean stash,
+                                                Map<String, String> extra) {
         String head = cli.head();
         var branch = cli.branch();
         List<String> changed = cli.changedFiles(true);
         if (!changed.isEmpty() && !stash) {
             throw new GitDirtyWorktreeException(cli.repo(), changed);
         }
-        ctx.record(Keys.REPO, cli.repo().toString());
-        ctx.record(Keys.GIT, cli.git());
-        ctx.record(Keys.DETACHED, String.valueOf(branch.isEmpty()));
-        branch.ifPresent(b -> ctx.record(Keys.BRANCH, b));
-        ctx.record(Keys.CLEAN, String.valueOf(changed.isEmpty()));
-        ctx.record(Keys.HEAD, head);
+        // one journal sync for all of it: nothing changes before the step's command runs
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(Keys.REPO, cli.repo().toString());
+        values.put(Keys.GIT, cli.git());
+        values.put(Keys.DETACHED, String.valueOf(branch.isEmpty()));
+        branch.ifPresent(b -> values.put(Keys.BRANCH, b));
+        values.put(Keys.CLEAN, String.valueOf(changed.isEmpty()));
+        values.put(Keys.HEAD, head);
+        values.putAll(extra);
+        ctx.recordAll(values);
         return changed;
     }
 

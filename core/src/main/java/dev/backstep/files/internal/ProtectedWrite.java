@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -83,12 +85,15 @@ public final class ProtectedWrite {
         } catch (IOException e) {
             throw new FileStepException(step, backup, "cannot back up " + target + " to " + backup, e);
         }
-        ctx.record(BACKUP, backup.toString());
-        ctx.record(SHA256, sha);
-        ctx.record(MODE, mode);
-        ctx.record(UID, Integer.toString(uid));
-        ctx.record(GID, Integer.toString(gid));
-        ctx.record(EXISTED, "true");
+        // one journal sync; EXISTED last, as the mark of a complete capture
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(BACKUP, backup.toString());
+        values.put(SHA256, sha);
+        values.put(MODE, mode);
+        values.put(UID, Integer.toString(uid));
+        values.put(GID, Integer.toString(gid));
+        values.put(EXISTED, "true");
+        ctx.recordAll(values);
         return new Original(target, true, mode, uid, gid);
     }
 

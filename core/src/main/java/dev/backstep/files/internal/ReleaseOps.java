@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -395,25 +396,36 @@ public final class ReleaseOps {
      * the first attempt saw), and writes this run's pending rollback target so that pruning keeps it.
      */
     public static void capturePrevious(StepContext ctx, Path base, String version) throws IOException {
+        // collected and journaled with one sync; the pending marker is written after its path is durable
+        Map<String, String> values = new LinkedHashMap<>();
         if (ctx.recorded(BASE).isEmpty()) {
-            ctx.record(BASE, base.toString());
+            values.put(BASE, base.toString());
         }
         if (ctx.recorded(VERSION_KEY).isEmpty()) {
-            ctx.record(VERSION_KEY, version);
+            values.put(VERSION_KEY, version);
         }
         if (ctx.recorded(HAD_CURRENT).isEmpty()) {
             Optional<String> previous = readCurrent(base);
-            if (previous.isPresent()) {
-                ctx.record(PREVIOUS, previous.get());
-            }
+            previous.ifPresent(p -> values.put(PREVIOUS, p));
             Optional<String> previousVersion = previous.flatMap(p -> versionOf(base, p));
+            Path marker = pendingDir(base).resolve(ctx.runId().value());
             if (previousVersion.isPresent()) {
                 // no mark without a release to go back to: it would protect nothing
-                Path marker = pendingDir(base).resolve(ctx.runId().value());
-                ctx.record(PENDING, marker.toString());
+                values.put(PENDING, marker.toString());
+            }
+            values.put(HAD_CURRENT, Boolean.toString(previous.isPresent()));
+            ctx.recordAll(values);
+            if (previousVersion.isPresent()) {
                 writePending(marker, previousVersion.get());
             }
-            ctx.record(HAD_CURRENT, Boolean.toString(previous.isPresent()));
+        } else {
+            ctx.recordAll(values);
+            // a retry after an attempt that failed between the journal sync and the marker
+            Optional<String> pending = ctx.recorded(PENDING);
+            Optional<String> previousVersion = ctx.recorded(PREVIOUS).flatMap(p -> versionOf(base, p));
+            if (pending.isPresent() && previousVersion.isPresent() && !Files.exists(Path.of(pending.get()))) {
+                writePending(Path.of(pending.get()), previousVersion.get());
+            }
         }
     }
 

@@ -1,0 +1,375 @@
+package dev.backstep.benchmarks;
+
+import dev.backstep.Backstep;
+import dev.backstep.Plan;
+import dev.backstep.RunResult;
+import dev.backstep.RunStatus;
+import dev.backstep.Runner;
+import dev.backstep.Step;
+import dev.backstep.event.RunEvent;
+import dev.backstep.event.RunListener;
+import dev.backstep.files.ConfigFile;
+import dev.backstep.files.Release;
+import dev.backstep.git.Git;
+import dev.backstep.spi.CommandResult;
+import dev.backstep.spi.CommandRunner;
+import dev.backstep.spi.CommandSpec;
+import dev.backstep.spi.Journal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Backstep against the {@code rollback.sh} a user would otherwise write: a deploy of <em>git
+ * checkout of a tag, release copy + atomic {@code current} switch, {@code .env} edit</em>, a failing
+ * verification, and the full rollback, done by Backstep (directory journal, fsync per record) and
+ * by a bash script doing the same operations in the same order ({@code git}, {@code cp -a},
+ * {@code ln -s} + {@code mv -T}, {@code cp}/{@code sed}). Each round copies one fixture fresh for
+ * each side (not timed), runs both (alternating which goes first) and takes the round's ratio;
+ * medians are printed.
+ *
+ * <pre>{@code
+ * ./mvnw -q -pl benchmarks -am package -DskipTests
+ * java -cp benchmarks/target/benchmarks.jar dev.backstep.benchmarks.ScenarioBenchmark --files=200,2000 --rounds=7
+ * java -cp benchmarks/target/benchmarks.jar dev.backstep.benchmarks.ScenarioBenchmark --profile   # time per step, git calls
+ * }</pre>
+ */
+public final class ScenarioBenchmark {
+
+    private static final String TARGET = "shop@bench";
+
+    /** {@code --parallel}: the three steps in one parallel group, compensated concurrently. */
+    static boolean parallel;
+
+    /**
+     * {@code --durable-script}: the script also runs {@code sync -f} (syncfs) after the release
+     * copy, after the deploy and after the rollback, the least a script needs to survive a power
+     * loss the way Backstep's run does.
+     */
+    static boolean durableScript;
+
+    private ScenarioBenchmark() {
+    }
+
+    /** The bash side: the same operations in the same order, no fsync (what such scripts do). */
+    static final String SCRIPT = """
+            #!/bin/bash
+            set -euo pipefail
+            repo=$1; app=$2; env=$3; tag=$4; version=$5; src=$6
+            # deploy
+            if [ -n "$(git -C "$repo" status --porcelain --untracked-files=all)" ]; then echo dirty >&2; exit 2; fi
+            prev=$(git -C "$repo" rev-parse HEAD)
+            git -C "$repo" checkout -q --detach "$tag" --
+            prevrel=$(readlink "$app/current")
+            cp -a "$src" "$app/releases/.tmp-$version"
+            [ "${DURABLE:-}" = 1 ] && sync -f "$app/releases/.tmp-$version"
+            mv -T "$app/releases/.tmp-$version" "$app/releases/$version"
+            ln -s "releases/$version" "$app/.current-tmp"
+            mv -T "$app/.current-tmp" "$app/current"
+            cp -p "$env" "$env.bak"
+            sed -i "s/^APP_VERSION=.*/APP_VERSION=$version/" "$env"
+            [ "${DURABLE:-}" = 1 ] && sync -f "$env"
+            # the verification fails: roll back in reverse order
+            if ! false; then
+              cp -p "$env.bak" "$env"
+              ln -s "$prevrel" "$app/.current-tmp"
+              mv -T "$app/.current-tmp" "$app/current"
+              rm -rf "$app/releases/$version"
+              git -C "$repo" checkout -q --detach "$prev" --
+              [ "${DURABLE:-}" = 1 ] && sync -f "$app"
+            fi
+            exit 0
+            """;
+
+    /** {@code --files=200,2000 --rounds=7 --profile}. */
+    public static void main(String[] args) throws Exception {
+        List<Integer> sizes = List.of(200, 2000);
+        int rounds = 7;
+        boolean profile = false;
+        for (String a : args) {
+            if (a.equals("--parallel")) {
+                parallel = true;
+                continue;
+            }
+            if (a.equals("--durable-script")) {
+                durableScript = true;
+                continue;
+            }
+            if (a.startsWith("--files=")) {
+                sizes = Arrays.stream(a.substring(8).split(",")).map(Integer::valueOf).toList();
+            } else if (a.startsWith("--rounds=")) {
+                rounds = Integer.parseInt(a.substring(9));
+            } else if (a.equals("--profile")) {
+                profile = true;
+            } else {
+                throw new IllegalArgumentException("unknown argument " + a
+                        + " (--files=200,2000 --rounds=7 --profile --parallel --durable-script)");
+            }
+        }
+        Path base = JournalBenchmark.tempDir("backstep-scenario");
+        try {
+            Path script = base.resolve("rollback.sh");
+            Files.writeString(script, SCRIPT);
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+            for (int files : sizes) {
+                Path fixture = Fixture.create(base.resolve("fixture-" + files), files);
+                if (profile) {
+                    profile(base, fixture, rounds);
+                } else {
+                    compare(base, fixture, script, files, rounds);
+                }
+            }
+        } finally {
+            JournalBenchmark.deleteRecursively(base);
+        }
+    }
+
+    static void compare(Path base, Path fixture, Path script, int files, int rounds) throws Exception {
+        System.out.printf("deploy + failing verification + rollback%s, %d files, %d rounds (load %s)%n",
+                (parallel ? " (Backstep: one parallel group; script: sequential)" : "")
+                        + (durableScript ? " (script with sync -f)" : ""), files, rounds,
+                Files.readString(Path.of("/proc/loadavg")).strip());
+        // warm-up: JIT, page cache
+        runBackstep(fresh(base, fixture, "warm-b"), null, null);
+        runScript(fresh(base, fixture, "warm-s"), script);
+        double[] b = new double[rounds];
+        double[] s = new double[rounds];
+        double[] ratio = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            Path bd = fresh(base, fixture, "b" + r);
+            Path sd = fresh(base, fixture, "s" + r);
+            if (r % 2 == 0) {
+                b[r] = runBackstep(bd, null, null);
+                s[r] = runScript(sd, script);
+            } else {
+                s[r] = runScript(sd, script);
+                b[r] = runBackstep(bd, null, null);
+            }
+            ratio[r] = b[r] / s[r];
+            Fixture.checkRestored(fixture, bd);
+            Fixture.checkRestored(fixture, sd);
+            JournalBenchmark.deleteRecursively(bd);
+            JournalBenchmark.deleteRecursively(sd);
+            System.out.printf("round %2d: backstep %7.1f ms  script %7.1f ms  backstep/script %.2f%n",
+                    r + 1, b[r], s[r], ratio[r]);
+        }
+        System.out.printf("median (%d files): backstep %.1f ms, script %.1f ms, backstep/script %.2f%n",
+                files, median(b), median(s), median(ratio));
+    }
+
+    /** Where Backstep's time goes: per step and compensation, and how many programs each starts. */
+    static void profile(Path base, Path fixture, int rounds) throws Exception {
+        runBackstep(fresh(base, fixture, "warm-p"), null, null);
+        Map<String, List<Double>> millis = new LinkedHashMap<>();
+        Map<String, AtomicInteger> commands = new ConcurrentHashMap<>();
+        double total = 0;
+        AtomicInteger records = new AtomicInteger();
+        for (int r = 0; r < rounds; r++) {
+            Path d = fresh(base, fixture, "p" + r);
+            Map<String, Long> starts = new ConcurrentHashMap<>();
+            RunListener timing = new RunListener() {
+                @Override
+                public void onStepStart(RunEvent.StepStarted e) {
+                    starts.put("step " + e.step(), System.nanoTime());
+                }
+
+                @Override
+                public void onStepEnd(RunEvent.StepFinished e) {
+                    add("step " + e.step());
+                }
+
+                @Override
+                public void onCompensationStart(RunEvent.CompensationStarted e) {
+                    starts.put("undo " + e.step(), System.nanoTime());
+                }
+
+                @Override
+                public void onCompensationEnd(RunEvent.CompensationFinished e) {
+                    add("undo " + e.step());
+                }
+
+                private void add(String key) {
+                    double ms = (System.nanoTime() - starts.get(key)) / 1e6;
+                    synchronized (millis) {
+                        millis.computeIfAbsent(key, k -> new ArrayList<>()).add(ms);
+                    }
+                }
+            };
+            total += runBackstep(d, timing, commands);
+            Fixture.checkRestored(fixture, d);
+            try (var runs = Files.list(d.resolve("state/journal/runs"))) {
+                for (Path f : runs.toList()) {
+                    records.addAndGet(Files.readAllLines(f).size());
+                }
+            }
+            JournalBenchmark.deleteRecursively(d);
+        }
+        System.out.printf("profile, %s: mean total %.1f ms over %d rounds%n", fixture.getFileName(), total / rounds,
+                rounds);
+        millis.forEach((k, v) -> System.out.printf("  %-40s %7.1f ms%n", k,
+                v.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+        System.out.printf("  journal records (lines)                  %5.1f per run%n", records.get() / (double) rounds);
+        commands.forEach((k, v) -> System.out.printf("  program %-32s %5.1f per run%n", k, v.get() / (double) rounds));
+    }
+
+    static Path fresh(Path base, Path fixture, String name) throws IOException, InterruptedException {
+        Path dir = base.resolve(name);
+        Process p = new ProcessBuilder("cp", "-a", fixture.toString(), dir.toString()).inheritIO().start();
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException("cp -a failed");
+        }
+        return dir;
+    }
+
+    static double runBackstep(Path dir, RunListener listener, Map<String, AtomicInteger> commandCount) {
+        Path repo = dir.resolve("repo");
+        Path app = dir.resolve("srv/shop");
+        long start = System.nanoTime();
+        CommandRunner local = CommandRunner.local();
+        CommandRunner commands = commandCount == null ? local : spec -> {
+            commandCount.computeIfAbsent(spec.argv().get(0) + " " + firstVerb(spec), k -> new AtomicInteger())
+                    .incrementAndGet();
+            return local.run(spec);
+        };
+        try (Journal journal = Journal.directory(dir.resolve("state/journal"))) {
+            Runner runner = Backstep.runner().journal(journal).stateDir(dir.resolve("state"))
+                    .commands(commands).listener(listener == null ? RunListener.NONE : listener).build();
+            Step checkout = Git.checkout(repo, "v2");
+            Step deploy = Release.in(app).deploy("2.0.0", source(dir));
+            Step env = ConfigFile.edit(dir.resolve("shared.env")).set("APP_VERSION", "2.0.0").named("configure .env");
+            Plan.Builder builder = Plan.named("deploy shop v2").target(TARGET);
+            builder = parallel ? builder.parallel(checkout, deploy, env) : builder.step(checkout).step(deploy).step(env);
+            Plan plan = builder
+                    .verify(Step.verification("smoke test", ctx -> {
+                        throw new IllegalStateException("smoke test failed (on purpose)");
+                    }))
+                    .build();
+            RunResult result = runner.run(plan);
+            if (result.status() != RunStatus.ROLLED_BACK) {
+                throw new IllegalStateException("expected ROLLED_BACK, got " + result.status(), result.failure().orElse(null));
+            }
+        }
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /**
+     * What the release copies: the checked-out {@code public/}, or with {@code --parallel} a build
+     * directory of the same content (a copy racing the checkout of its source would not be independent).
+     */
+    static Path source(Path dir) {
+        return parallel ? dir.resolve("build") : dir.resolve("repo/public");
+    }
+
+    private static String firstVerb(CommandSpec spec) {
+        for (String a : spec.argv().subList(1, spec.argv().size())) {
+            if (!a.startsWith("-") && !a.contains("=")) {
+                return a;
+            }
+        }
+        return "";
+    }
+
+    static double runScript(Path dir, Path script) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), dir.resolve("repo").toString(),
+                dir.resolve("srv/shop").toString(), dir.resolve("shared.env").toString(), "v2", "2.0.0",
+                source(dir).toString())
+                .redirectErrorStream(true);
+        pb.environment().put("DURABLE", durableScript ? "1" : "0");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException("script failed: " + new String(out, StandardCharsets.UTF_8));
+        }
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** A git repository with tags v1 and v2, a release directory serving v1 and a shared .env. */
+    static final class Fixture {
+        private Fixture() {
+        }
+
+        static Path create(Path dir, int files) throws IOException, InterruptedException {
+            Path repo = dir.resolve("repo");
+            Path pub = repo.resolve("public");
+            Files.createDirectories(pub);
+            git(repo, "init", "-q", "-b", "main");
+            git(repo, "config", "user.email", "bench@example.invalid");
+            git(repo, "config", "user.name", "bench");
+            writeFiles(pub, files, "v1");
+            git(repo, "add", "-A");
+            git(repo, "commit", "-q", "-m", "v1");
+            git(repo, "tag", "v1");
+            writeFiles(pub, files / 10, "v2"); // a tenth of the files change
+            git(repo, "add", "-A");
+            git(repo, "commit", "-q", "-m", "v2");
+            git(repo, "tag", "v2");
+            Process build = new ProcessBuilder("cp", "-a", pub.toString(), dir.resolve("build").toString())
+                    .inheritIO().start();
+            if (build.waitFor() != 0) {
+                throw new IOException("cp failed");
+            }
+            git(repo, "checkout", "-q", "--detach", "v1");
+            Path releases = dir.resolve("srv/shop/releases");
+            Files.createDirectories(releases);
+            Process p = new ProcessBuilder("cp", "-a", pub.toString(), releases.resolve("1.0.0").toString())
+                    .inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IOException("cp failed");
+            }
+            Files.createSymbolicLink(dir.resolve("srv/shop/current"), Path.of("releases/1.0.0"));
+            Files.writeString(dir.resolve("shared.env"), "# shop\nAPP_VERSION=1.0.0\nDB_HOST=127.0.0.1\n");
+            return dir;
+        }
+
+        private static void writeFiles(Path pub, int files, String version) throws IOException {
+            byte[] body = new byte[1024];
+            for (int i = 0; i < files; i++) {
+                Path f = pub.resolve("d" + (i / 50)).resolve("f" + i + ".php");
+                Files.createDirectories(f.getParent());
+                Arrays.fill(body, (byte) ('a' + (i % 26)));
+                String head = "<?php // " + version + " file " + i + "\n";
+                byte[] h = head.getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(h, 0, body, 0, h.length);
+                Files.write(f, body);
+            }
+        }
+
+        static void checkRestored(Path fixture, Path dir) throws IOException {
+            if (!Files.readSymbolicLink(dir.resolve("srv/shop/current")).toString().equals("releases/1.0.0")
+                    || !Files.readString(dir.resolve("shared.env")).equals(Files.readString(fixture.resolve("shared.env")))
+                    || Files.exists(dir.resolve("srv/shop/releases/2.0.0"))
+                    || !Files.readString(dir.resolve("repo/.git/HEAD")).equals(
+                            Files.readString(fixture.resolve("repo/.git/HEAD")))) {
+                throw new IllegalStateException("not restored: " + dir);
+            }
+        }
+
+        private static void git(Path repo, String... args) throws IOException, InterruptedException {
+            List<String> argv = new ArrayList<>(List.of("git"));
+            argv.addAll(List.of(args));
+            Process p = new ProcessBuilder(argv).directory(repo.toFile()).inheritIO().start();
+            if (!p.waitFor(1, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new UncheckedIOException(new IOException("git " + String.join(" ", args) + " failed"));
+            }
+        }
+    }
+}
