@@ -118,6 +118,8 @@ class Runbook001IT {
         Files.writeString(BOX.unitDir().resolve(UNIT), """
                 [Unit]
                 Description=my form bot (runbook 001)
+                # the tests restart a crashing bot several times within seconds: no start rate limit
+                StartLimitIntervalSec=0
 
                 [Service]
                 ExecStart=%s/bin/python -u /%s/app/bot.py /etc/my_form_bot/config.ini
