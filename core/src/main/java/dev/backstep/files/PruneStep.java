@@ -4,6 +4,7 @@ import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
+import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ReleaseOps;
@@ -83,7 +84,7 @@ public final class PruneStep implements Step {
      */
     public PruneStep keepFailed(int m) {
         if (m < 0) {
-            throw new dev.backstep.StepValidationException(name, "keepFailed(m) needs m >= 0, was " + m);
+            throw new StepValidationException(name, "keepFailed(m) needs m >= 0, was " + m);
         }
         return new PruneStep(name, base, keep, protectedVersions, m);
     }
