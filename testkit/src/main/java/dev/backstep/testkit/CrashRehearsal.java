@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * directory, prepared by {@link PlanFactory#prepare}.
  *
  * <pre>{@code
- * @Test
+ * // a JUnit 5 test
  * void recoversFromAKillAnywhere(@TempDir Path tmp) {
  *     CrashRehearsal.of(ShopDeploy.class).in(tmp).assertRestoredAtEveryBoundary();
  * }
