@@ -70,7 +70,7 @@ public final class CrashRehearsal {
         return new CrashRehearsal(factory, null, 40, Duration.ofMinutes(2));
     }
 
-    /** Works under {@code dir} (one sub-directory per boundary); required. */
+    /** Works under {@code dir}, empty or missing (one sub-directory per boundary); required. */
     public CrashRehearsal in(Path dir) {
         return new CrashRehearsal(factory, Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize(),
                 maxBoundaries, childTimeout);
@@ -168,6 +168,12 @@ public final class CrashRehearsal {
         }
         try {
             Files.createDirectories(dir);
+            try (var entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new BackstepException("CrashRehearsal needs an empty directory (one sub-directory per "
+                            + "boundary is prepared in it), but " + dir + " is not empty");
+                }
+            }
             Child count = child(dir.resolve("count"), Long.MAX_VALUE);
             if (!count.line().startsWith("FINISHED ")) {
                 throw new BackstepException("the plan's dry run printed no FINISHED line: " + count.line());

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.BackstepException;
 import dev.backstep.Plan;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The crash rehearsal's bad input (refused before any JVM starts) and its sampling of boundaries. */
 class CrashRehearsalTest {
@@ -44,6 +46,17 @@ class CrashRehearsalTest {
         assertThatThrownBy(() -> c.childTimeout(Duration.ZERO)).isInstanceOf(BackstepException.class)
                 .hasMessageContaining("childTimeout must be positive");
         assertThatThrownBy(c::run).isInstanceOf(BackstepException.class).hasMessageContaining("call in(dir) first");
+    }
+
+    @Test
+    void aDirectoryThatIsNotEmptyIsRefusedBeforeAnyJvmStarts(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("left-over"), "x");
+        assertThatThrownBy(() -> CrashRehearsal.of(CrashRehearsalIT.FilesDeploy.class).in(tmp).run())
+                .isInstanceOf(BackstepException.class).hasMessageContaining("needs an empty directory")
+                .hasMessageContaining(tmp.toString());
+        try (var entries = Files.list(tmp)) {
+            assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("left-over");
+        }
     }
 
     @Test
