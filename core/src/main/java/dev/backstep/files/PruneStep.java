@@ -4,6 +4,7 @@ import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
+import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ReleaseOps;
@@ -56,16 +57,42 @@ public final class PruneStep implements Step {
     private final Path base;
     private final int keep;
     private final Set<String> protectedVersions;
+    private final int keepFailed;
 
-    private PruneStep(String name, Path base, int keep, Set<String> protectedVersions) {
+    private PruneStep(String name, Path base, int keep, Set<String> protectedVersions, int keepFailed) {
         this.name = name;
         this.base = base;
         this.keep = keep;
         this.protectedVersions = Set.copyOf(protectedVersions);
+        this.keepFailed = keepFailed;
     }
 
     static PruneStep of(String name, Path base, int keep) {
-        return new PruneStep(name, base, keep, Set.of());
+        return new PruneStep(name, base, keep, Set.of(), keep);
+    }
+
+    /**
+     * Keeps the {@code m} newest kept copies of failed releases ({@code releases/<v>.failed-<run>},
+     * newest run last) and deletes older ones; by default {@code m = n}. Failed copies are never
+     * counted as releases, and a live release is never deleted by this count.
+     *
+     * <pre>{@code
+     * shop.keep(5).keepFailed(2)   // 5 deployed releases, the 2 newest failed ones for review
+     * }</pre>
+     *
+     * @throws StepValidationException when {@code m < 0}
+     */
+    public PruneStep keepFailed(int m) {
+        if (m < 0) {
+            throw new StepValidationException(name, "keepFailed(m) needs m >= 0, was " + m);
+        }
+        return new PruneStep(name, base, keep, protectedVersions, m);
+    }
+
+    /** The kept copies of failed releases this step would delete now, oldest run first. */
+    public List<String> failedCandidates() throws IOException {
+        List<String> failed = ReleaseOps.failedCopies(base);
+        return List.copyOf(failed.subList(0, Math.max(0, failed.size() - keepFailed)));
     }
 
     /** Never deletes these versions either. */
@@ -74,11 +101,11 @@ public final class PruneStep implements Step {
         for (String v : versions) {
             next.add(ReleaseOps.checkVersion(name, base, Objects.requireNonNull(v, "version")));
         }
-        return new PruneStep(name, base, keep, next);
+        return new PruneStep(name, base, keep, next, keepFailed);
     }
 
     public PruneStep named(String newName) {
-        return new PruneStep(ConfigFile.checkName(newName), base, keep, protectedVersions);
+        return new PruneStep(ConfigFile.checkName(newName), base, keep, protectedVersions, keepFailed);
     }
 
     @Override
@@ -122,9 +149,11 @@ public final class PruneStep implements Step {
     public void execute(StepContext ctx) {
         ReleaseOps.checkLayout(name, base);
         List<String> doomed;
+        List<String> failedDoomed;
         Map<String, String> expired = new TreeMap<>();
         try {
             doomed = candidates();
+            failedDoomed = failedCandidates();
             expired.putAll(ReleaseOps.pending(base));
             ReleaseOps.newestMarks(base, marksKept()).forEach(m -> expired.remove(m.getKey()));
         } catch (IOException e) {
@@ -144,6 +173,24 @@ public final class PruneStep implements Step {
                 deleted++;
                 ctx.logger().debug("pruned release {} of {}", v, base);
             }
+            for (String f : failedDoomed) {
+                ctx.throwIfCancelled();
+                try {
+                    // isFailedCopy: only a '<version>.failed-<run>' name, never a live release
+                    if (ReleaseOps.isFailedCopy(f)) {
+                        FileOps.deleteRecursively(releases.resolve(f));
+                    }
+                } catch (IOException e) {
+                    throw new FileStepException(name, releases.resolve(f), "cannot delete failed release " + f, e);
+                }
+                ctx.logger().debug("pruned failed release {} of {}", f, base);
+            }
+            if (!failedDoomed.isEmpty()) {
+                FileOps.fsyncDir(releases);
+                ctx.summary("deleted " + failedDoomed.size() + " kept failed release(s)");
+            }
+        } catch (IOException e) {
+            failure = new FileStepException(name, releases, "cannot sync " + releases, e);
         } catch (RuntimeException e) {
             failure = e;
         }

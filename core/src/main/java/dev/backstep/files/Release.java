@@ -23,6 +23,7 @@ import java.util.Optional;
  *   releases/.good             (the release last marked good)
  *   releases/.releases_log     (one line per deploy, oldest first: the order keep(n) counts in)
  *   releases/.pending/&lt;run&gt;   (the release each run that switched current would switch back to)
+ *   releases/1.4.0.failed-&lt;run&gt;  (a release a rolled-back run created, kept owner-only for review)
  * </pre>
  *
  * <p>The switch makes a new link {@code current.tmp-…} and renames it over {@code current}, so
@@ -54,6 +55,14 @@ import java.util.Optional;
  * shop.list();          // [1.2.0, 1.3.0 (current, good)]
  * Step back = shop.rollbackTo("1.2.0");
  * }</pre>
+ *
+ * <p><b>Failed releases.</b> When a rollback undoes a deploy that created its release directory,
+ * the directory is not deleted but renamed to {@code releases/<version>.failed-<run id>} (owner-only;
+ * a linked release is renamed as its link, never followed) so an incident review can still read it.
+ * A failed copy is not a release: {@link #list()} and {@link #keep} do not count it, and rehearsal
+ * fingerprints ignore it. {@code keep(n)} deletes failed copies beyond the {@code n} newest (by run),
+ * {@link PruneStep#keepFailed(int)} chooses another count; versions containing {@code .failed-}
+ * are refused.
  *
  * <p>Immutable and thread-safe; it only names the base directory.
  */
@@ -104,7 +113,8 @@ public final class Release {
      * of the newest {@code max(1, n - 1)} runs that switched {@code current} would switch back to
      * (in a linear history: exactly {@code n} releases, and {@code keep(1)} keeps the last deploy's
      * previous release too). Rollback marks of older runs expire (are forgotten); see
-     * {@link PruneStep}.
+     * {@link PruneStep}. It also deletes the kept copies of failed releases beyond the {@code n}
+     * newest ({@link PruneStep#keepFailed(int)} to keep another number).
      *
      * @throws StepValidationException when {@code n < 1}
      */

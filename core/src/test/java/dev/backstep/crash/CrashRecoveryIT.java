@@ -51,6 +51,7 @@ class CrashRecoveryIT {
             ChildResult recovered = child("recover", state.toString());
             assertThat(recovered.exitCode).as("recover after kill at %s:%n%s", line, recovered.output).isZero();
             assertThat(snapshot(work)).as("files after recovery from a kill at %s", line).isEqualTo(before);
+            assertFailedCopiesAreTheNewRelease(work);
         }
         System.out.println("killed the deploy with SIGKILL at " + killedAt.size() + " of " + boundaries
                 + " journal boundaries, recovered every time: " + killedAt);
@@ -72,6 +73,24 @@ class CrashRecoveryIT {
 
         assertThat(rolledBack.exitCode).as(rolledBack.output).isZero();
         assertThat(snapshot(work)).isEqualTo(before);
+        assertThat(failedCopies(work)).hasSize(1);
+        assertFailedCopiesAreTheNewRelease(work);
+    }
+
+    /** The release a rolled-back run created is kept for review as releases/v2.failed-<run>: v2's files, owner-only. */
+    private static void assertFailedCopiesAreTheNewRelease(Path work) throws IOException {
+        for (Path copy : failedCopies(work)) {
+            assertThat(copy.getFileName().toString()).startsWith("v2.failed-");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy, LinkOption.NOFOLLOW_LINKS)))
+                    .isEqualTo("rwx------");
+            assertThat(Files.readString(copy.resolve("index.html"))).isEqualTo("v2");
+        }
+    }
+
+    private static List<Path> failedCopies(Path work) throws IOException {
+        try (Stream<Path> s = Files.list(work.resolve("app/releases"))) {
+            return s.filter(p -> p.getFileName().toString().contains(".failed-")).toList();
+        }
     }
 
     private Path prepare(Path work) throws IOException {
@@ -92,6 +111,9 @@ class CrashRecoveryIT {
         try (Stream<Path> all = Files.walk(root)) {
             for (Path p : (Iterable<Path>) all::iterator) {
                 String rel = root.relativize(p).toString();
+                if (rel.startsWith("app/releases/") && rel.split("/")[2].contains(".failed-")) {
+                    continue; // a failed release kept for review is evidence, not state: checked on its own
+                }
                 if (Files.isSymbolicLink(p)) {
                     out.put(rel, "link -> " + Files.readSymbolicLink(p));
                 } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {

@@ -132,7 +132,7 @@ class ReleaseRollbackEdgesTest {
         assertThat(undone.status()).as(undone.report().toText()).isEqualTo(RunStatus.ROLLED_BACK);
         assertThat(currentLink()).isEqualTo(Path.of("releases/1.0.0"));
         assertThat(served()).isEqualTo("1.0.0");
-        assertThat(releaseDirs()).containsExactly("1.0.0");
+        assertThat(releaseDirs()).containsExactly("1.0.0", "2.0.0.failed-" + second.runId().value());
         assertThat(shop.good()).contains("1.0.0");
         assertThat(shop.pendingRollbackTargets()).isEmpty();
     }
@@ -217,7 +217,7 @@ class ReleaseRollbackEdgesTest {
                 .build());
         assertThat(failed.status()).isEqualTo(RunStatus.ROLLED_BACK);
         assertThat(Files.exists(base.resolve("current"), LinkOption.NOFOLLOW_LINKS)).isFalse();
-        assertThat(releaseDirs()).isEmpty();
+        assertThat(releaseDirs()).containsExactly("0.9.0.failed-" + failed.runId().value());
 
         RunResult first = deployGood("1.0.0", 3);
         assertThatThrownBy(() -> laterProcess().rollback(first.runId()))
@@ -232,7 +232,8 @@ class ReleaseRollbackEdgesTest {
         RunResult forced = laterProcess().rollback(first.runId(), RollbackOption.FORCE);
         assertThat(forced.status()).as(forced.report().toText()).isEqualTo(RunStatus.ROLLED_BACK);
         assertThat(Files.exists(base.resolve("current"), LinkOption.NOFOLLOW_LINKS)).isFalse();
-        assertThat(releaseDirs()).isEmpty();
+        assertThat(releaseDirs()).containsExactly("0.9.0.failed-" + failed.runId().value(),
+                "1.0.0.failed-" + first.runId().value());
         assertThat(shop.good()).isEmpty();
     }
 

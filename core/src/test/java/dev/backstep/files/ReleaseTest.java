@@ -330,7 +330,9 @@ class ReleaseTest {
         step.compensation().compensate(ctx.compensating());
         assertThat(r.list()).extracting(ReleaseInfo::version).containsExactly("1.0.0");
         assertThat(current(base)).isEqualTo(Path.of("releases/1.0.0"));
-        assertThat(Fs.names(base.resolve("releases"))).containsExactly(".releases_log", "1.0.0");
+        // the failed release is kept for review under a name no release can have
+        assertThat(Fs.names(base.resolve("releases"))).containsExactly(".releases_log", "1.0.0",
+                "1.1.0.failed-" + ctx.runId().value());
         assertThat(Files.readString(base.resolve("releases/.releases_log"))).startsWith("1.0.0\t")
                 .doesNotContain("1.1.0");
     }

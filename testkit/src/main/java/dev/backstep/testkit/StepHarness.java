@@ -94,6 +94,11 @@ public final class StepHarness {
         return this;
     }
 
+    /** The step's {@link Step#fingerprint fingerprints} of its resources now (read-only). */
+    public java.util.List<dev.backstep.Fingerprint> fingerprint() throws Exception {
+        return step.fingerprint(context(StepContext.Phase.VALIDATE, new LinkedHashMap<>()));
+    }
+
     /** What the action recorded, in order. */
     public Map<String, String> recorded() {
         return Map.copyOf(recorded);

@@ -86,7 +86,8 @@ public final class FileFingerprints {
      * {@code release:<base>}: where {@code current} points, every entry of {@code releases/}, a
      * tree hash of each release (relative paths, types, modes, file sha256s, link targets), the
      * release marked good, the pending rollback targets, the deploy log (versions and runs, in
-     * order) and stray switch links. A missing
+     * order) and stray switch links; not the kept copies of failed releases
+     * ({@code <version>.failed-<run>}: evidence a rollback leaves, not state it restores). A missing
      * {@code releases/} describes like an empty one (the first deploy creates it and its rollback
      * leaves it, empty, in place), and so does a missing {@code releases/.pending} (a rollback
      * removes it once empty): both are containers of the layout.
@@ -108,6 +109,8 @@ public final class FileFingerprints {
             // run finished) describes like none, since a rollback removes it once it is empty
             List<String> entries = names(rel);
             entries.removeAll(List.of(".good", ".pending", ReleaseOps.DEPLOY_LOG));
+            // a failed release kept for review is evidence, not state a rollback restores
+            entries.removeIf(ReleaseOps::isFailedCopy);
             facts.put("releases/", entries.isEmpty() ? "(empty)" : String.join(", ", entries));
             for (String name : entries) {
                 facts.put("release " + name, tree(rel.resolve(name)));

@@ -53,6 +53,8 @@ public final class ReleaseOps {
     public static final String PREVIOUS_GOOD = "previousGood";
     /** The name of the deploy log in {@code releases/}: one line per deploy, oldest first. */
     public static final String DEPLOY_LOG = ".releases_log";
+    /** What names a failed copy: {@code releases/<version>.failed-<run id>}. */
+    public static final String FAILED = ".failed-";
 
     /** Undoes a deploy or a switch: {@code current} back to the recorded target, a created release removed. */
     public static final Compensation UNDO_SWITCH = new UndoSwitch();
@@ -115,6 +117,10 @@ public final class ReleaseOps {
                 || !rel.equals(resolved.getParent())) {
             throw new PathEscapeException(step, resolved, rel, "release version '" + version
                     + "' is not a single directory name inside " + rel + " (it resolves to " + resolved + ")");
+        }
+        if (version.contains(FAILED)) {
+            throw new StepValidationException(step, "invalid release version '" + version + "': '" + FAILED
+                    + "' names the kept copy of a failed release");
         }
         if (!VERSION.matcher(version).matches()) {
             throw new StepValidationException(step, "invalid release version '" + version
@@ -247,13 +253,68 @@ public final class ReleaseOps {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(rel)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                if (VERSION.matcher(n).matches() && Files.isDirectory(p)) {
+                if (VERSION.matcher(n).matches() && !n.contains(FAILED) && Files.isDirectory(p)) {
                     out.add(n);
                 }
             }
         }
         out.sort(VersionOrder.INSTANCE);
         return out;
+    }
+
+    /** Whether a name in {@code releases/} is the kept copy of a failed release. */
+    public static boolean isFailedCopy(String name) {
+        return name.contains(FAILED) && VERSION.matcher(name).matches();
+    }
+
+    /**
+     * The kept copies of failed releases ({@code <version>.failed-<run id>}), oldest run first
+     * (generated run ids sort by start time).
+     */
+    public static List<String> failedCopies(Path base) throws IOException {
+        List<String> out = new ArrayList<>();
+        Path rel = releases(base);
+        if (!Files.isDirectory(rel, LinkOption.NOFOLLOW_LINKS)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(rel)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (isFailedCopy(n)) {
+                    out.add(n);
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing((String n) -> n.substring(n.indexOf(FAILED) + FAILED.length()))
+                .thenComparing(n -> n));
+        return out;
+    }
+
+    /**
+     * Keeps a release a failed run created as {@code releases/<version>.failed-<run id>} (renamed,
+     * never copied; a linked release is renamed as a link, not followed) for an incident review,
+     * owner-only, until a {@code keep(n)} prunes it. Returns the new name.
+     */
+    public static String keepFailedRelease(Path base, String version, String runId) throws IOException {
+        if (!VERSION.matcher(version).matches() || version.contains(FAILED)) {
+            throw new IOException("refusing to move release '" + version + "': not a version name");
+        }
+        Path rel = releases(base);
+        Path dir = rel.resolve(version);
+        String run = runId.replaceAll("[^A-Za-z0-9._-]", "_");
+        String stem = version + FAILED + run.substring(0, Math.min(run.length(), 255 - 3 - version.length()
+                - FAILED.length()));
+        String name = stem;
+        for (int i = 2; Files.exists(rel.resolve(name), LinkOption.NOFOLLOW_LINKS); i++) {
+            name = stem + "-" + i; // an earlier attempt of the same run was kept already
+        }
+        Path kept = rel.resolve(name);
+        Files.move(dir, kept, StandardCopyOption.ATOMIC_MOVE);
+        if (Files.isDirectory(kept, LinkOption.NOFOLLOW_LINKS)) {
+            Files.setPosixFilePermissions(kept, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+        FileOps.fsyncDir(rel);
+        return name;
     }
 
     /** Removes a bookkeeping directory once nothing is left in it, so a rollback leaves no trace. */
@@ -541,8 +602,9 @@ public final class ReleaseOps {
             if (version != null && "true".equals(ctx.recorded(CREATED).orElse(null))) {
                 if (currentVersion(base).equals(Optional.of(version))) {
                     LOG.warn("release {} in {} is current again; it is kept", version, base);
-                } else {
-                    deleteRelease(base, version);
+                } else if (Files.exists(releases(base).resolve(version), LinkOption.NOFOLLOW_LINKS)) {
+                    String kept = keepFailedRelease(base, version, ctx.runId().value());
+                    LOG.info("kept failed release {} of {} as {}", version, base, linkText(kept));
                 }
             }
             Optional<String> pending = ctx.recorded(PENDING);

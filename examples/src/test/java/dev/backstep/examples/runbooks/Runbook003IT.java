@@ -302,7 +302,9 @@ class Runbook003IT {
     private State state() throws IOException {
         List<String> releases;
         try (Stream<Path> s = Files.list(base.resolve("releases"))) {
-            releases = s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+            // a failed release kept for review (<v>.failed-<run>) is evidence a rollback leaves, not state
+            releases = s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
+                    .filter(n -> !n.contains(".failed-")).sorted().toList();
         }
         return new State(Files.readSymbolicLink(base.resolve("current")), releases,
                 Release.in(base).good().orElse("-"), head(), git("rev-parse", "--abbrev-ref", "HEAD").strip(),
