@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * {@code current/}; the HTTP health check fails (v1.3.0 answers 503), and everything is rolled back.
  *
  * <pre>{@code
- * ./mvnw -q -pl examples -am compile exec:java
+ * ./mvnw -q -pl examples -am test-compile exec:java
  * }</pre>
  */
 public final class Demo {

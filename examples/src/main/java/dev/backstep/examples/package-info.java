@@ -4,7 +4,7 @@
  * runner.
  *
  * <pre>{@code
- * ./mvnw -q -pl examples -am compile exec:java
+ * ./mvnw -q -pl examples -am test-compile exec:java
  * }</pre>
  */
 package dev.backstep.examples;
