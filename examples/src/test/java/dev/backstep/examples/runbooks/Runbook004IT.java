@@ -231,6 +231,19 @@ class Runbook004IT {
         journal.close();
         journal = null;
 
+        // the operator command (runbook 004's rollback.sh), as a subprocess on this journal: it lists
+        // the deploy and previews its rollback step by step, changing nothing
+        String[] command = {"rollback", "--journal", "dir:" + tmp.resolve("state/journal"),
+                "--state-dir", tmp.resolve("state").toString(), "--target", site.target()};
+        String[] listed = backstep(command, "--list");
+        assertThat(listed[0]).as(listed[1]).isEqualTo("0");
+        assertThat(listed[1]).contains(deployed.runId().value());
+        String[] preview = backstep(command, "--run", deployed.runId().value(), "--dry-run");
+        assertThat(preview[0]).as(preview[1]).isEqualTo("0");
+        assertThat(preview[1]).contains("would roll back " + deployed.runId().value(),
+                "would undo compose up 1.4.0", "would undo stop api and worker");
+        assertThat(state()).isEqualTo(after);
+
         // another JVM: no plan, no state of this one; only the journal and the operator's configuration
         Path log = tmp.resolve("later-rollback.log");
         Process later = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -315,6 +328,23 @@ class Runbook004IT {
                     "{{.Image}} {{.State.Status}}", id).strip());
         }
         return new State(images, db.fingerprint(), Files.readString(env));
+    }
+
+    /** Runs {@code backstep} (the cli module's command) in its own JVM: exit code and output. */
+    private String[] backstep(String[] command, String... more) throws Exception {
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), dev.backstep.cli.BackstepCli.class.getName()));
+        argv.addAll(java.util.List.of(command));
+        argv.addAll(java.util.List.of(more));
+        Path log = Files.createTempFile(tmp, "backstep", ".log");
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        if (!p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)) {
+            p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            throw new AssertionError("backstep " + argv + " did not end within 2 minutes:\n" + Files.readString(log));
+        }
+        return new String[] {Integer.toString(p.exitValue()), Files.readString(log)};
     }
 
     private String journalText() throws IOException {
