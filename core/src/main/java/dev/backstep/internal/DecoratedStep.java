@@ -9,37 +9,52 @@ import dev.backstep.StepPolicy;
 import java.util.List;
 import java.util.Objects;
 
-/** A step with another name, kind or policy than the step it wraps. */
+/**
+ * A step with another name, kind or policy than the step it wraps, or (a user's typed step) with
+ * the compensation the runner registered for its type.
+ */
 public final class DecoratedStep implements Step {
     private final Step delegate;
     private final String name;
     private final StepKind kind;
     private final StepPolicy policy;
+    private final Compensation bound; // null: the delegate's own compensation
 
-    private DecoratedStep(Step delegate, String name, StepKind kind, StepPolicy policy) {
+    private DecoratedStep(Step delegate, String name, StepKind kind, StepPolicy policy, Compensation bound) {
         this.delegate = delegate;
         this.name = name;
         this.kind = kind;
         this.policy = policy;
+        this.bound = bound;
     }
 
     public static DecoratedStep of(Step step) {
         if (step instanceof DecoratedStep d) {
             return d;
         }
-        return new DecoratedStep(step, step.name(), step.kind(), step.policy());
+        return new DecoratedStep(step, step.name(), step.kind(), step.policy(), null);
     }
 
     public DecoratedStep name(String newName) {
-        return new DecoratedStep(delegate, Objects.requireNonNull(newName, "name"), kind, policy);
+        return new DecoratedStep(delegate, Objects.requireNonNull(newName, "name"), kind, policy, bound);
     }
 
     public DecoratedStep kind(StepKind newKind) {
-        return new DecoratedStep(delegate, name, Objects.requireNonNull(newKind, "kind"), policy);
+        return new DecoratedStep(delegate, name, Objects.requireNonNull(newKind, "kind"), policy, bound);
     }
 
     public DecoratedStep policy(StepPolicy newPolicy) {
-        return new DecoratedStep(delegate, name, kind, Objects.requireNonNull(newPolicy, "policy"));
+        return new DecoratedStep(delegate, name, kind, Objects.requireNonNull(newPolicy, "policy"), bound);
+    }
+
+    /** This step undone by {@code compensation}, the one registered for its type. */
+    DecoratedStep bound(Compensation compensation) {
+        return new DecoratedStep(delegate, name, kind, policy, Objects.requireNonNull(compensation, "compensation"));
+    }
+
+    /** Whether the runner bound a registered compensation to this step ({@link #bound}). */
+    boolean isBound() {
+        return bound != null;
     }
 
     /** The step this one decorates. */
@@ -69,7 +84,7 @@ public final class DecoratedStep implements Step {
 
     @Override
     public Compensation compensation() {
-        return delegate.compensation();
+        return bound != null ? bound : delegate.compensation();
     }
 
     @Override

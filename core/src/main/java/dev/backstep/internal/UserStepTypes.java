@@ -1,12 +1,8 @@
 package dev.backstep.internal;
 
-import dev.backstep.Compensation;
-import dev.backstep.Fingerprint;
 import dev.backstep.Plan;
 import dev.backstep.Step;
-import dev.backstep.StepContext;
 import dev.backstep.StepKind;
-import dev.backstep.StepPolicy;
 import dev.backstep.StepValidationException;
 import dev.backstep.spi.StepRegistry;
 import java.util.ArrayList;
@@ -24,7 +20,7 @@ final class UserStepTypes {
 
     /** Whether {@code step} is a user's typed step ({@code Step.named(..).type("acme.x")}). */
     static boolean isUserTyped(Step step) {
-        return step instanceof Bound || step.compensation() instanceof RegisteredCompensation
+        return (step instanceof DecoratedStep d && d.isBound()) || step.compensation() instanceof RegisteredCompensation
                 || (step instanceof LambdaStep && !Step.CUSTOM_TYPE.equals(step.type()));
     }
 
@@ -91,61 +87,8 @@ final class UserStepTypes {
             return s;
         }
         if (s.compensation() instanceof RegisteredCompensation) {
-            return new Bound(s, registry.compensation(s.type()).orElseThrow());
+            return DecoratedStep.of(s).bound(registry.compensation(s.type()).orElseThrow());
         }
         return s;
-    }
-
-    /** A typed step with the compensation registered for its type. */
-    private record Bound(Step delegate, Compensation compensation) implements Step {
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public StepKind kind() {
-            return delegate.kind();
-        }
-
-        @Override
-        public void execute(StepContext ctx) throws Exception {
-            delegate.execute(ctx);
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
-        }
-
-        @Override
-        public void validate(StepContext ctx) throws Exception {
-            delegate.validate(ctx);
-        }
-
-        @Override
-        public String preview(StepContext ctx) throws Exception {
-            return delegate.preview(ctx);
-        }
-
-        @Override
-        public List<Fingerprint> fingerprint(StepContext ctx) throws Exception {
-            return delegate.fingerprint(ctx);
-        }
-
-        @Override
-        public StepPolicy policy() {
-            return delegate.policy();
-        }
-
-        @Override
-        public String type() {
-            return delegate.type();
-        }
-
-        @Override
-        public String toString() {
-            return delegate.toString();
-        }
     }
 }
