@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,9 @@ import java.util.Optional;
  * capture that fails (missing file, command exit code, HTTP error, timeout) is reported in
  * {@link Captured#error()} and never stops or fails the rollback. Evidence is kept as long as the
  * run's state directory. Immutable.
+ *
+ * <p>Adapters add kinds of their own with {@link Custom}, such as a database dump
+ * ({@code DbEvidence.dump(db)} in backstep-db).
  */
 public sealed interface Evidence {
 
@@ -140,13 +144,68 @@ public sealed interface Evidence {
     }
 
     /**
+     * An evidence kind an adapter provides, such as a database dump ({@code DbEvidence.dump(db)}
+     * in backstep-db). When a rollback starts, core creates the capture's file (empty, 0600, in
+     * the capture's 0700 directory, named {@code NN-<type><extension>}) and calls
+     * {@link #capture} on a thread of its own. A capture is bounded: one whose file grows past
+     * {@link #maxBytes()} is stopped (interrupted: a command run through the given
+     * {@link dev.backstep.spi.CommandRunner} is killed), its file deleted and the item reported
+     * failed with {@link Captured#truncated()} true. It is refused rather than cut because such
+     * captures are binary (a cut dump cannot be restored). One that outlives {@link #timeout()}
+     * or throws is reported failed the same way; neither stops the rollback. The bytes are kept
+     * as written, not masked (a dump holds the database's data, as the snapshot of a step does):
+     * {@link #capture} must keep secrets out of argv and its own output.
+     *
+     * <p>{@code rollback(runId)} and {@code recover()} rebuild the item from {@link #values()},
+     * stored with the run's state when it starts, through the
+     * {@link dev.backstep.spi.EvidenceTypeProvider} registered for {@link #type()}; a process
+     * without that provider reports the item as failed.
+     *
+     * <pre>{@code
+     * Plan.named("migrate shop").step(...)
+     *     .evidence(DbEvidence.dump(shop).maxBytes(512L << 20))
+     *     .build();
+     * }</pre>
+     */
+    non-sealed interface Custom extends Evidence {
+
+        /** Type id, namespaced by adapter ({@code "db.dump"}). */
+        String type();
+
+        /**
+         * Everything {@link dev.backstep.spi.EvidenceTypeProvider} needs to rebuild this item in
+         * another process, {@link #maxBytes()} and {@link #timeout()} included; never a secret
+         * (it is stored in the run's state directory).
+         */
+        Map<String, String> values();
+
+        /** How long {@link #capture} may take. */
+        Duration timeout();
+
+        /** File name extension of the capture, with its dot ({@code ".pgdump"}). */
+        default String extension() {
+            return ".bin";
+        }
+
+        /**
+         * Writes the capture into {@code target}, an existing empty 0600 file. Runs on a thread of
+         * its own, which is interrupted when the capture exceeds its bound or timeout.
+         *
+         * @param commands the runner's command runner (secrets in its environment are masked)
+         * @throws Exception when the capture failed; its message is reported, secrets masked
+         */
+        void capture(Path target, dev.backstep.spi.CommandRunner commands) throws Exception;
+    }
+
+    /**
      * One capture made when a rollback started.
      *
      * @param what {@link Evidence#describe()} of the item
      * @param file where it is stored (under {@code <stateDir>/runs/<runId>/evidence/}); empty when the
      *     capture failed before anything was written
      * @param bytes bytes stored
-     * @param truncated true when cut at {@code maxBytes}
+     * @param truncated true when cut at {@code maxBytes}; for a {@link Custom} capture, true when it
+     *     was refused for exceeding {@code maxBytes} (then {@code file} is empty and {@code error} says so)
      * @param error why the capture failed, secrets masked
      */
     record Captured(String what, Optional<Path> file, long bytes, boolean truncated, Optional<String> error) {

@@ -31,6 +31,10 @@ public final class Database {
         this.target = target;
     }
 
+    Target target() {
+        return target;
+    }
+
     public DbEngine engine() {
         return target.engine();
     }

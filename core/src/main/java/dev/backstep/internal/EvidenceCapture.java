@@ -65,6 +65,11 @@ final class EvidenceCapture {
                 m.put("kind", "http");
                 m.put("uri", h.uri().toString());
                 m.put("timeoutMs", h.timeout().toMillis());
+            } else if (e instanceof Evidence.Custom c) {
+                m.put("kind", "custom");
+                m.put("type", c.type());
+                m.put("what", c.describe());
+                m.put("values", JsonStrings.object(c.values()));
             }
             b.append(Json.write(m)).append('\n');
         }
@@ -99,6 +104,8 @@ final class EvidenceCapture {
                             .timeout(Duration.ofMillis(((Number) m.get("timeoutMs")).longValue())));
                     case "http" -> out.add(Evidence.http(URI.create((String) m.get("uri"))).maxBytes(max)
                             .timeout(Duration.ofMillis(((Number) m.get("timeoutMs")).longValue())));
+                    case "custom" -> out.add(CustomCapture.rebuild((String) m.get("type"), (String) m.get("what"),
+                            max, JsonStrings.parseObject((String) m.get("values"))));
                     default -> LOG.warn("unknown evidence kind in {}: {}", spec, m.get("kind"));
                 }
             }
@@ -124,7 +131,10 @@ final class EvidenceCapture {
             StringBuilder index = new StringBuilder();
             int n = 1;
             for (Evidence e : items) {
-                Evidence.Captured c = one(run, e, dir.resolve(String.format("%02d-%s.txt", n++, kind(e))));
+                Evidence.Captured c = e instanceof Evidence.Custom custom
+                        ? CustomCapture.capture(run, custom, dir.resolve(String.format("%02d-%s%s", n++,
+                                CustomCapture.fileName(custom.type()), CustomCapture.fileName(custom.extension()))))
+                        : one(run, e, dir.resolve(String.format("%02d-%s.txt", n++, kind(e))));
                 out.add(c);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("what", c.what());
@@ -263,7 +273,7 @@ final class EvidenceCapture {
                 : java.util.Arrays.copyOf(data, (int) max);
     }
 
-    private static void write(Path file, byte[] bytes) throws IOException {
+    static void write(Path file, byte[] bytes) throws IOException {
         try (FileChannel ch = OwnerOnlyFiles.createNew(file, java.nio.file.StandardOpenOption.WRITE)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {

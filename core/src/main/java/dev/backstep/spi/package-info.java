@@ -2,7 +2,8 @@
  * The service provider interface for adapters and embedders: where runs are journaled
  * ({@link dev.backstep.spi.Journal}), how targets are locked ({@link dev.backstep.spi.Lock} and
  * the rules every lock shares, {@link dev.backstep.spi.Locks}), how commands run, how step types
- * are resolved for recovery ({@link dev.backstep.spi.StepTypeProvider}), and the JSON encoding of
+ * are resolved for recovery ({@link dev.backstep.spi.StepTypeProvider}), which adapter evidence
+ * kinds a rollback can rebuild ({@link dev.backstep.spi.EvidenceTypeProvider}), and the JSON encoding of
  * journal data ({@link dev.backstep.spi.JsonCodec}). Modules other than core use only this
  * package and the public API, never an {@code internal} package.
  *

