@@ -15,7 +15,6 @@ import dev.backstep.RunStatus;
 import dev.backstep.RunSummary;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.StepKind;
 import dev.backstep.StepPolicy;
 import dev.backstep.StepStatus;
 import dev.backstep.event.RunEvent;
