@@ -433,8 +433,9 @@ final class JournalRollbacks {
         Instant ended = clock.instant();
         listeners.emit(new RunEvent.RunFinished(r.runId, ended, r.planName, status, Duration.between(started, ended),
                 failure.map(x -> (Throwable) x)));
-        return RollbackHooks.attach(new DefaultRunResult(r.runId, r.planName, r.target, status, started, ended, r.steps.values().stream().map(s -> rj.outcome(s.name(), s.kind())).toList(), failure,
-                Optional.empty(),
-                c.compensatedOrder()), hooks.outcomes());
+        List<dev.backstep.StepOutcome> outcomes = r.steps.values().stream().map(s -> rj.outcome(s.name(), s.kind()))
+                .toList();
+        return RollbackHooks.attach(new DefaultRunResult(r.runId, r.planName, r.target, status, started, ended,
+                outcomes, failure, Optional.empty(), c.compensatedOrder()), hooks.outcomes());
     }
 }
