@@ -16,7 +16,6 @@ import dev.backstep.RunSummary;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepPolicy;
-import dev.backstep.StepStatus;
 import dev.backstep.event.RunEvent;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.Journal;
@@ -411,11 +410,7 @@ final class JournalRollbacks {
         Compensator c = new Compensator(info, rj, listeners, pool, mode).guardedBy(guard).keeping(keep);
         int pivot = r.pivotStage();
         List<Throwable> failures = c.compensate(undo, pivot, reason);
-        boolean pivotKept = pivot >= 0 && rj.state().steps.values().stream().anyMatch(s -> s.stage() <= pivot
-                && s.status() == StepStatus.NOT_COMPENSATED);
-        RunStatus status = c.interrupted() ? RunStatus.INTERRUPTED
-                : !failures.isEmpty() ? RunStatus.ROLLBACK_FAILED
-                : pivotKept ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
+        RunStatus status = rj.state().rollbackStatus(c.interrupted(), !failures.isEmpty());
         RollbackHooks.Outcome hooks = RollbackHooks.Outcome.NONE;
         if (!c.interrupted()) {
             failures = new ArrayList<>(failures);

@@ -23,7 +23,8 @@ import java.util.Optional;
  * the records they read: both go through {@link #apply}, so replay cannot disagree with the run
  * that wrote the journal. Every rule about a run lives here: which steps are applied and need
  * compensation ({@link Step#needsCompensation()}), which pivot is kept ({@link #pivotStage()}),
- * whether a run is unfinished ({@link #needsRecovery()}) and how it sums up ({@link #summary()}).
+ * how a rollback ends ({@link #rollbackStatus}), whether a run is unfinished
+ * ({@link #needsRecovery()}) and how it sums up ({@link #summary()}).
  *
  * <p>A record that cannot be folded without guessing (a missing plan, status or step name, an
  * unknown kind, a step record before its step started) makes the whole run a
@@ -248,6 +249,19 @@ final class RunState {
     /** Names of the kept pivots. */
     List<String> appliedPivots() {
         return steps.values().stream().filter(Step::keptPivot).map(Step::name).toList();
+    }
+
+    /**
+     * How a rollback of this run ends once its compensations ran (before its after-rollback
+     * phase): interrupted, failed, back to before the run, or back to its kept pivot.
+     *
+     * @param interrupted an interrupt or a lost lock stopped the compensations
+     * @param compensationFailed a compensation failed after its retries
+     */
+    RunStatus rollbackStatus(boolean interrupted, boolean compensationFailed) {
+        return interrupted ? RunStatus.INTERRUPTED
+                : compensationFailed ? RunStatus.ROLLBACK_FAILED
+                : pivotStage() >= 0 ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
     }
 
     /** The run as history lists it. */

@@ -121,9 +121,7 @@ final class Saga {
             failures.addAll(compFailures);
             compensated = c.compensatedOrder();
             // an interrupted rollback is left to recover(), like an interrupted forward run
-            status = c.interrupted() ? RunStatus.INTERRUPTED
-                    : !compFailures.isEmpty() ? RunStatus.ROLLBACK_FAILED
-                    : pivotStage >= 0 ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
+            status = journal.state().rollbackStatus(c.interrupted(), !compFailures.isEmpty());
             if (!c.interrupted()) {
                 hooks = RollbackHooks.run(RollbackHooks.fromPlan(plan), run, journal, listeners, pool);
                 failures.addAll(hooks.failures());

@@ -185,6 +185,22 @@ class RunStateTest {
     }
 
     @Test
+    void aRollbackEndsBackToItsKeptPivotUnlessACompensationFailedOrItWasInterrupted() {
+        runStarted().started("switch", 0, "PIVOT", 1).succeeded("switch").started("b", 1, "COMPENSATABLE", 1)
+                .succeeded("b").rec(Type.ROLLBACK_STARTED, null, "reason", "asked")
+                .rec(Type.COMPENSATION_SKIPPED, "switch", "reason", "kept: pivot");
+        RunState s = fold();
+
+        assertThat(s.rollbackStatus(false, false)).isEqualTo(RunStatus.FAILED_AFTER_PIVOT);
+        assertThat(s.rollbackStatus(false, true)).isEqualTo(RunStatus.ROLLBACK_FAILED);
+        assertThat(s.rollbackStatus(true, true)).isEqualTo(RunStatus.INTERRUPTED);
+
+        records.clear();
+        runStarted().started("a", 0, "COMPENSATABLE", 1).succeeded("a");
+        assertThat(fold().rollbackStatus(false, false)).isEqualTo(RunStatus.ROLLED_BACK);
+    }
+
+    @Test
     void anInterruptedCompensationLeavesTheStepAsItWas() {
         runStarted().started("a", 0, "COMPENSATABLE", 1).succeeded("a")
                 .rec(Type.ROLLBACK_STARTED, null, "reason", "asked")
