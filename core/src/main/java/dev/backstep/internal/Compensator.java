@@ -5,7 +5,6 @@ import dev.backstep.CompensationMode;
 import dev.backstep.StepCancelledException;
 import dev.backstep.StepContext;
 import dev.backstep.StepKind;
-import dev.backstep.StepStatus;
 import dev.backstep.event.RunEvent;
 import dev.backstep.spi.JournalRecord;
 import java.time.Duration;
@@ -27,6 +26,14 @@ import java.util.concurrent.ExecutorService;
  * journal and the lock (interruptible file channels) keep working.
  */
 final class Compensator {
+    /** How a step is undone: what the plan or the registry gives, not what the journal says. */
+    record Undo(dev.backstep.StepPolicy policy, dev.backstep.Compensation compensation) {
+    }
+
+    /** A step to compensate. */
+    private record Pending(String name, int stage, Undo undo) {
+    }
+
     private final RunInfo run;
     private final RunJournal journal;
     private final Listeners listeners;
@@ -68,54 +75,62 @@ final class Compensator {
     }
 
     /**
-     * @param steps every step of the run, in plan order
-     * @param pivotStage the stage of the last succeeded pivot, or -1
+     * Compensates the steps the run's state ({@link RunJournal#state()}) says need it
+     * ({@link RunState.Step#needsCompensation()}).
+     *
+     * @param undo how each step of the run is undone, in the order to consider them (plan order)
+     * @param pivotStage the stage of the last kept pivot, or -1
      * @param reason why the rollback happens (journaled, shown to listeners)
      * @return the compensation failures, in the order they happened
      */
-    List<Throwable> compensate(List<StepState> steps, int pivotStage, String reason) {
+    List<Throwable> compensate(java.util.Map<String, Undo> undo, int pivotStage, String reason) {
         journal.append(JournalRecord.Type.ROLLBACK_STARTED, null, "reason", reason);
         listeners.emit(new RunEvent.RollbackStarted(run.runId(), run.clock().instant(), reason));
         EvidenceCapture.capture(run); // before any compensation changes what an incident review needs
-        String pivotName = steps.stream().filter(s -> s.stage == pivotStage && s.kind == StepKind.PIVOT)
-                .map(s -> s.name).findFirst().orElse(null);
+        RunState state = journal.state();
+        List<RunState.Step> steps = new ArrayList<>();
+        for (String name : undo.keySet()) {
+            state.step(name).ifPresent(steps::add);
+        }
+        String pivotName = steps.stream().filter(s -> s.stage() == pivotStage && s.kind() == StepKind.PIVOT)
+                .map(RunState.Step::name).findFirst().orElse(null);
 
-        TreeMap<Integer, List<StepState>> byStage = new TreeMap<>(Collections.reverseOrder());
-        for (StepState s : steps) {
-            StepStatus st = s.status();
-            if (!s.mayBeApplied() || s.kind == StepKind.VERIFICATION) {
+        TreeMap<Integer, List<Pending>> byStage = new TreeMap<>(Collections.reverseOrder());
+        for (RunState.Step s : steps) {
+            if (!s.needsCompensation()) {
                 continue;
             }
-            if (s.stage <= pivotStage) {
-                skip(s, "kept: at or before pivot '" + pivotName + "' (point of no return)");
-            } else if (s.compensation.irreversibleReason().isPresent()) {
-                skip(s, "irreversible: " + s.compensation.irreversibleReason().get());
-            } else if (keep.containsKey(s.name)) {
-                skip(s, keep.get(s.name));
+            Undo u = undo.get(s.name());
+            if (s.stage() <= pivotStage) {
+                skip(s.name(), "kept: at or before pivot '" + pivotName + "' (point of no return)");
+            } else if (u.compensation().irreversibleReason().isPresent()) {
+                skip(s.name(), "irreversible: " + u.compensation().irreversibleReason().get());
+            } else if (keep.containsKey(s.name())) {
+                skip(s.name(), keep.get(s.name()));
             } else {
-                byStage.computeIfAbsent(s.stage, k -> new ArrayList<>()).add(s);
+                byStage.computeIfAbsent(s.stage(), k -> new ArrayList<>()).add(new Pending(s.name(), s.stage(), u));
             }
         }
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-        List<List<StepState>> groups = new ArrayList<>();
+        List<List<Pending>> groups = new ArrayList<>();
         if (mode == CompensationMode.PARALLEL) {
-            List<StepState> all = new ArrayList<>();
+            List<Pending> all = new ArrayList<>();
             byStage.values().forEach(all::addAll);
             groups.add(all);
         } else {
             groups.addAll(byStage.values());
         }
-        for (List<StepState> group : groups) {
+        for (List<Pending> group : groups) {
             if (group.isEmpty()) {
                 continue;
             }
             if (Thread.interrupted() || interrupted) {
                 interrupted = true;
-                failures.add(new StepCancelledException(group.get(0).name));
+                failures.add(new StepCancelledException(group.get(0).name()));
                 break;
             }
             java.util.Optional<dev.backstep.LockLostException> lost =
-                    guard.lost("before compensating '" + group.get(0).name + "'");
+                    guard.lost("before compensating '" + group.get(0).name() + "'");
             if (lost.isPresent()) {
                 interrupted = true;
                 failures.add(lost.get());
@@ -126,19 +141,18 @@ final class Compensator {
         return List.copyOf(failures);
     }
 
-    private void skip(StepState s, String why) {
-        s.keep(why);
-        journal.append(JournalRecord.Type.COMPENSATION_SKIPPED, s.name, "reason", why);
-        listeners.emit(new RunEvent.CompensationSkipped(run.runId(), run.clock().instant(), s.name, why));
+    private void skip(String step, String why) {
+        journal.append(JournalRecord.Type.COMPENSATION_SKIPPED, step, "reason", why);
+        listeners.emit(new RunEvent.CompensationSkipped(run.runId(), run.clock().instant(), step, why));
     }
 
-    private void together(List<StepState> group, List<Throwable> failures) {
+    private void together(List<Pending> group, List<Throwable> failures) {
         if (group.size() == 1) {
             one(group.get(0), failures);
             return;
         }
         List<Attempts.Task<Void>> tasks = new ArrayList<>();
-        for (StepState s : group) {
+        for (Pending s : group) {
             tasks.add(new Attempts.Task<>(pool, () -> {
                 one(s, failures);
                 return null;
@@ -151,77 +165,76 @@ final class Compensator {
                 interrupted = true;
                 // stop the others and wait for them: each journals how far it got
                 tasks.forEach(Attempts.Task::stop);
-                tasks.forEach(t -> t.awaitEnd("a compensation of the group of '" + group.get(0).name + "'"));
+                tasks.forEach(t -> t.awaitEnd("a compensation of the group of '" + group.get(0).name() + "'"));
                 Thread.interrupted(); // kept for the caller, which sets it again after the lock
                 if (failures.stream().noneMatch(StepCancelledException.class::isInstance)) {
-                    failures.add(new StepCancelledException(group.get(i).name));
+                    failures.add(new StepCancelledException(group.get(i).name()));
                 }
                 return;
             } catch (java.util.concurrent.ExecutionException e) {
-                failures.add(new CompensationFailedException(group.get(i).name, 1, Errors.unwrap(e)));
+                failures.add(new CompensationFailedException(group.get(i).name(), 1, Errors.unwrap(e)));
             }
         }
     }
 
     /** Compensates one step; adds its failure (or its cancellation) to {@code failures}. */
-    private void one(StepState s, List<Throwable> failures) {
+    private void one(Pending p, List<Throwable> failures) {
+        String s = p.name();
         Hooks hooks = new Hooks(s);
         try {
-            int attempts = Attempts.run(s.name, s.policy.compensationRetry(), s.policy.compensationTimeout(), pool,
-                    s.compensation::compensate, hooks);
-            s.compensated(run.clock().instant());
-            journal.append(JournalRecord.Type.COMPENSATION_SUCCEEDED, s.name, "attempts", Integer.toString(attempts));
-            order.add(s.name);
+            int attempts = Attempts.run(s, p.undo().policy().compensationRetry(),
+                    p.undo().policy().compensationTimeout(), pool, p.undo().compensation()::compensate, hooks);
+            journal.append(JournalRecord.Type.COMPENSATION_SUCCEEDED, s, "attempts", Integer.toString(attempts));
+            order.add(s);
         } catch (Throwable t) {
             Throwable cause = Errors.unwrap(t);
             if (Thread.interrupted() || cause instanceof InterruptedException) {
                 // stopped, not failed: the step stays applied and recover() compensates it again
                 interrupted = true;
-                journal.append(JournalRecord.Type.COMPENSATION_FAILED, s.name, "error", "interrupted",
+                journal.append(JournalRecord.Type.COMPENSATION_FAILED, s, "error", "interrupted",
                         "errorType", InterruptedException.class.getName(), "interrupted", "true");
-                failures.add(new StepCancelledException(s.name));
+                failures.add(new StepCancelledException(s));
                 return;
             }
             // a secret of any step of the run is masked in what the failure shows
-            CompensationFailedException f = new CompensationFailedException(s.name, hooks.lastAttempt,
+            CompensationFailedException f = new CompensationFailedException(s, hooks.lastAttempt,
                     run.secrets().scrub(cause));
-            s.compensationFailed(run.clock().instant(), f);
-            journal.append(JournalRecord.Type.COMPENSATION_FAILED, s.name, "error", Errors.message(cause),
+            journal.compensationFailed(s, f);
+            journal.append(JournalRecord.Type.COMPENSATION_FAILED, s, "error", Errors.message(cause),
                     "errorType", cause.getClass().getName());
             failures.add(f);
         }
     }
 
     private final class Hooks implements Attempts.Hooks {
-        private final StepState s;
+        private final String s;
         private volatile int lastAttempt;
 
-        Hooks(StepState s) {
+        Hooks(String s) {
             this.s = s;
         }
 
         @Override
         public DefaultStepContext contextFor(int attempt) {
-            return new DefaultStepContext(run, s, StepContext.Phase.COMPENSATE, attempt, journal);
+            return new DefaultStepContext(run, s, StepContext.Phase.COMPENSATE, attempt, journal, java.util.Map.of());
         }
 
         @Override
         public void started(int attempt) {
             lastAttempt = attempt;
-            s.compensationStarted(run.clock().instant());
-            journal.append(JournalRecord.Type.COMPENSATION_STARTED, s.name, "attempt", Integer.toString(attempt));
-            listeners.emit(new RunEvent.CompensationStarted(run.runId(), run.clock().instant(), s.name, attempt));
+            journal.append(JournalRecord.Type.COMPENSATION_STARTED, s, "attempt", Integer.toString(attempt));
+            listeners.emit(new RunEvent.CompensationStarted(run.runId(), run.clock().instant(), s, attempt));
         }
 
         @Override
         public void ended(int attempt, Duration took, Throwable error) {
-            listeners.emit(new RunEvent.CompensationFinished(run.runId(), run.clock().instant(), s.name, attempt, took,
+            listeners.emit(new RunEvent.CompensationFinished(run.runId(), run.clock().instant(), s, attempt, took,
                     java.util.Optional.ofNullable(error)));
         }
 
         @Override
         public void retrying(int failedAttempt, Duration delay, Throwable error) {
-            listeners.emit(new RunEvent.StepRetrying(run.runId(), run.clock().instant(), s.name, true, failedAttempt,
+            listeners.emit(new RunEvent.StepRetrying(run.runId(), run.clock().instant(), s, true, failedAttempt,
                     delay, error));
         }
     }

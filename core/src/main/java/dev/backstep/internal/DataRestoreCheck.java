@@ -24,20 +24,20 @@ final class DataRestoreCheck {
      * @return the steps to leave uncompensated, with why ({@link RollbackOption#SKIP_DATA_RESTORE})
      * @throws RollbackRefusedException when a step would restore stale data and neither option says what to do
      */
-    static Map<String, String> keep(ReplayedRun r, Instant now, List<RollbackOption> options) {
+    static Map<String, String> keep(RunState r, Instant now, List<RollbackOption> options) {
         boolean skip = options.contains(RollbackOption.SKIP_DATA_RESTORE);
         boolean force = options.contains(RollbackOption.FORCE);
         Map<String, String> keep = new LinkedHashMap<>();
         int pivot = r.pivotStage();
-        for (ReplayedRun.Step s : r.applied()) {
-            if (s.stage <= pivot) {
+        for (RunState.Step s : r.applied()) {
+            if (s.stage() <= pivot) {
                 continue;
             }
             Optional<RestoreBound> bound;
             try {
-                bound = RestoreBound.of(s.recorded);
+                bound = RestoreBound.of(s.recorded());
             } catch (BackstepException e) {
-                throw new RollbackRefusedException("run " + r.runId + " cannot be rolled back: step '" + s.name
+                throw new RollbackRefusedException("run " + r.runId + " cannot be rolled back: step '" + s.name()
                         + "' has an " + e.getMessage());
             }
             if (bound.isEmpty()) {
@@ -45,10 +45,10 @@ final class DataRestoreCheck {
             }
             RestoreBound b = bound.get();
             if (skip) {
-                keep.put(s.name, "data restore skipped (RollbackOption.SKIP_DATA_RESTORE): the data captured "
+                keep.put(s.name(), "data restore skipped (RollbackOption.SKIP_DATA_RESTORE): the data captured "
                         + age(b.ageAt(now)) + " ago is kept as it is now");
             } else if (b.expiredAt(now) && !force) {
-                throw new RollbackRefusedException("run " + r.runId + " cannot be rolled back: step '" + s.name
+                throw new RollbackRefusedException("run " + r.runId + " cannot be rolled back: step '" + s.name()
                         + "' would restore data captured " + age(b.ageAt(now)) + " ago (at " + b.capturedAt()
                         + "), older than its limit of " + age(b.maxAge()) + ", and every write since would be lost;"
                         + " use RollbackOption.SKIP_DATA_RESTORE to roll back the other steps and keep the data, or"

@@ -96,7 +96,8 @@ public final class DefaultRunner implements Runner {
             ranPlans.put(runId, plan);
             // lock held: finish the target's unfinished runs first, then take this run's place
             info = info.placed(takeover.prepare(plan, runId));
-            RunJournal runJournal = new RunJournal(info.secrets().journal(journal), runId, clock, 0);
+            // the run's state is folded from the records it appends: what a replay of its journal gives
+            RunJournal runJournal = RunJournal.folding(info.secrets().journal(journal), RunState.empty(runId), clock);
             EvidenceCapture.remember(plan, info);
             result = new Saga(plan, info, runJournal, listeners.masking(info.secrets()), pool, compensationMode)
                     .guardedBy(new LockGuard(held)).run();
@@ -156,7 +157,7 @@ public final class DefaultRunner implements Runner {
     @Override
     public List<String> appliedSteps(RunId runId) {
         List<String> names = new ArrayList<>();
-        fromJournal.replay(Objects.requireNonNull(runId, "runId")).applied().forEach(s -> names.add(0, s.name));
+        fromJournal.replay(Objects.requireNonNull(runId, "runId")).applied().forEach(s -> names.add(0, s.name()));
         return List.copyOf(names);
     }
 
@@ -216,9 +217,7 @@ public final class DefaultRunner implements Runner {
     }
 
     private static DefaultStepContext context(Step step, int stage, RunInfo info, RunJournal j) {
-        StepState state = new StepState(step.name(), step.kind(), stage, step.type(), step.policy(),
-                step.compensation());
-        return new DefaultStepContext(info, state, StepContext.Phase.VALIDATE, 1, j);
+        return new DefaultStepContext(info, step.name(), StepContext.Phase.VALIDATE, 1, j, Map.of());
     }
 
     private static Optional<StepValidationException> problem(Step step, StepContext ctx) {

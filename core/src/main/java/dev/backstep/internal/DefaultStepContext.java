@@ -21,15 +21,27 @@ import org.slf4j.LoggerFactory;
 final class DefaultStepContext implements StepContext {
     private static final Logger STEP_LOG = LoggerFactory.getLogger("dev.backstep.step");
     private final RunInfo run;
-    private final StepState state;
+    private final String step;
+    /** Values the step reads besides what it recorded (a rollback-phase step's journaled definition). */
+    private final Map<String, String> given;
+    /** What this attempt recorded through a journal that keeps no state (validation, rollback-phase steps). */
+    private final Map<String, String> own = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile String summary;
     private final Phase phase;
     private final int attempt;
     private final RunJournal journal;
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
-    DefaultStepContext(RunInfo run, StepState state, Phase phase, int attempt, RunJournal journal) {
+    /**
+     * @param journal a {@linkplain RunJournal#folding folding} journal for the run's own steps: what
+     *     the step recorded is read from the run's state
+     * @param given values the step reads besides what it recorded
+     */
+    DefaultStepContext(RunInfo run, String step, Phase phase, int attempt, RunJournal journal,
+                       Map<String, String> given) {
         this.run = run;
-        this.state = state;
+        this.step = step;
+        this.given = Map.copyOf(given);
         this.phase = phase;
         this.attempt = attempt;
         this.journal = journal;
@@ -56,7 +68,7 @@ final class DefaultStepContext implements StepContext {
 
     @Override
     public String stepName() {
-        return state.name;
+        return step;
     }
 
     @Override
@@ -73,8 +85,8 @@ final class DefaultStepContext implements StepContext {
     public void record(String key, String value) {
         if (check(key, value)) {
             // journal first: if the append fails, the step must not go on to its side effect
-            journal.append(JournalRecord.Type.STEP_RECORDED, state.name, "key", key, "value", value);
-            state.record(key, value, attempt);
+            journal.append(JournalRecord.Type.STEP_RECORDED, step, "key", key, "value", value);
+            remember(key, value);
         }
     }
 
@@ -96,9 +108,9 @@ final class DefaultStepContext implements StepContext {
         });
         if (!data.isEmpty()) {
             // journal first, all values durable together before the step goes on to its side effect
-            journal.appendAll(JournalRecord.Type.STEP_RECORDED, state.name, data);
+            journal.appendAll(JournalRecord.Type.STEP_RECORDED, step, data);
         }
-        fresh.forEach((key, value) -> state.record(key, value, attempt));
+        fresh.forEach(this::remember);
     }
 
     /** Validates a value to record; false when an earlier attempt recorded the key (kept as it was). */
@@ -106,21 +118,21 @@ final class DefaultStepContext implements StepContext {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         if (phase != Phase.FORWARD) {
-            throw new IllegalStateException("step '" + state.name + "' may record undo data only in its action, not during "
+            throw new IllegalStateException("step '" + step + "' may record undo data only in its action, not during "
                     + phase);
         }
         if (key.isBlank() || key.length() > 200) {
-            throw new IllegalArgumentException("step '" + state.name + "': undo data key must be 1..200 characters");
+            throw new IllegalArgumentException("step '" + step + "': undo data key must be 1..200 characters");
         }
         if (value.length() > Defaults.MAX_RECORDED_VALUE_CHARS) {
-            throw new IllegalArgumentException("step '" + state.name + "': undo value for '" + key + "' has "
+            throw new IllegalArgumentException("step '" + step + "': undo value for '" + key + "' has "
                     + value.length() + " characters, more than " + Defaults.MAX_RECORDED_VALUE_CHARS
                     + "; store large data in backupDir() and record its path");
         }
-        if (state.recordedBefore(key, attempt)) {
+        if (journal.step(step).map(s -> s.recordedBefore(key, attempt)).orElse(false)) {
             // what an earlier attempt captured is the state before the step: a retry, which may see
             // that attempt's partial change, must not replace it
-            STEP_LOG.debug("step '{}' attempt {}: keeping '{}' as recorded by an earlier attempt", state.name, attempt,
+            STEP_LOG.debug("step '{}' attempt {}: keeping '{}' as recorded by an earlier attempt", step, attempt,
                     key);
             return false;
         }
@@ -136,18 +148,37 @@ final class DefaultStepContext implements StepContext {
         String bounded = text.length() > Defaults.MAX_RECORDED_VALUE_CHARS
                 ? text.substring(0, Defaults.MAX_RECORDED_VALUE_CHARS) + "…" : text;
         String shown = run.secrets().mask(bounded);
-        journal.append(JournalRecord.Type.STEP_SUMMARY, state.name, "text", shown);
-        state.summary(shown);
+        journal.append(JournalRecord.Type.STEP_SUMMARY, step, "text", shown);
+        summary = shown;
+    }
+
+    /** The summary this attempt gave, if any. */
+    Optional<String> summaryGiven() {
+        return Optional.ofNullable(summary);
+    }
+
+    /** Kept here only when the journal keeps no state: a folding journal has it in the run's state. */
+    private void remember(String key, String value) {
+        if (journal.state() == null) {
+            own.put(key, value);
+        }
     }
 
     @Override
     public Optional<String> recorded(String key) {
-        return state.recorded(key);
+        return Optional.ofNullable(recordedValues().get(key));
     }
 
     @Override
     public Map<String, String> recordedValues() {
-        return state.recorded();
+        Optional<RunState.Step> folded = journal.step(step);
+        if (folded.isPresent() && given.isEmpty()) {
+            return folded.get().recorded();
+        }
+        Map<String, String> all = new LinkedHashMap<>(given);
+        folded.ifPresent(s -> all.putAll(s.recorded()));
+        all.putAll(own);
+        return Map.copyOf(all);
     }
 
     @Override
@@ -157,7 +188,7 @@ final class DefaultStepContext implements StepContext {
 
     @Override
     public Path backupDir() {
-        return Paths2.ownerOnlyDirectories(run.runStateDir().resolve(Paths2.safeName(state.name)));
+        return Paths2.ownerOnlyDirectories(run.runStateDir().resolve(Paths2.safeName(step)));
     }
 
     @Override

@@ -14,13 +14,13 @@ final class HostAffinity {
      * Refuses {@code r} on host {@code here} when it ran on another host and host-local steps of it
      * still need compensating. Runs journaled without a host are not refused.
      */
-    static void check(ReplayedRun r, String here) {
+    static void check(RunState r, String here) {
         if (r.host == null || r.host.equals(here)) {
             return;
         }
         int pivot = r.pivotStage();
-        List<String> local = r.applied().stream().filter(s -> s.stage > pivot && !s.hostIndependent)
-                .map(s -> s.name).toList();
+        List<String> local = r.applied().stream().filter(s -> s.stage() > pivot && !s.hostIndependent())
+                .map(RunState.Step::name).toList();
         if (!local.isEmpty()) {
             throw new HostAffinityException(r.runId, r.host, here, local);
         }

@@ -15,9 +15,7 @@ import dev.backstep.RunStatus;
 import dev.backstep.RunSummary;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.StepKind;
 import dev.backstep.StepPolicy;
-import dev.backstep.StepStatus;
 import dev.backstep.event.RunEvent;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.Journal;
@@ -78,32 +76,32 @@ final class JournalRollbacks {
         return this;
     }
 
-    ReplayedRun replay(RunId id) {
+    RunState replay(RunId id) {
         List<JournalRecord> records = journal.read(id);
         if (records.isEmpty()) {
             throw new RunNotFoundException(id);
         }
-        return ReplayedRun.of(id, records, journal);
+        return RunState.fold(id, records, journal);
     }
 
     /**
      * The run, or empty when its journal holds no record: its process died while writing the
      * first one (a torn line is all there is), so none of its steps started.
      */
-    private Optional<ReplayedRun> replayIfAny(RunId id) {
+    private Optional<RunState> replayIfAny(RunId id) {
         List<JournalRecord> records = journal.read(id);
-        return records.isEmpty() ? Optional.empty() : Optional.of(ReplayedRun.of(id, records, journal));
+        return records.isEmpty() ? Optional.empty() : Optional.of(RunState.fold(id, records, journal));
     }
 
     /** In the order the runs took the target's lock ({@link RunOrder}). */
     List<RunSummary> history(String target) {
-        return RunOrder.runsOf(journal, target).stream().map(ReplayedRun::summary).toList();
+        return RunOrder.runsOf(journal, target).stream().map(RunState::summary).toList();
     }
 
     /** The runs of {@code r}'s target that took its lock after {@code r} and are (or may be) still applied. */
-    List<RunSummary> laterApplied(ReplayedRun r) {
+    List<RunSummary> laterApplied(RunState r) {
         // a damaged run file is reported by recover() on its own; it must not stop judging the others
-        return RunOrder.after(RunOrder.runsOf(journal, r.target, e -> { }), r).stream().map(ReplayedRun::summary)
+        return RunOrder.after(RunOrder.runsOf(journal, r.target, e -> { }), r).stream().map(RunState::summary)
                 .filter(RunSummary::isApplied).toList();
     }
 
@@ -112,7 +110,7 @@ final class JournalRollbacks {
         // under the target's lock, so that the mark cannot race a rollback appending to the same run
         try (Lock.Handle held = lock.acquire(target, id, lockWait)) {
             DefaultRunner.reportTakeOver(held);
-            ReplayedRun r = replay(id);
+            RunState r = replay(id);
             if (r.status != RunStatus.SUCCEEDED) {
                 throw new RollbackRefusedException("run " + id + " cannot be marked good: its status is "
                         + (r.status == null ? "unfinished" : r.status));
@@ -134,18 +132,18 @@ final class JournalRollbacks {
 
     RunResult rollback(RunId id, RollbackOption... options) {
         boolean force = Arrays.asList(options).contains(RollbackOption.FORCE);
-        ReplayedRun seen = replay(id);
+        RunState seen = replay(id);
         resolve(checkRollback(seen, force)); // refuse early, before waiting for the lock
         DataRestoreCheck.keep(seen, clock.instant(), Arrays.asList(options));
         RunResult result;
         try (Lock.Handle held = lock.acquire(seen.target, id, lockWait)) {
             DefaultRunner.reportTakeOver(held);
             // read again under the lock: another rollback of this run may have finished meanwhile
-            ReplayedRun r = checkRollback(replay(id), force);
-            List<StepState> states = resolve(r);
-            precheck(r, states, Set.copyOf(Arrays.asList(options)));
+            RunState r = checkRollback(replay(id), force);
+            Map<String, Compensator.Undo> undo = resolve(r);
+            precheck(r, undo, Set.copyOf(Arrays.asList(options)));
             Map<String, String> keep = DataRestoreCheck.keep(r, clock.instant(), Arrays.asList(options));
-            result = compensate(r, states, "rollback of run " + id + " requested", knownPlans, new LockGuard(held),
+            result = compensate(r, undo, "rollback of run " + id + " requested", knownPlans, new LockGuard(held),
                     keep);
         }
         if (result.status() == RunStatus.INTERRUPTED && !LockGuard.lostLock(result)) {
@@ -154,7 +152,7 @@ final class JournalRollbacks {
         return result;
     }
 
-    private ReplayedRun checkRollback(ReplayedRun r, boolean force) {
+    private RunState checkRollback(RunState r, boolean force) {
         RunId id = r.runId;
         if (r.unfinished()) {
             throw new RollbackRefusedException("run " + id + " has not finished (it is running, or its process died): "
@@ -182,22 +180,22 @@ final class JournalRollbacks {
      * Asks every compensation this rollback would run ({@link Compensation#precheck}) whether it
      * can work, before any of them runs; refuses with every reason at once.
      */
-    private void precheck(ReplayedRun r, List<StepState> states, Set<RollbackOption> options) {
+    private void precheck(RunState r, Map<String, Compensator.Undo> undo, Set<RollbackOption> options) {
         RunInfo info = runInfo(r);
         RunJournal never = new RunJournal(journal, r.runId, clock, r.lastSequence + 1); // prechecks record nothing
         int pivot = r.pivotStage();
         List<String> reasons = new ArrayList<>();
         Exception first = null;
-        for (StepState s : states) {
-            if (!s.mayBeApplied() || s.kind == StepKind.VERIFICATION || s.stage <= pivot
-                    || s.compensation.irreversibleReason().isPresent()) {
+        for (RunState.Step s : r.steps.values()) {
+            Compensation c = undo.get(s.name()).compensation();
+            if (!s.needsCompensation() || s.stage() <= pivot || c.irreversibleReason().isPresent()) {
                 continue; // the Compensator will not run it
             }
             try {
-                s.compensation.precheck(new DefaultStepContext(info, s, StepContext.Phase.COMPENSATE, 0, never),
-                        options);
+                c.precheck(new DefaultStepContext(info, s.name(), StepContext.Phase.COMPENSATE, 0, never,
+                        s.recorded()), options);
             } catch (Exception e) {
-                reasons.add("step '" + s.name + "': " + Errors.message(e));
+                reasons.add("step '" + s.name() + "': " + Errors.message(e));
                 first = first == null ? e : first;
             }
         }
@@ -207,7 +205,7 @@ final class JournalRollbacks {
         }
     }
 
-    private RunInfo runInfo(ReplayedRun r) {
+    private RunInfo runInfo(RunState r) {
         Path runState = r.stateDir != null ? Path.of(r.stateDir) : stateDir.resolve("runs").resolve(r.runId.value());
         return new RunInfo(r.runId, r.planName, r.target, commands, runState, clock);
     }
@@ -237,7 +235,7 @@ final class JournalRollbacks {
                 throw new RollbackRefusedException("run " + s.runId() + " of target '" + target
                         + "' has not finished: use recover() first");
             }
-            ReplayedRun later = replay(s.runId());
+            RunState later = replay(s.runId());
             // refused up front, before any run is rolled back: stale data, or another host's run
             DataRestoreCheck.keep(later, clock.instant(), options);
             HostAffinity.check(later, host);
@@ -250,7 +248,7 @@ final class JournalRollbacks {
         }
         for (RunSummary s : after) {
             // every run's compensations asked before the newest is undone: never stop halfway back
-            ReplayedRun r = replay(s.runId());
+            RunState r = replay(s.runId());
             precheck(r, resolve(r), Set.copyOf(options));
         }
         List<RunResult> results = new ArrayList<>();
@@ -272,9 +270,9 @@ final class JournalRollbacks {
         List<RunResult> recovered = new ArrayList<>();
         List<Recovery.Unrecoverable> left = new ArrayList<>();
         boolean interrupted = false;
-        List<ReplayedRun> candidates = new ArrayList<>();
+        List<RunState> candidates = new ArrayList<>();
         for (RunId id : journal.runIds()) {
-            Optional<ReplayedRun> seen;
+            Optional<RunState> seen;
             try {
                 seen = replayIfAny(id);
             } catch (dev.backstep.JournalCorruptedException e) {
@@ -282,13 +280,13 @@ final class JournalRollbacks {
                 left.add(new Recovery.Unrecoverable(id, "?", "?", e.getMessage()));
                 continue;
             }
-            if (seen.isPresent() && needsRecovery(seen.get())) {
+            if (seen.isPresent() && seen.get().needsRecovery()) {
                 candidates.add(seen.get());
             }
         }
         // newest first: a newer run of the same target is finished before an older one is judged
         candidates.sort(RunOrder.OLDEST_FIRST.reversed());
-        for (ReplayedRun r : candidates) {
+        for (RunState r : candidates) {
             RunId id = r.runId;
             try {
                 HostAffinity.check(r, host);
@@ -314,8 +312,8 @@ final class JournalRollbacks {
             try (held) {
                 DefaultRunner.reportTakeOver(held);
                 // read again under the lock: another process may have recovered it meanwhile
-                ReplayedRun now = replay(id);
-                if (!needsRecovery(now)) {
+                RunState now = replay(id);
+                if (!now.needsRecovery()) {
                     continue;
                 }
                 List<RunSummary> later = laterApplied(now);
@@ -340,7 +338,7 @@ final class JournalRollbacks {
     }
 
     /** Why an unfinished run is left alone when later runs of its target are applied. */
-    static String needsAttention(ReplayedRun r, List<RunSummary> later) {
+    static String needsAttention(RunState r, List<RunSummary> later) {
         return "needs attention: later run(s) " + later.stream().map(s -> s.runId().value()).toList()
                 + " of target '" + r.target + "' took the lock after this run and are still applied; compensating"
                 + " this run now could undo their changes. Roll them back first (rollback(runId)), then recover()";
@@ -350,52 +348,37 @@ final class JournalRollbacks {
      * Compensates an unfinished run whose target's lock the caller holds (a run taking over a
      * dead run's target). Refuses, changing nothing, when a step of it cannot be resolved.
      */
-    RunResult recoverHeld(ReplayedRun r, Map<String, Plan> plans, String reason) {
+    RunResult recoverHeld(RunState r, Map<String, Plan> plans, String reason) {
         return compensate(r, resolve(r, plans), reason, plans, LockGuard.NONE, Map.of());
     }
 
-    static boolean needsRecovery(ReplayedRun r) {
-        return r.unfinished() || r.status == RunStatus.INTERRUPTED;
-    }
-
-    private List<StepState> resolve(ReplayedRun r) {
+    private Map<String, Compensator.Undo> resolve(RunState r) {
         return resolve(r, knownPlans);
     }
 
-    /** Rebuilds step states with their compensations; refuses when any applied step cannot be resolved. */
-    private List<StepState> resolve(ReplayedRun r, Map<String, Plan> plans) {
+    /**
+     * How each step of the run is undone, in the order the steps started; refuses when a step
+     * that needs compensation cannot be resolved.
+     */
+    private Map<String, Compensator.Undo> resolve(RunState r, Map<String, Plan> plans) {
         // the plan object that ran this run, if this runner ran it: another plan of the same
         // name may hold steps of the same name and type that touch other resources
         Plan plan = ranPlans.getOrDefault(r.runId, plans.get(r.planName));
-        List<StepState> states = new ArrayList<>();
+        Map<String, Compensator.Undo> undo = new java.util.LinkedHashMap<>();
         List<String> unresolved = new ArrayList<>();
-        List<ReplayedRun.Step> applied = r.applied();
-        for (ReplayedRun.Step s : r.steps.values()) {
+        for (RunState.Step s : r.steps.values()) {
             Optional<Step> fromPlan = plan == null ? Optional.empty()
-                    : plan.step(s.name).filter(p -> p.type().equals(s.type));
+                    : plan.step(s.name()).filter(p -> p.type().equals(s.type()));
             Optional<Compensation> c = fromPlan.map(Step::compensation).or(() -> Optional
-                    .ofNullable(s.recorded.get(CommandCompensation.NONE)).map(Compensation::none))
-                    .or(() -> registry.compensation(s.type));
-            if (c.isEmpty() && applied.contains(s)) {
-                unresolved.add("'" + s.name + "' (type " + s.type + ")");
+                    .ofNullable(s.recorded().get(CommandCompensation.NONE)).map(Compensation::none))
+                    .or(() -> registry.compensation(s.type()));
+            if (c.isEmpty() && s.needsCompensation()) {
+                unresolved.add("'" + s.name() + "' (type " + s.type() + ")");
             }
             StepPolicy policy = fromPlan.map(Step::policy).orElse(registryPolicy);
-            StepState st = new StepState(s.name, s.kind, s.stage, s.type, policy,
-                    c.orElse(ctx -> {
-                        throw new IllegalStateException("no compensation for step '" + s.name + "'");
-                    }));
-            st.restore(s.status, s.startedAt, s.endedAt, s.attempts);
-            s.recorded.forEach(st::record);
-            if (s.unknownOutcome) {
-                st.markUnknownOutcome();
-            }
-            if (s.summary != null) {
-                st.summary(s.summary);
-            }
-            if (s.note != null) {
-                st.keep(s.note);
-            }
-            states.add(st);
+            undo.put(s.name(), new Compensator.Undo(policy, c.orElse(ctx -> {
+                throw new IllegalStateException("no compensation for step '" + s.name() + "'");
+            })));
         }
         if (!unresolved.isEmpty()) {
             throw new RollbackRefusedException("run " + r.runId + " of plan '" + r.planName
@@ -403,16 +386,16 @@ final class JournalRollbacks {
                     + "; pass the plan to the runner (Runner.Builder.plan / recover(plan)) or register the step type");
         }
         rollbackSteps(r, plans); // refuses now, before anything changes, when one cannot be resolved
-        return states;
+        return undo;
     }
 
-    private List<RollbackHooks.Hook> rollbackSteps(ReplayedRun r, Map<String, Plan> plans) {
+    private List<RollbackHooks.Hook> rollbackSteps(RunState r, Map<String, Plan> plans) {
         Plan plan = ranPlans.getOrDefault(r.runId, plans.get(r.planName));
         return RollbackHooks.fromJournal(r.runId, r.planName, r.runData, Optional.ofNullable(plan), registry,
                 registryPolicy);
     }
 
-    private RunResult compensate(ReplayedRun r, List<StepState> states, String reason, Map<String, Plan> plans,
+    private RunResult compensate(RunState r, Map<String, Compensator.Undo> undo, String reason, Map<String, Plan> plans,
                                  LockGuard guard, Map<String, String> keep) {
         Path runState = r.stateDir != null ? Path.of(r.stateDir) : stateDir.resolve("runs").resolve(r.runId.value());
         // the secrets of the run's plan, when this runner knows it, are masked as in the live run
@@ -420,18 +403,14 @@ final class JournalRollbacks {
         RunSecrets secrets = plan == null ? RunSecrets.NONE : RunSecrets.of(plan);
         RunInfo info = new RunInfo(r.runId, r.planName, r.target, secrets.commands(commands), runState, clock, r.order,
                 secrets, host);
-        RunJournal rj = new RunJournal(secrets.journal(journal), r.runId, clock, r.lastSequence + 1);
+        RunJournal rj = RunJournal.folding(secrets.journal(journal), r, clock);
         Listeners listeners = this.listeners.masking(secrets);
         Instant started = clock.instant();
-        listeners.emit(new RunEvent.RunStarted(r.runId, started, r.planName, r.target, states.size()));
+        listeners.emit(new RunEvent.RunStarted(r.runId, started, r.planName, r.target, r.steps.size()));
         Compensator c = new Compensator(info, rj, listeners, pool, mode).guardedBy(guard).keeping(keep);
         int pivot = r.pivotStage();
-        List<Throwable> failures = c.compensate(states, pivot, reason);
-        boolean pivotKept = pivot >= 0 && states.stream().anyMatch(s -> s.stage <= pivot
-                && s.status() == StepStatus.NOT_COMPENSATED);
-        RunStatus status = c.interrupted() ? RunStatus.INTERRUPTED
-                : !failures.isEmpty() ? RunStatus.ROLLBACK_FAILED
-                : pivotKept ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
+        List<Throwable> failures = c.compensate(undo, pivot, reason);
+        RunStatus status = rj.state().rollbackStatus(c.interrupted(), !failures.isEmpty());
         RollbackHooks.Outcome hooks = RollbackHooks.Outcome.NONE;
         if (!c.interrupted()) {
             failures = new ArrayList<>(failures);
@@ -449,7 +428,9 @@ final class JournalRollbacks {
         Instant ended = clock.instant();
         listeners.emit(new RunEvent.RunFinished(r.runId, ended, r.planName, status, Duration.between(started, ended),
                 failure.map(x -> (Throwable) x)));
-        return RollbackHooks.attach(new DefaultRunResult(r.runId, r.planName, r.target, status, started, ended, states.stream().map(StepState::outcome).toList(), failure, Optional.empty(),
-                c.compensatedOrder()), hooks.outcomes());
+        List<dev.backstep.StepOutcome> outcomes = r.steps.values().stream().map(s -> rj.outcome(s.name(), s.kind()))
+                .toList();
+        return RollbackHooks.attach(new DefaultRunResult(r.runId, r.planName, r.target, status, started, ended,
+                outcomes, failure, Optional.empty(), c.compensatedOrder()), hooks.outcomes());
     }
 }

@@ -18,7 +18,7 @@ public final class JournalVerifier {
             try {
                 List<JournalRecord> records = journal.read(id);
                 if (!records.isEmpty()) {
-                    ReplayedRun.of(id, records, journal);
+                    RunState.fold(id, records, journal);
                 }
             } catch (JournalCorruptedException e) {
                 out.add(new Journal.Damage(id, e));

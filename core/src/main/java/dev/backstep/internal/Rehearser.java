@@ -127,9 +127,8 @@ final class Rehearser {
     }
 
     private DefaultStepContext context(Step step, RunInfo info) {
-        StepState state = new StepState(step.name(), step.kind(), 0, step.type(), step.policy(), step.compensation());
-        return new DefaultStepContext(info, state, StepContext.Phase.VALIDATE, 1,
-                new RunJournal(new InMemoryJournal(), info.runId(), clock, 0));
+        return new DefaultStepContext(info, step.name(), StepContext.Phase.VALIDATE, 1,
+                new RunJournal(new InMemoryJournal(), info.runId(), clock, 0), java.util.Map.of());
     }
 
     /** The plan with a last verification that always fails, under the plan's own name and target. */

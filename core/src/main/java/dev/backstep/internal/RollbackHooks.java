@@ -242,28 +242,22 @@ final class RollbackHooks {
         if (hooks.isEmpty()) {
             return Outcome.NONE;
         }
-        List<StepState> states = new ArrayList<>();
-        for (Hook h : hooks) {
-            StepState st = new StepState(h.name(), h.kind(), -1, h.type(), h.policy(), ctx -> { });
-            h.definition().forEach(st::record);
-            states.add(st);
-        }
-        List<Throwable> failures = new ArrayList<>();
+        List<Attempt> attempts = new ArrayList<>();
+        Map<String, Throwable> errors = new LinkedHashMap<>();
         boolean interrupted = false;
+        List<Throwable> failures = new ArrayList<>();
         for (int i = 0; i < hooks.size() && !interrupted; i++) {
             if (Thread.interrupted()) {
                 interrupted = true;
                 break;
             }
             Hook h = hooks.get(i);
-            StepState st = states.get(i);
-            Attempt hooksOf = new Attempt(h, st, run, journal, listeners);
+            Attempt hooksOf = new Attempt(h, run, journal, listeners);
+            attempts.add(hooksOf);
             try {
-                int attempts = Attempts.run(h.name(), h.policy().retry(), h.policy().timeout(), pool, h.body(),
-                        hooksOf);
-                st.succeeded(run.clock().instant());
+                int n = Attempts.run(h.name(), h.policy().retry(), h.policy().timeout(), pool, h.body(), hooksOf);
                 journal.append(JournalRecord.Type.STEP_SUCCEEDED, h.name(), MARK, hooksOf.phaseName(),
-                        "attempts", Integer.toString(attempts));
+                        "attempts", Integer.toString(n));
             } catch (Throwable t) {
                 Throwable cause = Errors.unwrap(t);
                 if (Thread.interrupted() || cause instanceof InterruptedException) {
@@ -276,29 +270,47 @@ final class RollbackHooks {
                 }
                 RollbackStepFailedException f = new RollbackStepFailedException(h.name(), h.verification(),
                         hooksOf.lastAttempt, cause);
-                st.failed(run.clock().instant(), f);
+                errors.put(h.name(), f);
                 journal.append(JournalRecord.Type.STEP_FAILED, h.name(), MARK, hooksOf.phaseName(),
                         "error", Errors.message(cause), "errorType", cause.getClass().getName());
                 failures.add(f);
             }
         }
-        return new Outcome(states.stream().map(StepState::outcome).toList(), failures, interrupted);
+        List<StepOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < hooks.size(); i++) {
+            Hook h = hooks.get(i);
+            Optional<String> summary = i < attempts.size() ? attempts.get(i).summary() : Optional.empty();
+            outcomes.add(outcome(h, journal.state(), errors.get(h.name()), summary));
+        }
+        return new Outcome(outcomes, failures, interrupted);
+    }
+
+    /** A rollback-phase step's outcome, as its records fold into the run's state (never applied). */
+    private static StepOutcome outcome(Hook h, RunState state, Throwable error, Optional<String> summary) {
+        RunState.Step s = state == null ? null : state.rollbackSteps.get(h.name());
+        if (s == null) {
+            return new StepOutcome(h.name(), h.kind(), dev.backstep.StepStatus.NOT_RUN, Optional.empty(),
+                    Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), summary, h.definition());
+        }
+        return new StepOutcome(h.name(), h.kind(), s.status(), Optional.ofNullable(s.startedAt()),
+                Optional.ofNullable(s.endedAt()), s.attempts(), Optional.ofNullable(error), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), summary, h.definition());
     }
 
     /** Journals and reports each attempt of a hook. */
     private static final class Attempt implements Attempts.Hooks {
         private final Hook hook;
-        private final StepState state;
         private final RunInfo run;
         private final RunJournal journal;
         private final Listeners listeners;
         /** Hooks record nothing that matters later: a step's own {@code ctx.record} goes nowhere. */
         private final RunJournal scratch;
         private volatile int lastAttempt = 1;
+        private volatile DefaultStepContext last;
 
-        Attempt(Hook hook, StepState state, RunInfo run, RunJournal journal, Listeners listeners) {
+        Attempt(Hook hook, RunInfo run, RunJournal journal, Listeners listeners) {
             this.hook = hook;
-            this.state = state;
             this.run = run;
             this.journal = journal;
             this.listeners = listeners;
@@ -309,9 +321,18 @@ final class RollbackHooks {
             return hook.verification() ? "verifyAfterRollback" : "afterRollback";
         }
 
+        /** The summary the step gave in its last attempt. */
+        Optional<String> summary() {
+            DefaultStepContext c = last;
+            return c == null ? Optional.empty() : c.summaryGiven();
+        }
+
         @Override
         public DefaultStepContext contextFor(int attempt) {
-            return new DefaultStepContext(run, state, hook.phase(), attempt, scratch);
+            DefaultStepContext c = new DefaultStepContext(run, hook.name(), hook.phase(), attempt, scratch,
+                    hook.definition());
+            last = c;
+            return c;
         }
 
         @Override
@@ -320,7 +341,6 @@ final class RollbackHooks {
             Instant now = run.clock().instant();
             journal.append(JournalRecord.Type.STEP_STARTED, hook.name(), MARK, phaseName(), "kind", hook.kind().name(),
                     "type", hook.type(), "attempt", Integer.toString(attempt));
-            state.started(now, attempt);
             listeners.emit(new RunEvent.RollbackStepStarted(run.runId(), now, hook.name(), hook.kind(), attempt));
         }
 

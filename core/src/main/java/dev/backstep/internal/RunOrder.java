@@ -17,7 +17,7 @@ import java.util.Map;
  * existed have place 0 and keep their id order, before every placed run.
  *
  * <pre>{@code
- * List<ReplayedRun> runs = RunOrder.runsOf(journal, "shop@prod"); // oldest first
+ * List<RunState> runs = RunOrder.runsOf(journal, "shop@prod"); // oldest first
  * long next = RunOrder.next(runs);
  * }</pre>
  */
@@ -26,14 +26,14 @@ final class RunOrder {
     static final String KEY = "order";
 
     /** Oldest first: by place, then by id. */
-    static final Comparator<ReplayedRun> OLDEST_FIRST =
-            Comparator.comparingLong((ReplayedRun r) -> r.order).thenComparing(r -> r.runId);
+    static final Comparator<RunState> OLDEST_FIRST =
+            Comparator.comparingLong((RunState r) -> r.order).thenComparing(r -> r.runId);
 
     private RunOrder() {
     }
 
     /** Every run of {@code target} with at least one record, oldest first. */
-    static List<ReplayedRun> runsOf(Journal journal, String target) {
+    static List<RunState> runsOf(Journal journal, String target) {
         return runsOf(journal, target, null);
     }
 
@@ -41,7 +41,7 @@ final class RunOrder {
      * Every run of {@code target} with at least one record, oldest first; a corrupted run is
      * handed to {@code corrupted} and left out, or thrown when {@code corrupted} is null.
      */
-    static List<ReplayedRun> runsOf(Journal journal, String target,
+    static List<RunState> runsOf(Journal journal, String target,
                                     java.util.function.Consumer<JournalCorruptedException> corrupted) {
         return runsOf(journal, target, corrupted, new java.util.HashMap<>());
     }
@@ -51,22 +51,22 @@ final class RunOrder {
      * {@code targets} (run id to target, filled in here) knows to belong to another target: a
      * run's target never changes once journaled.
      */
-    static List<ReplayedRun> runsOf(Journal journal, String target,
+    static List<RunState> runsOf(Journal journal, String target,
                                     java.util.function.Consumer<JournalCorruptedException> corrupted,
                                     Map<RunId, String> targets) {
-        List<ReplayedRun> out = new ArrayList<>();
+        List<RunState> out = new ArrayList<>();
         for (RunId id : journal.runIds()) {
             String known = targets.get(id);
             if (known != null && !known.equals(target)) {
                 continue;
             }
-            ReplayedRun r;
+            RunState r;
             try {
                 List<JournalRecord> records = journal.read(id);
                 if (records.isEmpty()) {
                     continue;
                 }
-                r = ReplayedRun.of(id, records, journal);
+                r = RunState.fold(id, records, journal);
             } catch (JournalCorruptedException e) {
                 if (corrupted == null) {
                     throw e;
@@ -86,12 +86,12 @@ final class RunOrder {
     }
 
     /** The place of a run that has just taken the lock of the target whose runs are {@code runs}. */
-    static long next(List<ReplayedRun> runs) {
+    static long next(List<RunState> runs) {
         return runs.stream().mapToLong(r -> r.order).max().orElse(0) + 1;
     }
 
     /** The runs of {@code runs} that come after {@code run}. */
-    static List<ReplayedRun> after(List<ReplayedRun> runs, ReplayedRun run) {
+    static List<RunState> after(List<RunState> runs, RunState run) {
         return runs.stream().filter(r -> OLDEST_FIRST.compare(r, run) > 0).toList();
     }
 

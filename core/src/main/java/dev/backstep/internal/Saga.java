@@ -9,7 +9,6 @@ import dev.backstep.Step;
 import dev.backstep.StepCancelledException;
 import dev.backstep.StepContext;
 import dev.backstep.StepFailedException;
-import dev.backstep.StepKind;
 import dev.backstep.StepStatus;
 import dev.backstep.event.RunEvent;
 import dev.backstep.spi.JournalRecord;
@@ -21,7 +20,11 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 
-/** One live run of a plan: forward through the stages, then, on failure, compensation. */
+/**
+ * One live run of a plan: forward through the stages, then, on failure, compensation. What each
+ * step did is the run's {@link RunState}, folded from the records the run appends
+ * ({@link RunJournal#folding}): the live run and a replay of its journal cannot disagree.
+ */
 final class Saga {
     private final Plan plan;
     private final RunInfo run;
@@ -29,7 +32,9 @@ final class Saga {
     private final Listeners listeners;
     private final ExecutorService pool;
     private final CompensationMode mode;
-    private final List<StepState> states = new ArrayList<>();
+    /** The stage of each step, in plan order. */
+    private final java.util.Map<String, Integer> stages = new java.util.LinkedHashMap<>();
+    private final List<Step> steps = new ArrayList<>();
     private LockGuard guard = LockGuard.NONE;
 
     Saga(Plan plan, RunInfo run, RunJournal journal, Listeners listeners, ExecutorService pool,
@@ -40,11 +45,14 @@ final class Saga {
         this.listeners = listeners;
         this.pool = pool;
         this.mode = mode;
+        if (journal.state() == null) {
+            throw new IllegalArgumentException("a live run needs a folding run journal");
+        }
         int stage = 0;
         for (Plan.Stage s : plan.stages()) {
             for (Step step : s.steps()) {
-                states.add(new StepState(step.name(), step.kind(), stage, step.type(), step.policy(),
-                        step.compensation()));
+                stages.put(step.name(), stage);
+                steps.add(step);
             }
             stage++;
         }
@@ -59,25 +67,20 @@ final class Saga {
     RunResult run() {
         Instant started = run.clock().instant();
         journal.append(JournalRecord.Type.RUN_STARTED, null, RunnerSupport.runStartedData(plan, run));
-        listeners.emit(new RunEvent.RunStarted(run.runId(), started, plan.name(), plan.target(), states.size()));
+        listeners.emit(new RunEvent.RunStarted(run.runId(), started, plan.name(), plan.target(), stages.size()));
 
         List<Throwable> failures = new ArrayList<>();
         String failedStep = null;
-        int pivotStage = -1;
         boolean interrupted = false;
         dev.backstep.LockLostException lockLost = null;
-        int index = 0;
-        int stageNo = 0;
         for (Plan.Stage stage : plan.stages()) {
-            List<StepState> members = states.subList(index, index + stage.steps().size());
-            index += stage.steps().size();
             List<Throwable> stageFailures = new ArrayList<>();
-            lockLost = guard.lost("before step '" + members.get(0).name + "'").orElse(null);
+            lockLost = guard.lost("before step '" + stage.steps().get(0).name() + "'").orElse(null);
             if (lockLost != null) {
                 break; // another run may hold the target now: change nothing more
             }
             try {
-                forward(stage, members, stageFailures);
+                forward(stage, stageFailures);
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -86,19 +89,12 @@ final class Saga {
                 interrupted = true;
                 break;
             }
-            for (StepState m : members) {
-                // a pivot that succeeded is kept, also when a sibling in its parallel group failed
-                if (m.kind == StepKind.PIVOT && m.status() == StepStatus.SUCCEEDED) {
-                    pivotStage = stageNo;
-                }
-            }
             if (!stageFailures.isEmpty()) {
                 failures.addAll(stageFailures);
                 failedStep = stageFailures.get(0) instanceof dev.backstep.StepException se ? se.stepName()
-                        : members.get(0).name;
+                        : stage.steps().get(0).name();
                 break;
             }
-            stageNo++;
         }
 
         RunStatus status;
@@ -113,15 +109,19 @@ final class Saga {
         } else if (failures.isEmpty()) {
             status = RunStatus.SUCCEEDED;
         } else {
+            // a pivot that succeeded is kept, also when a sibling in its parallel group failed
+            int pivotStage = journal.state().pivotStage();
             Compensator c = new Compensator(run, journal, listeners, pool, mode).guardedBy(guard);
-            List<Throwable> compFailures = c.compensate(states, pivotStage,
+            java.util.Map<String, Compensator.Undo> undo = new java.util.LinkedHashMap<>();
+            for (Step step : steps) {
+                undo.put(step.name(), new Compensator.Undo(step.policy(), step.compensation()));
+            }
+            List<Throwable> compFailures = c.compensate(undo, pivotStage,
                     "step '" + failedStep + "' failed: " + Errors.message(failures.get(0).getCause()));
             failures.addAll(compFailures);
             compensated = c.compensatedOrder();
             // an interrupted rollback is left to recover(), like an interrupted forward run
-            status = c.interrupted() ? RunStatus.INTERRUPTED
-                    : !compFailures.isEmpty() ? RunStatus.ROLLBACK_FAILED
-                    : pivotStage >= 0 ? RunStatus.FAILED_AFTER_PIVOT : RunStatus.ROLLED_BACK;
+            status = journal.state().rollbackStatus(c.interrupted(), !compFailures.isEmpty());
             if (!c.interrupted()) {
                 hooks = RollbackHooks.run(RollbackHooks.fromPlan(plan), run, journal, listeners, pool);
                 failures.addAll(hooks.failures());
@@ -132,20 +132,19 @@ final class Saga {
     }
 
     private Optional<String> firstRunning() {
-        return states.stream().filter(s -> s.status() == StepStatus.INTERRUPTED).map(s -> s.name).findFirst();
+        RunState state = journal.state();
+        return stages.keySet().stream().filter(n -> state.step(n).map(s -> s.status() == StepStatus.INTERRUPTED)
+                .orElse(false)).findFirst();
     }
 
-    private void forward(Plan.Stage stage, List<StepState> members, List<Throwable> failures)
-            throws InterruptedException {
+    private void forward(Plan.Stage stage, List<Throwable> failures) throws InterruptedException {
         if (!stage.parallel()) {
-            one(stage.steps().get(0), members.get(0)).ifPresent(failures::add);
+            one(stage.steps().get(0)).ifPresent(failures::add);
             return;
         }
         List<Attempts.Task<Optional<Throwable>>> tasks = new ArrayList<>();
-        for (int i = 0; i < members.size(); i++) {
-            Step step = stage.steps().get(i);
-            StepState state = members.get(i);
-            tasks.add(new Attempts.Task<>(pool, () -> one(step, state)));
+        for (Step step : stage.steps()) {
+            tasks.add(new Attempts.Task<>(pool, () -> one(step)));
         }
         InterruptedException interrupted = null;
         for (Attempts.Task<Optional<Throwable>> t : tasks) {
@@ -156,7 +155,7 @@ final class Saga {
                 interrupted = e;
                 // stop the members and wait for them: none may still run once the run has ended
                 tasks.forEach(Attempts.Task::stop);
-                tasks.forEach(x -> x.awaitEnd("a step of the parallel group of '" + members.get(0).name + "'"));
+                tasks.forEach(x -> x.awaitEnd("a step of the parallel group of '" + stage.steps().get(0).name() + "'"));
                 break;
             } catch (ExecutionException e) {
                 Throwable cause = Errors.unwrap(e);
@@ -173,8 +172,8 @@ final class Saga {
     }
 
     /** Runs one step with its policy; returns its failure, if any. */
-    private Optional<Throwable> one(Step step, StepState state) throws InterruptedException {
-        Hooks hooks = new Hooks(step, state);
+    private Optional<Throwable> one(Step step) throws InterruptedException {
+        Hooks hooks = new Hooks(step);
         int attempts;
         try {
             attempts = Attempts.run(step.name(), step.policy().retry(), step.policy().timeout(), pool,
@@ -193,15 +192,15 @@ final class Saga {
             StepFailedException f = new StepFailedException(step.name(), hooks.lastAttempt, run.secrets().scrub(cause));
             // undo data recorded, then thrown: the action may have half-changed its target, so its
             // outcome is unknown and it is compensated like a step cut off by its timeout
+            boolean recordedSome = journal.step(step.name()).map(s -> !s.recorded().isEmpty()).orElse(false);
             boolean unknown = Errors.outcomeUnknown(cause)
-                    || (!state.recorded().isEmpty() && !Errors.commandExitedNonZero(step.type(), cause));
-            state.failed(run.clock().instant(), f, unknown);
+                    || (recordedSome && !Errors.commandExitedNonZero(step.type(), cause));
+            journal.failed(step.name(), f);
             journal.append(JournalRecord.Type.STEP_FAILED, step.name(), "error", Errors.message(cause),
                     "errorType", cause.getClass().getName(), "attempts", Integer.toString(hooks.lastAttempt),
                     "outcome", unknown ? "unknown" : null);
             return Optional.of(f);
         }
-        state.succeeded(run.clock().instant());
         try {
             journal.append(JournalRecord.Type.STEP_SUCCEEDED, step.name(), "attempts", Integer.toString(attempts));
         } catch (RuntimeException e) {
@@ -224,23 +223,21 @@ final class Saga {
         listeners.emit(new RunEvent.RunFinished(run.runId(), ended, plan.name(), status,
                 Duration.between(started, ended), failure.map(x -> (Throwable) x)));
         return new DefaultRunResult(run.runId(), plan.name(), plan.target(), status, started, ended,
-                states.stream().map(StepState::outcome).toList(), failure, Optional.ofNullable(failedStep),
+                steps.stream().map(s -> journal.outcome(s.name(), s.kind())).toList(), failure, Optional.ofNullable(failedStep),
                 compensated);
     }
 
     private final class Hooks implements Attempts.Hooks {
         private final Step step;
-        private final StepState state;
         private volatile int lastAttempt = 1;
 
-        Hooks(Step step, StepState state) {
+        Hooks(Step step) {
             this.step = step;
-            this.state = state;
         }
 
         @Override
         public DefaultStepContext contextFor(int attempt) {
-            return new DefaultStepContext(run, state, StepContext.Phase.FORWARD, attempt, journal);
+            return new DefaultStepContext(run, step.name(), StepContext.Phase.FORWARD, attempt, journal, java.util.Map.of());
         }
 
         @Override
@@ -248,9 +245,8 @@ final class Saga {
             lastAttempt = attempt;
             Instant now = run.clock().instant();
             journal.append(JournalRecord.Type.STEP_STARTED, step.name(), "kind", step.kind().name(),
-                    "type", step.type(), "stage", Integer.toString(state.stage), "attempt", Integer.toString(attempt),
+                    "type", step.type(), "stage", Integer.toString(stages.get(step.name())), "attempt", Integer.toString(attempt),
                     "hostIndependent", step.hostIndependent() ? "true" : null);
-            state.started(now, attempt);
             listeners.emit(new RunEvent.StepStarted(run.runId(), now, step.name(), step.kind(), attempt));
         }
 

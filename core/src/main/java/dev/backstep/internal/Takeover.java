@@ -55,11 +55,11 @@ final class Takeover {
         if (lock instanceof NoLock) {
             return 0; // no lock, no order of taking it: such runs keep their id order
         }
-        List<ReplayedRun> runs = RunOrder.runsOf(journal, plan.target(), damaged, targets);
-        List<ReplayedRun> unfinished = runs.stream().filter(JournalRollbacks::needsRecovery)
+        List<RunState> runs = RunOrder.runsOf(journal, plan.target(), damaged, targets);
+        List<RunState> unfinished = runs.stream().filter(RunState::needsRecovery)
                 .filter(r -> !r.runId.equals(runId)).sorted(RunOrder.OLDEST_FIRST.reversed()).toList();
-        for (ReplayedRun seen : unfinished) {
-            ReplayedRun u = rollbacks.replay(seen.runId);
+        for (RunState seen : unfinished) {
+            RunState u = rollbacks.replay(seen.runId);
             List<RunSummary> later = rollbacks.laterApplied(u);
             if (!later.isEmpty()) {
                 LOG.warn("run {} of target '{}' is unfinished but left alone: {}", u.runId, u.target,
@@ -88,7 +88,7 @@ final class Takeover {
         return RunOrder.next(RunOrder.runsOf(journal, plan.target(), damaged, targets));
     }
 
-    private static String refused(Plan plan, ReplayedRun u) {
+    private static String refused(Plan plan, RunState u) {
         return "plan '" + plan.name() + "' did not start (nothing of it ran): target '" + u.target
                 + "' has the unfinished run " + u.runId + " of plan '" + u.planName
                 + "', which must be rolled back first and could not be; ";
