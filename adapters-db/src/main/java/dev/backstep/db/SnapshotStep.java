@@ -1,5 +1,6 @@
 package dev.backstep.db;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
@@ -12,7 +13,6 @@ import dev.backstep.spi.RestoreBound;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Dumps a database into a new owner-only file (0600 in a 0700 directory) with a manifest (sha256,
@@ -68,9 +68,9 @@ public final class SnapshotStep extends DbStep {
      * @throws DbException when {@code maxAge} is not positive
      */
     public SnapshotStep restoreOnRollback(Duration maxAge) {
-        Objects.requireNonNull(maxAge, "maxAge");
+        PlanDefinitionException.requireNonNull(maxAge, null, "the maximum age");
         if (maxAge.isNegative() || maxAge.isZero()) {
-            throw new DbException(name, "the maximum age of a snapshot restored on rollback must be positive, was "
+            throw new PlanDefinitionException(null, name, "the maximum age of a snapshot restored on rollback must be positive, was "
                     + maxAge);
         }
         return new SnapshotStep(name, target, dir, true, maxAge);

@@ -1,5 +1,6 @@
 package dev.backstep.systemd;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
@@ -87,7 +88,7 @@ public final class UnitHealthCheck implements Step {
     /** Asks this systemctl. */
     public UnitHealthCheck using(Systemctl other) {
         if (other == null) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, unit, "systemctl is null");
+            throw new PlanDefinitionException(null, name(), "systemctl is null");
         }
         return new UnitHealthCheck(unit, other, within, every, consecutive);
     }

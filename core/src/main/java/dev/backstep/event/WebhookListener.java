@@ -1,5 +1,6 @@
 package dev.backstep.event;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.BackstepException;
 import dev.backstep.RunStatus;
 import dev.backstep.Secret;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -347,7 +347,7 @@ public final class WebhookListener implements RunListener, AutoCloseable {
 
         /** A header sent with every post, e.g. {@code Authorization}; its value is masked in bodies and logs. */
         public Builder header(String name, Secret value) {
-            Objects.requireNonNull(value, "header value");
+            PlanDefinitionException.requireNonNull(value, null, "the header value");
             if (name == null || name.isBlank() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
                 throw new BackstepException("web hook header name is not a valid HTTP header name: '" + name + "'");
             }
@@ -357,7 +357,7 @@ public final class WebhookListener implements RunListener, AutoCloseable {
 
         /** A value never to post (masked in every body). */
         public Builder secret(Secret secret) {
-            secrets.add(Objects.requireNonNull(secret, "secret"));
+            secrets.add(PlanDefinitionException.requireNonNull(secret, null, "a secret"));
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.backstep.files;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
 import dev.backstep.Step;
@@ -16,7 +17,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -99,7 +99,7 @@ public final class PruneStep implements Step {
     public PruneStep protect(String... versions) {
         Set<String> next = new LinkedHashSet<>(protectedVersions);
         for (String v : versions) {
-            next.add(ReleaseOps.checkVersion(name, base, Objects.requireNonNull(v, "version")));
+            next.add(ReleaseOps.checkVersion(name, base, PlanDefinitionException.requireNonNull(v, null, "a version")));
         }
         return new PruneStep(name, base, keep, next, keepFailed);
     }

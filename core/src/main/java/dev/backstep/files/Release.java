@@ -1,5 +1,6 @@
 package dev.backstep.files;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.ReleaseOps;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -78,7 +78,8 @@ public final class Release {
      * step runs, {@code releases/} is created on the first deploy).
      */
     public static Release in(Path baseDir) {
-        return new Release(TargetFiles.normalize(Objects.requireNonNull(baseDir, "baseDir")));
+        return new Release(TargetFiles.normalize(
+                PlanDefinitionException.requireNonNull(baseDir, null, "the base directory")));
     }
 
     /**
@@ -91,7 +92,8 @@ public final class Release {
     public DeployStep deploy(String version, Path source) {
         String name = "deploy " + version;
         ReleaseOps.checkVersion(name, base, version);
-        return DeployStep.of(name, base, version, TargetFiles.normalize(Objects.requireNonNull(source, "source")));
+        return DeployStep.of(name, base, version,
+                TargetFiles.normalize(PlanDefinitionException.requireNonNull(source, null, "the source")));
     }
 
     /** Switches {@code current} to an existing release; undo switches back. */
@@ -203,7 +205,7 @@ public final class Release {
      * (a later {@code runner.rollback} of that run is then refused once the release is gone).
      */
     public void clearPending(String runId) {
-        Objects.requireNonNull(runId, "runId");
+        java.util.Objects.requireNonNull(runId, "runId");
         Path marker = ReleaseOps.pendingDir(base).resolve(runId).normalize();
         if (!ReleaseOps.pendingDir(base).equals(marker.getParent())) {
             throw new PathEscapeException("", marker, ReleaseOps.pendingDir(base), "run id '" + runId

@@ -1,5 +1,6 @@
 package dev.backstep.files;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
 import dev.backstep.Step;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Replaces a file's content atomically, keeping an owner-only backup of what was there. Built by
@@ -50,7 +50,7 @@ public final class ReplaceStep implements Step {
     }
 
     static ReplaceStep of(Path path, byte[] content, Path source) {
-        Path p = TargetFiles.normalize(Objects.requireNonNull(path, "path"));
+        Path p = TargetFiles.normalize(PlanDefinitionException.requireNonNull(path, null, "the path"));
         return new ReplaceStep("replace " + p, p, content, source == null ? null : TargetFiles.normalize(source),
                 null, null, FaultHook.NONE);
     }
