@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -121,12 +120,17 @@ public record Rollout(String plan, List<String> hosts, Map<String, String> param
         }
 
         public Builder hosts(List<String> hosts) {
-            this.hosts = List.copyOf(Objects.requireNonNull(hosts, "hosts"));
+            TemporalConfigException.requireNonNull(hosts, "the host list");
+            if (hosts.contains(null)) {
+                throw new TemporalConfigException("the host list of rollout of plan '" + plan + "' holds null: " + hosts);
+            }
+            this.hosts = List.copyOf(hosts);
             return this;
         }
 
         public Builder param(String key, String value) {
-            params.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            params.put(TemporalConfigException.requireNonNull(key, "the parameter name"),
+                    TemporalConfigException.requireNonNull(value, "the value of parameter '" + key + "'"));
             return this;
         }
 
@@ -143,13 +147,13 @@ public record Rollout(String plan, List<String> hosts, Map<String, String> param
 
         /** A catalog plan of verifications run after each batch; its failure rolls the rollout back. */
         public Builder gate(String gatePlan) {
-            this.gate = Objects.requireNonNull(gatePlan, "gatePlan");
+            this.gate = TemporalConfigException.requireNonNull(gatePlan, "the gate plan");
             return this;
         }
 
         /** Waits this long after each batch before its gate (a durable Temporal timer). */
         public Builder soak(Duration soak) {
-            this.soak = Objects.requireNonNull(soak, "soak");
+            this.soak = TemporalConfigException.requireNonNull(soak, "the soak time");
             return this;
         }
 

@@ -1,10 +1,11 @@
 package dev.backstep.temporal;
 
-import dev.backstep.BackstepException;
+import dev.backstep.PlanDefinitionException;
 
 /**
- * Bad input to the Temporal adapter (an unknown plan, an unsafe host name, an empty rollout),
- * thrown before any workflow starts.
+ * Bad input to the Temporal adapter (an unknown plan, an unsafe host name, an empty rollout, a null
+ * argument), thrown before any workflow starts: a definition mistake, so a
+ * {@link PlanDefinitionException} (see {@link dev.backstep.BackstepException} for the rule).
  *
  * <pre>{@code
  * try {
@@ -14,10 +15,18 @@ import dev.backstep.BackstepException;
  * }
  * }</pre>
  */
-public class TemporalConfigException extends BackstepException {
+public class TemporalConfigException extends PlanDefinitionException {
     private static final long serialVersionUID = 1L;
 
     public TemporalConfigException(String message) {
-        super(message);
+        super(null, null, message);
+    }
+
+    /** {@code value}, or a {@link TemporalConfigException} saying {@code what} is null. */
+    static <T> T requireNonNull(T value, String what) {
+        if (value == null) {
+            throw new TemporalConfigException(what + " is null");
+        }
+        return value;
     }
 }

@@ -2,7 +2,6 @@ package dev.backstep.files;
 
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
-import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ProtectedWrite;
 import dev.backstep.files.internal.TargetFiles;
@@ -88,14 +87,15 @@ public final class ConfigFile {
 
     static String checkMode(String step, String octal) {
         if (!FileOps.isOctalMode(octal)) {
-            throw new StepValidationException(step, "mode '" + octal + "' is not an octal file mode such as 0640");
+            throw new PlanDefinitionException(null, step, "mode '" + octal + "' is not an octal file mode such as 0640");
         }
         return FileOps.formatMode(FileOps.parseMode(octal));
     }
 
     static String checkName(String name) {
         if (name == null || name.isBlank()) {
-            throw new StepValidationException(String.valueOf(name), "a step needs a non-blank name");
+            throw new PlanDefinitionException(null, null, "a step needs a non-blank name, was "
+                    + (name == null ? null : "'" + name + "'"));
         }
         return name;
     }

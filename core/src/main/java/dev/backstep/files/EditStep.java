@@ -72,7 +72,7 @@ public final class EditStep implements Step {
     /**
      * Sets {@code key} to {@code value} (every occurrence of the key), or appends it.
      *
-     * @throws StepValidationException for a key that is not {@code [A-Za-z_][A-Za-z0-9_.-]*} or a
+     * @throws PlanDefinitionException for a key that is not {@code [A-Za-z_][A-Za-z0-9_.-]*} or a
      *     value with a line break
      */
     public EditStep set(String key, String value) {
@@ -122,16 +122,16 @@ public final class EditStep implements Step {
 
     private String checkKey(String key) {
         if (key == null || !EnvDocument.KEY.matcher(key).matches()) {
-            throw new StepValidationException(name, "invalid key '" + key
+            throw new PlanDefinitionException(null, name, "invalid key '" + key
                     + "': use letters, digits, '_', '.' and '-', starting with a letter or '_'");
         }
         return key;
     }
 
     private String checkValue(String key, String value) {
-        PlanDefinitionException.requireNonNull(value, null, "the value");
+        PlanDefinitionException.requireNonNull(value, name, "the value of " + key);
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-            throw new StepValidationException(name, "the value of " + key + " contains a line break");
+            throw new PlanDefinitionException(null, name, "the value of " + key + " contains a line break");
         }
         return value;
     }

@@ -5,7 +5,6 @@ import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ReleaseOps;
@@ -80,11 +79,11 @@ public final class PruneStep implements Step {
      * shop.keep(5).keepFailed(2)   // 5 deployed releases, the 2 newest failed ones for review
      * }</pre>
      *
-     * @throws StepValidationException when {@code m < 0}
+     * @throws PlanDefinitionException when {@code m < 0}
      */
     public PruneStep keepFailed(int m) {
         if (m < 0) {
-            throw new StepValidationException(name, "keepFailed(m) needs m >= 0, was " + m);
+            throw new PlanDefinitionException(null, name, "keepFailed(m) needs m >= 0, was " + m);
         }
         return new PruneStep(name, base, keep, protectedVersions, m);
     }

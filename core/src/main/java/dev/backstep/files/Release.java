@@ -2,7 +2,6 @@ package dev.backstep.files;
 
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
-import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.ReleaseOps;
 import dev.backstep.files.internal.TargetFiles;
 import java.io.IOException;
@@ -87,7 +86,7 @@ public final class Release {
      * into place, so a release directory is never partial) and switches {@code current} to it.
      *
      * @throws PathEscapeException when the version is not a single directory name
-     * @throws StepValidationException when it has invalid characters
+     * @throws PlanDefinitionException when it has invalid characters
      */
     public DeployStep deploy(String version, Path source) {
         String name = "deploy " + version;
@@ -118,12 +117,12 @@ public final class Release {
      * {@link PruneStep}. It also deletes the kept copies of failed releases beyond the {@code n}
      * newest ({@link PruneStep#keepFailed(int)} to keep another number).
      *
-     * @throws StepValidationException when {@code n < 1}
+     * @throws PlanDefinitionException when {@code n < 1}
      */
     public PruneStep keep(int n) {
         String name = "keep " + n + " releases";
         if (n < 1) {
-            throw new StepValidationException(name, "keep(n) needs n >= 1, was " + n);
+            throw new PlanDefinitionException(null, name, "keep(n) needs n >= 1, was " + n);
         }
         return PruneStep.of(name, base, n);
     }

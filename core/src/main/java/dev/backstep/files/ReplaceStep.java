@@ -5,7 +5,6 @@ import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.EnvDocument;
 import dev.backstep.files.internal.FaultHook;
 import dev.backstep.files.internal.FileFingerprints;
@@ -59,7 +58,7 @@ public final class ReplaceStep implements Step {
      * The mode of the written file, octal ({@code "0640"}). Default: the mode the file had, or
      * the source file's mode when replacing from a file that did not exist, or {@code 0600}.
      *
-     * @throws StepValidationException when {@code octal} is not an octal mode
+     * @throws PlanDefinitionException when {@code octal} is not an octal mode
      */
     public ReplaceStep mode(String octal) {
         return new ReplaceStep(name, path, content, source, ConfigFile.checkMode(name, octal), base, hook);

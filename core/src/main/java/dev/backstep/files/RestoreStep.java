@@ -95,12 +95,12 @@ public final class RestoreStep implements Step {
     /**
      * Refuses backups older than {@code limit}.
      *
-     * @throws StepValidationException when the limit is not positive
+     * @throws PlanDefinitionException when the limit is not positive
      */
     public RestoreStep maxAge(Duration limit) {
-        PlanDefinitionException.requireNonNull(limit, null, "the limit");
+        PlanDefinitionException.requireNonNull(limit, name, "maxAge");
         if (limit.isNegative() || limit.isZero()) {
-            throw new StepValidationException(name, "maxAge must be positive, was " + limit);
+            throw new PlanDefinitionException(null, name, "maxAge must be positive, was " + limit);
         }
         return new RestoreStep(name, path, backup, backupFile, latestDir, limit, false, mode, base, hook);
     }

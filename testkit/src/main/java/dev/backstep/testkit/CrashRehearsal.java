@@ -83,7 +83,8 @@ public final class CrashRehearsal {
      */
     public CrashRehearsal maxBoundaries(int n) {
         if (n < 2) {
-            throw new BackstepException("maxBoundaries(n) needs n >= 2 (the first and the last boundary), was " + n);
+            throw new dev.backstep.PlanDefinitionException(null, null,
+                    "maxBoundaries(n) needs n >= 2 (the first and the last boundary), was " + n);
         }
         return new CrashRehearsal(factory, dir, n, childTimeout);
     }
@@ -95,7 +96,7 @@ public final class CrashRehearsal {
      */
     public CrashRehearsal childTimeout(Duration timeout) {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new BackstepException("childTimeout must be positive, was " + timeout);
+            throw new dev.backstep.PlanDefinitionException(null, null, "childTimeout must be positive, was " + timeout);
         }
         return new CrashRehearsal(factory, dir, maxBoundaries, timeout);
     }
@@ -164,7 +165,7 @@ public final class CrashRehearsal {
      */
     public Result run() {
         if (dir == null) {
-            throw new BackstepException("CrashRehearsal needs a directory: call in(dir) first");
+            throw new dev.backstep.PlanDefinitionException(null, null, "CrashRehearsal needs a directory: call in(dir) first");
         }
         try {
             Files.createDirectories(dir);
