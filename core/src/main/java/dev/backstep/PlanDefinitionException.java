@@ -10,8 +10,9 @@ import java.util.Optional;
  *
  * <p>The message names the plan when it is known, the step when it is known, and the offending
  * value (masked when it is secret): {@code plan 'deploy', step 'migrate': timeout must be positive,
- * was PT-1S}. A step defined before its plan exists carries its step name; {@link #inPlan} adds
- * the plan's name once the plan builder knows the step.
+ * was PT-1S}. A step is defined before its plan exists (Java evaluates {@code step(...)}'s argument
+ * first), so a mistake in a step's own definition names the step; the plan builder's checks
+ * ({@code build()}) name the plan and the steps concerned.
  *
  * <pre>{@code
  * Plan.named("deploy").build();                              // plan 'deploy': it has no steps
@@ -60,17 +61,6 @@ public class PlanDefinitionException extends BackstepException {
             throw new PlanDefinitionException(null, stepName, what + " is null");
         }
         return value;
-    }
-
-    /**
-     * This mistake with the plan's name added (the same exception when it already names one):
-     * the plan builder calls it when a step's definition problem surfaces while the plan is built.
-     */
-    public PlanDefinitionException inPlan(String planName) {
-        if (this.planName != null || planName == null) {
-            return this;
-        }
-        return new PlanDefinitionException(planName, stepName, problem, this);
     }
 
     /**

@@ -13,10 +13,11 @@ class ComposeArgumentsTest {
 
     @Test
     void badServiceNamesAndArgumentsAreRefusedWithAReason() {
-        assertThatThrownBy(() -> Compose.project(null)).isInstanceOf(DockerException.class)
-                .extracting(e -> ((DockerException) e).reason()).isEqualTo(DockerException.Reason.INVALID_ARGUMENT);
-        assertThatThrownBy(() -> shop.stop()).isInstanceOf(DockerException.class).hasMessage("name at least one service");
-        assertThatThrownBy(() -> shop.up("web", "web")).hasMessage("service web is named twice");
+        assertThatThrownBy(() -> Compose.project(null)).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessage("the compose project directory is null");
+        assertThatThrownBy(() -> shop.stop()).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessage("name at least one service, was []");
+        assertThatThrownBy(() -> shop.up("web", "web")).hasMessage("service web is named twice in [web, web]");
         assertThatThrownBy(() -> shop.restart("-f")).hasMessageContaining("'-f' is not a valid service name");
         assertThatThrownBy(() -> shop.restart("web;rm")).hasMessageContaining("is not a valid service name");
         assertThatThrownBy(() -> shop.exec("web")).hasMessageContaining("exec needs a command");

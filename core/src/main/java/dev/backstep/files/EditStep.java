@@ -81,7 +81,7 @@ public final class EditStep implements Step {
 
     /** Sets a key whose value is a secret: it is masked wherever the step is shown. */
     public EditStep set(String key, Secret value) {
-        PlanDefinitionException.requireNonNull(value, null, "the value");
+        PlanDefinitionException.requireNonNull(value, name, "the secret value of " + key);
         return with(new Op(checkKey(key), checkValue(key, value.reveal()), true));
     }
 
