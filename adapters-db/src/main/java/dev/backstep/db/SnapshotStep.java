@@ -65,13 +65,13 @@ public final class SnapshotStep extends DbStep {
      * {@link dev.backstep.RollbackOption#FORCE} (restore anyway) or
      * {@link dev.backstep.RollbackOption#SKIP_DATA_RESTORE} (keep the data, undo the rest).
      *
-     * @throws DbException when {@code maxAge} is not positive
+     * @throws PlanDefinitionException when {@code maxAge} is not positive
      */
     public SnapshotStep restoreOnRollback(Duration maxAge) {
         PlanDefinitionException.requireNonNull(maxAge, null, "the maximum age");
         if (maxAge.isNegative() || maxAge.isZero()) {
-            throw new PlanDefinitionException(null, name, "the maximum age of a snapshot restored on rollback must be positive, was "
-                    + maxAge);
+            throw new PlanDefinitionException(null, name, "the maximum age of a snapshot restored on rollback must be"
+                    + " positive, was " + maxAge);
         }
         return new SnapshotStep(name, target, dir, true, maxAge);
     }

@@ -83,7 +83,7 @@ public final class Migrations {
      * Flyway {@code migrate} of {@code locations} ({@code classpath:db/migration},
      * {@code filesystem:/srv/shop/db}) on {@code dataSource}, undone by down scripts.
      *
-     * @throws BackstepException when no location is given or one is blank
+     * @throws dev.backstep.PlanDefinitionException when no location is given or one is blank
      */
     public static FlywayMigrate flyway(DataSource dataSource, String... locations) {
         PlanDefinitionException.requireNonNull(dataSource, null, "the data source");
