@@ -20,8 +20,10 @@ class ComposeArgumentsTest {
         assertThatThrownBy(() -> shop.up("web", "web")).hasMessage("service web is named twice in [web, web]");
         assertThatThrownBy(() -> shop.restart("-f")).hasMessageContaining("'-f' is not a valid service name");
         assertThatThrownBy(() -> shop.restart("web;rm")).hasMessageContaining("is not a valid service name");
-        assertThatThrownBy(() -> shop.exec("web")).hasMessageContaining("exec needs a command");
-        assertThatThrownBy(() -> shop.exec("web", "ls", null)).hasMessageContaining("exec needs a command");
+        assertThatThrownBy(() -> shop.exec("web"))
+                .hasMessage("exec in service web needs a command, without null arguments, was []");
+        assertThatThrownBy(() -> shop.exec("web", "ls", null))
+                .hasMessage("exec in service web needs a command, without null arguments, was [ls, null]");
         assertThatThrownBy(() -> shop.file(" ")).hasMessageContaining("compose file is blank");
         assertThatThrownBy(() -> shop.envFile("a\nb")).hasMessageContaining("holds a newline");
         assertThatThrownBy(() -> shop.cli(null)).hasMessageContaining("compose CLI is null");

@@ -141,7 +141,7 @@ public final class InstallUnitStep implements Step {
 
     static InstallUnitStep of(String unit, String content) {
         if (content == null) {
-            throw new PlanDefinitionException(null, null, "the content of unit file " + unit + " is null");
+            throw new PlanDefinitionException(null, null, unit + ": the unit file content is null");
         }
         return new InstallUnitStep(dev.backstep.systemd.internal.Units.require(unit),
                 content.getBytes(StandardCharsets.UTF_8), DEFAULT_DIRECTORY, Systemctl.system());

@@ -82,6 +82,10 @@ public final class UnitHealthCheck implements Step {
 
     /** How many good looks in a row are needed (default 1); needs {@link #within}. */
     public UnitHealthCheck consecutive(int passes) {
+        if (passes < 1) {
+            // 0 means "not set" inside; given explicitly it is a mistake, not the default
+            throw new PlanDefinitionException(null, name(), "consecutive(" + passes + ") must be at least 1");
+        }
         return new UnitHealthCheck(unit, systemctl, within, every, passes);
     }
 
