@@ -45,14 +45,14 @@ public record Rollout(String plan, List<String> hosts, Map<String, String> param
      */
     public Rollout {
         if (plan == null || plan.isBlank()) {
-            throw new TemporalConfigException("a rollout needs a plan name");
+            throw new TemporalConfigException("a rollout needs a plan name, was " + (plan == null ? null : "'" + plan + "'"));
         }
         if (hosts == null || hosts.isEmpty()) {
-            throw new TemporalConfigException("rollout of plan '" + plan + "' has no hosts");
+            throw new TemporalConfigException(plan, "the rollout has no hosts, was " + hosts);
         }
         hosts = List.copyOf(hosts);
         if (new HashSet<>(hosts).size() != hosts.size()) {
-            throw new TemporalConfigException("rollout of plan '" + plan + "' lists a host twice: " + hosts);
+            throw new TemporalConfigException(plan, "the rollout lists a host twice: " + hosts);
         }
         hosts.forEach(PlanRef::checkHost);
         if (hosts.contains(BackstepWorkers.CONTROL_HOST)) {
@@ -61,20 +61,20 @@ public record Rollout(String plan, List<String> hosts, Map<String, String> param
         }
         params = params == null ? Map.of() : Map.copyOf(new TreeMap<>(params));
         if (batchSize < 1) {
-            throw new TemporalConfigException("batch size must be at least 1, was " + batchSize);
+            throw new TemporalConfigException(plan, "batch size must be at least 1, was " + batchSize);
         }
         if (canary < 0 || (canary > 0 && canary >= hosts.size())) {
-            throw new TemporalConfigException("canary must be between 0 and " + (hosts.size() - 1)
+            throw new TemporalConfigException(plan, "canary must be between 0 and " + (hosts.size() - 1)
                     + " hosts, was " + canary);
         }
         if (maxUnavailable < 1) {
-            throw new TemporalConfigException("maxUnavailable must be at least 1, was " + maxUnavailable);
+            throw new TemporalConfigException(plan, "maxUnavailable must be at least 1, was " + maxUnavailable);
         }
         if (soakMillis < 0) {
-            throw new TemporalConfigException("soak must not be negative, was " + soakMillis + " ms");
+            throw new TemporalConfigException(plan, "soak must not be negative, was " + soakMillis + " ms");
         }
         if (gate != null && gate.isBlank()) {
-            throw new TemporalConfigException("gate plan name is blank");
+            throw new TemporalConfigException(plan, "the gate plan name is blank, was '" + gate + "'");
         }
     }
 
@@ -121,8 +121,8 @@ public record Rollout(String plan, List<String> hosts, Map<String, String> param
 
         public Builder hosts(List<String> hosts) {
             TemporalConfigException.requireNonNull(hosts, "the host list");
-            if (hosts.contains(null)) {
-                throw new TemporalConfigException("the host list of rollout of plan '" + plan + "' holds null: " + hosts);
+            if (hosts.stream().anyMatch(h -> h == null)) {
+                throw new TemporalConfigException(plan, "the host list of the rollout holds null: " + hosts);
             }
             this.hosts = List.copyOf(hosts);
             return this;

@@ -11,7 +11,7 @@ import dev.backstep.PlanDefinitionException;
  * try {
  *     Rollout.of("deploy-web").hosts(List.of()).build();
  * } catch (TemporalConfigException e) {
- *     System.err.println(e.getMessage()); // "rollout of plan 'deploy-web' has no hosts"
+ *     System.err.println(e.getMessage()); // "plan 'deploy-web': the rollout has no hosts"
  * }
  * }</pre>
  */
@@ -20,6 +20,11 @@ public class TemporalConfigException extends PlanDefinitionException {
 
     public TemporalConfigException(String message) {
         super(null, null, message);
+    }
+
+    /** A mistake in the rollout or run of plan {@code planName}: the message starts {@code plan 'NAME': }. */
+    public TemporalConfigException(String planName, String problem) {
+        super(planName, null, problem);
     }
 
     /** {@code value}, or a {@link TemporalConfigException} saying {@code what} is null. */
