@@ -83,6 +83,7 @@ class DefinitionErrorsTest {
                         "step 'migrate': it has no action"),
                 exact("a null action", () -> Step.named("migrate").action(null), null, "migrate",
                         "step 'migrate': the action is null"),
+                exact("a null new name", () -> step("a").withName(null), null, "a", "step 'a': the new name is null"),
                 exact("zero retry attempts", () -> RetryPolicy.attempts(0), null, null,
                         "maxAttempts must be at least 1, was 0"),
                 exact("a shrinking backoff", () -> RetryPolicy.custom().backoff(Duration.ofMillis(10), 0.5).build(),

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -65,14 +64,15 @@ public final class CrashRehearsal {
      * @throws BackstepException when the class is not public or has no public no-arg constructor
      */
     public static CrashRehearsal of(Class<? extends PlanFactory> factory) {
-        Objects.requireNonNull(factory, "factory");
+        dev.backstep.PlanDefinitionException.requireNonNull(factory, null, "the plan factory");
         instantiate(factory);
         return new CrashRehearsal(factory, null, 40, Duration.ofMinutes(2));
     }
 
     /** Works under {@code dir}, empty or missing (one sub-directory per boundary); required. */
     public CrashRehearsal in(Path dir) {
-        return new CrashRehearsal(factory, Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize(),
+        return new CrashRehearsal(factory,
+                dev.backstep.PlanDefinitionException.requireNonNull(dir, null, "the directory").toAbsolutePath().normalize(),
                 maxBoundaries, childTimeout);
     }
 
