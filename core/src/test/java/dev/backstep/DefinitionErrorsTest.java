@@ -120,6 +120,8 @@ class DefinitionErrorsTest {
                         "check TCP localhost:70000", "70000"),
                 exact("a negative lock wait", () -> Backstep.runner().lockWait(Duration.ofSeconds(-1)), null, null,
                         "the lock wait must not be negative, was PT-1S"),
+                exact("a reserved step type", () -> Backstep.runner().compensation("custom", ctx -> { }), null, null,
+                        "step type 'custom' cannot be registered"),
                 exact("a null journal", () -> Backstep.runner().journal(null), null, null, "the journal is null"),
                 exact("a null replacement content", () -> ConfigFile.replace(env, (String) null), null, null,
                         "the content is null"),

@@ -24,9 +24,10 @@ class ComposeArgumentsTest {
                 .hasMessage("exec in service web needs a command, without null arguments, was []");
         assertThatThrownBy(() -> shop.exec("web", "ls", null))
                 .hasMessage("exec in service web needs a command, without null arguments, was [ls, null]");
-        assertThatThrownBy(() -> shop.file(" ")).hasMessageContaining("compose file is blank");
+        assertThatThrownBy(() -> shop.file(" "))
+                .hasMessage("the compose file of compose project /srv/shop is blank, was ' '");
         assertThatThrownBy(() -> shop.envFile("a\nb")).hasMessageContaining("holds a newline");
-        assertThatThrownBy(() -> shop.cli(null)).hasMessageContaining("compose CLI is null");
+        assertThatThrownBy(() -> shop.cli(null)).hasMessage("the compose CLI of compose project /srv/shop is null");
         assertThatThrownBy(() -> ComposeCli.v1().via()).hasMessageContaining("needs the wrapper program");
     }
 
