@@ -71,14 +71,14 @@ public final class CapturingCommand implements Step {
     /** Also captures the first match of {@code pattern} in {@code probe}'s output under {@code key}. */
     public CapturingCommand capture(String key, Command probe, Pattern pattern) {
         if (key == null || !KEY.matcher(key).matches()) {
-            throw new PlanDefinitionException("", "command " + command.name() + ": capture key '" + key
+            throw new PlanDefinitionException(null, command.name(), "capture key '" + key
                     + "' must be 1..64 letters, digits, '_', '.' or '-'");
         }
         if (probe == null) {
-            throw new PlanDefinitionException("", "command " + command.name() + ": the probe of '" + key + "' is null");
+            throw new PlanDefinitionException(null, command.name(), "the probe of '" + key + "' is null");
         }
         if (captures.stream().anyMatch(c -> c.key.equals(key))) {
-            throw new PlanDefinitionException("", "command " + command.name() + ": '" + key + "' is captured twice");
+            throw new PlanDefinitionException(null, command.name(), "'" + key + "' is captured twice");
         }
         Command p = probe;
         if (probe.spec().workingDir().isEmpty() && command.spec().workingDir().isPresent()) {
@@ -107,7 +107,7 @@ public final class CapturingCommand implements Step {
      */
     public CapturingCommand compensatedBy(String... compensationArgv) {
         if (compensationArgv == null) {
-            throw new PlanDefinitionException("", "command " + command.name() + ": compensation argv is null");
+            throw new PlanDefinitionException(null, command.name(), "the compensation argv is null");
         }
         return compensatedBy(Arrays.asList(compensationArgv));
     }
@@ -145,11 +145,11 @@ public final class CapturingCommand implements Step {
             Matcher m = PLACEHOLDER.matcher(argv.get(i));
             while (m.find()) {
                 if (i == 0) {
-                    throw new PlanDefinitionException("", "command " + command.name() + ": the compensation's program"
+                    throw new PlanDefinitionException(null, command.name(), "the compensation's program"
                             + " name cannot be a captured value ('" + argv.get(0) + "')");
                 }
                 if (!keys.contains(m.group(1))) {
-                    throw new PlanDefinitionException("", "command " + command.name() + ": the compensation uses {"
+                    throw new PlanDefinitionException(null, command.name(), "the compensation uses {"
                             + m.group(1) + "}, but only " + keys + " are captured; call capture(\"" + m.group(1)
                             + "\", probe) first");
                 }

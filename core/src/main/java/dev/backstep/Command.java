@@ -128,7 +128,7 @@ public final class Command implements Step {
      */
     public static Command of(String... argv) {
         if (argv == null) {
-            throw new PlanDefinitionException("", "a command needs at least a program name, argv was null");
+            throw new PlanDefinitionException(null, null, "a command needs at least a program name, argv was null");
         }
         return of(Arrays.asList(argv));
     }
@@ -142,7 +142,7 @@ public final class Command implements Step {
     /** Runs in {@code directory} (the compensation declared by argv too). */
     public Command in(Path directory) {
         if (directory == null) {
-            throw new PlanDefinitionException("", "command " + display() + ": working directory is null");
+            throw new PlanDefinitionException(null, name(), "the working directory is null");
         }
         return new Command(argv, directory, env, secretEnv, timeout, successCodes, name, kind, checkAtExecution,
                 undo, undoInherits, irreversibleReason);
@@ -152,7 +152,7 @@ public final class Command implements Step {
     public Command env(String variable, String value) {
         checkEnvName(variable);
         if (value == null || value.indexOf('\0') >= 0) {
-            throw new PlanDefinitionException("", "command " + display() + ": environment variable "
+            throw new PlanDefinitionException(null, name(), "environment variable "
                     + variable + " has " + (value == null ? "a null value" : "a NUL character in its value"));
         }
         Map<String, String> e = new LinkedHashMap<>(env);
@@ -167,7 +167,7 @@ public final class Command implements Step {
     public Command env(String variable, Secret value) {
         checkEnvName(variable);
         if (value == null) {
-            throw new PlanDefinitionException("", "command " + display() + ": secret " + variable + " is null");
+            throw new PlanDefinitionException(null, name(), "secret " + variable + " is null");
         }
         Map<String, Secret> s = new LinkedHashMap<>(secretEnv);
         s.put(variable, value);
@@ -184,7 +184,7 @@ public final class Command implements Step {
      */
     public Command timeout(Duration limit) {
         if (limit == null || limit.isZero() || limit.isNegative()) {
-            throw new PlanDefinitionException("", "command " + display() + ": timeout must be positive, was " + limit);
+            throw new PlanDefinitionException(null, name(), "timeout must be positive, was " + limit);
         }
         return new Command(argv, dir, env, secretEnv, limit, successCodes, name, kind, checkAtExecution,
                 undo, undoInherits, irreversibleReason);
@@ -193,7 +193,8 @@ public final class Command implements Step {
     /** Exit codes that count as success (replaces the default {@code 0}). */
     public Command successCodes(Integer... codes) {
         if (codes == null || codes.length == 0 || Arrays.asList(codes).contains(null)) {
-            throw new PlanDefinitionException("", "command " + display() + ": success codes must be non-empty and non-null");
+            throw new PlanDefinitionException(null, name(), "success codes must be non-empty and non-null, were "
+                    + (codes == null ? null : Arrays.asList(codes)));
         }
         return new Command(argv, dir, env, secretEnv, timeout, Set.copyOf(Arrays.asList(codes)), name, kind,
                 checkAtExecution, undo, undoInherits, irreversibleReason);
@@ -202,7 +203,8 @@ public final class Command implements Step {
     /** The step's name; by default the command line, shortened. */
     public Command named(String stepName) {
         if (stepName == null || stepName.isBlank()) {
-            throw new PlanDefinitionException("", "command " + display() + ": step name must not be blank");
+            throw new PlanDefinitionException(null, name(), "the step name must not be blank, was "
+                    + (stepName == null ? null : "'" + stepName + "'"));
         }
         return new Command(argv, dir, env, secretEnv, timeout, successCodes, stepName, kind, checkAtExecution,
                 undo, undoInherits, irreversibleReason);
@@ -214,7 +216,7 @@ public final class Command implements Step {
      */
     public Command compensatedBy(String... compensationArgv) {
         if (compensationArgv == null) {
-            throw new PlanDefinitionException("", "command " + display() + ": compensation argv is null");
+            throw new PlanDefinitionException(null, name(), "the compensation argv is null");
         }
         return compensatedBy(Arrays.asList(compensationArgv));
     }
@@ -232,7 +234,7 @@ public final class Command implements Step {
      */
     public Command compensatedBy(Command other) {
         if (other == null) {
-            throw new PlanDefinitionException("", "command " + display() + ": compensation command is null");
+            throw new PlanDefinitionException(null, name(), "the compensation command is null");
         }
         return new Command(argv, dir, env, secretEnv, timeout, successCodes, name, kind, checkAtExecution,
                 other, false, null);
@@ -279,7 +281,8 @@ public final class Command implements Step {
     /** This step cannot be undone, because {@code why} ({@link Compensation#none}). */
     public Command irreversible(String why) {
         if (why == null || why.isBlank()) {
-            throw new PlanDefinitionException("", "command " + display() + ": irreversible needs a reason");
+            throw new PlanDefinitionException(null, name(), "irreversible needs a reason, was "
+                    + (why == null ? null : "'" + why + "'"));
         }
         return new Command(argv, dir, env, secretEnv, timeout, successCodes, name, kind, checkAtExecution,
                 null, false, why);
@@ -502,28 +505,28 @@ public final class Command implements Step {
 
     private static List<String> checkArgv(Collection<String> argv) {
         if (argv == null || argv.isEmpty()) {
-            throw new PlanDefinitionException("", "a command needs at least a program name");
+            throw new PlanDefinitionException(null, null, "a command needs at least a program name, argv was " + argv);
         }
         List<String> copy = new ArrayList<>(argv);
         for (int i = 0; i < copy.size(); i++) {
             String a = copy.get(i);
             if (a == null) {
-                throw new PlanDefinitionException("", "argument " + i + " of command " + copy + " is null");
+                throw new PlanDefinitionException(null, null, "argument " + i + " of command " + copy + " is null");
             }
             if (a.indexOf('\0') >= 0) {
-                throw new PlanDefinitionException("", "argument " + i + " of command " + copy
+                throw new PlanDefinitionException(null, null, "argument " + i + " of command " + copy
                         + " contains a NUL character, which no program can receive");
             }
         }
         if (copy.get(0).isBlank()) {
-            throw new PlanDefinitionException("", "the program name of command " + copy + " is blank");
+            throw new PlanDefinitionException(null, null, "the program name of command " + copy + " is blank");
         }
         return List.copyOf(copy);
     }
 
     private void checkEnvName(String variable) {
         if (variable == null || variable.isEmpty() || variable.indexOf('=') >= 0 || variable.indexOf('\0') >= 0) {
-            throw new PlanDefinitionException("", "command " + display() + ": invalid environment variable name '"
+            throw new PlanDefinitionException(null, name(), "invalid environment variable name '"
                     + variable + "' (it must be non-empty and contain neither '=' nor NUL)");
         }
     }

@@ -1,6 +1,5 @@
 package dev.backstep;
 
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -50,9 +49,9 @@ public interface Compensation {
 
     /** A compensation for a step that cannot be undone (a notification, a pivot). */
     static Compensation none(String why) {
-        Objects.requireNonNull(why, "why");
+        PlanDefinitionException.requireNonNull(why, null, "the reason");
         if (why.isBlank()) {
-            throw new IllegalArgumentException("Compensation.none needs a reason");
+            throw new PlanDefinitionException(null, null, "Compensation.none needs a reason, was '" + why + "'");
         }
         return new Compensation() {
             @Override

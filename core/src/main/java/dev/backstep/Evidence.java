@@ -51,7 +51,7 @@ public sealed interface Evidence {
     /** A copy of a file (absolute path), as text. */
     static FileEvidence file(Path path) {
         if (path == null || !path.isAbsolute()) {
-            throw new BackstepException("evidence file must be an absolute path, got " + path);
+            throw new PlanDefinitionException(null, null, "evidence file must be an absolute path, got " + path);
         }
         return new FileEvidence(path.normalize(), DEFAULT_MAX_BYTES);
     }
@@ -59,11 +59,11 @@ public sealed interface Evidence {
     /** The stdout and stderr of a command (argv, no shell), run with a timeout. */
     static CommandEvidence command(String... argv) {
         if (argv == null || argv.length == 0 || argv[0] == null || argv[0].isBlank()) {
-            throw new BackstepException("evidence command needs a program");
+            throw new PlanDefinitionException(null, null, "evidence command needs a program");
         }
         for (String a : argv) {
             if (a == null) {
-                throw new BackstepException("evidence command " + List.of(argv[0]) + " has a null argument");
+                throw new PlanDefinitionException(null, null, "evidence command " + List.of(argv[0]) + " has a null argument");
             }
         }
         return new CommandEvidence(List.of(argv), DEFAULT_TIMEOUT, DEFAULT_MAX_BYTES);
@@ -73,7 +73,7 @@ public sealed interface Evidence {
     static HttpEvidence http(URI uri) {
         if (uri == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
                 || uri.getHost() == null) {
-            throw new BackstepException("evidence URI must be http(s) with a host, got "
+            throw new PlanDefinitionException(null, null, "evidence URI must be http(s) with a host, got "
                     + (uri == null ? null : uri.getScheme() + "://" + uri.getHost()));
         }
         return new HttpEvidence(uri, DEFAULT_TIMEOUT, DEFAULT_MAX_BYTES);
@@ -81,14 +81,14 @@ public sealed interface Evidence {
 
     private static long checkedMax(long maxBytes) {
         if (maxBytes < 1) {
-            throw new BackstepException("evidence maxBytes must be at least 1, got " + maxBytes);
+            throw new PlanDefinitionException(null, null, "evidence maxBytes must be at least 1, got " + maxBytes);
         }
         return maxBytes;
     }
 
     private static Duration checkedTimeout(Duration t) {
         if (t == null || t.isNegative() || t.isZero()) {
-            throw new BackstepException("evidence timeout must be positive, got " + t);
+            throw new PlanDefinitionException(null, null, "evidence timeout must be positive, got " + t);
         }
         return t;
     }

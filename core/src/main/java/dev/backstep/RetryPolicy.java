@@ -1,7 +1,6 @@
 package dev.backstep;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How often and how patiently a step's action or compensation is retried. Immutable; built on
@@ -23,16 +22,17 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, double multipl
     private static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO);
 
     public RetryPolicy {
-        Objects.requireNonNull(initialDelay, "initialDelay");
-        Objects.requireNonNull(maxDelay, "maxDelay");
+        PlanDefinitionException.requireNonNull(initialDelay, null, "the initial retry delay");
+        PlanDefinitionException.requireNonNull(maxDelay, null, "the maximum retry delay");
         if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+            throw new PlanDefinitionException(null, null, "maxAttempts must be at least 1, was " + maxAttempts);
         }
         if (initialDelay.isNegative() || maxDelay.isNegative()) {
-            throw new IllegalArgumentException("retry delays must not be negative");
+            throw new PlanDefinitionException(null, null, "retry delays must not be negative, were "
+                    + initialDelay + " and " + maxDelay);
         }
         if (multiplier < 1.0) {
-            throw new IllegalArgumentException("multiplier must be at least 1.0, was " + multiplier);
+            throw new PlanDefinitionException(null, null, "multiplier must be at least 1.0, was " + multiplier);
         }
     }
 
@@ -90,7 +90,7 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, double multipl
 
         /** Exponential backoff: {@code initial}, then times {@code multiplier} each attempt. */
         public Builder backoff(Duration initial, double multiplier) {
-            this.initialDelay = Objects.requireNonNull(initial, "initial");
+            this.initialDelay = PlanDefinitionException.requireNonNull(initial, null, "the initial retry delay");
             this.multiplier = multiplier;
             if (maxDelay.compareTo(initial) < 0) {
                 maxDelay = initial;
@@ -99,7 +99,7 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, double multipl
         }
 
         public Builder maxDelay(Duration maxDelay) {
-            this.maxDelay = Objects.requireNonNull(maxDelay, "maxDelay");
+            this.maxDelay = PlanDefinitionException.requireNonNull(maxDelay, null, "the maximum retry delay");
             return this;
         }
 

@@ -246,7 +246,7 @@ public interface Runner {
          *     .build();
          * }</pre>
          *
-         * @throws BackstepException when the type is blank, {@link Step#CUSTOM_TYPE}, or registered
+         * @throws PlanDefinitionException when the type is blank, {@link Step#CUSTOM_TYPE}, or registered
          *     twice with another compensation
          */
         Builder compensation(String type, Compensation compensation);
@@ -274,7 +274,7 @@ public interface Runner {
          * Backstep.runner().journal(JdbcJournal.create(ds)).host("deploy-1").build();
          * }</pre>
          *
-         * @throws BackstepException when blank, longer than 255 characters or with control characters
+         * @throws PlanDefinitionException when blank, longer than 255 characters or with control characters
          */
         Builder host(String host);
 

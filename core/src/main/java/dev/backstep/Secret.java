@@ -1,6 +1,5 @@
 package dev.backstep;
 
-import java.util.Objects;
 
 /**
  * A value that must never appear in argv, logs, the journal, reports or exception messages.
@@ -43,7 +42,7 @@ public final class Secret {
     private final String value;
 
     private Secret(String value) {
-        this.value = Objects.requireNonNull(value, "secret value");
+        this.value = PlanDefinitionException.requireNonNull(value, null, "the secret value");
     }
 
     public static Secret of(String value) {

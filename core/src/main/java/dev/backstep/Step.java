@@ -4,7 +4,6 @@ import dev.backstep.internal.DecoratedStep;
 import dev.backstep.internal.LambdaStep;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One unit of a {@link Plan}: a forward action, the {@link Compensation} that undoes it, a
@@ -128,22 +127,22 @@ public interface Step {
 
     /** This step with another retry policy for its action. */
     default Step withRetry(RetryPolicy retry) {
-        return DecoratedStep.of(this).policy(policy().withRetry(retry));
+        return DecoratedStep.of(this).policy(Step.policy(name(), () -> policy().withRetry(retry)));
     }
 
     /** This step with a timeout for each attempt of its action. */
     default Step withTimeout(Duration timeout) {
-        return DecoratedStep.of(this).policy(policy().withTimeout(timeout));
+        return DecoratedStep.of(this).policy(Step.policy(name(), () -> policy().withTimeout(timeout)));
     }
 
     /** This step with another retry policy for its compensation. */
     default Step withCompensationRetry(RetryPolicy retry) {
-        return DecoratedStep.of(this).policy(policy().withCompensationRetry(retry));
+        return DecoratedStep.of(this).policy(Step.policy(name(), () -> policy().withCompensationRetry(retry)));
     }
 
     /** This step with a timeout for each attempt of its compensation. */
     default Step withCompensationTimeout(Duration timeout) {
-        return DecoratedStep.of(this).policy(policy().withCompensationTimeout(timeout));
+        return DecoratedStep.of(this).policy(Step.policy(name(), () -> policy().withCompensationTimeout(timeout)));
     }
 
     /** This step under another name (to use one step type twice in a plan). */
@@ -159,6 +158,15 @@ public interface Step {
     /** Starts a step built from lambdas. */
     static Builder named(String name) {
         return new Builder(name);
+    }
+
+    /** {@code change}'s policy, its definition mistakes named after the step {@code stepName}. */
+    private static StepPolicy policy(String stepName, java.util.function.Supplier<StepPolicy> change) {
+        try {
+            return change.get();
+        } catch (PlanDefinitionException e) {
+            throw e.inStep(stepName);
+        }
     }
 
     /**
@@ -195,22 +203,22 @@ public interface Step {
         }
 
         public Builder action(StepAction action) {
-            this.action = Objects.requireNonNull(action, "action");
+            this.action = PlanDefinitionException.requireNonNull(action, name, "the action");
             return this;
         }
 
         public Builder compensation(Compensation compensation) {
-            this.compensation = Objects.requireNonNull(compensation, "compensation");
+            this.compensation = PlanDefinitionException.requireNonNull(compensation, name, "the compensation");
             return this;
         }
 
         public Builder describe(String description) {
-            this.description = Objects.requireNonNull(description, "description");
+            this.description = PlanDefinitionException.requireNonNull(description, name, "the description");
             return this;
         }
 
         public Builder kind(StepKind kind) {
-            this.kind = Objects.requireNonNull(kind, "kind");
+            this.kind = PlanDefinitionException.requireNonNull(kind, name, "the kind");
             return this;
         }
 
@@ -221,13 +229,13 @@ public interface Step {
 
         /** Read-only input checks run before any step of the run executes. */
         public Builder validate(StepAction validation) {
-            this.validation = Objects.requireNonNull(validation, "validation");
+            this.validation = PlanDefinitionException.requireNonNull(validation, name, "the validation");
             return this;
         }
 
         /** Describes the resources the step touches, read-only, for {@link Runner#rehearse}. */
         public Builder fingerprint(FingerprintSource fingerprints) {
-            this.fingerprints = Objects.requireNonNull(fingerprints, "fingerprints");
+            this.fingerprints = PlanDefinitionException.requireNonNull(fingerprints, name, "the fingerprint source");
             return this;
         }
 
@@ -251,30 +259,34 @@ public interface Step {
          */
         public Builder type(String type) {
             if (type == null || type.isBlank() || CUSTOM_TYPE.equals(type)) {
-                throw new PlanDefinitionException(String.valueOf(name), "step '" + name + "': type '" + type
-                        + "' cannot identify a step type (blank or reserved)");
+                throw new PlanDefinitionException(null, name, "type " + (type == null ? null : "'" + type + "'")
+                        + " cannot identify a step type (blank or reserved)");
             }
             this.type = type;
             return this;
         }
 
         public Builder retry(RetryPolicy retry) {
-            policy = policy.withRetry(retry);
+            StepPolicy p = policy;
+            policy = Step.policy(name, () -> p.withRetry(retry));
             return this;
         }
 
         public Builder timeout(Duration timeout) {
-            policy = policy.withTimeout(timeout);
+            StepPolicy p = policy;
+            policy = Step.policy(name, () -> p.withTimeout(timeout));
             return this;
         }
 
         public Builder compensationRetry(RetryPolicy retry) {
-            policy = policy.withCompensationRetry(retry);
+            StepPolicy p = policy;
+            policy = Step.policy(name, () -> p.withCompensationRetry(retry));
             return this;
         }
 
         public Builder compensationTimeout(Duration timeout) {
-            policy = policy.withCompensationTimeout(timeout);
+            StepPolicy p = policy;
+            policy = Step.policy(name, () -> p.withCompensationTimeout(timeout));
             return this;
         }
 
@@ -286,10 +298,11 @@ public interface Step {
          */
         public Step build() {
             if (name == null || name.isBlank()) {
-                throw new PlanDefinitionException(String.valueOf(name), "a step needs a non-blank name");
+                throw new PlanDefinitionException(null, null, "a step needs a non-blank name, was "
+                        + (name == null ? null : "'" + name + "'"));
             }
             if (action == null) {
-                throw new PlanDefinitionException("", "step '" + name + "' has no action");
+                throw new PlanDefinitionException(null, name, "it has no action");
             }
             Compensation c = compensation;
             if (c == null && !CUSTOM_TYPE.equals(type) && kind != StepKind.VERIFICATION) {

@@ -1,7 +1,6 @@
 package dev.backstep;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -23,10 +22,10 @@ public record StepPolicy(RetryPolicy retry, Optional<Duration> timeout,
             RetryPolicy.none(), Optional.empty());
 
     public StepPolicy {
-        Objects.requireNonNull(retry, "retry");
-        Objects.requireNonNull(timeout, "timeout");
-        Objects.requireNonNull(compensationRetry, "compensationRetry");
-        Objects.requireNonNull(compensationTimeout, "compensationTimeout");
+        PlanDefinitionException.requireNonNull(retry, null, "the retry policy");
+        PlanDefinitionException.requireNonNull(timeout, null, "the timeout");
+        PlanDefinitionException.requireNonNull(compensationRetry, null, "the compensation retry policy");
+        PlanDefinitionException.requireNonNull(compensationTimeout, null, "the compensation timeout");
         timeout.ifPresent(StepPolicy::checkPositive);
         compensationTimeout.ifPresent(StepPolicy::checkPositive);
     }
@@ -37,24 +36,28 @@ public record StepPolicy(RetryPolicy retry, Optional<Duration> timeout,
     }
 
     public StepPolicy withRetry(RetryPolicy r) {
-        return new StepPolicy(r, timeout, compensationRetry, compensationTimeout);
+        return new StepPolicy(PlanDefinitionException.requireNonNull(r, null, "the retry policy"), timeout,
+                compensationRetry, compensationTimeout);
     }
 
     public StepPolicy withTimeout(Duration t) {
-        return new StepPolicy(retry, Optional.of(t), compensationRetry, compensationTimeout);
+        return new StepPolicy(retry, Optional.of(PlanDefinitionException.requireNonNull(t, null, "the timeout")),
+                compensationRetry, compensationTimeout);
     }
 
     public StepPolicy withCompensationRetry(RetryPolicy r) {
-        return new StepPolicy(retry, timeout, r, compensationTimeout);
+        return new StepPolicy(retry, timeout,
+                PlanDefinitionException.requireNonNull(r, null, "the compensation retry policy"), compensationTimeout);
     }
 
     public StepPolicy withCompensationTimeout(Duration t) {
-        return new StepPolicy(retry, timeout, compensationRetry, Optional.of(t));
+        return new StepPolicy(retry, timeout, compensationRetry,
+                Optional.of(PlanDefinitionException.requireNonNull(t, null, "the compensation timeout")));
     }
 
     private static void checkPositive(Duration d) {
         if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + d);
+            throw new PlanDefinitionException(null, null, "timeout must be positive, was " + d);
         }
     }
 }

@@ -57,7 +57,7 @@ class PlanTest {
         assertThatThrownBy(() -> Plan.named("p").parallel().build())
                 .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("parallel group #1 is empty");
         assertThatThrownBy(() -> Step.named("x").build())
-                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("step 'x' has no action");
+                .isInstanceOf(PlanDefinitionException.class).hasMessage("step 'x': it has no action");
     }
 
     @Test
@@ -112,7 +112,7 @@ class PlanTest {
 
     @Test
     void retryPolicyRejectsNonsense() {
-        assertThatThrownBy(() -> RetryPolicy.attempts(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> RetryPolicy.attempts(0)).isInstanceOf(PlanDefinitionException.class)
                 .hasMessageContaining("maxAttempts must be at least 1");
         assertThatThrownBy(() -> RetryPolicy.custom().backoff(java.time.Duration.ofMillis(10), 0.5).build())
                 .hasMessageContaining("multiplier");
@@ -122,7 +122,8 @@ class PlanTest {
 
     @Test
     void compensationNoneNeedsAReason() {
-        assertThatThrownBy(() -> Compensation.none(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Compensation.none(" ")).isInstanceOf(PlanDefinitionException.class)
+                .hasMessage("Compensation.none needs a reason, was ' '");
         assertThat(Compensation.none("mail sent").irreversibleReason()).contains("mail sent");
     }
 

@@ -1,5 +1,6 @@
 package dev.backstep.db;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Fingerprint;
 import dev.backstep.db.internal.Jdbc;
 import dev.backstep.db.internal.Target;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * One database, as returned by {@link Db#postgres}, {@link Db#mariadb}, {@link Db#sqlite} and
@@ -49,9 +49,9 @@ public final class Database {
      * {@code mariadb-dump}, {@code mariadb}) taken from {@code dir} instead of the PATH.
      */
     public Database binaries(Path dir) {
-        Objects.requireNonNull(dir, "dir");
+        PlanDefinitionException.requireNonNull(dir, null, "the client program directory");
         if (!Files.isDirectory(dir)) {
-            throw new DbException(null, "client program directory " + dir + " does not exist");
+            throw new PlanDefinitionException(null, null, "client program directory " + dir + " does not exist");
         }
         return new Database(target.withBinDir(dir.toAbsolutePath()));
     }
@@ -61,18 +61,18 @@ public final class Database {
      * {@code --ssl-ca=/etc/ssl/db.pem}; recorded in the journal, so never a password.
      */
     public Database clientOptions(String... options) {
-        Objects.requireNonNull(options, "options");
+        PlanDefinitionException.requireNonNull(options, null, "the client options");
         for (int i = 0; i < options.length; i++) {
             String o = options[i];
             // the message names the option, never its value: a refused option may hold a secret
             if (o == null) {
-                throw new DbException(null, "client option #" + (i + 1) + " is null");
+                throw new PlanDefinitionException(null, null, "client option #" + (i + 1) + " is null");
             }
             if (!o.startsWith("--")) {
-                throw new DbException(null, "client option #" + (i + 1) + " must start with -- (its value is not shown)");
+                throw new PlanDefinitionException(null, null, "client option #" + (i + 1) + " must start with -- (its value is not shown)");
             }
             if (o.toLowerCase(Locale.ROOT).contains("password")) {
-                throw new DbException(null, "client option #" + (i + 1) + " '" + optionName(o) + "' names a password:"
+                throw new PlanDefinitionException(null, null, "client option #" + (i + 1) + " '" + optionName(o) + "' names a password:"
                         + " client options are recorded in the journal and must name no password (its value is not"
                         + " shown; give the password to the connection as a Secret)");
             }
@@ -100,19 +100,19 @@ public final class Database {
 
     /** A snapshot step writing into {@code backupsDir} (created 0700 when missing). */
     public SnapshotStep snapshot(Path backupsDir) {
-        Objects.requireNonNull(backupsDir, "backupsDir");
+        PlanDefinitionException.requireNonNull(backupsDir, null, "the snapshot directory");
         return new SnapshotStep("snapshot " + target.id(), target, backupsDir.toAbsolutePath(), false);
     }
 
     /** A restore step from the snapshot file {@code dump} (its manifest lies next to it). */
     public RestoreStep restore(Path dump) {
-        Objects.requireNonNull(dump, "dump");
+        PlanDefinitionException.requireNonNull(dump, null, "the dump");
         return new RestoreStep("restore " + target.id(), target, dump, null, Db.DEFAULT_MAX_SNAPSHOT_AGE, false, null);
     }
 
     /** A restore step from {@code snapshot}; its checksum must still match. */
     public RestoreStep restore(Snapshot snapshot) {
-        Objects.requireNonNull(snapshot, "snapshot");
+        PlanDefinitionException.requireNonNull(snapshot, null, "the snapshot");
         return new RestoreStep("restore " + target.id(), target, snapshot.file(), snapshot,
                 Db.DEFAULT_MAX_SNAPSHOT_AGE, false, null);
     }

@@ -1,5 +1,6 @@
 package dev.backstep.db;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Secret;
 import dev.backstep.db.internal.DbCompensations;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Database steps: snapshots, restores, SQL with an undo, and integrity verifications, for
@@ -71,14 +71,14 @@ public final class Db {
     }
 
     private static Database server(DbEngine engine, DbConnection c, String url) {
-        Objects.requireNonNull(c, "connection");
+        PlanDefinitionException.requireNonNull(c, null, "the connection");
         return new Database(new Target(engine, c.host(), c.port(), c.database(), c.user(),
                 c.passwordEnv().orElse(null), url, null, List.of(), c.password().orElse(null)));
     }
 
     /** An SQLite database file. */
     public static Database sqlite(Path file) {
-        Objects.requireNonNull(file, "file");
+        PlanDefinitionException.requireNonNull(file, null, "the SQLite file");
         String p = file.toAbsolutePath().normalize().toString();
         return new Database(new Target(DbEngine.SQLITE, null, 0, p, null, null, "jdbc:sqlite:" + p, null, List.of(),
                 null));
@@ -95,13 +95,14 @@ public final class Db {
      */
     public static Database h2(String url, String user, Secret password) {
         if (url == null || !url.startsWith("jdbc:h2:")) {
-            throw new DbException(null, "an H2 URL starts with jdbc:h2:, was " + url);
+            throw new PlanDefinitionException(null, null, "an H2 URL starts with jdbc:h2:, was "
+                    + (url == null ? null : dev.backstep.files.EnvDiff.maskUrlCredentials(url)));
         }
         if (url.toUpperCase(Locale.ROOT).contains("PASSWORD")) {
-            throw new DbException(null, "the H2 URL must not hold a password (it is recorded in the journal);"
+            throw new PlanDefinitionException(null, null, "the H2 URL must not hold a password (it is recorded in the journal);"
                     + " pass it as a Secret");
         }
-        return new Database(new Target(DbEngine.H2, null, 0, url, Objects.requireNonNull(user, "user"), null, url,
+        return new Database(new Target(DbEngine.H2, null, 0, url, PlanDefinitionException.requireNonNull(user, null, "the H2 user"), null, url,
                 null, List.of(), password));
     }
 

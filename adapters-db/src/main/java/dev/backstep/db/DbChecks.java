@@ -1,5 +1,6 @@
 package dev.backstep.db;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepKind;
@@ -12,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Data-integrity verifications (kind {@link StepKind#VERIFICATION}: no side effects, their failure
@@ -44,7 +44,8 @@ public final class DbChecks {
     /** Starts a row count check of {@code table} ({@code name} or {@code schema.name}). */
     public RowCount rowCount(String table) {
         if (table == null || table.isBlank()) {
-            throw new DbException(null, "the table name of a row count check is blank");
+            throw new PlanDefinitionException(null, null, "the table name of a row count check on " + target.id()
+                    + " is blank, was " + (table == null ? null : "'" + table + "'"));
         }
         return new RowCount(table);
     }
@@ -120,7 +121,8 @@ public final class DbChecks {
         /** Passes when the table has between {@code min} and {@code max} rows, both included. */
         public Step between(long min, long max) {
             if (min < 0 || max < min) {
-                throw new DbException(null, "row count bounds of " + table + " are wrong: " + min + ".." + max);
+                throw new PlanDefinitionException(null, null, "row count bounds of " + table + " on " + target.id()
+                        + " are wrong: " + min + ".." + max);
             }
             String bounds = max == Long.MAX_VALUE ? "at least <" + min + ">" : "between <" + min + "> and <" + max + ">";
             String name = "row count of " + table + " in " + target.id();
@@ -171,7 +173,7 @@ public final class DbChecks {
 
         /** Passes when the query returns exactly one row of one column whose text is {@code expected}. */
         public Step returnsSingle(String expected) {
-            Objects.requireNonNull(expected, "expected");
+            PlanDefinitionException.requireNonNull(expected, null, "the expected value");
             String name = "query on " + target.id() + ": " + SqlStep.abbreviate(sql);
             return Step.named(name)
                     .kind(StepKind.VERIFICATION)

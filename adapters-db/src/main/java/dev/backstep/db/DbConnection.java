@@ -1,7 +1,7 @@
 package dev.backstep.db;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Secret;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -32,7 +32,7 @@ public final class DbConnection {
     private DbConnection(String host, int port, String database, String user, Secret password, String passwordEnv) {
         this.host = require("host", host);
         if (port < 1 || port > 65535) {
-            throw new DbException(null, "port must be between 1 and 65535, was " + port);
+            throw new PlanDefinitionException(null, null, "port must be between 1 and 65535, was " + port);
         }
         this.port = port;
         this.database = require("database", database);
@@ -43,17 +43,18 @@ public final class DbConnection {
 
     private static String require(String what, String v) {
         if (v == null || v.isBlank()) {
-            throw new DbException(null, "the " + what + " of a database connection is blank");
+            throw new PlanDefinitionException(null, null, "the " + what + " of a database connection is blank, was "
+                    + (v == null ? null : "'" + v + "'"));
         }
         if (v.startsWith("-") || v.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            throw new DbException(null, "the " + what + " '" + v + "' starts with '-' or holds whitespace");
+            throw new PlanDefinitionException(null, null, "the " + what + " '" + v + "' starts with '-' or holds whitespace");
         }
         return v;
     }
 
     /** A connection with a password given now (kept in memory only). */
     public static DbConnection of(String host, int port, String database, String user, Secret password) {
-        return new DbConnection(host, port, database, user, Objects.requireNonNull(password, "password"), null);
+        return new DbConnection(host, port, database, user, PlanDefinitionException.requireNonNull(password, null, "the password"), null);
     }
 
     /** A connection without a password (trust, peer or certificate authentication). */
@@ -68,7 +69,7 @@ public final class DbConnection {
      */
     public static DbConnection fromEnv(String host, int port, String database, String user, String envName) {
         if (envName == null || envName.isBlank() || !envName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new DbException(null, "'" + envName + "' is not an environment variable name");
+            throw new PlanDefinitionException(null, null, "'" + envName + "' is not an environment variable name");
         }
         return new DbConnection(host, port, database, user, null, envName);
     }

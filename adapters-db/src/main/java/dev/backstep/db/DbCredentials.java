@@ -1,7 +1,7 @@
 package dev.backstep.db;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Secret;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -47,7 +47,7 @@ public final class DbCredentials {
 
     /** Remembers {@code password} for the database {@code id}. */
     public DbCredentials register(String id, Secret password) {
-        byId.put(Objects.requireNonNull(id, "id"), Objects.requireNonNull(password, "password"));
+        byId.put(PlanDefinitionException.requireNonNull(id, null, "the credentials id"), PlanDefinitionException.requireNonNull(password, null, "the password"));
         return this;
     }
 

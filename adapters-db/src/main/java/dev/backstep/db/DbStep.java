@@ -1,5 +1,6 @@
 package dev.backstep.db;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
@@ -28,7 +29,8 @@ public abstract class DbStep implements Step {
 
     DbStep(String name, Target target) {
         if (name == null || name.isBlank()) {
-            throw new DbException(null, "a database step needs a non-blank name");
+            throw new PlanDefinitionException(null, null, "a database step needs a non-blank name, was "
+                    + (name == null ? null : "'" + name + "'"));
         }
         this.name = name;
         this.target = target;

@@ -1,5 +1,6 @@
 package dev.backstep.db;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
@@ -13,7 +14,6 @@ import dev.backstep.files.StaleBackupException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Replaces a database's contents by a snapshot. Before anything changes (in validation) the
@@ -49,9 +49,9 @@ public final class RestoreStep extends DbStep {
 
     /** Refuses snapshots older than {@code age}. */
     public RestoreStep maxAge(Duration age) {
-        Objects.requireNonNull(age, "age");
+        PlanDefinitionException.requireNonNull(age, null, "maxAge");
         if (age.isNegative() || age.isZero()) {
-            throw new DbException(name, "maxAge must be positive, was " + age);
+            throw new PlanDefinitionException(null, name, "maxAge must be positive, was " + age);
         }
         return new RestoreStep(name, target, file, expected, age, allowStale, safetyDir);
     }
@@ -63,7 +63,7 @@ public final class RestoreStep extends DbStep {
 
     /** Where the safety snapshot taken before the restore goes (0700; created when missing). */
     public RestoreStep safetySnapshotsIn(Path dir) {
-        return new RestoreStep(name, target, file, expected, maxAge, allowStale, Objects.requireNonNull(dir, "dir"));
+        return new RestoreStep(name, target, file, expected, maxAge, allowStale, PlanDefinitionException.requireNonNull(dir, null, "the safety snapshot directory"));
     }
 
     /** This step under another name. */

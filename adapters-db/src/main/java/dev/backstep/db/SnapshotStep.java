@@ -1,5 +1,6 @@
 package dev.backstep.db;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
@@ -12,7 +13,6 @@ import dev.backstep.spi.RestoreBound;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Dumps a database into a new owner-only file (0600 in a 0700 directory) with a manifest (sha256,
@@ -65,13 +65,13 @@ public final class SnapshotStep extends DbStep {
      * {@link dev.backstep.RollbackOption#FORCE} (restore anyway) or
      * {@link dev.backstep.RollbackOption#SKIP_DATA_RESTORE} (keep the data, undo the rest).
      *
-     * @throws DbException when {@code maxAge} is not positive
+     * @throws PlanDefinitionException when {@code maxAge} is not positive
      */
     public SnapshotStep restoreOnRollback(Duration maxAge) {
-        Objects.requireNonNull(maxAge, "maxAge");
+        PlanDefinitionException.requireNonNull(maxAge, null, "the maximum age");
         if (maxAge.isNegative() || maxAge.isZero()) {
-            throw new DbException(name, "the maximum age of a snapshot restored on rollback must be positive, was "
-                    + maxAge);
+            throw new PlanDefinitionException(null, name, "the maximum age of a snapshot restored on rollback must be"
+                    + " positive, was " + maxAge);
         }
         return new SnapshotStep(name, target, dir, true, maxAge);
     }

@@ -1,11 +1,11 @@
 package dev.backstep.db;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.StepContext;
 import dev.backstep.db.internal.DbCompensations;
 import dev.backstep.db.internal.Keys;
 import dev.backstep.db.internal.Target;
-import java.util.Objects;
 
 /**
  * Runs one SQL statement in a transaction, exactly as given, over JDBC; its undo runs the
@@ -84,9 +84,9 @@ public final class SqlStep extends DbStep {
     }
 
     static String require(String up) {
-        Objects.requireNonNull(up, "sql");
+        PlanDefinitionException.requireNonNull(up, null, "the SQL statement");
         if (up.isBlank()) {
-            throw new DbException(null, "the SQL statement is blank");
+            throw new PlanDefinitionException(null, null, "the SQL statement is blank, was '" + up + "'");
         }
         return up;
     }

@@ -368,7 +368,7 @@ abstract class DbContractTest {
                 .isInstanceOf(dev.backstep.BackstepException.class)
                 .hasMessageContaining("must be positive, was PT0S");
         assertThatThrownBy(() -> db().snapshot(backups).restoreOnRollback(Duration.ofHours(-1)))
-                .isInstanceOf(DbException.class);
+                .isInstanceOf(dev.backstep.PlanDefinitionException.class).hasMessageContaining("was PT-1H");
     }
 
     @Test

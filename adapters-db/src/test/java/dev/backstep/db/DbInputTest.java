@@ -3,6 +3,7 @@ package dev.backstep.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Backstep;
 import dev.backstep.Plan;
 import dev.backstep.Secret;
@@ -23,13 +24,13 @@ class DbInputTest {
     @Test
     void connectionsRefuseBlankOrOptionLikeParts() {
         assertThatThrownBy(() -> DbConnection.of(" ", 5432, "shop", "app", Secret.of("x")))
-                .isInstanceOf(DbException.class).hasMessageContaining("host");
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("host");
         assertThatThrownBy(() -> DbConnection.of("db", 5432, "-shop", "app", Secret.of("x")))
-                .isInstanceOf(DbException.class).hasMessageContaining("starts with '-'");
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("starts with '-'");
         assertThatThrownBy(() -> DbConnection.of("db", 0, "shop", "app", Secret.of("x")))
-                .isInstanceOf(DbException.class).hasMessageContaining("port");
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("port");
         assertThatThrownBy(() -> DbConnection.fromEnv("db", 5432, "shop", "app", "NOT A NAME"))
-                .isInstanceOf(DbException.class).hasMessageContaining("environment variable");
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("environment variable");
         assertThat(DbConnection.of("db", 5432, "shop", "app", Secret.of("hunter2")).toString())
                 .isEqualTo("app@db:5432/shop").doesNotContain("hunter2");
     }
@@ -37,36 +38,36 @@ class DbInputTest {
     @Test
     void passwordsAreRefusedWhereTheyWouldBeRecorded() {
         assertThatThrownBy(() -> Db.h2("jdbc:h2:mem:x;PASSWORD=hunter2"))
-                .isInstanceOf(DbException.class).hasMessageContaining("must not hold a password")
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("must not hold a password")
                 .hasMessageNotContaining("hunter2");
         Database maria = Db.mariadb(DbConnection.of("db", 3306, "shop", "app", Secret.of("x")));
         assertThatThrownBy(() -> maria.clientOptions("--password=hunter2"))
-                .isInstanceOf(DbException.class).hasMessageContaining("no password");
-        assertThatThrownBy(() -> maria.sql(" ")).isInstanceOf(DbException.class).hasMessageContaining("blank");
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("no password");
+        assertThatThrownBy(() -> maria.sql(" ")).isInstanceOf(PlanDefinitionException.class).hasMessageContaining("blank");
         assertThatThrownBy(() -> maria.check().rowCount("t").between(5, 1))
-                .isInstanceOf(DbException.class).hasMessageContaining("5..1");
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("5..1");
     }
 
     @Test
     void aRefusedClientOptionIsNamedButItsSecretValueIsNeverRepeated() {
         Database maria = Db.mariadb(DbConnection.of("db", 3306, "shop", "app", Secret.of("x")));
         assertThatThrownBy(() -> maria.clientOptions("--skip-ssl", "--password=hunter2"))
-                .isInstanceOf(DbException.class).hasMessageContaining("client option #2 '--password'")
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("client option #2 '--password'")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> maria.clientOptions("--passwordhunter2"))
-                .isInstanceOf(DbException.class).hasMessageContaining("'--password'")
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("'--password'")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> maria.clientOptions("--ssl-password hunter2"))
-                .isInstanceOf(DbException.class).hasMessageContaining("'--ssl-password'")
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("'--ssl-password'")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> maria.clientOptions("--ssl-key=/etc/ssl/password-hunter2.pem"))
-                .isInstanceOf(DbException.class).hasMessageContaining("'--ssl-key'")
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("'--ssl-key'")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> maria.clientOptions("-phunter2"))
-                .isInstanceOf(DbException.class).hasMessageContaining("client option #1 must start with --")
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("client option #1 must start with --")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> maria.clientOptions("--skip-ssl", null))
-                .isInstanceOf(DbException.class).hasMessageContaining("client option #2 is null");
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("client option #2 is null");
     }
 
     @Test

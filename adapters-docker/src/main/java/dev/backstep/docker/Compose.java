@@ -1,5 +1,6 @@
 package dev.backstep.docker;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.check.Check;
 import dev.backstep.check.LogCheck;
@@ -98,11 +99,11 @@ public final class Compose {
     /**
      * The project in {@code directory} (absolute, or resolved against the working directory now).
      *
-     * @throws DockerException INVALID_ARGUMENT for a null directory
+     * @throws PlanDefinitionException for a null directory
      */
     public static Compose project(Path directory) {
         if (directory == null) {
-            throw new DockerException(Reason.INVALID_ARGUMENT, null, "the compose project directory is null");
+            throw new PlanDefinitionException(null, null, "the compose project directory is null");
         }
         Path d = directory.toAbsolutePath().normalize();
         ComposeCli.check("project directory", d.toString());
@@ -131,7 +132,7 @@ public final class Compose {
     /** Runs this Compose (default {@link ComposeCli#detect()}). */
     public Compose cli(ComposeCli composeCli) {
         if (composeCli == null) {
-            throw new DockerException(Reason.INVALID_ARGUMENT, null, "the compose CLI is null");
+            throw new PlanDefinitionException(null, null, "the compose CLI of " + describe() + " is null");
         }
         return new Compose(dir, files, envFile, dockerHost, composeCli);
     }
@@ -168,11 +169,13 @@ public final class Compose {
     public ServiceStep exec(String service, String... argv) {
         List<String> svc = list(new String[] {service}, false);
         if (argv == null || argv.length == 0 || Arrays.asList(argv).contains(null)) {
-            throw new DockerException(Reason.INVALID_ARGUMENT, service, "exec needs a command, without null arguments");
+            throw new PlanDefinitionException(null, null, "exec in service " + service
+                    + " needs a command, without null arguments, was " + (argv == null ? null : Arrays.asList(argv)));
         }
         for (String a : argv) {
             if (a.indexOf('\0') >= 0) {
-                throw new DockerException(Reason.INVALID_ARGUMENT, service, "an exec argument holds a NUL character");
+                throw new PlanDefinitionException(null, null, "an exec argument in service " + service
+                        + " holds a NUL character (argument #" + (Arrays.asList(argv).indexOf(a) + 1) + ")");
             }
         }
         return new ServiceStep(this, ServiceAction.EXEC, svc, List.of(argv));
@@ -243,7 +246,8 @@ public final class Compose {
 
     private Path resolve(String what, String path) {
         if (path == null || path.isBlank()) {
-            throw new DockerException(Reason.INVALID_ARGUMENT, null, "the " + what + " is blank");
+            throw new PlanDefinitionException(null, null, "the " + what + " of " + describe() + " is blank, was "
+                    + (path == null ? null : "'" + path + "'"));
         }
         ComposeCli.check(what, path);
         return dir.resolve(path).normalize();
@@ -254,16 +258,16 @@ public final class Compose {
             if (emptyMeansAll) {
                 return List.of();
             }
-            throw new DockerException(Reason.INVALID_ARGUMENT, null, "name at least one service");
+            throw new PlanDefinitionException(null, null, "name at least one service, was " + (services == null ? null : "[]"));
         }
         List<String> out = new ArrayList<>();
         for (String s : services) {
             if (s == null || !SERVICE.matcher(s).matches()) {
-                throw new DockerException(Reason.INVALID_ARGUMENT, s, "'" + s + "' is not a valid service name"
+                throw new PlanDefinitionException(null, null, "'" + s + "' is not a valid service name"
                         + " (letters, digits, '_', '.', '-', not starting with '_', '.' or '-')");
             }
             if (out.contains(s)) {
-                throw new DockerException(Reason.INVALID_ARGUMENT, s, "service " + s + " is named twice");
+                throw new PlanDefinitionException(null, null, "service " + s + " is named twice in " + Arrays.asList(services));
             }
             out.add(s);
         }

@@ -1,5 +1,6 @@
 package dev.backstep.docker;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.docker.DockerException.Reason;
 import java.util.List;
 import java.util.Objects;
@@ -52,7 +53,8 @@ public final class ComposeCli {
     /** Runs docker and compose through a wrapper: {@code via("sudo", "-n")}. */
     public ComposeCli via(String... wrapperArgv) {
         if (wrapperArgv == null || wrapperArgv.length == 0) {
-            throw new DockerException(Reason.INVALID_ARGUMENT, null, "via() needs the wrapper program");
+            throw new PlanDefinitionException(null, null, "via() needs the wrapper program, was "
+                    + (wrapperArgv == null ? null : "[]"));
         }
         for (String a : wrapperArgv) {
             check("wrapper argument", a);
@@ -94,7 +96,8 @@ public final class ComposeCli {
 
     static void check(String what, String a) {
         if (a == null || a.isBlank() || a.indexOf('\n') >= 0 || a.indexOf('\0') >= 0) {
-            throw new DockerException(Reason.INVALID_ARGUMENT, null, "the " + what + " is blank or holds a newline");
+            throw new PlanDefinitionException(null, null, "the " + what + " is blank or holds a newline, was "
+                    + (a == null ? null : "'" + a.replace("\n", "\\n").replace("\0", "\\0") + "'"));
         }
     }
 

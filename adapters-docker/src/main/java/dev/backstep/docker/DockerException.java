@@ -20,7 +20,11 @@ public class DockerException extends BackstepException {
 
     /** Why a Docker operation failed. */
     public enum Reason {
-        /** A null or malformed argument (service name, path, argv). */
+        /**
+         * Recorded data the undo needs is missing or incomplete (the compose project in the
+         * journal). A bad argument to a factory or builder (a null or malformed service name, path,
+         * argv) is a {@link dev.backstep.PlanDefinitionException} instead.
+         */
         INVALID_ARGUMENT,
         /** Neither {@code docker compose} nor {@code docker-compose} answers, or {@code docker} is missing. */
         COMPOSE_NOT_FOUND,

@@ -13,17 +13,21 @@ class ComposeArgumentsTest {
 
     @Test
     void badServiceNamesAndArgumentsAreRefusedWithAReason() {
-        assertThatThrownBy(() -> Compose.project(null)).isInstanceOf(DockerException.class)
-                .extracting(e -> ((DockerException) e).reason()).isEqualTo(DockerException.Reason.INVALID_ARGUMENT);
-        assertThatThrownBy(() -> shop.stop()).isInstanceOf(DockerException.class).hasMessage("name at least one service");
-        assertThatThrownBy(() -> shop.up("web", "web")).hasMessage("service web is named twice");
+        assertThatThrownBy(() -> Compose.project(null)).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessage("the compose project directory is null");
+        assertThatThrownBy(() -> shop.stop()).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessage("name at least one service, was []");
+        assertThatThrownBy(() -> shop.up("web", "web")).hasMessage("service web is named twice in [web, web]");
         assertThatThrownBy(() -> shop.restart("-f")).hasMessageContaining("'-f' is not a valid service name");
         assertThatThrownBy(() -> shop.restart("web;rm")).hasMessageContaining("is not a valid service name");
-        assertThatThrownBy(() -> shop.exec("web")).hasMessageContaining("exec needs a command");
-        assertThatThrownBy(() -> shop.exec("web", "ls", null)).hasMessageContaining("exec needs a command");
-        assertThatThrownBy(() -> shop.file(" ")).hasMessageContaining("compose file is blank");
+        assertThatThrownBy(() -> shop.exec("web"))
+                .hasMessage("exec in service web needs a command, without null arguments, was []");
+        assertThatThrownBy(() -> shop.exec("web", "ls", null))
+                .hasMessage("exec in service web needs a command, without null arguments, was [ls, null]");
+        assertThatThrownBy(() -> shop.file(" "))
+                .hasMessage("the compose file of compose project /srv/shop is blank, was ' '");
         assertThatThrownBy(() -> shop.envFile("a\nb")).hasMessageContaining("holds a newline");
-        assertThatThrownBy(() -> shop.cli(null)).hasMessageContaining("compose CLI is null");
+        assertThatThrownBy(() -> shop.cli(null)).hasMessage("the compose CLI of compose project /srv/shop is null");
         assertThatThrownBy(() -> ComposeCli.v1().via()).hasMessageContaining("needs the wrapper program");
     }
 

@@ -1,10 +1,10 @@
 package dev.backstep.git;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.StepValidationException;
-import dev.backstep.git.GitException.Reason;
 import java.nio.file.Path;
 
-/** Argument checks shared by the factories, and validation wrapping. */
+/** Argument checks shared by the factories ({@link PlanDefinitionException}s), and validation wrapping. */
 final class Args {
     static final String DEFAULT_GIT = "git";
 
@@ -13,7 +13,7 @@ final class Args {
 
     static Path repo(Path repo) {
         if (repo == null) {
-            throw new GitException(Reason.INVALID_ARGUMENT, null, "the repository path is null");
+            throw new PlanDefinitionException(null, null, "the repository path is null");
         }
         return repo.toAbsolutePath().normalize();
     }
@@ -21,16 +21,17 @@ final class Args {
     /** A ref, remote, branch or tag name as git receives it in argv. */
     static String name(String what, String value) {
         if (value == null || value.isBlank()) {
-            throw new GitException(Reason.INVALID_ARGUMENT, null, what + " is null or blank");
+            throw new PlanDefinitionException(null, null, what + " is null or blank, was "
+                    + (value == null ? null : "'" + value + "'"));
         }
         if (value.startsWith("-")) {
-            throw new GitException(Reason.INVALID_ARGUMENT, null, what + " '" + value
+            throw new PlanDefinitionException(null, null, what + " '" + value
                     + "' starts with '-', which git would read as an option");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isWhitespace(c) || Character.isISOControl(c)) {
-                throw new GitException(Reason.INVALID_ARGUMENT, null, what + " '" + value
+                throw new PlanDefinitionException(null, null, what + " '" + value
                         + "' contains whitespace or a control character");
             }
         }
@@ -44,7 +45,7 @@ final class Args {
     static String remote(String value) {
         if (value != null && (value.contains("://") || value.contains("@"))
                 && !dev.backstep.files.EnvDiff.maskUrlCredentials(value).equals(value)) {
-            throw new GitException(Reason.INVALID_ARGUMENT, null, "the remote '"
+            throw new PlanDefinitionException(null, null, "the remote '"
                     + dev.backstep.files.EnvDiff.maskUrlCredentials(value) + "' is a URL with credentials: add it"
                     + " as a named remote without them (git remote add origin https://host/repo.git) and pass the"
                     + " credentials with credentials(user, Secret), which git gets through GIT_ASKPASS, never argv");
@@ -54,17 +55,19 @@ final class Args {
 
     static dev.backstep.git.internal.Askpass.Credentials credentials(String username, dev.backstep.Secret password) {
         if (username == null || username.isEmpty() || password == null) {
-            throw new GitException(Reason.INVALID_ARGUMENT, null, "git credentials need a user name and a password");
+            throw new PlanDefinitionException(null, null, "git credentials need a user name and a password, the user name was "
+                    + (username == null ? null : "'" + username + "'") + (password == null ? " and the password null" : ""));
         }
         if (username.chars().anyMatch(Character::isISOControl)) {
-            throw new GitException(Reason.INVALID_ARGUMENT, null, "the git user name contains a control character");
+            throw new PlanDefinitionException(null, null, "the git user name contains a control character");
         }
         return new dev.backstep.git.internal.Askpass.Credentials(username, password);
     }
 
     static String gitBinary(Path gitBinary) {
         if (gitBinary == null || gitBinary.toString().isBlank()) {
-            throw new GitException(Reason.INVALID_ARGUMENT, null, "the git executable path is null or blank");
+            throw new PlanDefinitionException(null, null, "the git executable path is null or blank, was "
+                    + (gitBinary == null ? null : "'" + gitBinary + "'"));
         }
         return gitBinary.toString();
     }

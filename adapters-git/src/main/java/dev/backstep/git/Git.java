@@ -72,7 +72,7 @@ public final class Git {
      * Checks out {@code ref}: a local branch attaches HEAD to it, anything else (tag, commit,
      * {@code origin/main}, {@code HEAD~1}) detaches HEAD there.
      *
-     * @throws GitException INVALID_ARGUMENT when repo is null or ref is blank, starts with '-' or
+     * @throws dev.backstep.PlanDefinitionException when repo is null or ref is blank, starts with '-' or
      *     holds whitespace
      */
     public static GitCheckout checkout(Path repo, String ref) {
@@ -83,7 +83,7 @@ public final class Git {
      * Fast-forwards the checked-out branch to {@code branch} of {@code remote}
      * ({@code git pull --ff-only remote branch}); fails cleanly when it cannot fast-forward.
      *
-     * @throws GitException INVALID_ARGUMENT for a null repo or a bad remote or branch name
+     * @throws dev.backstep.PlanDefinitionException for a null repo or a bad remote or branch name
      */
     public static GitPull pull(Path repo, String remote, String branch) {
         return new GitPull(Args.repo(repo), Args.remote(remote), Args.name("the branch", branch),
@@ -93,7 +93,7 @@ public final class Git {
     /**
      * Fetches {@code remote}: remote-tracking refs and followed tags only.
      *
-     * @throws GitException INVALID_ARGUMENT for a null repo or a bad remote name
+     * @throws dev.backstep.PlanDefinitionException for a null repo or a bad remote name
      */
     public static GitFetch fetch(Path repo, String remote) {
         return new GitFetch(Args.repo(repo), Args.remote(remote), Args.DEFAULT_GIT);
@@ -103,7 +103,7 @@ public final class Git {
      * Moves the current branch (or detached HEAD) and the work tree to {@code ref}
      * ({@code git reset --hard ref}).
      *
-     * @throws GitException INVALID_ARGUMENT for a null repo or a bad ref
+     * @throws dev.backstep.PlanDefinitionException for a null repo or a bad ref
      */
     public static GitReset resetHard(Path repo, String ref) {
         return new GitReset(Args.repo(repo), Args.name("the ref to reset to", ref), false, Args.DEFAULT_GIT);
@@ -112,7 +112,7 @@ public final class Git {
     /**
      * Tags HEAD (or {@link GitTag#at another ref}) with {@code name}; undo deletes the tag.
      *
-     * @throws GitException INVALID_ARGUMENT for a null repo or a bad name
+     * @throws dev.backstep.PlanDefinitionException for a null repo or a bad name
      */
     public static GitTag tag(Path repo, String name) {
         return new GitTag(Args.repo(repo), Args.name("the tag name", name), "HEAD", null, Args.DEFAULT_GIT);
@@ -139,7 +139,7 @@ public final class Git {
     /** {@link #releases(Path)} through another command runner and git executable. */
     public static List<GitRelease> releases(Path repo, CommandRunner commands, Path gitBinary) {
         if (commands == null) {
-            throw new GitException(GitException.Reason.INVALID_ARGUMENT, null, "the command runner is null");
+            throw new dev.backstep.PlanDefinitionException(null, null, "the command runner is null");
         }
         GitCli cli = GitCli.open(commands, Args.gitBinary(gitBinary), Args.repo(repo));
         String out = cli.run("for-each-ref",

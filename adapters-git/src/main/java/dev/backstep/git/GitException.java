@@ -9,8 +9,9 @@ import java.util.Optional;
  * A git step or query could not do its work. {@link #reason()} says why in a form a program can
  * react to; the message says it for a human (repository, ref, the tail of git's stderr).
  *
- * <p>Raised before anything changes when the input is wrong (the steps' {@code validate} wraps
- * it in a {@link dev.backstep.StepValidationException}), and by the forward action after it has
+ * <p>Raised before anything changes when the repository disagrees with the step (the steps'
+ * {@code validate} wraps it in a {@link dev.backstep.StepValidationException}; a bad argument to a
+ * factory or builder is a {@link dev.backstep.PlanDefinitionException}), and by the forward action after it has
  * put the repository back as it was.
  *
  * <pre>{@code
@@ -36,7 +37,11 @@ public class GitException extends BackstepException {
         UNKNOWN_REF,
         /** No remote of that name is configured. */
         UNKNOWN_REMOTE,
-        /** An argument is null, blank, starts with '-' or is not a valid ref name. */
+        /**
+         * git refuses a name while the step validates (a tag name {@code git check-ref-format}
+         * rejects). A bad argument to a factory or builder (null, blank, starting with '-') is a
+         * {@link dev.backstep.PlanDefinitionException} instead.
+         */
         INVALID_ARGUMENT,
         /** The work tree has uncommitted or untracked changes and stashing was not asked for. */
         DIRTY_WORKTREE,

@@ -50,8 +50,8 @@ public final class GitTag implements GitStep {
     /** Creates an annotated tag with this message (needs {@code user.name}/{@code user.email}). */
     public GitTag annotated(String tagMessage) {
         if (tagMessage == null || tagMessage.isBlank()) {
-            throw new GitException(Reason.INVALID_ARGUMENT, null, "the message of annotated tag '" + tag
-                    + "' is null or blank");
+            throw new dev.backstep.PlanDefinitionException(null, name(), "the message of annotated tag '" + tag
+                    + "' is null or blank, was " + (tagMessage == null ? null : "'" + tagMessage + "'"));
         }
         return new GitTag(repo, tag, at, tagMessage, git);
     }

@@ -99,13 +99,12 @@ class GitCredentialsTest {
         for (String url : List.of("https://ci:" + TOKEN + "@git.example.com/shop.git",
                 "https://" + TOKEN + "@git.example.com/shop.git")) {
             assertThatThrownBy(() -> Git.fetch(work, url))
-                    .isInstanceOfSatisfying(GitException.class,
-                            e -> assertThat(e.reason()).isEqualTo(GitException.Reason.INVALID_ARGUMENT))
+                    .isInstanceOf(dev.backstep.PlanDefinitionException.class)
                     .hasMessageContaining("git.example.com/shop.git").hasMessageContaining("****")
                     .hasMessageContaining("credentials(user, Secret)")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
             assertThatThrownBy(() -> Git.pull(work, url, "main"))
-                    .isInstanceOf(GitException.class)
+                    .isInstanceOf(dev.backstep.PlanDefinitionException.class)
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
         }
         // a plain URL without credentials and a remote name are still taken as they are

@@ -98,22 +98,24 @@ class GitErrorsTest {
     @Test
     void badFactoryArgumentsAreRefusedWithATypedError() {
         Path repo = tmp;
-        assertThatThrownBy(() -> Git.checkout(null, "v1"))
-                .satisfies(e -> hasReason(e, GitException.Reason.INVALID_ARGUMENT)).hasMessageContaining("repository");
-        assertThatThrownBy(() -> Git.checkout(repo, " "))
-                .satisfies(e -> hasReason(e, GitException.Reason.INVALID_ARGUMENT)).hasMessageContaining("blank");
-        assertThatThrownBy(() -> Git.resetHard(repo, "--hard"))
-                .satisfies(e -> hasReason(e, GitException.Reason.INVALID_ARGUMENT)).hasMessageContaining("'-'");
+        assertThatThrownBy(() -> Git.checkout(null, "v1")).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessage("the repository path is null");
+        assertThatThrownBy(() -> Git.checkout(repo, " ")).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessage("the ref to check out is null or blank, was ' '");
+        assertThatThrownBy(() -> Git.resetHard(repo, "--hard")).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessage("the ref to reset to '--hard' starts with '-', which git would read as an option");
         assertThatThrownBy(() -> Git.pull(repo, "origin", "main\n--upload-pack=x"))
-                .satisfies(e -> hasReason(e, GitException.Reason.INVALID_ARGUMENT)).hasMessageContaining("whitespace");
-        assertThatThrownBy(() -> Git.fetch(repo, null))
-                .satisfies(e -> hasReason(e, GitException.Reason.INVALID_ARGUMENT)).hasMessageContaining("remote");
-        assertThatThrownBy(() -> Git.tag(repo, "v1").annotated(""))
-                .satisfies(e -> hasReason(e, GitException.Reason.INVALID_ARGUMENT)).hasMessageContaining("message");
-        assertThatThrownBy(() -> Git.tag(repo, "v1").at("-x"))
-                .satisfies(e -> hasReason(e, GitException.Reason.INVALID_ARGUMENT));
+                .isInstanceOf(dev.backstep.PlanDefinitionException.class).hasMessageContaining("whitespace")
+                .hasMessageContaining("'main\n--upload-pack=x'");
+        assertThatThrownBy(() -> Git.fetch(repo, null)).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessage("the remote is null or blank, was null");
+        assertThatThrownBy(() -> Git.tag(repo, "v1").annotated("")).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessage("step 'git tag v1': the message of annotated tag 'v1' is null or blank, was ''");
+        assertThatThrownBy(() -> Git.tag(repo, "v1").at("-x")).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessageContaining("'-x' starts with '-'");
         assertThatThrownBy(() -> Git.checkout(repo, "v1").using(null))
-                .satisfies(e -> hasReason(e, GitException.Reason.INVALID_ARGUMENT));
+                .isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessage("the git executable path is null or blank, was null");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.backstep.systemd;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
 import dev.backstep.Step;
@@ -50,7 +51,7 @@ public final class InstallUnitStep implements Step {
     /** Writes the unit file into {@code directory} (absolute) instead of {@code /etc/systemd/system}. */
     public InstallUnitStep in(Path directory) {
         if (directory == null || !directory.isAbsolute()) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, unit, "the unit directory must be an absolute path, was "
+            throw new PlanDefinitionException(null, name(), "the unit directory must be an absolute path, was "
                     + directory);
         }
         return new InstallUnitStep(unit, content, directory.normalize(), systemctl);
@@ -59,7 +60,7 @@ public final class InstallUnitStep implements Step {
     /** Reloads through this systemctl. */
     public InstallUnitStep using(Systemctl other) {
         if (other == null) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, unit, "systemctl is null");
+            throw new PlanDefinitionException(null, name(), "systemctl is null");
         }
         return new InstallUnitStep(unit, content, dir, other);
     }
@@ -140,7 +141,7 @@ public final class InstallUnitStep implements Step {
 
     static InstallUnitStep of(String unit, String content) {
         if (content == null) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, unit, "the unit file content is null");
+            throw new PlanDefinitionException(null, null, unit + ": the unit file content is null");
         }
         return new InstallUnitStep(dev.backstep.systemd.internal.Units.require(unit),
                 content.getBytes(StandardCharsets.UTF_8), DEFAULT_DIRECTORY, Systemctl.system());

@@ -1,5 +1,6 @@
 package dev.backstep.systemd;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.systemd.SystemdException.Reason;
 import dev.backstep.systemd.internal.SystemctlManager;
@@ -43,7 +44,7 @@ public final class Systemctl {
     /** Talks to the systemd of a local container ({@code --machine=NAME}). */
     public Systemctl machine(String name) {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, null, "machine name '" + name
+            throw new PlanDefinitionException(null, null, "machine name '" + name
                     + "' is not a valid machine name (letters, digits, '.', '_', '@', '-')");
         }
         return new Systemctl(wrapper, executable, name, user);
@@ -60,7 +61,8 @@ public final class Systemctl {
      */
     public Systemctl via(String... wrapperArgv) {
         if (wrapperArgv == null || wrapperArgv.length == 0) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, null, "via() needs the wrapper program");
+            throw new PlanDefinitionException(null, null, "via() needs the wrapper program, was "
+                    + (wrapperArgv == null ? null : List.of()));
         }
         for (String a : wrapperArgv) {
             checkArg("wrapper argument", a);
@@ -107,7 +109,7 @@ public final class Systemctl {
     /** A service manager running this systemctl through {@code commands}. */
     public ServiceManager manager(CommandRunner commands) {
         if (commands == null) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, null, "the command runner is null");
+            throw new PlanDefinitionException(null, null, "the command runner is null");
         }
         return new SystemctlManager(commands, prefix());
     }
@@ -127,7 +129,8 @@ public final class Systemctl {
 
     private static void checkArg(String what, String a) {
         if (a == null || a.isBlank() || a.indexOf('\n') >= 0 || a.indexOf('\0') >= 0) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, null, "the " + what + " is blank or holds a newline");
+            throw new PlanDefinitionException(null, null, "the " + what + " is blank or holds a newline, was "
+                    + (a == null ? null : "'" + a.replace("\n", "\\n").replace("\0", "\\0") + "'"));
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.backstep.systemd;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.check.Check;
 import dev.backstep.check.LogCheck;
-import dev.backstep.systemd.SystemdException.Reason;
 import dev.backstep.systemd.internal.JournalLog;
 import dev.backstep.systemd.internal.InstallUndo;
 import dev.backstep.systemd.internal.UnitAction;
@@ -67,31 +67,31 @@ public final class Systemd {
     /**
      * Starts the units; undo stops those that were not running.
      *
-     * @throws SystemdException INVALID_ARGUMENT for no unit, a bad or repeated name
+     * @throws PlanDefinitionException for no unit, a bad or repeated name
      */
     public static UnitStep start(String... units) {
         return new UnitStep(UnitAction.START, UnitStep.unitList(units), Systemctl.system());
     }
 
-    /** Stops the units; undo starts those that were running. @throws SystemdException INVALID_ARGUMENT */
+    /** Stops the units; undo starts those that were running. @throws PlanDefinitionException */
     public static UnitStep stop(String... units) {
         return new UnitStep(UnitAction.STOP, UnitStep.unitList(units), Systemctl.system());
     }
 
     /**
      * Restarts the units (starting those that were not running); undo restarts again those that
-     * were running and stops the others. @throws SystemdException INVALID_ARGUMENT
+     * were running and stops the others. @throws PlanDefinitionException
      */
     public static UnitStep restart(String... units) {
         return new UnitStep(UnitAction.RESTART, UnitStep.unitList(units), Systemctl.system());
     }
 
-    /** Enables the units (not {@code --now}); undo disables those that were disabled. @throws SystemdException INVALID_ARGUMENT */
+    /** Enables the units (not {@code --now}); undo disables those that were disabled. @throws PlanDefinitionException */
     public static UnitStep enable(String... units) {
         return new UnitStep(UnitAction.ENABLE, UnitStep.unitList(units), Systemctl.system());
     }
 
-    /** Disables the units (not {@code --now}); undo enables those that were enabled. @throws SystemdException INVALID_ARGUMENT */
+    /** Disables the units (not {@code --now}); undo enables those that were enabled. @throws PlanDefinitionException */
     public static UnitStep disable(String... units) {
         return new UnitStep(UnitAction.DISABLE, UnitStep.unitList(units), Systemctl.system());
     }
@@ -100,13 +100,13 @@ public final class Systemd {
      * Writes {@code /etc/systemd/system/<unit>} atomically with a backup and reloads systemd; see
      * {@link InstallUnitStep}. The name needs its unit suffix ({@code my_form_bot.service}).
      *
-     * @throws SystemdException INVALID_ARGUMENT for a bad name or null content
+     * @throws PlanDefinitionException for a bad name or null content
      */
     public static InstallUnitStep installUnit(String unit, String content) {
         return InstallUnitStep.of(unit, content);
     }
 
-    /** A verification that the unit is active; see {@link UnitHealthCheck}. @throws SystemdException INVALID_ARGUMENT */
+    /** A verification that the unit is active; see {@link UnitHealthCheck}. @throws PlanDefinitionException */
     public static UnitHealthCheck healthy(String unit) {
         return UnitHealthCheck.of(Units.normalize(unit), Systemctl.system());
     }
@@ -120,11 +120,11 @@ public final class Systemd {
      * plan.verify(Systemd.logs("my_form_bot.service").since(Since.RUN_START).noneMatch("Traceback|ERROR"));
      * }</pre>
      *
-     * @throws SystemdException INVALID_ARGUMENT for a bad unit name or a null systemctl
+     * @throws PlanDefinitionException for a bad unit name or a null systemctl
      */
     public static LogCheck logs(String unit, Systemctl systemctl) {
         if (systemctl == null) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, unit, "systemctl is null");
+            throw new PlanDefinitionException(null, null, "the systemctl to read the logs of " + unit + " with is null");
         }
         return Check.log(new JournalLog(systemctl.journalctlPrefix(), Units.normalize(unit)));
     }

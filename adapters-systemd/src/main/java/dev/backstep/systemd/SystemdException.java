@@ -20,7 +20,12 @@ public class SystemdException extends BackstepException {
 
     /** Why a systemd operation failed. */
     public enum Reason {
-        /** A null or malformed argument (unit name, directory, systemctl option). */
+        /**
+         * Recorded data the step needs is missing (no systemctl command line in the journal), or a
+         * directory the step validates does not exist. A bad argument to a factory or builder (a
+         * null or malformed unit name, directory, systemctl option) is a
+         * {@link dev.backstep.PlanDefinitionException} instead.
+         */
         INVALID_ARGUMENT,
         /** systemd knows no such unit (LoadState {@code not-found}). */
         UNIT_NOT_FOUND,

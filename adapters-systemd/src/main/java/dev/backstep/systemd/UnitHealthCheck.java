@@ -1,5 +1,6 @@
 package dev.backstep.systemd;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
@@ -81,13 +82,17 @@ public final class UnitHealthCheck implements Step {
 
     /** How many good looks in a row are needed (default 1); needs {@link #within}. */
     public UnitHealthCheck consecutive(int passes) {
+        if (passes < 1) {
+            // 0 means "not set" inside; given explicitly it is a mistake, not the default
+            throw new PlanDefinitionException(null, name(), "consecutive(" + passes + ") must be at least 1");
+        }
         return new UnitHealthCheck(unit, systemctl, within, every, passes);
     }
 
     /** Asks this systemctl. */
     public UnitHealthCheck using(Systemctl other) {
         if (other == null) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, unit, "systemctl is null");
+            throw new PlanDefinitionException(null, name(), "systemctl is null");
         }
         return new UnitHealthCheck(unit, other, within, every, consecutive);
     }

@@ -1,5 +1,6 @@
 package dev.backstep.systemd;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
 import dev.backstep.Step;
@@ -45,7 +46,7 @@ public final class UnitStep implements Step {
     /** The same step talking to systemd through {@code systemctl}. */
     public UnitStep using(Systemctl other) {
         if (other == null) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, null, "systemctl is null");
+            throw new PlanDefinitionException(null, name(), "systemctl is null");
         }
         return new UnitStep(action, units, other);
     }
@@ -182,13 +183,14 @@ public final class UnitStep implements Step {
 
     static List<String> unitList(String[] names) {
         if (names == null || names.length == 0) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, null, "name at least one unit");
+            throw new PlanDefinitionException(null, null, "name at least one unit, was "
+                    + (names == null ? null : "[]"));
         }
         List<String> list = new ArrayList<>();
         for (String n : names) {
             String unit = Units.normalize(n);
             if (list.contains(unit)) {
-                throw new SystemdException(Reason.INVALID_ARGUMENT, unit, "unit " + unit + " is named twice");
+                throw new PlanDefinitionException(null, null, "unit " + unit + " is named twice in " + List.of(names));
             }
             list.add(unit);
         }

@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Bad input is a typed {@link SystemdException} from the factories, before any plan runs. */
+/** Bad input is a typed {@link dev.backstep.PlanDefinitionException} from the factories, before any plan runs. */
 class SystemdValidationTest {
 
     static void invalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
         assertThatThrownBy(call).isInstanceOf(BackstepException.class)
-                .isInstanceOfSatisfying(SystemdException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_ARGUMENT))
+                .isInstanceOf(dev.backstep.PlanDefinitionException.class)
                 .hasMessageContaining(message);
     }
 

@@ -11,7 +11,6 @@ import dev.backstep.temporal.internal.StepActivitiesImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * Registers Backstep's Temporal workers. Every host runs a host worker on its own task queue
@@ -78,9 +77,9 @@ public final class BackstepWorkers {
     }
 
     private static Worker activities(WorkerFactory factory, String host, PlanCatalog catalog, Path stateDir) {
-        Objects.requireNonNull(factory, "factory");
-        Objects.requireNonNull(catalog, "catalog");
-        Objects.requireNonNull(stateDir, "stateDir");
+        TemporalConfigException.requireNonNull(factory, "the worker factory");
+        TemporalConfigException.requireNonNull(catalog, "the plan catalog");
+        TemporalConfigException.requireNonNull(stateDir, "the state directory");
         Worker w = factory.newWorker(taskQueue(host));
         w.registerActivitiesImplementations(new StepActivitiesImpl(host, catalog, stateDir, CommandRunner.local()));
         return w;

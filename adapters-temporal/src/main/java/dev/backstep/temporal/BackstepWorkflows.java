@@ -203,7 +203,7 @@ public final class BackstepWorkflows {
         private CompensationMode compensation = CompensationMode.SEQUENTIAL;
 
         private Builder(WorkflowClient client) {
-            this.client = Objects.requireNonNull(client, "client");
+            this.client = TemporalConfigException.requireNonNull(client, "the workflow client");
         }
 
         /** How long a host worker may stay silent during a step before its attempt is retried elsewhere. */
@@ -225,7 +225,7 @@ public final class BackstepWorkflows {
         }
 
         public Builder compensation(CompensationMode mode) {
-            this.compensation = Objects.requireNonNull(mode, "mode");
+            this.compensation = TemporalConfigException.requireNonNull(mode, "the compensation mode");
             return this;
         }
 
@@ -235,7 +235,7 @@ public final class BackstepWorkflows {
         }
 
         private static Duration positive(String what, Duration d) {
-            Objects.requireNonNull(d, what);
+            TemporalConfigException.requireNonNull(d, what);
             if (d.isZero() || d.isNegative()) {
                 throw new TemporalConfigException(what + " must be positive, was " + d);
             }

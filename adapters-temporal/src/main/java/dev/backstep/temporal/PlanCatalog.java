@@ -3,7 +3,6 @@ package dev.backstep.temporal;
 import dev.backstep.Plan;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -91,7 +90,7 @@ public final class PlanCatalog {
             if (name == null || name.isBlank()) {
                 throw new TemporalConfigException("a catalog plan needs a non-blank name");
             }
-            Objects.requireNonNull(factory, "factory");
+            TemporalConfigException.requireNonNull(factory, "the factory of plan '" + name + "'");
             if (plans.putIfAbsent(name, factory) != null) {
                 throw new TemporalConfigException("plan '" + name + "' is already in the catalog");
             }

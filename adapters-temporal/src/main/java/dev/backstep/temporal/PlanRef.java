@@ -1,7 +1,6 @@
 package dev.backstep.temporal;
 
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -38,7 +37,8 @@ public record PlanRef(String plan, String host, Map<String, String> params) {
     /** This reference with one more parameter. */
     public PlanRef with(String key, String value) {
         Map<String, String> p = new TreeMap<>(params);
-        p.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        p.put(TemporalConfigException.requireNonNull(key, "the parameter name"),
+                TemporalConfigException.requireNonNull(value, "the value of parameter '" + key + "'"));
         return new PlanRef(plan, host, p);
     }
 

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -46,14 +45,14 @@ public record Rollout(String plan, List<String> hosts, Map<String, String> param
      */
     public Rollout {
         if (plan == null || plan.isBlank()) {
-            throw new TemporalConfigException("a rollout needs a plan name");
+            throw new TemporalConfigException("a rollout needs a plan name, was " + (plan == null ? null : "'" + plan + "'"));
         }
         if (hosts == null || hosts.isEmpty()) {
-            throw new TemporalConfigException("rollout of plan '" + plan + "' has no hosts");
+            throw new TemporalConfigException(plan, "the rollout has no hosts, was " + hosts);
         }
         hosts = List.copyOf(hosts);
         if (new HashSet<>(hosts).size() != hosts.size()) {
-            throw new TemporalConfigException("rollout of plan '" + plan + "' lists a host twice: " + hosts);
+            throw new TemporalConfigException(plan, "the rollout lists a host twice: " + hosts);
         }
         hosts.forEach(PlanRef::checkHost);
         if (hosts.contains(BackstepWorkers.CONTROL_HOST)) {
@@ -62,20 +61,20 @@ public record Rollout(String plan, List<String> hosts, Map<String, String> param
         }
         params = params == null ? Map.of() : Map.copyOf(new TreeMap<>(params));
         if (batchSize < 1) {
-            throw new TemporalConfigException("batch size must be at least 1, was " + batchSize);
+            throw new TemporalConfigException(plan, "batch size must be at least 1, was " + batchSize);
         }
         if (canary < 0 || (canary > 0 && canary >= hosts.size())) {
-            throw new TemporalConfigException("canary must be between 0 and " + (hosts.size() - 1)
+            throw new TemporalConfigException(plan, "canary must be between 0 and " + (hosts.size() - 1)
                     + " hosts, was " + canary);
         }
         if (maxUnavailable < 1) {
-            throw new TemporalConfigException("maxUnavailable must be at least 1, was " + maxUnavailable);
+            throw new TemporalConfigException(plan, "maxUnavailable must be at least 1, was " + maxUnavailable);
         }
         if (soakMillis < 0) {
-            throw new TemporalConfigException("soak must not be negative, was " + soakMillis + " ms");
+            throw new TemporalConfigException(plan, "soak must not be negative, was " + soakMillis + " ms");
         }
         if (gate != null && gate.isBlank()) {
-            throw new TemporalConfigException("gate plan name is blank");
+            throw new TemporalConfigException(plan, "the gate plan name is blank, was '" + gate + "'");
         }
     }
 
@@ -121,12 +120,17 @@ public record Rollout(String plan, List<String> hosts, Map<String, String> param
         }
 
         public Builder hosts(List<String> hosts) {
-            this.hosts = List.copyOf(Objects.requireNonNull(hosts, "hosts"));
+            TemporalConfigException.requireNonNull(hosts, "the host list");
+            if (hosts.stream().anyMatch(h -> h == null)) {
+                throw new TemporalConfigException(plan, "the host list of the rollout holds null: " + hosts);
+            }
+            this.hosts = List.copyOf(hosts);
             return this;
         }
 
         public Builder param(String key, String value) {
-            params.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            params.put(TemporalConfigException.requireNonNull(key, "the parameter name"),
+                    TemporalConfigException.requireNonNull(value, "the value of parameter '" + key + "'"));
             return this;
         }
 
@@ -143,13 +147,13 @@ public record Rollout(String plan, List<String> hosts, Map<String, String> param
 
         /** A catalog plan of verifications run after each batch; its failure rolls the rollout back. */
         public Builder gate(String gatePlan) {
-            this.gate = Objects.requireNonNull(gatePlan, "gatePlan");
+            this.gate = TemporalConfigException.requireNonNull(gatePlan, "the gate plan");
             return this;
         }
 
         /** Waits this long after each batch before its gate (a durable Temporal timer). */
         public Builder soak(Duration soak) {
-            this.soak = Objects.requireNonNull(soak, "soak");
+            this.soak = TemporalConfigException.requireNonNull(soak, "the soak time");
             return this;
         }
 

@@ -108,7 +108,7 @@ public final class Check {
      */
     public static LogCheck log(java.nio.file.Path file) {
         if (file == null) {
-            throw new dev.backstep.PlanDefinitionException("", "check log: the file is null");
+            throw new dev.backstep.PlanDefinitionException(null, null, "check log: the file is null");
         }
         return LogCheck.of(new dev.backstep.check.internal.FileLog(file));
     }

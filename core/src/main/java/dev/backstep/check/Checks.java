@@ -25,7 +25,7 @@ final class Checks {
 
     static String name(String what, String name) {
         if (name == null || name.isBlank()) {
-            throw new PlanDefinitionException("", "check " + what + ": a check needs a non-blank name, was '"
+            throw new PlanDefinitionException(null, null, "check " + what + ": a check needs a non-blank name, was '"
                     + name + "'");
         }
         return name;

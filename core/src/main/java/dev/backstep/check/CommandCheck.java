@@ -49,24 +49,24 @@ public final class CommandCheck implements VerificationStep {
 
     static CommandCheck of(Command command) {
         if (command == null) {
-            throw new PlanDefinitionException("", "check command: the command is null");
+            throw new PlanDefinitionException(null, null, "check command: the command is null");
         }
         return new CommandCheck(command, null, Polling.ONCE);
     }
 
     /** Keeps running the program until it succeeds or {@code deadline} has passed (default: once). */
     public CommandCheck within(Duration deadline) {
-        return new CommandCheck(command, name, polling.within(what(), deadline));
+        return new CommandCheck(command, name, polling.within(name(), deadline));
     }
 
     /** The pause between runs (default 1 s). */
     public CommandCheck every(Duration interval) {
-        return new CommandCheck(command, name, polling.every(what(), interval));
+        return new CommandCheck(command, name, polling.every(name(), interval));
     }
 
     /** How many successful runs in a row are needed (default 1); needs {@link #within}. */
     public CommandCheck consecutive(int passes) {
-        return new CommandCheck(command, name, polling.consecutive(what(), passes));
+        return new CommandCheck(command, name, polling.consecutive(name(), passes));
     }
 
     /** This check under another step name. */

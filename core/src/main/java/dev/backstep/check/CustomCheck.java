@@ -42,7 +42,7 @@ public final class CustomCheck implements VerificationStep {
     static CustomCheck of(String name, StepAction action) {
         Checks.name("that", name);
         if (action == null) {
-            throw new PlanDefinitionException("", "check " + name + ": the check action is null");
+            throw new PlanDefinitionException(null, name, "the check action is null");
         }
         return new CustomCheck(name, action, Polling.ONCE);
     }

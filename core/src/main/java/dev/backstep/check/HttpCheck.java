@@ -103,7 +103,7 @@ public final class HttpCheck implements VerificationStep {
 
     static HttpCheck of(URI uri) {
         Uris.problem(uri).ifPresent(p -> {
-            throw new PlanDefinitionException("", "check GET " + Uris.masked(uri) + ": " + p);
+            throw new PlanDefinitionException(null, null, "check GET " + Uris.masked(uri) + ": " + p);
         });
         return new HttpCheck(uri, null, StatusRule.SUCCESS, List.of(), Map.of(), Map.of(), Map.of(),
                 DEFAULT_TIMEOUT, Polling.ONCE);
@@ -178,22 +178,22 @@ public final class HttpCheck implements VerificationStep {
     /** How long one request (connect, response, body) may take; default {@link #DEFAULT_TIMEOUT}. */
     public HttpCheck timeout(Duration perRequest) {
         return new HttpCheck(uri, name, status, bodyContains, expectedHeaders, requestHeaders, secretHeaders,
-                Polling.positive(what(), "timeout", perRequest), polling);
+                Polling.positive(name(), "timeout", perRequest), polling);
     }
 
     /** Keeps trying until the check passes or {@code deadline} has passed (default: one attempt). */
     public HttpCheck within(Duration deadline) {
-        return copy(polling.within(what(), deadline));
+        return copy(polling.within(name(), deadline));
     }
 
     /** The pause between attempts (default 1 s). */
     public HttpCheck every(Duration interval) {
-        return copy(polling.every(what(), interval));
+        return copy(polling.every(name(), interval));
     }
 
     /** How many passes in a row are needed (default 1); needs {@link #within}. */
     public HttpCheck consecutive(int passes) {
-        return copy(polling.consecutive(what(), passes));
+        return copy(polling.consecutive(name(), passes));
     }
 
     /** This check under another step name. */
@@ -330,7 +330,7 @@ public final class HttpCheck implements VerificationStep {
     }
 
     private PlanDefinitionException definition(String problem) {
-        return new PlanDefinitionException("", "check " + what() + ": " + problem);
+        return new PlanDefinitionException(null, name(), problem);
     }
 
     /** Status codes that pass: a range or a set. */

@@ -80,7 +80,7 @@ public final class LogCheck implements VerificationStep {
     /** A check of the lines {@code source} holds; give it {@link #noneMatch}. */
     public static LogCheck of(LogSource source) {
         if (source == null) {
-            throw new PlanDefinitionException("", "check log: the log source is null");
+            throw new PlanDefinitionException(null, null, "check log: the log source is null");
         }
         return new LogCheck(source, Since.RUN_START, null, Duration.ZERO, Duration.ofSeconds(1), null, List.of());
     }
@@ -88,7 +88,7 @@ public final class LogCheck implements VerificationStep {
     /** Reads the lines written since the run started (the default) or since the check started. */
     public LogCheck since(Since start) {
         if (start == null) {
-            throw new PlanDefinitionException("", "check " + what() + ": since(null)");
+            throw new PlanDefinitionException(null, name(), "since(null): the start is null");
         }
         return new LogCheck(source, start, pattern, during, every, name, secrets);
     }
@@ -100,13 +100,13 @@ public final class LogCheck implements VerificationStep {
      */
     public LogCheck noneMatch(String regex) {
         if (regex == null || regex.isEmpty()) {
-            throw new PlanDefinitionException("", "check " + what() + ": noneMatch needs a regular expression, was "
+            throw new PlanDefinitionException(null, name(), "noneMatch needs a regular expression, was "
                     + (regex == null ? "null" : "empty"));
         }
         try {
             return noneMatch(Pattern.compile(regex));
         } catch (PatternSyntaxException e) {
-            throw new PlanDefinitionException("", "check " + what() + ": invalid regular expression /" + regex + "/: "
+            throw new PlanDefinitionException(null, name(), "invalid regular expression /" + regex + "/: "
                     + e.getDescription());
         }
     }
@@ -114,27 +114,28 @@ public final class LogCheck implements VerificationStep {
     /** Like {@link #noneMatch(String)}, with flags of your own. */
     public LogCheck noneMatch(Pattern regex) {
         if (regex == null) {
-            throw new PlanDefinitionException("", "check " + what() + ": noneMatch(null)");
+            throw new PlanDefinitionException(null, name(), "noneMatch(null): the pattern is null");
         }
         return new LogCheck(source, since, regex, during, every, name, secrets);
     }
 
     /** Keeps reading the log for this long, failing at the first match (default: read once). */
     public LogCheck during(Duration watch) {
-        return new LogCheck(source, since, pattern, dev.backstep.check.internal.Polling.positive(what(), "during", watch),
+        return new LogCheck(source, since, pattern,
+                dev.backstep.check.internal.Polling.positive(name(), "during", watch),
                 every, name, secrets);
     }
 
     /** The pause between reads while {@link #during} lasts (default 1 s). */
     public LogCheck every(Duration interval) {
         return new LogCheck(source, since, pattern, during,
-                dev.backstep.check.internal.Polling.positive(what(), "every", interval), name, secrets);
+                dev.backstep.check.internal.Polling.positive(name(), "every", interval), name, secrets);
     }
 
     /** Masks these values wherever a quoted line holds them. */
     public LogCheck masking(Secret... values) {
         if (values == null || Arrays.asList(values).contains(null)) {
-            throw new PlanDefinitionException("", "check " + what() + ": masking needs non-null secrets");
+            throw new PlanDefinitionException(null, name(), "masking needs non-null secrets");
         }
         List<Secret> all = new ArrayList<>(secrets);
         all.addAll(Arrays.asList(values));

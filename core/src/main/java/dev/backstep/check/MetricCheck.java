@@ -91,7 +91,7 @@ public final class MetricCheck implements VerificationStep {
     static MetricCheck gate(String name, ValueSource source) {
         Checks.name("gate", name);
         if (source == null) {
-            throw new PlanDefinitionException("", "check " + name + ": the value source is null");
+            throw new PlanDefinitionException(null, name, "the value source is null");
         }
         return new MetricCheck(new Custom(name, source), name, null, null, null, DEFAULT_TIMEOUT, Polling.ONCE);
     }
@@ -116,23 +116,23 @@ public final class MetricCheck implements VerificationStep {
 
     /** How long one scrape of the endpoint may take; default {@link #DEFAULT_TIMEOUT}. No effect on a gate. */
     public MetricCheck timeout(Duration perScrape) {
-        return new MetricCheck(source, name, below, above, absentAs, Polling.positive(what(), "timeout", perScrape),
+        return new MetricCheck(source, name, below, above, absentAs, Polling.positive(name(), "timeout", perScrape),
                 polling);
     }
 
     /** Keeps reading until the value passes or {@code deadline} has passed (default: one reading). */
     public MetricCheck within(Duration deadline) {
-        return copy(polling.within(what(), deadline));
+        return copy(polling.within(name(), deadline));
     }
 
     /** The pause between readings (default 1 s). */
     public MetricCheck every(Duration interval) {
-        return copy(polling.every(what(), interval));
+        return copy(polling.every(name(), interval));
     }
 
     /** How many passing readings in a row are needed (default 1); needs {@link #within}. */
     public MetricCheck consecutive(int passes) {
-        return copy(polling.consecutive(what(), passes));
+        return copy(polling.consecutive(name(), passes));
     }
 
     /** This check under another step name. */
@@ -225,20 +225,20 @@ public final class MetricCheck implements VerificationStep {
 
     private double finite(String what, double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
-            throw new PlanDefinitionException("", "check " + what() + ": " + what + "(" + v + ") needs a finite number");
+            throw new PlanDefinitionException(null, name(), what + "(" + v + ") needs a finite number");
         }
         return v;
     }
 
     private static void checkEndpoint(URI endpoint, String what) {
         Uris.problem(endpoint).ifPresent(p -> {
-            throw new PlanDefinitionException("", "check " + what + " at " + Uris.masked(endpoint) + ": " + p);
+            throw new PlanDefinitionException(null, null, "check " + what + " at " + Uris.masked(endpoint) + ": " + p);
         });
     }
 
     private static MetricSelector requireSelector(MetricSelector s) {
         if (s == null) {
-            throw new PlanDefinitionException("", "check metric: the metric selector is null");
+            throw new PlanDefinitionException(null, null, "check metric: the metric selector is null");
         }
         return s;
     }

@@ -195,7 +195,7 @@ public final class MetricSelector {
     }
 
     private static PlanDefinitionException problem(String selector, String why) {
-        return new PlanDefinitionException("", "metric selector '" + selector + "': " + why);
+        return new PlanDefinitionException(null, null, "metric selector '" + selector + "': " + why);
     }
 
     /** The selector in PromQL syntax. */

@@ -48,29 +48,29 @@ public final class TcpCheck implements VerificationStep {
 
     static TcpCheck of(String host, int port) {
         problem(host, port).ifPresent(p -> {
-            throw new PlanDefinitionException("", "check TCP " + host + ":" + port + ": " + p);
+            throw new PlanDefinitionException(null, null, "check TCP " + host + ":" + port + ": " + p);
         });
         return new TcpCheck(host, port, null, DEFAULT_TIMEOUT, Polling.ONCE);
     }
 
     /** How long one connection attempt may take; default {@link #DEFAULT_TIMEOUT}. */
     public TcpCheck timeout(Duration perAttempt) {
-        return new TcpCheck(host, port, name, Polling.positive(what(), "timeout", perAttempt), polling);
+        return new TcpCheck(host, port, name, Polling.positive(name(), "timeout", perAttempt), polling);
     }
 
     /** Keeps trying until a connection opens or {@code deadline} has passed (default: one attempt). */
     public TcpCheck within(Duration deadline) {
-        return new TcpCheck(host, port, name, timeout, polling.within(what(), deadline));
+        return new TcpCheck(host, port, name, timeout, polling.within(name(), deadline));
     }
 
     /** The pause between attempts (default 1 s). */
     public TcpCheck every(Duration interval) {
-        return new TcpCheck(host, port, name, timeout, polling.every(what(), interval));
+        return new TcpCheck(host, port, name, timeout, polling.every(name(), interval));
     }
 
     /** How many successful connections in a row are needed (default 1); needs {@link #within}. */
     public TcpCheck consecutive(int passes) {
-        return new TcpCheck(host, port, name, timeout, polling.consecutive(what(), passes));
+        return new TcpCheck(host, port, name, timeout, polling.consecutive(name(), passes));
     }
 
     /** This check under another step name. */

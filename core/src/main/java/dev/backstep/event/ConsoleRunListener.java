@@ -1,7 +1,7 @@
 package dev.backstep.event;
 
+import dev.backstep.PlanDefinitionException;
 import java.io.PrintStream;
-import java.util.Objects;
 
 /**
  * Prints a progress line per event, for people watching a terminal.
@@ -19,7 +19,7 @@ public class ConsoleRunListener implements RunListener {
     private final PrintStream out;
 
     public ConsoleRunListener(PrintStream out) {
-        this.out = Objects.requireNonNull(out, "out");
+        this.out = PlanDefinitionException.requireNonNull(out, null, "the output stream");
     }
 
     private synchronized void line(String symbol, String what, String detail) {

@@ -1,5 +1,6 @@
 package dev.backstep.event;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.BackstepException;
 import dev.backstep.RunStatus;
 import dev.backstep.Secret;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -297,14 +297,14 @@ public final class WebhookListener implements RunListener, AutoCloseable {
 
         private Builder(URI uri) {
             if (uri == null) {
-                throw new BackstepException("web hook URI is null");
+                throw new PlanDefinitionException(null, null, "web hook URI is null");
             }
             if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-                throw new BackstepException("web hook URI must be http or https, got scheme '" + uri.getScheme()
+                throw new PlanDefinitionException(null, null, "web hook URI must be http or https, got scheme '" + uri.getScheme()
                         + "'");
             }
             if (uri.getHost() == null) {
-                throw new BackstepException("web hook URI has no host: " + safe(uri));
+                throw new PlanDefinitionException(null, null, "web hook URI has no host: " + safe(uri));
             }
             this.uri = uri;
         }
@@ -312,7 +312,7 @@ public final class WebhookListener implements RunListener, AutoCloseable {
         /** How long one post may take (connect, send, answer). */
         public Builder timeout(Duration timeout) {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new BackstepException("web hook timeout must be positive, got " + timeout);
+                throw new PlanDefinitionException(null, null, "web hook timeout must be positive, got " + timeout);
             }
             this.timeout = timeout;
             return this;
@@ -321,7 +321,7 @@ public final class WebhookListener implements RunListener, AutoCloseable {
         /** How many times to try one event (1 = no retry). */
         public Builder attempts(int attempts) {
             if (attempts < 1) {
-                throw new BackstepException("web hook attempts must be at least 1, got " + attempts);
+                throw new PlanDefinitionException(null, null, "web hook attempts must be at least 1, got " + attempts);
             }
             this.attempts = attempts;
             return this;
@@ -330,7 +330,7 @@ public final class WebhookListener implements RunListener, AutoCloseable {
         /** Delay before the first retry; the n-th retry waits n times as long. */
         public Builder retryDelay(Duration delay) {
             if (delay == null || delay.isNegative()) {
-                throw new BackstepException("web hook retry delay must be zero or positive, got " + delay);
+                throw new PlanDefinitionException(null, null, "web hook retry delay must be zero or positive, got " + delay);
             }
             this.retryDelay = delay;
             return this;
@@ -339,7 +339,7 @@ public final class WebhookListener implements RunListener, AutoCloseable {
         /** How many events may wait to be posted; more are dropped. */
         public Builder queueCapacity(int capacity) {
             if (capacity < 1) {
-                throw new BackstepException("web hook queue capacity must be at least 1, got " + capacity);
+                throw new PlanDefinitionException(null, null, "web hook queue capacity must be at least 1, got " + capacity);
             }
             this.capacity = capacity;
             return this;
@@ -347,9 +347,9 @@ public final class WebhookListener implements RunListener, AutoCloseable {
 
         /** A header sent with every post, e.g. {@code Authorization}; its value is masked in bodies and logs. */
         public Builder header(String name, Secret value) {
-            Objects.requireNonNull(value, "header value");
+            PlanDefinitionException.requireNonNull(value, null, "the header value");
             if (name == null || name.isBlank() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
-                throw new BackstepException("web hook header name is not a valid HTTP header name: '" + name + "'");
+                throw new PlanDefinitionException(null, null, "web hook header name is not a valid HTTP header name: '" + name + "'");
             }
             headers.put(name, value);
             return this;
@@ -357,7 +357,7 @@ public final class WebhookListener implements RunListener, AutoCloseable {
 
         /** A value never to post (masked in every body). */
         public Builder secret(Secret secret) {
-            secrets.add(Objects.requireNonNull(secret, "secret"));
+            secrets.add(PlanDefinitionException.requireNonNull(secret, null, "a secret"));
             return this;
         }
 

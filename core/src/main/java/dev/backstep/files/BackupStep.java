@@ -1,5 +1,6 @@
 package dev.backstep.files;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
 import dev.backstep.Step;
@@ -17,7 +18,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Copies a file to an owner-only (0600) backup {@code <dir>/<name>.<UTC time>.bak} with a
@@ -72,13 +72,14 @@ public final class BackupStep implements Step {
     }
 
     static BackupStep of(Path path) {
-        Path p = TargetFiles.normalize(Objects.requireNonNull(path, "path"));
+        Path p = TargetFiles.normalize(PlanDefinitionException.requireNonNull(path, null, "the path"));
         return new BackupStep("back up " + p, p, null);
     }
 
     /** Where backups go; created owner-only (0700) if missing. Default: the run's backup directory. */
     public BackupStep to(Path backupDir) {
-        return new BackupStep(name, path, TargetFiles.normalize(Objects.requireNonNull(backupDir, "backupDir")));
+        return new BackupStep(name, path, TargetFiles.normalize(
+                PlanDefinitionException.requireNonNull(backupDir, null, "the backup directory")));
     }
 
     public BackupStep named(String newName) {

@@ -1,7 +1,7 @@
 package dev.backstep.files;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
-import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ProtectedWrite;
 import dev.backstep.files.internal.TargetFiles;
@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Steps that change configuration files and can be undone byte for byte.
@@ -45,17 +44,19 @@ public final class ConfigFile {
 
     /** Replaces the file's content with {@code content} encoded as UTF-8. */
     public static ReplaceStep replace(Path path, String content) {
-        return ReplaceStep.of(path, Objects.requireNonNull(content, "content").getBytes(StandardCharsets.UTF_8), null);
+        return ReplaceStep.of(path,
+                PlanDefinitionException.requireNonNull(content, null, "the content").getBytes(StandardCharsets.UTF_8),
+                null);
     }
 
     /** Replaces the file's content with these bytes. */
     public static ReplaceStep replace(Path path, byte[] content) {
-        return ReplaceStep.of(path, Objects.requireNonNull(content, "content").clone(), null);
+        return ReplaceStep.of(path, PlanDefinitionException.requireNonNull(content, null, "the content").clone(), null);
     }
 
     /** Replaces the file's content with the content {@code source} has when the step runs. */
     public static ReplaceStep replace(Path path, Path source) {
-        return ReplaceStep.of(path, null, Objects.requireNonNull(source, "source"));
+        return ReplaceStep.of(path, null, PlanDefinitionException.requireNonNull(source, null, "the source"));
     }
 
     /** Edits keys of a {@code .env} or {@code .properties} file; see {@link EditStep}. */
@@ -86,20 +87,21 @@ public final class ConfigFile {
 
     static String checkMode(String step, String octal) {
         if (!FileOps.isOctalMode(octal)) {
-            throw new StepValidationException(step, "mode '" + octal + "' is not an octal file mode such as 0640");
+            throw new PlanDefinitionException(null, step, "mode '" + octal + "' is not an octal file mode such as 0640");
         }
         return FileOps.formatMode(FileOps.parseMode(octal));
     }
 
     static String checkName(String name) {
         if (name == null || name.isBlank()) {
-            throw new StepValidationException(String.valueOf(name), "a step needs a non-blank name");
+            throw new PlanDefinitionException(null, null, "a step needs a non-blank name, was "
+                    + (name == null ? null : "'" + name + "'"));
         }
         return name;
     }
 
     static Path checkWithin(String step, Path path, Path baseDir) {
-        Path base = TargetFiles.normalize(Objects.requireNonNull(baseDir, "baseDir"));
+        Path base = TargetFiles.normalize(PlanDefinitionException.requireNonNull(baseDir, null, "the base directory"));
         if (!path.startsWith(base)) {
             throw new PathEscapeException(step, path, base, path + " is outside the base directory " + base);
         }

@@ -1,5 +1,6 @@
 package dev.backstep.files;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
 import dev.backstep.Secret;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -65,14 +65,14 @@ public final class EditStep implements Step {
     }
 
     static EditStep of(Path path) {
-        Path p = TargetFiles.normalize(Objects.requireNonNull(path, "path"));
+        Path p = TargetFiles.normalize(PlanDefinitionException.requireNonNull(path, null, "the path"));
         return new EditStep("edit " + p, p, List.of(), false, null, null, FaultHook.NONE);
     }
 
     /**
      * Sets {@code key} to {@code value} (every occurrence of the key), or appends it.
      *
-     * @throws StepValidationException for a key that is not {@code [A-Za-z_][A-Za-z0-9_.-]*} or a
+     * @throws PlanDefinitionException for a key that is not {@code [A-Za-z_][A-Za-z0-9_.-]*} or a
      *     value with a line break
      */
     public EditStep set(String key, String value) {
@@ -81,7 +81,7 @@ public final class EditStep implements Step {
 
     /** Sets a key whose value is a secret: it is masked wherever the step is shown. */
     public EditStep set(String key, Secret value) {
-        Objects.requireNonNull(value, "value");
+        PlanDefinitionException.requireNonNull(value, name, "the secret value of " + key);
         return with(new Op(checkKey(key), checkValue(key, value.reveal()), true));
     }
 
@@ -122,16 +122,16 @@ public final class EditStep implements Step {
 
     private String checkKey(String key) {
         if (key == null || !EnvDocument.KEY.matcher(key).matches()) {
-            throw new StepValidationException(name, "invalid key '" + key
+            throw new PlanDefinitionException(null, name, "invalid key '" + key
                     + "': use letters, digits, '_', '.' and '-', starting with a letter or '_'");
         }
         return key;
     }
 
     private String checkValue(String key, String value) {
-        Objects.requireNonNull(value, "value");
+        PlanDefinitionException.requireNonNull(value, name, "the value of " + key);
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-            throw new StepValidationException(name, "the value of " + key + " contains a line break");
+            throw new PlanDefinitionException(null, name, "the value of " + key + " contains a line break");
         }
         return value;
     }

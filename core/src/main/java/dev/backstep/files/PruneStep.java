@@ -1,10 +1,10 @@
 package dev.backstep.files;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ReleaseOps;
@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -80,11 +79,11 @@ public final class PruneStep implements Step {
      * shop.keep(5).keepFailed(2)   // 5 deployed releases, the 2 newest failed ones for review
      * }</pre>
      *
-     * @throws StepValidationException when {@code m < 0}
+     * @throws PlanDefinitionException when {@code m < 0}
      */
     public PruneStep keepFailed(int m) {
         if (m < 0) {
-            throw new StepValidationException(name, "keepFailed(m) needs m >= 0, was " + m);
+            throw new PlanDefinitionException(null, name, "keepFailed(m) needs m >= 0, was " + m);
         }
         return new PruneStep(name, base, keep, protectedVersions, m);
     }
@@ -99,7 +98,7 @@ public final class PruneStep implements Step {
     public PruneStep protect(String... versions) {
         Set<String> next = new LinkedHashSet<>(protectedVersions);
         for (String v : versions) {
-            next.add(ReleaseOps.checkVersion(name, base, Objects.requireNonNull(v, "version")));
+            next.add(ReleaseOps.checkVersion(name, base, PlanDefinitionException.requireNonNull(v, null, "a version")));
         }
         return new PruneStep(name, base, keep, next, keepFailed);
     }

@@ -1,7 +1,7 @@
 package dev.backstep.files;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
-import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.ReleaseOps;
 import dev.backstep.files.internal.TargetFiles;
 import java.io.IOException;
@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -78,7 +77,8 @@ public final class Release {
      * step runs, {@code releases/} is created on the first deploy).
      */
     public static Release in(Path baseDir) {
-        return new Release(TargetFiles.normalize(Objects.requireNonNull(baseDir, "baseDir")));
+        return new Release(TargetFiles.normalize(
+                PlanDefinitionException.requireNonNull(baseDir, null, "the base directory")));
     }
 
     /**
@@ -86,12 +86,13 @@ public final class Release {
      * into place, so a release directory is never partial) and switches {@code current} to it.
      *
      * @throws PathEscapeException when the version is not a single directory name
-     * @throws StepValidationException when it has invalid characters
+     * @throws PlanDefinitionException when it has invalid characters
      */
     public DeployStep deploy(String version, Path source) {
         String name = "deploy " + version;
         ReleaseOps.checkVersion(name, base, version);
-        return DeployStep.of(name, base, version, TargetFiles.normalize(Objects.requireNonNull(source, "source")));
+        return DeployStep.of(name, base, version,
+                TargetFiles.normalize(PlanDefinitionException.requireNonNull(source, null, "the source")));
     }
 
     /** Switches {@code current} to an existing release; undo switches back. */
@@ -116,12 +117,12 @@ public final class Release {
      * {@link PruneStep}. It also deletes the kept copies of failed releases beyond the {@code n}
      * newest ({@link PruneStep#keepFailed(int)} to keep another number).
      *
-     * @throws StepValidationException when {@code n < 1}
+     * @throws PlanDefinitionException when {@code n < 1}
      */
     public PruneStep keep(int n) {
         String name = "keep " + n + " releases";
         if (n < 1) {
-            throw new StepValidationException(name, "keep(n) needs n >= 1, was " + n);
+            throw new PlanDefinitionException(null, name, "keep(n) needs n >= 1, was " + n);
         }
         return PruneStep.of(name, base, n);
     }
@@ -203,7 +204,7 @@ public final class Release {
      * (a later {@code runner.rollback} of that run is then refused once the release is gone).
      */
     public void clearPending(String runId) {
-        Objects.requireNonNull(runId, "runId");
+        java.util.Objects.requireNonNull(runId, "runId");
         Path marker = ReleaseOps.pendingDir(base).resolve(runId).normalize();
         if (!ReleaseOps.pendingDir(base).equals(marker.getParent())) {
             throw new PathEscapeException("", marker, ReleaseOps.pendingDir(base), "run id '" + runId

@@ -1,10 +1,10 @@
 package dev.backstep.files;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.EnvDocument;
 import dev.backstep.files.internal.FaultHook;
 import dev.backstep.files.internal.FileFingerprints;
@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Replaces a file's content atomically, keeping an owner-only backup of what was there. Built by
@@ -50,7 +49,7 @@ public final class ReplaceStep implements Step {
     }
 
     static ReplaceStep of(Path path, byte[] content, Path source) {
-        Path p = TargetFiles.normalize(Objects.requireNonNull(path, "path"));
+        Path p = TargetFiles.normalize(PlanDefinitionException.requireNonNull(path, null, "the path"));
         return new ReplaceStep("replace " + p, p, content, source == null ? null : TargetFiles.normalize(source),
                 null, null, FaultHook.NONE);
     }
@@ -59,7 +58,7 @@ public final class ReplaceStep implements Step {
      * The mode of the written file, octal ({@code "0640"}). Default: the mode the file had, or
      * the source file's mode when replacing from a file that did not exist, or {@code 0600}.
      *
-     * @throws StepValidationException when {@code octal} is not an octal mode
+     * @throws PlanDefinitionException when {@code octal} is not an octal mode
      */
     public ReplaceStep mode(String octal) {
         return new ReplaceStep(name, path, content, source, ConfigFile.checkMode(name, octal), base, hook);

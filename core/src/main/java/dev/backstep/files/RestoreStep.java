@@ -1,5 +1,6 @@
 package dev.backstep.files;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
 import dev.backstep.Step;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Puts a verified backup back in place of a file. Before anything changes, the backup's sha256 is
@@ -63,20 +63,22 @@ public final class RestoreStep implements Step {
     }
 
     static RestoreStep of(Path path) {
-        Path p = TargetFiles.normalize(Objects.requireNonNull(path, "path"));
+        Path p = TargetFiles.normalize(PlanDefinitionException.requireNonNull(path, null, "the path"));
         return new RestoreStep("restore " + p, p, null, null, null, ConfigFile.DEFAULT_MAX_BACKUP_AGE, false, null,
                 null, FaultHook.NONE);
     }
 
     /** Restores this backup file; its checksum comes from the {@code .sha256} sidecar next to it. */
     public RestoreStep from(Path backupFile) {
-        return new RestoreStep(name, path, null, TargetFiles.normalize(Objects.requireNonNull(backupFile, "backupFile")),
+        return new RestoreStep(name, path, null,
+                TargetFiles.normalize(PlanDefinitionException.requireNonNull(backupFile, null, "the backup file")),
                 null, maxAge, allowStale, mode, base, hook);
     }
 
     /** Restores this backup, checked against its recorded checksum and time. */
     public RestoreStep from(Backup b) {
-        return new RestoreStep(name, path, Objects.requireNonNull(b, "backup"), null, null, maxAge, allowStale, mode,
+        return new RestoreStep(name, path, PlanDefinitionException.requireNonNull(b, null, "the backup"), null, null,
+                maxAge, allowStale, mode,
                 base, hook);
     }
 
@@ -85,19 +87,20 @@ public final class RestoreStep implements Step {
      * {@link ConfigFile#backup} writes them) found in {@code dir} when the step runs.
      */
     public RestoreStep fromLatestIn(Path dir) {
-        return new RestoreStep(name, path, null, null, TargetFiles.normalize(Objects.requireNonNull(dir, "dir")),
+        return new RestoreStep(name, path, null, null,
+                TargetFiles.normalize(PlanDefinitionException.requireNonNull(dir, null, "the directory")),
                 maxAge, allowStale, mode, base, hook);
     }
 
     /**
      * Refuses backups older than {@code limit}.
      *
-     * @throws StepValidationException when the limit is not positive
+     * @throws PlanDefinitionException when the limit is not positive
      */
     public RestoreStep maxAge(Duration limit) {
-        Objects.requireNonNull(limit, "limit");
+        PlanDefinitionException.requireNonNull(limit, name, "maxAge");
         if (limit.isNegative() || limit.isZero()) {
-            throw new StepValidationException(name, "maxAge must be positive, was " + limit);
+            throw new PlanDefinitionException(null, name, "maxAge must be positive, was " + limit);
         }
         return new RestoreStep(name, path, backup, backupFile, latestDir, limit, false, mode, base, hook);
     }

@@ -2,6 +2,7 @@ package dev.backstep.internal;
 
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepKind;
@@ -36,15 +37,18 @@ public final class DecoratedStep implements Step {
     }
 
     public DecoratedStep name(String newName) {
-        return new DecoratedStep(delegate, Objects.requireNonNull(newName, "name"), kind, policy, bound);
+        return new DecoratedStep(delegate, PlanDefinitionException.requireNonNull(newName, name, "the new name"), kind,
+                policy, bound);
     }
 
     public DecoratedStep kind(StepKind newKind) {
-        return new DecoratedStep(delegate, name, Objects.requireNonNull(newKind, "kind"), policy, bound);
+        return new DecoratedStep(delegate, name, PlanDefinitionException.requireNonNull(newKind, name, "the kind"),
+                policy, bound);
     }
 
     public DecoratedStep policy(StepPolicy newPolicy) {
-        return new DecoratedStep(delegate, name, kind, Objects.requireNonNull(newPolicy, "policy"), bound);
+        return new DecoratedStep(delegate, name, kind,
+                PlanDefinitionException.requireNonNull(newPolicy, name, "the policy"), bound);
     }
 
     /** This step undone by {@code compensation}, the one registered for its type. */

@@ -27,9 +27,9 @@ final class HostAffinity {
     }
 
     static String checkName(String host) {
-        Objects.requireNonNull(host, "host");
+        dev.backstep.PlanDefinitionException.requireNonNull(host, null, "the runner host name");
         if (host.isBlank() || host.length() > 255 || host.chars().anyMatch(Character::isISOControl)) {
-            throw new BackstepException("runner host name must be 1 to 255 characters without control characters,"
+            throw new dev.backstep.PlanDefinitionException(null, null, "runner host name must be 1 to 255 characters without control characters,"
                     + " was '" + host.replaceAll("\\p{Cntrl}", "?") + "'");
         }
         return host;

@@ -1,5 +1,6 @@
 package dev.backstep.internal;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.CompensationMode;
 import dev.backstep.Runner;
 import dev.backstep.event.RunListener;
@@ -13,7 +14,6 @@ import dev.backstep.spi.Lock;
 import dev.backstep.spi.StepRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /** {@link dev.backstep.Backstep#runner()}. */
 public final class RunnerBuilder implements Runner.Builder {
@@ -34,15 +34,15 @@ public final class RunnerBuilder implements Runner.Builder {
 
     @Override
     public Runner.Builder lock(Lock lock) {
-        this.lock = Objects.requireNonNull(lock, "lock");
+        this.lock = PlanDefinitionException.requireNonNull(lock, null, "the lock");
         return this;
     }
 
     @Override
     public Runner.Builder lockWait(Duration wait) {
-        Objects.requireNonNull(wait, "wait");
+        PlanDefinitionException.requireNonNull(wait, null, "the lock wait");
         if (wait.isNegative()) {
-            throw new IllegalArgumentException("lock wait must not be negative, was " + wait);
+            throw new PlanDefinitionException(null, null, "the lock wait must not be negative, was " + wait);
         }
         this.lockWait = wait;
         return this;
@@ -50,7 +50,7 @@ public final class RunnerBuilder implements Runner.Builder {
 
     @Override
     public Runner.Builder registry(StepRegistry registry) {
-        this.registry = Objects.requireNonNull(registry, "registry");
+        this.registry = PlanDefinitionException.requireNonNull(registry, null, "the step registry");
         return this;
     }
 
@@ -74,49 +74,50 @@ public final class RunnerBuilder implements Runner.Builder {
 
     @Override
     public Runner.Builder journalCompensationPolicy(dev.backstep.StepPolicy policy) {
-        this.journalCompensationPolicy = Objects.requireNonNull(policy, "policy");
+        this.journalCompensationPolicy =
+                PlanDefinitionException.requireNonNull(policy, null, "the journal compensation policy");
         return this;
     }
 
     @Override
     public Runner.Builder plan(Plan plan) {
-        plans.add(Objects.requireNonNull(plan, "plan"));
+        plans.add(PlanDefinitionException.requireNonNull(plan, null, "the plan"));
         return this;
     }
 
     @Override
     public Runner.Builder journal(Journal journal) {
-        this.journal = Objects.requireNonNull(journal, "journal");
+        this.journal = PlanDefinitionException.requireNonNull(journal, null, "the journal");
         return this;
     }
 
     @Override
     public Runner.Builder listener(RunListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.add(PlanDefinitionException.requireNonNull(listener, null, "the listener"));
         return this;
     }
 
     @Override
     public Runner.Builder compensation(CompensationMode mode) {
-        this.compensationMode = Objects.requireNonNull(mode, "mode");
+        this.compensationMode = PlanDefinitionException.requireNonNull(mode, null, "the compensation mode");
         return this;
     }
 
     @Override
     public Runner.Builder commands(CommandRunner commands) {
-        this.commands = Objects.requireNonNull(commands, "commands");
+        this.commands = PlanDefinitionException.requireNonNull(commands, null, "the command runner");
         return this;
     }
 
     @Override
     public Runner.Builder stateDir(Path dir) {
-        this.stateDir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
+        this.stateDir = PlanDefinitionException.requireNonNull(dir, null, "the directory").toAbsolutePath().normalize();
         return this;
     }
 
     @Override
     public Runner.Builder clock(Clock clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.clock = PlanDefinitionException.requireNonNull(clock, null, "the clock");
         return this;
     }
 

@@ -1,11 +1,9 @@
 package dev.backstep.spi;
 
-import dev.backstep.BackstepException;
 import dev.backstep.Compensation;
 import dev.backstep.Step;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -70,16 +68,22 @@ public final class StepRegistry {
             return this;
         }
 
-        /** @throws BackstepException when the type is registered twice with another compensation */
+        /**
+         * @throws dev.backstep.PlanDefinitionException when the type is null, blank or
+         *     {@link Step#CUSTOM_TYPE}, the compensation null, or the type registered twice with
+         *     another compensation
+         */
         public Builder register(String type, Compensation compensation) {
-            Objects.requireNonNull(type, "type");
-            Objects.requireNonNull(compensation, "compensation");
-            if (type.isBlank() || Step.CUSTOM_TYPE.equals(type)) {
-                throw new BackstepException("step type '" + type + "' cannot be registered");
+            if (type == null || type.isBlank() || Step.CUSTOM_TYPE.equals(type)) {
+                throw new dev.backstep.PlanDefinitionException(null, null, "step type "
+                        + (type == null ? null : "'" + type + "'") + " cannot be registered");
             }
+            dev.backstep.PlanDefinitionException.requireNonNull(compensation, null,
+                    "the compensation of step type '" + type + "'");
             Compensation old = map.putIfAbsent(type, compensation);
             if (old != null && old != compensation) {
-                throw new BackstepException("step type '" + type + "' is registered twice");
+                throw new dev.backstep.PlanDefinitionException(null, null, "step type '" + type
+                        + "' is registered twice");
             }
             return this;
         }

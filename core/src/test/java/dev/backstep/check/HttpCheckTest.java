@@ -241,7 +241,7 @@ class HttpCheckTest {
         HttpCheck ok = Check.http(server.uri("/health"));
         assertThatThrownBy(() -> ok.timeout(Duration.ZERO))
                 .isInstanceOf(PlanDefinitionException.class)
-                .hasMessageContaining("check GET " + server.uri("/health") + ": timeout must be a positive duration");
+                .hasMessage("step 'GET " + server.uri("/health") + "': timeout must be a positive duration, was PT0S");
         assertThatThrownBy(() -> ok.within(Duration.ofSeconds(-1))).isInstanceOf(PlanDefinitionException.class)
                 .hasMessageContaining("within must be a positive duration");
         assertThatThrownBy(() -> ok.every(null)).isInstanceOf(PlanDefinitionException.class);

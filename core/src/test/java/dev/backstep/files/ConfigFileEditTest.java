@@ -3,6 +3,7 @@ package dev.backstep.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Secret;
 import dev.backstep.StepValidationException;
 import java.nio.charset.StandardCharsets;
@@ -199,11 +200,11 @@ class ConfigFileEditTest {
     void badKeysValuesAndEmptyEditsAreRejected() throws Exception {
         Path file = env(ENV);
         assertThatThrownBy(() -> ConfigFile.edit(file).set("BAD KEY", "x"))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("invalid key 'BAD KEY'");
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("invalid key 'BAD KEY'");
         assertThatThrownBy(() -> ConfigFile.edit(file).set("A", "x\nINJECTED=1"))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("line break");
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("line break");
         assertThatThrownBy(() -> ConfigFile.edit(file).remove("=x"))
-                .isInstanceOf(StepValidationException.class);
+                .isInstanceOf(PlanDefinitionException.class);
         EditStep empty = ConfigFile.edit(file);
         assertThatThrownBy(() -> empty.validate(TestContext.forward(tmp, empty.name())))
                 .isInstanceOf(StepValidationException.class).hasMessageContaining("nothing to edit");

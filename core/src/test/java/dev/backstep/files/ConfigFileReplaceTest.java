@@ -3,6 +3,7 @@ package dev.backstep.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FileOps;
 import java.io.IOException;
@@ -285,9 +286,9 @@ class ConfigFileReplaceTest {
     @Test
     void anInvalidModeIsRejectedWhenTheStepIsBuilt() {
         assertThatThrownBy(() -> ConfigFile.replace(tmp.resolve("a"), "x").mode("rw-r--r--"))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("'rw-r--r--' is not an octal");
+                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("'rw-r--r--' is not an octal");
         assertThatThrownBy(() -> ConfigFile.replace(tmp.resolve("a"), "x").mode("0999"))
-                .isInstanceOf(StepValidationException.class);
+                .isInstanceOf(PlanDefinitionException.class);
     }
 
     @Test

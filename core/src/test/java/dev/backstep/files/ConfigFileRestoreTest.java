@@ -3,6 +3,7 @@ package dev.backstep.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FileOps;
 import java.nio.file.Files;
@@ -150,7 +151,8 @@ class ConfigFileRestoreTest {
                 .withClock(Clock.fixed(b.createdAt().plus(Duration.ofHours(2)), ZoneOffset.UTC));
         assertThatThrownBy(() -> step.validate(later)).isInstanceOf(StaleBackupException.class)
                 .hasMessageContaining("2h 0m old");
-        assertThatThrownBy(() -> step.maxAge(Duration.ZERO)).isInstanceOf(StepValidationException.class);
+        assertThatThrownBy(() -> step.maxAge(Duration.ZERO)).isInstanceOf(PlanDefinitionException.class)
+                .hasMessage("step '" + step.name() + "': maxAge must be positive, was PT0S");
     }
 
     @Test

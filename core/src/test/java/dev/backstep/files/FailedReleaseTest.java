@@ -3,6 +3,7 @@ package dev.backstep.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.Backstep;
 import dev.backstep.spi.Journal;
 import dev.backstep.Plan;
@@ -172,9 +173,9 @@ class FailedReleaseTest {
 
     @Test
     void badRetentionsAndVersionsThatLookLikeFailedCopiesAreRefusedBeforeAnythingChanges() throws Exception {
-        assertThatThrownBy(() -> shop.keep(3).keepFailed(-1)).isInstanceOf(StepValidationException.class)
+        assertThatThrownBy(() -> shop.keep(3).keepFailed(-1)).isInstanceOf(PlanDefinitionException.class)
                 .hasMessageContaining("keepFailed(m) needs m >= 0, was -1");
-        assertThatThrownBy(() -> shop.deploy("1.3.0.failed-x", build("x"))).isInstanceOf(StepValidationException.class)
+        assertThatThrownBy(() -> shop.deploy("1.3.0.failed-x", build("x"))).isInstanceOf(PlanDefinitionException.class)
                 .hasMessageContaining("'.failed-' names the kept copy of a failed release");
         assertThat(Files.exists(base.resolve("releases"), LinkOption.NOFOLLOW_LINKS)).isFalse();
     }

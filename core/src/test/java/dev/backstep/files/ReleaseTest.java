@@ -3,6 +3,7 @@ package dev.backstep.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.StepValidationException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -366,10 +367,10 @@ class ReleaseTest {
         }
         assertThatThrownBy(() -> r.keep(3).protect("../../etc")).isInstanceOf(PathEscapeException.class);
         assertThatThrownBy(() -> r.markGood("../1.0")).isInstanceOf(PathEscapeException.class);
-        assertThatThrownBy(() -> r.deploy(".good", src)).isInstanceOf(StepValidationException.class)
+        assertThatThrownBy(() -> r.deploy(".good", src)).isInstanceOf(PlanDefinitionException.class)
                 .hasMessageContaining("invalid release version '.good'");
-        assertThatThrownBy(() -> r.deploy("v 1", src)).isInstanceOf(StepValidationException.class);
-        assertThatThrownBy(() -> r.keep(0)).isInstanceOf(StepValidationException.class);
+        assertThatThrownBy(() -> r.deploy("v 1", src)).isInstanceOf(PlanDefinitionException.class);
+        assertThatThrownBy(() -> r.keep(0)).isInstanceOf(PlanDefinitionException.class);
         assertThat(Fs.names(base)).isEmpty();
     }
 

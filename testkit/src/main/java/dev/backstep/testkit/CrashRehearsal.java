@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -65,14 +64,15 @@ public final class CrashRehearsal {
      * @throws BackstepException when the class is not public or has no public no-arg constructor
      */
     public static CrashRehearsal of(Class<? extends PlanFactory> factory) {
-        Objects.requireNonNull(factory, "factory");
+        dev.backstep.PlanDefinitionException.requireNonNull(factory, null, "the plan factory");
         instantiate(factory);
         return new CrashRehearsal(factory, null, 40, Duration.ofMinutes(2));
     }
 
     /** Works under {@code dir}, empty or missing (one sub-directory per boundary); required. */
     public CrashRehearsal in(Path dir) {
-        return new CrashRehearsal(factory, Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize(),
+        return new CrashRehearsal(factory,
+                dev.backstep.PlanDefinitionException.requireNonNull(dir, null, "the directory").toAbsolutePath().normalize(),
                 maxBoundaries, childTimeout);
     }
 
@@ -83,7 +83,8 @@ public final class CrashRehearsal {
      */
     public CrashRehearsal maxBoundaries(int n) {
         if (n < 2) {
-            throw new BackstepException("maxBoundaries(n) needs n >= 2 (the first and the last boundary), was " + n);
+            throw new dev.backstep.PlanDefinitionException(null, null,
+                    "maxBoundaries(n) needs n >= 2 (the first and the last boundary), was " + n);
         }
         return new CrashRehearsal(factory, dir, n, childTimeout);
     }
@@ -95,7 +96,7 @@ public final class CrashRehearsal {
      */
     public CrashRehearsal childTimeout(Duration timeout) {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new BackstepException("childTimeout must be positive, was " + timeout);
+            throw new dev.backstep.PlanDefinitionException(null, null, "childTimeout must be positive, was " + timeout);
         }
         return new CrashRehearsal(factory, dir, maxBoundaries, timeout);
     }
@@ -164,7 +165,7 @@ public final class CrashRehearsal {
      */
     public Result run() {
         if (dir == null) {
-            throw new BackstepException("CrashRehearsal needs a directory: call in(dir) first");
+            throw new dev.backstep.PlanDefinitionException(null, null, "CrashRehearsal needs a directory: call in(dir) first");
         }
         try {
             Files.createDirectories(dir);

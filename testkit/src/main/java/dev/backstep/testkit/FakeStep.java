@@ -7,7 +7,6 @@ import dev.backstep.StepContext;
 import dev.backstep.StepKind;
 import dev.backstep.StepPolicy;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -155,7 +154,7 @@ public final class FakeStep implements Step {
         private String validationProblem;
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = dev.backstep.PlanDefinitionException.requireNonNull(name, null, "the step name");
         }
 
         /** Fails on the {@code n}-th call only (1-based). */
@@ -239,7 +238,7 @@ public final class FakeStep implements Step {
         }
 
         public Builder trace(Trace trace) {
-            this.trace = Objects.requireNonNull(trace, "trace");
+            this.trace = dev.backstep.PlanDefinitionException.requireNonNull(trace, null, "the trace");
             return this;
         }
 

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ public final class StepHarness {
     private RunId runId = RunId.of("harness-run");
 
     private StepHarness(Step step) {
-        this.step = Objects.requireNonNull(step, "step");
+        this.step = dev.backstep.PlanDefinitionException.requireNonNull(step, null, "the step");
     }
 
     public static StepHarness of(Step step) {
@@ -47,22 +46,22 @@ public final class StepHarness {
 
     /** Where {@link StepContext#backupDir()} points (a sub-directory per step). Default: a new temp dir. */
     public StepHarness backupRoot(Path dir) {
-        this.backupRoot = Objects.requireNonNull(dir, "dir");
+        this.backupRoot = dev.backstep.PlanDefinitionException.requireNonNull(dir, null, "the backup directory");
         return this;
     }
 
     public StepHarness commands(CommandRunner commands) {
-        this.commands = Objects.requireNonNull(commands, "commands");
+        this.commands = dev.backstep.PlanDefinitionException.requireNonNull(commands, null, "the command runner");
         return this;
     }
 
     public StepHarness clock(Clock clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.clock = dev.backstep.PlanDefinitionException.requireNonNull(clock, null, "the clock");
         return this;
     }
 
     public StepHarness runId(RunId runId) {
-        this.runId = Objects.requireNonNull(runId, "runId");
+        this.runId = dev.backstep.PlanDefinitionException.requireNonNull(runId, null, "the run id");
         return this;
     }
 
@@ -163,7 +162,8 @@ public final class StepHarness {
             if (phase != Phase.FORWARD) {
                 throw new IllegalStateException("step '" + step.name() + "' may record undo data only in its action");
             }
-            values.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            values.put(dev.backstep.PlanDefinitionException.requireNonNull(key, null, "the key"),
+                    dev.backstep.PlanDefinitionException.requireNonNull(value, null, "the value of " + key));
         }
 
         @Override

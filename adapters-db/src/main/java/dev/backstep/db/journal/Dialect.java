@@ -1,5 +1,6 @@
 package dev.backstep.db.journal;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.BackstepException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -56,7 +57,7 @@ enum Dialect {
 
     static String checkTableName(String table) {
         if (table == null || !IDENTIFIER.matcher(table).matches()) {
-            throw new BackstepException("invalid table name '" + table
+            throw new PlanDefinitionException(null, null, "invalid table name '" + table
                     + "': use letters, digits and '_' (at most 63, not starting with a digit)");
         }
         return table;

@@ -1,5 +1,6 @@
 package dev.backstep.db.journal;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.BackstepException;
 import dev.backstep.RunId;
 import dev.backstep.spi.Journal;
@@ -70,7 +71,7 @@ public final class JdbcJournal implements Journal {
     private final String table;
 
     private JdbcJournal(DataSource dataSource, String table) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dataSource = PlanDefinitionException.requireNonNull(dataSource, null, "the data source");
         this.table = Dialect.checkTableName(table);
         createTable();
     }

@@ -1,5 +1,6 @@
 package dev.backstep.db.journal;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.BackstepException;
 import dev.backstep.LockUnavailableException;
 import dev.backstep.RunId;
@@ -88,7 +89,7 @@ public final class JdbcLock implements Lock {
         this.ttl = b.ttl;
         this.heartbeatEvery = b.heartbeatEvery != null ? b.heartbeatEvery : b.ttl.dividedBy(4);
         if (heartbeatEvery.isZero() || heartbeatEvery.compareTo(ttl) >= 0) {
-            throw new BackstepException("heartbeat interval (" + heartbeatEvery + ") must be positive and shorter"
+            throw new PlanDefinitionException(null, null, "heartbeat interval (" + heartbeatEvery + ") must be positive and shorter"
                     + " than the TTL (" + ttl + ")");
         }
         this.clock = b.clock;
@@ -442,7 +443,7 @@ public final class JdbcLock implements Lock {
         private long pid = ProcessHandle.current().pid();
 
         private Builder(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            this.dataSource = PlanDefinitionException.requireNonNull(dataSource, null, "the data source");
         }
 
         /** The lock table (letters, digits, '_'); default {@value JdbcLock#DEFAULT_TABLE}. */
@@ -453,9 +454,9 @@ public final class JdbcLock implements Lock {
 
         /** How long a lock lives without a heartbeat before it is stale; default 60 s. */
         public Builder ttl(Duration ttl) {
-            Objects.requireNonNull(ttl, "ttl");
+            PlanDefinitionException.requireNonNull(ttl, null, "the lock TTL");
             if (ttl.isNegative() || ttl.compareTo(Duration.ofMillis(100)) < 0) {
-                throw new BackstepException("lock TTL must be at least 100 ms, was " + ttl);
+                throw new PlanDefinitionException(null, null, "lock TTL must be at least 100 ms, was " + ttl);
             }
             this.ttl = ttl;
             return this;
@@ -463,21 +464,21 @@ public final class JdbcLock implements Lock {
 
         /** How often a holder refreshes its heartbeat; default a quarter of the TTL. */
         public Builder heartbeatEvery(Duration every) {
-            this.heartbeatEvery = Objects.requireNonNull(every, "heartbeatEvery");
+            this.heartbeatEvery = PlanDefinitionException.requireNonNull(every, null, "the heartbeat interval");
             return this;
         }
 
         /** The clock for heartbeats and staleness (tests). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = PlanDefinitionException.requireNonNull(clock, null, "the clock");
             return this;
         }
 
         /** The host name written into rows (default: this host); for hosts with unhelpful names. */
         public Builder host(String host) {
-            Objects.requireNonNull(host, "host");
+            PlanDefinitionException.requireNonNull(host, null, "the lock host name");
             if (host.isBlank() || host.length() > 255) {
-                throw new BackstepException("lock host name must be 1 to 255 characters, was '" + host + "'");
+                throw new PlanDefinitionException(null, null, "lock host name must be 1 to 255 characters, was '" + host + "'");
             }
             this.host = host;
             return this;

@@ -1,5 +1,6 @@
 package dev.backstep.db.migrate;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.BackstepException;
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
@@ -94,7 +95,7 @@ public final class AlembicUpgrade implements dev.backstep.Step {
     /** The revision to upgrade to (default {@code head}). */
     public AlembicUpgrade target(String revision) {
         if (revision == null || !revision.matches("[A-Za-z0-9_@.+]+")) {
-            throw new BackstepException("invalid alembic target '" + revision + "'");
+            throw new PlanDefinitionException(null, name, "invalid alembic target '" + revision + "'");
         }
         return with(command, via, program, config, revision);
     }
@@ -117,7 +118,8 @@ public final class AlembicUpgrade implements dev.backstep.Step {
     /** This step under another name. */
     public AlembicUpgrade named(String newName) {
         if (newName == null || newName.isBlank()) {
-            throw new BackstepException("a step needs a non-blank name");
+            throw new PlanDefinitionException(null, name, "a step needs a non-blank name, was "
+                    + (newName == null ? null : "'" + newName + "'"));
         }
         return new AlembicUpgrade(newName, command, via, program, config, target);
     }

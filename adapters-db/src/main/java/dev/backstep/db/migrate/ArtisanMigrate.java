@@ -1,5 +1,6 @@
 package dev.backstep.db.migrate;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.BackstepException;
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
@@ -95,7 +96,7 @@ public final class ArtisanMigrate implements dev.backstep.Step {
     /** The Laravel database connection ({@code --database=<name>}) for migrate, status and rollback. */
     public ArtisanMigrate database(String connectionName) {
         if (connectionName == null || !connectionName.matches("[A-Za-z0-9_.-]+")) {
-            throw new BackstepException("invalid Laravel database connection name '" + connectionName + "'");
+            throw new PlanDefinitionException(null, name, "invalid Laravel database connection name '" + connectionName + "'");
         }
         return with(command, via, php, connectionName, stepwise);
     }
@@ -123,7 +124,8 @@ public final class ArtisanMigrate implements dev.backstep.Step {
     /** This step under another name. */
     public ArtisanMigrate named(String newName) {
         if (newName == null || newName.isBlank()) {
-            throw new BackstepException("a step needs a non-blank name");
+            throw new PlanDefinitionException(null, name, "a step needs a non-blank name, was "
+                    + (newName == null ? null : "'" + newName + "'"));
         }
         return new ArtisanMigrate(newName, command, via, php, connection, stepwise);
     }

@@ -1,5 +1,6 @@
 package dev.backstep.db.migrate;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.BackstepException;
 import dev.backstep.Compensation;
 import dev.backstep.StepContext;
@@ -7,7 +8,6 @@ import dev.backstep.StepValidationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -37,9 +37,9 @@ public final class FlywayMigrate implements dev.backstep.Step {
 
     /** This step with another Flyway history table (default {@value Migrations#FLYWAY_TABLE}). */
     public FlywayMigrate table(String historyTable) {
-        Objects.requireNonNull(historyTable, "historyTable");
+        PlanDefinitionException.requireNonNull(historyTable, null, "the history table");
         if (!historyTable.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
-            throw new BackstepException("invalid flyway history table name '" + historyTable + "'");
+            throw new PlanDefinitionException(null, name, "invalid flyway history table name '" + historyTable + "'");
         }
         return new FlywayMigrate(name, database, locations, historyTable);
     }

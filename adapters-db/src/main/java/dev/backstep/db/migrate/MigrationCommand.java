@@ -1,5 +1,6 @@
 package dev.backstep.db.migrate;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.BackstepException;
 import dev.backstep.Secret;
 import dev.backstep.StepContext;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -43,7 +43,7 @@ record MigrationCommand(List<String> prefix, Path dir, Map<String, String> env, 
     }
 
     static MigrationCommand of(Path dir, List<String> prefix) {
-        Objects.requireNonNull(dir, "appDir");
+        PlanDefinitionException.requireNonNull(dir, null, "the application directory");
         return new MigrationCommand(prefix, dir.toAbsolutePath().normalize(), Map.of(), Map.of(), DEFAULT_TIMEOUT);
     }
 
@@ -53,18 +53,18 @@ record MigrationCommand(List<String> prefix, Path dir, Map<String, String> env, 
 
     static void checkArgs(String what, String... args) {
         if (args == null) {
-            throw new BackstepException(what + " is null");
+            throw new PlanDefinitionException(null, null, what + " is null");
         }
         for (String a : args) {
             if (a == null || a.isEmpty() || a.contains("\n") || a.contains("\u0000")) {
-                throw new BackstepException(what + ": invalid argument '" + a + "' (empty, or with a line break)");
+                throw new PlanDefinitionException(null, null, what + ": invalid argument '" + a + "' (empty, or with a line break)");
             }
         }
     }
 
     static void checkEnvName(String name) {
         if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new BackstepException("'" + name + "' is not an environment variable name");
+            throw new PlanDefinitionException(null, null, "'" + name + "' is not an environment variable name");
         }
     }
 
@@ -74,9 +74,9 @@ record MigrationCommand(List<String> prefix, Path dir, Map<String, String> env, 
 
     MigrationCommand withEnv(String name, String value) {
         checkEnvName(name);
-        Objects.requireNonNull(value, "value");
+        PlanDefinitionException.requireNonNull(value, null, "the value");
         if (value.contains("\n") || secretEnv.containsKey(name)) {
-            throw new BackstepException("environment variable " + name + " has a line break or is already a secret");
+            throw new PlanDefinitionException(null, null, "environment variable " + name + " has a line break or is already a secret");
         }
         Map<String, String> e = new LinkedHashMap<>(env);
         e.put(name, value);
@@ -85,9 +85,9 @@ record MigrationCommand(List<String> prefix, Path dir, Map<String, String> env, 
 
     MigrationCommand withSecretEnv(String name, Secret value) {
         checkEnvName(name);
-        Objects.requireNonNull(value, "value");
+        PlanDefinitionException.requireNonNull(value, null, "the value");
         if (env.containsKey(name)) {
-            throw new BackstepException("environment variable " + name + " is already set as a plain value");
+            throw new PlanDefinitionException(null, null, "environment variable " + name + " is already set as a plain value");
         }
         Map<String, Secret> e = new LinkedHashMap<>(secretEnv);
         e.put(name, value);
@@ -95,9 +95,9 @@ record MigrationCommand(List<String> prefix, Path dir, Map<String, String> env, 
     }
 
     MigrationCommand withTimeout(Duration t) {
-        Objects.requireNonNull(t, "timeout");
+        PlanDefinitionException.requireNonNull(t, null, "the timeout");
         if (t.isNegative() || t.isZero()) {
-            throw new BackstepException("timeout must be positive, was " + t);
+            throw new PlanDefinitionException(null, null, "timeout must be positive, was " + t);
         }
         return new MigrationCommand(prefix, dir, env, secretEnv, t);
     }

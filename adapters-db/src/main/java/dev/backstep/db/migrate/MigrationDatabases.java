@@ -1,5 +1,6 @@
 package dev.backstep.db.migrate;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.BackstepException;
 import dev.backstep.Secret;
 import java.sql.Connection;
@@ -7,7 +8,6 @@ import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -44,7 +44,7 @@ final class MigrationDatabases {
     }
 
     static Entry of(DataSource ds) {
-        Objects.requireNonNull(ds, "dataSource");
+        PlanDefinitionException.requireNonNull(ds, null, "the data source");
         try (Connection c = ds.getConnection()) {
             DatabaseMetaData md = c.getMetaData();
             return new Entry(safeUrl(md.getURL()), String.valueOf(md.getUserName()), ds, null);
@@ -54,11 +54,11 @@ final class MigrationDatabases {
     }
 
     static Entry of(String url, String user, Secret password) {
-        Objects.requireNonNull(url, "url");
-        Objects.requireNonNull(user, "user");
-        Objects.requireNonNull(password, "password");
+        PlanDefinitionException.requireNonNull(url, null, "the JDBC URL");
+        PlanDefinitionException.requireNonNull(user, null, "the user");
+        PlanDefinitionException.requireNonNull(password, null, "the password");
         if (!url.startsWith("jdbc:")) {
-            throw new BackstepException("not a JDBC URL: '" + safeUrl(url) + "'");
+            throw new PlanDefinitionException(null, null, "not a JDBC URL: '" + safeUrl(url) + "'");
         }
         return new Entry(safeUrl(url), user, null, password);
     }

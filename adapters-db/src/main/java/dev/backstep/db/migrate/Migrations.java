@@ -1,12 +1,12 @@
 package dev.backstep.db.migrate;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.BackstepException;
 import dev.backstep.Compensation;
 import dev.backstep.Secret;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
@@ -83,10 +83,10 @@ public final class Migrations {
      * Flyway {@code migrate} of {@code locations} ({@code classpath:db/migration},
      * {@code filesystem:/srv/shop/db}) on {@code dataSource}, undone by down scripts.
      *
-     * @throws BackstepException when no location is given or one is blank
+     * @throws dev.backstep.PlanDefinitionException when no location is given or one is blank
      */
     public static FlywayMigrate flyway(DataSource dataSource, String... locations) {
-        Objects.requireNonNull(dataSource, "dataSource");
+        PlanDefinitionException.requireNonNull(dataSource, null, "the data source");
         return new FlywayMigrate("flyway migrate", () -> MigrationDatabases.of(dataSource), checkLocations(locations),
                 FLYWAY_TABLE);
     }
@@ -99,7 +99,7 @@ public final class Migrations {
 
     /** Liquibase {@code update} of the class-path {@code changelog} on {@code dataSource}, undone by rollback to a tag. */
     public static LiquibaseUpdate liquibase(String changelog, DataSource dataSource) {
-        Objects.requireNonNull(dataSource, "dataSource");
+        PlanDefinitionException.requireNonNull(dataSource, null, "the data source");
         return new LiquibaseUpdate("liquibase update", () -> MigrationDatabases.of(dataSource), checkChangelog(changelog));
     }
 
@@ -136,7 +136,7 @@ public final class Migrations {
      */
     public static void registerSecret(Path appDir, String name, Secret value) {
         MigrationCommand.checkEnvName(name);
-        MigrationCommand.SECRETS.put(MigrationCommand.key(appDir, name), Objects.requireNonNull(value, "value"));
+        MigrationCommand.SECRETS.put(MigrationCommand.key(appDir, name), PlanDefinitionException.requireNonNull(value, null, "the secret value"));
     }
 
     /** Forgets a value given to {@link #registerSecret} (or remembered by a step that ran). */
@@ -162,11 +162,11 @@ public final class Migrations {
 
     private static List<String> checkLocations(String... locations) {
         if (locations == null || locations.length == 0) {
-            throw new BackstepException("flyway needs at least one location (classpath:db/migration, filesystem:/path)");
+            throw new PlanDefinitionException(null, null, "flyway needs at least one location (classpath:db/migration, filesystem:/path)");
         }
         for (String l : locations) {
             if (l == null || l.isBlank() || l.contains("\n")) {
-                throw new BackstepException("invalid flyway location '" + l + "'");
+                throw new PlanDefinitionException(null, null, "invalid flyway location '" + l + "'");
             }
         }
         return List.of(locations);
@@ -174,7 +174,7 @@ public final class Migrations {
 
     private static String checkChangelog(String changelog) {
         if (changelog == null || changelog.isBlank()) {
-            throw new BackstepException("liquibase needs a changelog (a class-path resource such as db/changelog.xml)");
+            throw new PlanDefinitionException(null, null, "liquibase needs a changelog (a class-path resource such as db/changelog.xml)");
         }
         return changelog;
     }

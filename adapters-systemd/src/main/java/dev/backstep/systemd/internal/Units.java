@@ -1,7 +1,7 @@
 package dev.backstep.systemd.internal;
 
+import dev.backstep.PlanDefinitionException;
 import dev.backstep.systemd.SystemdException;
-import dev.backstep.systemd.SystemdException.Reason;
 import java.util.regex.Pattern;
 
 /** Unit name checks. */
@@ -18,18 +18,18 @@ public final class Units {
     /** A full unit name: {@code name} as given, or {@code name.service} when it has no unit suffix. */
     public static String normalize(String name) {
         if (name == null) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, null, "the unit name is null");
+            throw new PlanDefinitionException(null, null, "the unit name is null");
         }
         return require(SUFFIX.matcher(name).matches() ? name : name + ".service");
     }
 
-    /** @throws SystemdException INVALID_ARGUMENT unless {@code unit} is a full, valid unit name */
+    /** @throws PlanDefinitionException unless {@code unit} is a full, valid unit name */
     public static String require(String unit) {
         if (unit == null) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, null, "the unit name is null");
+            throw new PlanDefinitionException(null, null, "the unit name is null");
         }
         if (unit.length() > 255 || !NAME.matcher(unit).matches() || unit.startsWith(".")) {
-            throw new SystemdException(Reason.INVALID_ARGUMENT, unit, "'" + unit + "' is not a valid unit name"
+            throw new PlanDefinitionException(null, null, "'" + unit + "' is not a valid unit name"
                     + " (letters, digits, ':', '_', '.', '@', '-', '\\', not starting with '-' or '.', ending in a"
                     + " unit type such as .service)");
         }

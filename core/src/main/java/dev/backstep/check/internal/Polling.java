@@ -57,7 +57,7 @@ public record Polling(Optional<Duration> within, Duration every, int consecutive
 
     public Polling consecutive(String check, int n) {
         if (n < 1) {
-            throw new PlanDefinitionException("", "check " + check + ": consecutive(" + n + ") must be at least 1");
+            throw new PlanDefinitionException(null, check, "consecutive(" + n + ") must be at least 1");
         }
         return new Polling(within, every, n);
     }
@@ -65,7 +65,7 @@ public record Polling(Optional<Duration> within, Duration every, int consecutive
     /** Throws {@link PlanDefinitionException} for a null, zero or negative duration. */
     public static Duration positive(String check, String what, Duration d) {
         if (d == null || d.isZero() || d.isNegative()) {
-            throw new PlanDefinitionException("", "check " + check + ": " + what + " must be a positive duration, was " + d);
+            throw new PlanDefinitionException(null, check, what + " must be a positive duration, was " + d);
         }
         return d;
     }

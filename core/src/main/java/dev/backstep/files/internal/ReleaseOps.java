@@ -107,7 +107,8 @@ public final class ReleaseOps {
      */
     public static String checkVersion(String step, Path base, String version) {
         if (version == null || version.isBlank()) {
-            throw new StepValidationException(step, "a release version must not be blank");
+            throw new dev.backstep.PlanDefinitionException(null, step, "a release version must not be blank, was "
+                    + (version == null ? null : "'" + version + "'"));
         }
         Path rel = releases(base);
         boolean separator = version.indexOf('/') >= 0 || version.indexOf('\\') >= 0;
@@ -119,11 +120,11 @@ public final class ReleaseOps {
                     + "' is not a single directory name inside " + rel + " (it resolves to " + resolved + ")");
         }
         if (version.contains(FAILED)) {
-            throw new StepValidationException(step, "invalid release version '" + version + "': '" + FAILED
+            throw new dev.backstep.PlanDefinitionException(null, step, "invalid release version '" + version + "': '" + FAILED
                     + "' names the kept copy of a failed release");
         }
         if (!VERSION.matcher(version).matches()) {
-            throw new StepValidationException(step, "invalid release version '" + version
+            throw new dev.backstep.PlanDefinitionException(null, step, "invalid release version '" + version
                     + "': use letters, digits, '.', '_', '+' and '-', starting with a letter or digit (at most 128)");
         }
         return version;

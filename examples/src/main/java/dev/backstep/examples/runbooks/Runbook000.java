@@ -155,7 +155,7 @@ public final class Runbook000 {
                        List<String> restart, String php, List<String> composer, Map<String, String> composerEnv) {
         public Site {
             if (target == null || target.isBlank()) {
-                throw new PlanDefinitionException("", "runbook 000: the target is blank");
+                throw new PlanDefinitionException(null, null, "runbook 000: the target is blank");
             }
             Objects.requireNonNull(app, "app");
             Objects.requireNonNull(db, "db");
@@ -163,15 +163,15 @@ public final class Runbook000 {
             Objects.requireNonNull(baseUri, "baseUri");
             Objects.requireNonNull(verifyWithin, "verifyWithin");
             if (php == null || php.isBlank()) {
-                throw new PlanDefinitionException("", "runbook 000: the php program is blank");
+                throw new PlanDefinitionException(null, null, "runbook 000: the php program is blank");
             }
             restart = List.copyOf(restart);
             if (restart.isEmpty()) {
-                throw new PlanDefinitionException("", "runbook 000: the restart command of php-fpm and nginx is empty");
+                throw new PlanDefinitionException(null, null, "runbook 000: the restart command of php-fpm and nginx is empty");
             }
             composer = List.copyOf(composer);
             if (composer.isEmpty()) {
-                throw new PlanDefinitionException("", "runbook 000: the composer command is empty");
+                throw new PlanDefinitionException(null, null, "runbook 000: the composer command is empty");
             }
             composerEnv = Map.copyOf(composerEnv);
         }
@@ -233,7 +233,7 @@ public final class Runbook000 {
      */
     public static Plan deployPlan(Site site, String version, Map<String, String> envSettings) {
         if (version == null || !version.matches("[0-9A-Za-z][0-9A-Za-z._-]*")) {
-            throw new PlanDefinitionException("", "runbook 000: version '" + version + "' is not a release name");
+            throw new PlanDefinitionException(null, null, "runbook 000: version '" + version + "' is not a release name");
         }
         EditStep env = ConfigFile.edit(site.env()).set("APP_VERSION", version);
         for (Map.Entry<String, String> e : new TreeMap<>(envSettings).entrySet()) {

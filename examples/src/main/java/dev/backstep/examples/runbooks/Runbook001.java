@@ -136,10 +136,10 @@ public final class Runbook001 {
                       Pattern ready, Duration watch, Duration within) {
         public Bot {
             if (target == null || target.isBlank()) {
-                throw new PlanDefinitionException("", "runbook 001: the target is blank");
+                throw new PlanDefinitionException(null, null, "runbook 001: the target is blank");
             }
             if (unit == null || unit.isBlank()) {
-                throw new PlanDefinitionException("", "runbook 001: the unit is blank");
+                throw new PlanDefinitionException(null, null, "runbook 001: the unit is blank");
             }
             unit = Systemd.healthy(unit).unit(); // my_form_bot -> my_form_bot.service; SystemdException when invalid
             Objects.requireNonNull(systemctl, "systemctl");
@@ -150,7 +150,7 @@ public final class Runbook001 {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(ready, "ready");
             if (venv == null || venv.isBlank() || requirements == null || requirements.isBlank()) {
-                throw new PlanDefinitionException("", "runbook 001: the venv and the requirements file are needed");
+                throw new PlanDefinitionException(null, null, "runbook 001: the venv and the requirements file are needed");
             }
             findLinks = findLinks == null ? "" : findLinks;
             for (String a : pip(exec, venv)) {
@@ -159,7 +159,7 @@ public final class Runbook001 {
             argument(requirements);
             argument(findLinks);
             if (watch == null || watch.isNegative() || within == null || within.isZero() || within.isNegative()) {
-                throw new PlanDefinitionException("", "runbook 001: watch must be >= 0 and within > 0, were "
+                throw new PlanDefinitionException(null, null, "runbook 001: watch must be >= 0 and within > 0, were "
                         + watch + " and " + within);
             }
         }
@@ -220,7 +220,7 @@ public final class Runbook001 {
 
         private static void argument(String a) {
             if (a == null || a.indexOf('\n') >= 0 || a.indexOf('\0') >= 0) {
-                throw new PlanDefinitionException("", "runbook 001: argument '" + a
+                throw new PlanDefinitionException(null, null, "runbook 001: argument '" + a
                         + "' is null or holds a newline or NUL");
             }
         }

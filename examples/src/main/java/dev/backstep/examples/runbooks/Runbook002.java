@@ -113,7 +113,7 @@ public final class Runbook002 {
             Objects.requireNonNull(kind, "kind");
             program = List.copyOf(program);
             if (program.isEmpty() || program.stream().anyMatch(a -> a.isBlank() || a.contains("\n"))) {
-                throw new PlanDefinitionException("", "runbook 002: the service manager program is empty or holds a"
+                throw new PlanDefinitionException(null, null, "runbook 002: the service manager program is empty or holds a"
                         + " blank argument or a newline");
             }
         }
@@ -192,7 +192,7 @@ public final class Runbook002 {
                       List<Step> extraChecks) {
         public Bot {
             if (target == null || target.isBlank()) {
-                throw new PlanDefinitionException("", "runbook 002: the target is blank");
+                throw new PlanDefinitionException(null, null, "runbook 002: the target is blank");
             }
             Objects.requireNonNull(app, "app");
             Objects.requireNonNull(services, "services");
@@ -203,7 +203,7 @@ public final class Runbook002 {
             service = services.normalize(service);
             Path t = Path.of(Objects.requireNonNull(tests, "tests")).normalize();
             if (t.isAbsolute() || t.startsWith("..")) {
-                throw new PlanDefinitionException("", "runbook 002: the tests directory '" + tests
+                throw new PlanDefinitionException(null, null, "runbook 002: the tests directory '" + tests
                         + "' must be inside the app directory");
             }
             extraChecks = List.copyOf(extraChecks);
@@ -262,7 +262,7 @@ public final class Runbook002 {
         EditStep env = ConfigFile.edit(bot.env());
         for (Map.Entry<String, String> e : new LinkedHashMap<>(envChanges).entrySet()) {
             if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null) {
-                throw new PlanDefinitionException("", "runbook 002: .env change '" + e.getKey() + "' has no key or value");
+                throw new PlanDefinitionException(null, null, "runbook 002: .env change '" + e.getKey() + "' has no key or value");
             }
             env = env.set(e.getKey(), e.getValue());
         }

@@ -76,7 +76,7 @@ public final class Runbook003 {
                        URI baseUri, Duration verifyWithin, double maxErrorRate, List<String> restart) {
         public Site {
             if (target == null || target.isBlank()) {
-                throw new PlanDefinitionException("", "runbook 003: the target is blank");
+                throw new PlanDefinitionException(null, null, "runbook 003: the target is blank");
             }
             Objects.requireNonNull(repo, "repo");
             Objects.requireNonNull(releases, "releases");
@@ -86,7 +86,7 @@ public final class Runbook003 {
             Objects.requireNonNull(baseUri, "baseUri");
             Objects.requireNonNull(verifyWithin, "verifyWithin");
             if (!(maxErrorRate > 0 && maxErrorRate < 1)) {
-                throw new PlanDefinitionException("", "runbook 003: maxErrorRate must be between 0 and 1, was "
+                throw new PlanDefinitionException(null, null, "runbook 003: maxErrorRate must be between 0 and 1, was "
                         + maxErrorRate);
             }
             restart = List.copyOf(restart);

@@ -134,7 +134,7 @@ public final class Runbook004 {
                             Duration backupMaxAge) {
         public Samokoder {
             if (target == null || target.isBlank()) {
-                throw new PlanDefinitionException("", "runbook 004: the target is blank");
+                throw new PlanDefinitionException(null, null, "runbook 004: the target is blank");
             }
             Objects.requireNonNull(compose, "compose");
             Objects.requireNonNull(env, "env");
@@ -146,13 +146,13 @@ public final class Runbook004 {
             Objects.requireNonNull(verifyWithin, "verifyWithin");
             Objects.requireNonNull(backupMaxAge, "backupMaxAge");
             if (!(maxErrorRate > 0 && maxErrorRate < 1)) {
-                throw new PlanDefinitionException("", "runbook 004: maxErrorRate must be between 0 and 1, was "
+                throw new PlanDefinitionException(null, null, "runbook 004: maxErrorRate must be between 0 and 1, was "
                         + maxErrorRate);
             }
             minRows = Map.copyOf(new LinkedHashMap<>(minRows));
             composeCommand = List.copyOf(composeCommand);
             if (composeCommand.isEmpty()) {
-                throw new PlanDefinitionException("", "runbook 004: the compose command is empty");
+                throw new PlanDefinitionException(null, null, "runbook 004: the compose command is empty");
             }
             dockerHost = dockerHost == null ? "" : dockerHost;
         }
@@ -223,7 +223,7 @@ public final class Runbook004 {
      */
     public static Plan deployPlan(Samokoder s, String version, Map<String, Secret> secrets) {
         if (version == null || !version.matches("[0-9A-Za-z][0-9A-Za-z._-]*")) {
-            throw new PlanDefinitionException("", "runbook 004: '" + version + "' is not an image tag");
+            throw new PlanDefinitionException(null, null, "runbook 004: '" + version + "' is not an image tag");
         }
         EditStep env = ConfigFile.edit(s.env()).set("APP_VERSION", version);
         for (Map.Entry<String, Secret> e : new java.util.TreeMap<>(secrets).entrySet()) {

@@ -277,7 +277,7 @@ class Runbook001IT {
         assertThatThrownBy(() -> Bot.of(" ", "my_form_bot", app, config, VENV))
                 .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("target");
         assertThatThrownBy(() -> Bot.of(TARGET, "my_form_bot;reboot", app, config, VENV))
-                .isInstanceOf(SystemdException.class).isInstanceOf(BackstepException.class)
+                .isInstanceOf(PlanDefinitionException.class).isInstanceOf(BackstepException.class)
                 .hasMessageContaining("not a valid unit name");
         assertThatThrownBy(() -> bot.requirements("/x\n--index-url=http://evil"))
                 .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("newline");

@@ -269,7 +269,7 @@ class Runbook002IT {
         State before = state();
 
         assertThatThrownBy(() -> Bot.of(TARGET, app, "pthn bot; rm -rf /", services, db, alembic()))
-                .isInstanceOf(SystemdException.class).isInstanceOf(BackstepException.class)
+                .isInstanceOf(PlanDefinitionException.class).isInstanceOf(BackstepException.class)
                 .hasMessageContaining("not a valid unit name");
         assertThatThrownBy(() -> Bot.of(TARGET, app, "pthn_bot'; Stop-Computer; '", Services.windows(), db, alembic()))
                 .isInstanceOf(SystemdException.class).hasMessageContaining("not a valid Windows service name");
