@@ -200,7 +200,8 @@ public final class Command implements Step {
     }
 
     /** The step's name; by default the command line, shortened. */
-    public Command named(String stepName) {
+    @Override
+    public Command withName(String stepName) {
         if (stepName == null || stepName.isBlank()) {
             throw new PlanDefinitionException("", "command " + display() + ": step name must not be blank");
         }

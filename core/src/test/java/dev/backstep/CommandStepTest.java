@@ -228,7 +228,7 @@ class CommandStepTest {
         String longName = Command.of("echo", "x".repeat(200)).name();
         assertThat(longName).hasSize(60).endsWith("...");
         assertThat(Command.of("sh", "-c", "a\nb").name()).doesNotContain("\n");
-        assertThat(Command.of("true").named("noop").name()).isEqualTo("noop");
+        assertThat(Command.of("true").withName("noop").name()).isEqualTo("noop");
     }
 
     @Test
@@ -313,7 +313,7 @@ class CommandStepTest {
         assertThatThrownBy(() -> Command.of("true").env("A", (String) null)).isInstanceOf(PlanDefinitionException.class);
         assertThatThrownBy(() -> Command.of("true").timeout(Duration.ZERO)).isInstanceOf(PlanDefinitionException.class)
                 .hasMessageContaining("timeout");
-        assertThatThrownBy(() -> Command.of("true").named(" ")).isInstanceOf(PlanDefinitionException.class);
+        assertThatThrownBy(() -> Command.of("true").withName(" ")).isInstanceOf(PlanDefinitionException.class);
         assertThatThrownBy(() -> Command.of("true").irreversible("")).isInstanceOf(PlanDefinitionException.class);
         assertThatThrownBy(() -> Command.of("true").compensatedBy()).isInstanceOf(PlanDefinitionException.class);
         assertThatThrownBy(() -> Command.of("true").in(null)).isInstanceOf(PlanDefinitionException.class);
@@ -322,7 +322,7 @@ class CommandStepTest {
     @Test
     void commandIsImmutable() {
         Command base = Command.of("true");
-        Command changed = base.in(tmp).env("A", "1").named("x").compensatedBy("false");
+        Command changed = base.in(tmp).env("A", "1").withName("x").compensatedBy("false");
 
         assertThat(base.name()).isEqualTo("true");
         assertThat(base.compensationCommand()).isEmpty();

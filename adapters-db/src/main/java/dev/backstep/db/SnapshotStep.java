@@ -77,7 +77,8 @@ public final class SnapshotStep extends DbStep {
     }
 
     /** This step under another name. */
-    public SnapshotStep named(String newName) {
+    @Override
+    public SnapshotStep withName(String newName) {
         return new SnapshotStep(newName, target, dir, restoreOnRollback, maxAge);
     }
 

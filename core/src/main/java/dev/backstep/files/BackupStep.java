@@ -81,7 +81,8 @@ public final class BackupStep implements Step {
         return new BackupStep(name, path, TargetFiles.normalize(Objects.requireNonNull(backupDir, "backupDir")));
     }
 
-    public BackupStep named(String newName) {
+    @Override
+    public BackupStep withName(String newName) {
         return new BackupStep(ConfigFile.checkName(newName), path, dir);
     }
 

@@ -254,14 +254,14 @@ class HttpCheckTest {
                 .hasMessageContaining("'Host' cannot be sent");
         assertThatThrownBy(() -> ok.requestHeader("X-Token", Secret.of("a\nb")))
                 .isInstanceOf(PlanDefinitionException.class).hasMessageNotContaining("a\nb");
-        assertThatThrownBy(() -> ok.named(" ")).isInstanceOf(PlanDefinitionException.class);
+        assertThatThrownBy(() -> ok.withName(" ")).isInstanceOf(PlanDefinitionException.class);
         assertThatThrownBy(() -> Check.http(URI.create("http://127.0.0.1:70000/")))
                 .isInstanceOf(PlanDefinitionException.class);
     }
 
     @Test
     void validationRefusesSettingsThatContradictEachOther() {
-        HttpCheck noDeadline = Check.http(server.uri("/health")).consecutive(3).named("health");
+        HttpCheck noDeadline = Check.http(server.uri("/health")).consecutive(3).withName("health");
         HttpCheck swapped = Check.http(server.uri("/health")).within(Duration.ofSeconds(1)).every(Duration.ofSeconds(5));
         HttpCheck tooShort = Check.http(server.uri("/health")).within(Duration.ofSeconds(1))
                 .every(Duration.ofMillis(600)).consecutive(3);

@@ -43,7 +43,7 @@ public final class CrashChild {
                 .step(ConfigFile.replace(work.resolve("app.env"), "APP_VERSION=2\nFEATURE=on\n"))
                 .step(Command.of("touch", work.resolve("maintenance.flag").toString())
                         .compensatedBy("rm", "-f", work.resolve("maintenance.flag").toString())
-                        .named("maintenance on"))
+                        .withName("maintenance on"))
                 .step(Release.in(work.resolve("app")).deploy("v2", work.resolve("build-v2")))
                 .step(ConfigFile.edit(work.resolve("app/shared.env")).set("RELEASE", "v2").remove("LEGACY"))
                 .verify(Step.verification("health", ctx -> {

@@ -73,7 +73,7 @@ public final class UserStepsChild {
                         .capture("head", Command.of("git", "rev-parse", "HEAD"), Pattern.compile("^([0-9a-f]{40})$",
                                 Pattern.MULTILINE))
                         .compensatedBy(Command.of("git", "checkout", "-q", "{head}").in(repo))
-                        .named("checkout v2"))
+                        .withName("checkout v2"))
                 .step(Step.named("write release marker").type(MARKER_TYPE)
                         .action(ctx -> {
                             if (Files.exists(marker)) {
@@ -89,9 +89,9 @@ public final class UserStepsChild {
                         throw new IllegalStateException("health check: expected 200 but was 503");
                     }
                 }))
-                .afterRollback(Command.of("touch", hooks.resolve("restarted").toString()).named("restart app"))
+                .afterRollback(Command.of("touch", hooks.resolve("restarted").toString()).withName("restart app"))
                 .verifyAfterRollback(Command.of("git", "-C", repo.toString(), "diff", "--quiet", "v1", "--")
-                        .asVerification().named("code is v1 again"))
+                        .asVerification().withName("code is v1 again"))
                 .build();
     }
 

@@ -115,7 +115,8 @@ public final class AlembicUpgrade implements dev.backstep.Step {
     }
 
     /** This step under another name. */
-    public AlembicUpgrade named(String newName) {
+    @Override
+    public AlembicUpgrade withName(String newName) {
         if (newName == null || newName.isBlank()) {
             throw new BackstepException("a step needs a non-blank name");
         }

@@ -121,7 +121,8 @@ public final class ArtisanMigrate implements dev.backstep.Step {
     }
 
     /** This step under another name. */
-    public ArtisanMigrate named(String newName) {
+    @Override
+    public ArtisanMigrate withName(String newName) {
         if (newName == null || newName.isBlank()) {
             throw new BackstepException("a step needs a non-blank name");
         }
