@@ -103,17 +103,7 @@ public final class DbRestoreStep extends DbStep {
     @Override
     public void validate(StepContext ctx) throws Exception {
         checked(ctx);
-        String problem = Snapshots.checkDir(safetyDir());
-        if (problem != null) {
-            throw new StepValidationException(name, problem);
-        }
-        for (String program : Dumps.programs(target, true)) {
-            try {
-                Dumps.checkProgram(ctx.commands(), program);
-            } catch (RuntimeException e) {
-                throw new StepValidationException(name, "cannot run " + program + ": " + e.getMessage());
-            }
-        }
+        validateDumps(ctx, safetyDir(), true);
         super.validate(ctx);
     }
 
