@@ -53,22 +53,12 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
     }
 
     @Override
-    AlembicUpgrade copy(String newName, MigrationCommand newCommand) {
-        return new AlembicUpgrade(newName, newCommand, via, program, config, target);
+    AlembicUpgrade copy(String newName, MigrationCommand newCommand, List<String> newVia) {
+        return new AlembicUpgrade(newName, newCommand, newVia, program, config, target);
     }
 
     private AlembicUpgrade with(MigrationCommand c, List<String> v, String p, String cfg, String t) {
         return new AlembicUpgrade(name, c, v, p, cfg, t);
-    }
-
-    /**
-     * Runs alembic through this argv prefix, for example {@code docker compose exec -T api} or
-     * {@code sudo -u api}. The environment variables of this step are set for the prefix program
-     * (pass them on explicitly, {@code docker compose exec -e DB_PASSWORD}).
-     */
-    public AlembicUpgrade via(String... prefix) {
-        MigrationCommand.checkArgs("via", prefix);
-        return with(command, List.of(prefix), program, config, target);
     }
 
     /** The alembic program (default {@code alembic} from the PATH), for example {@code /usr/bin/alembic} or {@code .venv/bin/alembic}. */

@@ -68,18 +68,12 @@ public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
     }
 
     @Override
-    ArtisanMigrate copy(String newName, MigrationCommand newCommand) {
-        return new ArtisanMigrate(newName, newCommand, via, php, connection, stepwise);
+    ArtisanMigrate copy(String newName, MigrationCommand newCommand, List<String> newVia) {
+        return new ArtisanMigrate(newName, newCommand, newVia, php, connection, stepwise);
     }
 
     private ArtisanMigrate with(MigrationCommand c, List<String> v, String p, String conn, boolean step) {
         return new ArtisanMigrate(name, c, v, p, conn, step);
-    }
-
-    /** Runs {@code php artisan} through this argv prefix, for example {@code docker compose exec -T app}. */
-    public ArtisanMigrate via(String... prefix) {
-        MigrationCommand.checkArgs("via", prefix);
-        return with(command, List.of(prefix), php, connection, stepwise);
     }
 
     /** The PHP program (default {@code php} from the PATH), for example {@code /usr/bin/php8.2}. */

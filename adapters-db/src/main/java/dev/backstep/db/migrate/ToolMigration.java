@@ -30,22 +30,32 @@ abstract sealed class ToolMigration<S extends ToolMigration<S>> implements Step 
         this.command = command.withPrefix(prefix);
     }
 
-    /** This step with another name and command; every other setting kept. */
-    abstract S copy(String newName, MigrationCommand newCommand);
+    /** This step with another name, command and prefix; every other setting kept. */
+    abstract S copy(String newName, MigrationCommand newCommand, List<String> newVia);
+
+    /**
+     * Runs the tool through this argv prefix, for example {@code docker compose exec -T api} or
+     * {@code sudo -u api}. The environment variables of this step are set for the prefix program
+     * (pass them on explicitly, {@code docker compose exec -e DB_PASSWORD}).
+     */
+    public S via(String... prefix) {
+        MigrationCommand.checkArgs("via", prefix);
+        return copy(name, command, List.of(prefix));
+    }
 
     /** An environment variable for the tool, recorded in the journal (never a password: see {@link #env(String, Secret)}). */
     public S env(String name, String value) {
-        return copy(this.name, command.withEnv(name, value));
+        return copy(this.name, command.withEnv(name, value), via);
     }
 
     /** A secret environment variable for the tool: its name is recorded, its value never (see {@link Migrations#registerSecret}). */
     public S env(String name, Secret value) {
-        return copy(this.name, command.withSecretEnv(name, value));
+        return copy(this.name, command.withSecretEnv(name, value), via);
     }
 
     /** The time each command of the tool may take (default one hour). */
     public S timeout(Duration timeout) {
-        return copy(name, command.withTimeout(timeout));
+        return copy(name, command.withTimeout(timeout), via);
     }
 
     /** This step under another name. */
@@ -54,7 +64,7 @@ abstract sealed class ToolMigration<S extends ToolMigration<S>> implements Step 
         if (newName == null || newName.isBlank()) {
             throw new BackstepException("a step needs a non-blank name");
         }
-        return copy(newName, command);
+        return copy(newName, command, via);
     }
 
     @Override
