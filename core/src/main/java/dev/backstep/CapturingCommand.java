@@ -95,7 +95,7 @@ public final class CapturingCommand implements Step {
             }
         }
         List<Capture> more = new ArrayList<>(captures);
-        more.add(new Capture(key, p.named("capture " + key), pattern));
+        more.add(new Capture(key, p.withName("capture " + key), pattern));
         return new CapturingCommand(command, more);
     }
 
@@ -130,8 +130,9 @@ public final class CapturingCommand implements Step {
     }
 
     /** The step's name; by default the command line, shortened. */
-    public CapturingCommand named(String stepName) {
-        return new CapturingCommand(command.named(stepName), captures);
+    @Override
+    public CapturingCommand withName(String stepName) {
+        return new CapturingCommand(command.withName(stepName), captures);
     }
 
     /** The captured keys, in capture order. */

@@ -201,7 +201,8 @@ public final class Command implements Step {
     }
 
     /** The step's name; by default the command line, shortened. */
-    public Command named(String stepName) {
+    @Override
+    public Command withName(String stepName) {
         if (stepName == null || stepName.isBlank()) {
             throw new PlanDefinitionException(null, name(), "the step name must not be blank, was "
                     + (stepName == null ? null : "'" + stepName + "'"));

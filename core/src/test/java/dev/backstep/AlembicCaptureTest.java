@@ -59,7 +59,7 @@ class AlembicCaptureTest {
         return Command.of(ALEMBIC, "upgrade", "head").in(app)
                 .capture("revision", Command.of(ALEMBIC, "current"), Pattern.compile("^(\\w+)", Pattern.MULTILINE))
                 .compensatedBy(ALEMBIC, "downgrade", "{revision}")
-                .named("migrate");
+                .withName("migrate");
     }
 
     private Runner runner() {

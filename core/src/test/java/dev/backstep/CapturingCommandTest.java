@@ -36,7 +36,7 @@ class CapturingCommandTest {
                 .step(Command.of("mkdir", "made").in(tmp)
                         .capture("name", Command.of("cat", "name.txt"))
                         .compensatedBy("touch", "--", "{name}")
-                        .named("make dir"))
+                        .withName("make dir"))
                 .verify(failingHealth())
                 .build();
 
@@ -55,7 +55,7 @@ class CapturingCommandTest {
                 .step(Command.of("cp", "next", "current").in(tmp)
                         .capture("revision", Command.of("cat", "current"), Pattern.compile("^rev-(\\w+)"))
                         .compensatedBy("cp", "--", "previous-{revision}", "current")
-                        .named("upgrade"))
+                        .withName("upgrade"))
                 .build();
         Files.writeString(tmp.resolve("next"), "rev-c3d4 (head)\n");
         Files.writeString(tmp.resolve("previous-a1b2"), "rev-a1b2 (head)\n");
@@ -75,7 +75,7 @@ class CapturingCommandTest {
                 .step(Command.of("touch", "acted").in(tmp)
                         .capture("revision", Command.of("echo", "no revision here"), Pattern.compile("^([0-9a-f]{12})"))
                         .compensatedBy("rm", "acted")
-                        .named("upgrade"))
+                        .withName("upgrade"))
                 .build();
 
         RunResult r = runner().run(plan);
@@ -93,7 +93,7 @@ class CapturingCommandTest {
                 .step(Command.of("touch", "acted").in(tmp).env("DB_PASSWORD", Secret.of(secret))
                         .capture("dsn", Command.of("printenv", "DB_PASSWORD"))
                         .compensatedBy("rm", "acted")
-                        .named("upgrade"))
+                        .withName("upgrade"))
                 .build();
 
         RunResult r = runner().run(plan);
@@ -118,7 +118,7 @@ class CapturingCommandTest {
         Step flaky = Command.of("cp", "v", "v.bak").in(tmp)
                 .capture("before", Command.of("cat", "v"))
                 .compensatedBy("cp", "--", "v.bak", "{before}.restored")
-                .named("copy");
+                .withName("copy");
         Step wrapped = new Step() {
             public String name() {
                 return flaky.name();

@@ -27,8 +27,8 @@ class CommandPlanTest {
         Plan plan = Plan.named("deploy")
                 .step(Command.of("sh", "-c", "echo v2 > version").in(tmp)
                         .compensatedBy("sh", "-c", "echo v1 > version")
-                        .named("write version"))
-                .step(Command.of("sh", "-c", "echo 'migration failed' >&2; exit 7").in(tmp).named("migrate"))
+                        .withName("write version"))
+                .step(Command.of("sh", "-c", "echo 'migration failed' >&2; exit 7").in(tmp).withName("migrate"))
                 .build();
         Files.writeString(tmp.resolve("version"), "v1\n");
 
@@ -53,8 +53,8 @@ class CommandPlanTest {
                 .step(Command.of("touch", "deployed").in(tmp)
                         .env("API_TOKEN", Secret.of("tok-123456"))
                         .compensatedBy("sh", "-c", "rm deployed; printf %s \"$API_TOKEN\" > undone-with-token")
-                        .named("deploy"))
-                .verify(Command.of("test", "-f", "healthy").in(tmp).asVerification().named("health"))
+                        .withName("deploy"))
+                .verify(Command.of("test", "-f", "healthy").in(tmp).asVerification().withName("health"))
                 .build();
 
         RunResult r = runner().run(plan);
@@ -70,8 +70,8 @@ class CommandPlanTest {
     @Test
     void invalidCommandStopsThePlanBeforeAnythingRuns() {
         Plan plan = Plan.named("deploy")
-                .step(Command.of("touch", "first-ran").in(tmp).named("first"))
-                .step(Command.of("backstep-no-such-tool").in(tmp).named("second"))
+                .step(Command.of("touch", "first-ran").in(tmp).withName("first"))
+                .step(Command.of("backstep-no-such-tool").in(tmp).withName("second"))
                 .build();
 
         assertThatThrownBy(() -> runner().run(plan))
@@ -85,7 +85,7 @@ class CommandPlanTest {
         Path pidFile = tmp.resolve("pid");
         Plan plan = Plan.named("slow")
                 .step(Command.of("sh", "-c", "echo $$ > pid.tmp; mv pid.tmp pid; exec sleep 30").in(tmp)
-                        .named("slow").withTimeout(Duration.ofSeconds(2)))
+                        .withName("slow").withTimeout(Duration.ofSeconds(2)))
                 .build();
 
         RunResult r = runner().run(plan);

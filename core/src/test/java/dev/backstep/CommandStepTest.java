@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.backstep.internal.JsonStrings;
+import dev.backstep.testkit.StepHarness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class CommandStepTest {
                 .env("MODE", "fast")
                 .timeout(Duration.ofSeconds(40))
                 .compensatedBy("rm", "-f", "state");
-        TestStepContext ctx = TestStepContext.forward(step, tmp);
+        StepContext ctx = TestStepContext.forward(step, tmp);
 
         CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> step.execute(ctx));
 
@@ -56,11 +57,11 @@ class CommandStepTest {
     void stepCompensationRunsTheCompensationCommand() throws Exception {
         Command step = Command.of("sh", "-c", "echo v2 > version").in(tmp)
                 .compensatedBy("sh", "-c", "echo v1 > version");
-        TestStepContext forward = TestStepContext.forward(step, tmp);
+        StepContext forward = TestStepContext.forward(step, tmp);
         step.execute(forward);
         assertThat(Files.readString(tmp.resolve("version"))).isEqualTo("v2\n");
 
-        step.compensation().compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp));
+        step.compensation().compensate(TestStepContext.compensating(step, forward.recordedValues(), tmp));
 
         assertThat(Files.readString(tmp.resolve("version"))).isEqualTo("v1\n");
     }
@@ -71,13 +72,13 @@ class CommandStepTest {
         Command step = Command.of("touch", "migrated").in(work)
                 .env("TARGET", "undone by env")
                 .compensatedBy("sh", "-c", "rm -f migrated; printf %s \"$TARGET\" > undone");
-        TestStepContext forward = TestStepContext.forward(step, tmp);
+        StepContext forward = TestStepContext.forward(step, tmp);
         step.execute(forward);
         assertThat(work.resolve("migrated")).exists();
 
         // another process: only the journal's values and the type's static compensation
         Compensation fromRegistry = Command.compensations().get(step.type());
-        fromRegistry.compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp));
+        fromRegistry.compensate(TestStepContext.compensating(step, forward.recordedValues(), tmp));
 
         assertThat(work.resolve("migrated")).doesNotExist();
         assertThat(Files.readString(work.resolve("undone"))).isEqualTo("undone by env");
@@ -90,23 +91,23 @@ class CommandStepTest {
         Command step = Command.of("touch", "f").in(tmp).compensatedBy("rm", "-f", "f");
 
         // crash before anything was recorded: nothing to undo, no failure
-        Command.COMPENSATION.compensate(TestStepContext.compensating(step.name(), Map.of(), tmp));
+        Command.COMPENSATION.compensate(TestStepContext.compensating(step, Map.of(), tmp));
 
-        TestStepContext forward = TestStepContext.forward(step, tmp);
+        StepContext forward = TestStepContext.forward(step, tmp);
         step.execute(forward);
-        Command.COMPENSATION.compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp));
-        Command.COMPENSATION.compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp));
+        Command.COMPENSATION.compensate(TestStepContext.compensating(step, forward.recordedValues(), tmp));
+        Command.COMPENSATION.compensate(TestStepContext.compensating(step, forward.recordedValues(), tmp));
         assertThat(tmp.resolve("f")).doesNotExist();
     }
 
     @Test
     void failingCompensationCommandRaisesCommandFailedException() {
         Command step = Command.of("true").in(tmp).compensatedBy("sh", "-c", "echo cannot roll back >&2; exit 2");
-        TestStepContext forward = TestStepContext.forward(step, tmp);
+        StepContext forward = TestStepContext.forward(step, tmp);
         step.execute(forward);
 
         CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> step.compensation()
-                        .compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp)));
+                        .compensate(TestStepContext.compensating(step, forward.recordedValues(), tmp)));
 
         assertThat(e.exitCode()).isEqualTo(2);
         assertThat(e.stderrTail()).contains("cannot roll back");
@@ -117,21 +118,23 @@ class CommandStepTest {
         Command step = Command.of("sh", "-c", "printf %s \"$DB_PASSWORD\" > forward").in(tmp)
                 .env("DB_PASSWORD", Secret.of(SECRET))
                 .compensatedBy("sh", "-c", "printf %s \"$DB_PASSWORD\" > undone");
-        TestStepContext forward = TestStepContext.forward(step, tmp);
+        StepHarness harness = StepHarness.of(step).backupRoot(tmp);
+        StepContext forward = harness.context(StepContext.Phase.FORWARD);
         step.execute(forward);
         assertThat(Files.readString(tmp.resolve("forward"))).isEqualTo(SECRET);
 
         assertThat(forward.recordedValues()).containsEntry("undo.secretEnv", "[\"DB_PASSWORD\"]");
-        assertThat(forward.recordLog).noneMatch(v -> v.contains(SECRET));
+        assertThat(harness.recordLog()).isNotEmpty()
+                .noneMatch(e -> e.getKey().contains(SECRET) || e.getValue().contains(SECRET));
 
         StepException e = catchThrowableOfType(StepException.class, () -> Command.COMPENSATION
-                        .compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp)));
+                        .compensate(TestStepContext.compensating(step, forward.recordedValues(), tmp)));
         assertThat(e.getMessage()).contains("DB_PASSWORD").contains("secret").doesNotContain(SECRET);
         assertThat(e.stepName()).isEqualTo(step.name());
         assertThat(tmp.resolve("undone")).doesNotExist();
 
         // the step object in memory holds the secret and can compensate
-        step.compensation().compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp));
+        step.compensation().compensate(TestStepContext.compensating(step, forward.recordedValues(), tmp));
         assertThat(Files.readString(tmp.resolve("undone"))).isEqualTo(SECRET);
     }
 
@@ -154,7 +157,7 @@ class CommandStepTest {
         Command step = Command.of("sh", "-c", "touch ran", "--password=" + SECRET).in(tmp)
                 .env("DB_PASSWORD", Secret.of(SECRET))
                 .compensatedBy("true");
-        TestStepContext ctx = TestStepContext.forward(step, tmp);
+        StepContext ctx = TestStepContext.forward(step, tmp);
 
         assertThatThrownBy(() -> step.validate(TestStepContext.validating(step, tmp)))
                 .isInstanceOf(StepValidationException.class)
@@ -171,10 +174,10 @@ class CommandStepTest {
         Command step = Command.of("true").in(tmp).env("WHO", "forward")
                 .compensatedBy(Command.of("sh", "-c", "printf %s \"$WHO\" > who; exit 3").in(other)
                         .env("WHO", "undo").successCodes(0, 3));
-        TestStepContext forward = TestStepContext.forward(step, tmp);
+        StepContext forward = TestStepContext.forward(step, tmp);
         step.execute(forward);
 
-        Command.COMPENSATION.compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp));
+        Command.COMPENSATION.compensate(TestStepContext.compensating(step, forward.recordedValues(), tmp));
 
         assertThat(Files.readString(other.resolve("who"))).isEqualTo("undo");
         assertThat(tmp.resolve("who")).doesNotExist();
@@ -188,11 +191,11 @@ class CommandStepTest {
         assertThat(step.compensation().irreversibleReason()).hasValueSatisfying(
                 why -> assertThat(why).contains("no compensation declared for command true"));
 
-        TestStepContext forward = TestStepContext.forward(step, tmp);
+        StepContext forward = TestStepContext.forward(step, tmp);
         step.execute(forward);
         assertThat(forward.recordedValues()).containsKey("undo.none").doesNotContainKey("undo.argv");
         // the durable compensation knows there is nothing to run
-        Command.COMPENSATION.compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp));
+        Command.COMPENSATION.compensate(TestStepContext.compensating(step, forward.recordedValues(), tmp));
     }
 
     @Test
@@ -215,7 +218,7 @@ class CommandStepTest {
                 .isInstanceOf(CommandFailedException.class);
 
         Files.writeString(tmp.resolve("ready"), "");
-        TestStepContext ctx = TestStepContext.forward(check, tmp);
+        StepContext ctx = TestStepContext.forward(check, tmp);
         check.execute(ctx);
         assertThat(ctx.recordedValues()).isEmpty();
         assertThat(Command.of("true").asPivot().kind()).isEqualTo(StepKind.PIVOT);
@@ -228,7 +231,7 @@ class CommandStepTest {
         String longName = Command.of("echo", "x".repeat(200)).name();
         assertThat(longName).hasSize(60).endsWith("...");
         assertThat(Command.of("sh", "-c", "a\nb").name()).doesNotContain("\n");
-        assertThat(Command.of("true").named("noop").name()).isEqualTo("noop");
+        assertThat(Command.of("true").withName("noop").name()).isEqualTo("noop");
     }
 
     @Test
@@ -313,7 +316,7 @@ class CommandStepTest {
         assertThatThrownBy(() -> Command.of("true").env("A", (String) null)).isInstanceOf(PlanDefinitionException.class);
         assertThatThrownBy(() -> Command.of("true").timeout(Duration.ZERO)).isInstanceOf(PlanDefinitionException.class)
                 .hasMessageContaining("timeout");
-        assertThatThrownBy(() -> Command.of("true").named(" ")).isInstanceOf(PlanDefinitionException.class);
+        assertThatThrownBy(() -> Command.of("true").withName(" ")).isInstanceOf(PlanDefinitionException.class);
         assertThatThrownBy(() -> Command.of("true").irreversible("")).isInstanceOf(PlanDefinitionException.class);
         assertThatThrownBy(() -> Command.of("true").compensatedBy()).isInstanceOf(PlanDefinitionException.class);
         assertThatThrownBy(() -> Command.of("true").in(null)).isInstanceOf(PlanDefinitionException.class);
@@ -322,7 +325,7 @@ class CommandStepTest {
     @Test
     void commandIsImmutable() {
         Command base = Command.of("true");
-        Command changed = base.in(tmp).env("A", "1").named("x").compensatedBy("false");
+        Command changed = base.in(tmp).env("A", "1").withName("x").compensatedBy("false");
 
         assertThat(base.name()).isEqualTo("true");
         assertThat(base.compensationCommand()).isEmpty();

@@ -90,21 +90,21 @@ class DefinitionErrorsTest {
                         null, null, "multiplier must be at least 1.0, was 0.5"),
                 exact("an irreversible step without reason", () -> Compensation.none(" "), null, null,
                         "Compensation.none needs a reason, was ' '"),
-                exact("a zero command timeout", () -> Command.of("php", "artisan", "migrate").named("migrate")
+                exact("a zero command timeout", () -> Command.of("php", "artisan", "migrate").withName("migrate")
                         .timeout(Duration.ZERO), null, "migrate", "step 'migrate': timeout must be positive, was PT0S"),
-                exact("a null secret", () -> Command.of("php").named("migrate").env("DB_PASSWORD", (Secret) null),
+                exact("a null secret", () -> Command.of("php").withName("migrate").env("DB_PASSWORD", (Secret) null),
                         null, "migrate", "step 'migrate': secret DB_PASSWORD is null"),
                 exact("a blank step name after a secret", () -> Command.of("php").env("DB_PASSWORD", secret)
-                        .named(" "), null, "php", "step 'php': the step name must not be blank, was ' '"),
+                        .withName(" "), null, "php", "step 'php': the step name must not be blank, was ' '"),
                 exact("an environment name with '='", () -> Command.of("php").env("A=B", secret), null, "php",
                         "step 'php': invalid environment variable name 'A=B' (it must be non-empty and contain"
                                 + " neither '=' nor NUL)"),
                 exact("a null argument", () -> Command.of("php", null), null, null,
                         "argument 1 of command [php, null] is null"),
-                exact("a capture key with a space", () -> Command.of("alembic", "upgrade", "head").named("migrate")
+                exact("a capture key with a space", () -> Command.of("alembic", "upgrade", "head").withName("migrate")
                         .capture("a b", Command.of("alembic", "current")), null, "migrate",
                         "step 'migrate': capture key 'a b' must be 1..64 letters, digits, '_', '.' or '-'"),
-                has("a placeholder nobody captures", () -> Command.of("alembic", "upgrade", "head").named("migrate")
+                has("a placeholder nobody captures", () -> Command.of("alembic", "upgrade", "head").withName("migrate")
                         .capture("rev", Command.of("alembic", "current")).compensatedBy("alembic", "downgrade",
                                 "{revision}"), null, "migrate", "step 'migrate': the compensation uses {revision}"),
                 exact("a zero check timeout behind a password in the URI",

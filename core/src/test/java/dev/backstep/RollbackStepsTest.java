@@ -202,11 +202,11 @@ class RollbackStepsTest {
     void aJournaledCommandStepThatNeedsASecretFailsByNameFromTheJournalAndTheChecksStillRun() throws IOException {
         Path restarted = tmp.resolve("restarted");
         Plan plan = Plan.named("deploy").target("app")
-                .step(Command.of("touch", "deployed").in(tmp).compensatedBy("rm", "deployed").named("deploy"))
+                .step(Command.of("touch", "deployed").in(tmp).compensatedBy("rm", "deployed").withName("deploy"))
                 .afterRollback(Command.of("touch", restarted.toString()).env("TOKEN", Secret.of("tok-abcdef-123"))
-                        .named("restart"))
+                        .withName("restart"))
                 .verifyAfterRollback(Command.of("test", "!", "-e", "deployed").in(tmp).asVerification()
-                        .named("not deployed"))
+                        .withName("not deployed"))
                 .build();
         RunResult ran = runner().run(plan);
         assertThat(ran.status()).isEqualTo(RunStatus.SUCCEEDED);
@@ -226,9 +226,9 @@ class RollbackStepsTest {
             throws IOException {
         Path restarted = tmp.resolve("restarted");
         Plan plan = Plan.named("deploy").target("app")
-                .step(Command.of("touch", "deployed").in(tmp).compensatedBy("rm", "deployed").named("deploy"))
-                .afterRollback(Command.of("touch", restarted.toString()).named("restart"))
-                .verifyAfterRollback(Command.of("test", "!", "-e", "deployed").in(tmp).named("not deployed")
+                .step(Command.of("touch", "deployed").in(tmp).compensatedBy("rm", "deployed").withName("deploy"))
+                .afterRollback(Command.of("touch", restarted.toString()).withName("restart"))
+                .verifyAfterRollback(Command.of("test", "!", "-e", "deployed").in(tmp).withName("not deployed")
                         .withRetry(RetryPolicy.attempts(2)))
                 .build();
         RunResult ran = runner().run(plan);
@@ -244,7 +244,7 @@ class RollbackStepsTest {
     @Test
     void aRunWhoseAfterRollbackStepNothingResolvesIsRefusedBeforeAnythingChanges() throws IOException {
         Plan plan = Plan.named("deploy").target("app")
-                .step(Command.of("touch", "deployed").in(tmp).compensatedBy("rm", "deployed").named("deploy"))
+                .step(Command.of("touch", "deployed").in(tmp).compensatedBy("rm", "deployed").withName("deploy"))
                 .afterRollback(traced("restart in memory"))
                 .build();
         RunResult ran = runner().run(plan);

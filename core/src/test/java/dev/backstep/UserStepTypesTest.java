@@ -137,7 +137,7 @@ class UserStepTypesTest {
         Step typedCheck = Step.named("typed check").type("acme.check").kind(StepKind.VERIFICATION)
                 .action(ctx -> { }).build();
         Plan plan = Plan.named("deploy").target("t")
-                .step(Command.of("touch", "deployed").in(tmp).compensatedBy("rm", "deployed").named("deploy"))
+                .step(Command.of("touch", "deployed").in(tmp).compensatedBy("rm", "deployed").withName("deploy"))
                 .verify(typedCheck)
                 .afterRollback(restart)
                 .build();

@@ -105,15 +105,15 @@ public final class Database {
     }
 
     /** A restore step from the snapshot file {@code dump} (its manifest lies next to it). */
-    public RestoreStep restore(Path dump) {
+    public DbRestoreStep restore(Path dump) {
         PlanDefinitionException.requireNonNull(dump, null, "the dump");
-        return new RestoreStep("restore " + target.id(), target, dump, null, Db.DEFAULT_MAX_SNAPSHOT_AGE, false, null);
+        return new DbRestoreStep("restore " + target.id(), target, dump, null, Db.DEFAULT_MAX_SNAPSHOT_AGE, false, null);
     }
 
     /** A restore step from {@code snapshot}; its checksum must still match. */
-    public RestoreStep restore(Snapshot snapshot) {
+    public DbRestoreStep restore(Snapshot snapshot) {
         PlanDefinitionException.requireNonNull(snapshot, null, "the snapshot");
-        return new RestoreStep("restore " + target.id(), target, snapshot.file(), snapshot,
+        return new DbRestoreStep("restore " + target.id(), target, snapshot.file(), snapshot,
                 Db.DEFAULT_MAX_SNAPSHOT_AGE, false, null);
     }
 

@@ -40,7 +40,7 @@ import java.util.Map;
 public final class Db {
     /** Type id of {@link SnapshotStep}. */
     public static final String SNAPSHOT = "db.snapshot";
-    /** Type id of {@link RestoreStep}. */
+    /** Type id of {@link DbRestoreStep}. */
     public static final String RESTORE = "db.restore";
     /** Type id of {@link SqlStep}. */
     public static final String SQL = "db.sql";

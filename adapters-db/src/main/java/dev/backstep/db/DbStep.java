@@ -5,7 +5,9 @@ import dev.backstep.Fingerprint;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
+import dev.backstep.db.internal.Dumps;
 import dev.backstep.db.internal.Jdbc;
+import dev.backstep.db.internal.Snapshots;
 import dev.backstep.db.internal.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +79,24 @@ public abstract class DbStep implements Step {
     @Override
     public boolean hostIndependent() {
         return target.isServer() && !dev.backstep.db.internal.Hostnames.isLoopback(target.host());
+    }
+
+    /**
+     * Refuses a snapshot directory that cannot be used and a dump (and, if {@code restores}, restore)
+     * program that does not start.
+     */
+    final void validateDumps(StepContext ctx, Path dir, boolean restores) {
+        String problem = Snapshots.checkDir(dir);
+        if (problem != null) {
+            throw new StepValidationException(name, problem);
+        }
+        for (String program : Dumps.programs(target, restores)) {
+            try {
+                Dumps.checkProgram(ctx.commands(), program);
+            } catch (RuntimeException e) {
+                throw new StepValidationException(name, "cannot run " + program + ": " + e.getMessage());
+            }
+        }
     }
 
     void rememberPassword() {

@@ -3,7 +3,6 @@ package dev.backstep.db;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.StepContext;
-import dev.backstep.StepValidationException;
 import dev.backstep.db.internal.DbCompensations;
 import dev.backstep.db.internal.Dumps;
 import dev.backstep.db.internal.Keys;
@@ -77,7 +76,8 @@ public final class SnapshotStep extends DbStep {
     }
 
     /** This step under another name. */
-    public SnapshotStep named(String newName) {
+    @Override
+    public SnapshotStep withName(String newName) {
         return new SnapshotStep(newName, target, dir, restoreOnRollback, maxAge);
     }
 
@@ -97,17 +97,7 @@ public final class SnapshotStep extends DbStep {
 
     @Override
     public void validate(StepContext ctx) throws Exception {
-        String problem = Snapshots.checkDir(dir);
-        if (problem != null) {
-            throw new StepValidationException(name, problem);
-        }
-        for (String program : Dumps.programs(target, restoreOnRollback)) {
-            try {
-                Dumps.checkProgram(ctx.commands(), program);
-            } catch (RuntimeException e) {
-                throw new StepValidationException(name, "cannot run " + program + ": " + e.getMessage());
-            }
-        }
+        validateDumps(ctx, dir, restoreOnRollback);
         super.validate(ctx);
     }
 

@@ -42,7 +42,8 @@ public final class SqlStep extends DbStep {
     }
 
     /** This step under another name. */
-    public SqlStep named(String newName) {
+    @Override
+    public SqlStep withName(String newName) {
         return new SqlStep(newName, target, up, down);
     }
 

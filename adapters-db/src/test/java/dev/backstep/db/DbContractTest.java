@@ -301,7 +301,7 @@ abstract class DbContractTest {
         return Plan.named("migrate").target("db")
                 .step(snapshot)
                 .step(db().sql("INSERT INTO orders (id, customer_id, total) VALUES (99, 1, 1)")
-                        .compensatedBy("DELETE FROM orders WHERE id = 99").named("add order 99"))
+                        .compensatedBy("DELETE FROM orders WHERE id = 99").withName("add order 99"))
                 .build();
     }
 
@@ -310,7 +310,7 @@ abstract class DbContractTest {
         MutableClock clock = new MutableClock(Instant.now());
         List<Fingerprint> before = fp();
         RunResult deployed = runner(clock).run(migrateWithSnapshot(
-                db().snapshot(backups).restoreOnRollback(Duration.ofHours(6)).named("snapshot")));
+                db().snapshot(backups).restoreOnRollback(Duration.ofHours(6)).withName("snapshot")));
         assertThat(deployed).succeeded();
         exec("INSERT INTO customers VALUES (4, 'Nova')"); // a customer signs up after the deploy
         List<Fingerprint> afterWrites = fp();

@@ -84,7 +84,7 @@ class DbDefinitionErrorsTest {
                         "=client program directory " + tmp.resolve("no-bin") + " does not exist"),
                 m("a bad alembic target", () -> Migrations.alembic(tmp).target("head; rm"), "alembic upgrade",
                         "=step 'alembic upgrade': invalid alembic target 'head; rm'"),
-                m("a blank artisan step name", () -> Migrations.artisan(tmp).named(" "), "artisan migrate",
+                m("a blank artisan step name", () -> Migrations.artisan(tmp).withName(" "), "artisan migrate",
                         "=step 'artisan migrate': a step needs a non-blank name, was ' '"),
                 m("a zero alembic timeout", () -> Migrations.alembic(tmp).timeout(Duration.ZERO), null,
                         "=timeout must be positive, was PT0S"),

@@ -1,16 +1,7 @@
 package dev.backstep.git;
 
-import dev.backstep.Compensation;
-import dev.backstep.Fingerprint;
-import dev.backstep.StepContext;
 import dev.backstep.git.internal.GitCli;
-import dev.backstep.git.internal.GitCompensations;
-import dev.backstep.git.internal.GitFingerprints;
-import dev.backstep.git.internal.HeadState;
-import dev.backstep.git.internal.Keys;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,17 +22,10 @@ import java.util.Optional;
  *     .build();
  * }</pre>
  */
-public final class GitCheckout implements GitStep {
-    private final Path repo;
-    private final String ref;
-    private final boolean stash;
-    private final String git;
+public final class GitCheckout extends HeadMove implements GitStep {
 
     GitCheckout(Path repo, String ref, boolean stash, String git) {
-        this.repo = repo;
-        this.ref = ref;
-        this.stash = stash;
-        this.git = git;
+        super(repo, ref, stash, git);
     }
 
     /**
@@ -57,21 +41,6 @@ public final class GitCheckout implements GitStep {
         return new GitCheckout(repo, ref, stash, Args.gitBinary(gitBinary));
     }
 
-    /** The ref as given. */
-    public String ref() {
-        return ref;
-    }
-
-    @Override
-    public Path repository() {
-        return repo;
-    }
-
-    @Override
-    public String gitExecutable() {
-        return git;
-    }
-
     @Override
     public String name() {
         return "git checkout " + ref;
@@ -82,86 +51,27 @@ public final class GitCheckout implements GitStep {
         return Git.CHECKOUT;
     }
 
-    /**
-     * HEAD, branch, work tree status (hashed, and the changed paths) and stash of the repository, read-only.
-     */
     @Override
-    public List<Fingerprint> fingerprint(StepContext ctx) {
-        GitCli cli = GitCli.open(ctx.commands(), git, repo);
-        return List.of(GitFingerprints.head(cli));
-    }
-
-    @Override
-    public Compensation compensation() {
-        return GitCompensations.RESTORE_HEAD;
-    }
-
-    @Override
-    public String describe() {
-        return "git checkout " + ref + " in " + repo + (stash ? ", stashing local changes" : "");
-    }
-
-    @Override
-    public void validate(StepContext ctx) {
-        try {
-            GitCli cli = GitCli.open(ctx.commands(), git, repo);
-            cli.head();
-            cli.requireCommit(ref);
-            if (!stash) {
-                List<String> changed = cli.changedFiles(true);
-                if (!changed.isEmpty()) {
-                    throw new GitDirtyWorktreeException(cli.repo(), changed);
-                }
-            }
-        } catch (GitException e) {
-            throw Args.invalid(ctx.stepName(), e);
-        }
-    }
-
-    @Override
-    public String preview(StepContext ctx) {
-        GitCli cli = GitCli.open(ctx.commands(), git, repo);
-        String head = cli.head();
-        Optional<String> branch = cli.branch();
+    Move resolve(GitCli cli) {
         boolean toBranch = cli.localBranchExists(ref);
-        String target = target(cli, toBranch);
-        int changed = cli.changedFiles(true).size();
-        return "git checkout " + ref + " in " + cli.repo() + ": "
-                + Args.summary(head, cli.subject(head), target, cli.subject(target))
-                + ", " + branch.orElse("detached HEAD") + " -> " + (toBranch ? ref : "detached HEAD")
-                + (changed > 0 && stash ? "; stashes " + changed + " local change(s), restored on undo" : "")
-                + (cli.hasSubmodules() ? "; updates submodules" : "");
+        String target = toBranch ? cli.requireCommit("refs/heads/" + ref) : cli.requireCommit(ref);
+        return toBranch
+                ? new Move(target, false, "checkout", ref, "--")
+                : new Move(target, true, "checkout", "--detach", target, "--");
     }
 
     @Override
-    public void execute(StepContext ctx) throws Exception {
-        GitCli cli = GitCli.open(ctx.commands(), git, repo);
-        boolean toBranch = cli.localBranchExists(ref);
-        String target = target(cli, toBranch);
-        List<String> changed = HeadState.captureAndRecord(ctx, cli, stash, Map.of(Keys.TARGET, target));
-        try {
-            HeadState.stashIfNeeded(ctx, cli, changed);
-            if (toBranch) {
-                cli.run("checkout", ref, "--");
-            } else {
-                cli.run("checkout", "--detach", target, "--");
-            }
-            cli.updateSubmodulesIfAny();
-        } catch (Exception e) {
-            Git.restoreAfterFailure(ctx, compensation(), e);
-            throw e;
-        }
-        ctx.logger().info("{}: checked out {} ({})", cli.repo(), ref, GitCli.shortSha(target));
-        ctx.summary("HEAD " + ctx.recorded(Keys.HEAD).map(Args::shortSha).orElse("?") + " -> " + GitCli.shortSha(target)
-                + " (" + ref + ")");
-    }
-
-    private String target(GitCli cli, boolean toBranch) {
-        return toBranch ? cli.requireCommit("refs/heads/" + ref) : cli.requireCommit(ref);
+    String headChange(Optional<String> branch, Move move) {
+        return branch.orElse("detached HEAD") + " -> " + (move.detaches() ? "detached HEAD" : ref);
     }
 
     @Override
-    public String toString() {
-        return "GitCheckout[" + ref + " in " + repo + (stash ? ", stash" : "") + "]";
+    String done() {
+        return "checked out";
+    }
+
+    @Override
+    String summaryNote() {
+        return ref;
     }
 }

@@ -31,10 +31,8 @@ import java.util.Set;
  * pushed a minute ago) fails the validation of a later checkout in the same plan: fetch before
  * running the plan, or check out {@code origin/<branch>} after {@code git fetch} has run once.
  */
-public final class GitFetch implements GitStep {
-    private final Path repo;
+public final class GitFetch extends GitStepBase implements GitStep {
     private final String remote;
-    private final String git;
     private final Askpass.Credentials credentials;
 
     GitFetch(Path repo, String remote, String git) {
@@ -42,9 +40,8 @@ public final class GitFetch implements GitStep {
     }
 
     private GitFetch(Path repo, String remote, String git, Askpass.Credentials credentials) {
-        this.repo = repo;
+        super(repo, git);
         this.remote = remote;
-        this.git = git;
         this.credentials = credentials;
     }
 
@@ -76,16 +73,6 @@ public final class GitFetch implements GitStep {
     }
 
     @Override
-    public Path repository() {
-        return repo;
-    }
-
-    @Override
-    public String gitExecutable() {
-        return git;
-    }
-
-    @Override
     public String name() {
         return "git fetch " + remote;
     }
@@ -100,8 +87,7 @@ public final class GitFetch implements GitStep {
      */
     @Override
     public List<Fingerprint> fingerprint(StepContext ctx) {
-        GitCli cli = GitCli.open(ctx.commands(), git, repo);
-        return List.of(GitFingerprints.refs(cli, "refs/remotes/" + remote + "/", "refs/tags/"));
+        return List.of(GitFingerprints.refs(cli(ctx), "refs/remotes/" + remote + "/", "refs/tags/"));
     }
 
     @Override
@@ -115,25 +101,21 @@ public final class GitFetch implements GitStep {
     }
 
     @Override
-    public void validate(StepContext ctx) {
-        try {
-            requireRemote(GitCli.open(ctx.commands(), git, repo));
-        } catch (GitException e) {
-            throw Args.invalid(ctx.stepName(), e);
-        }
+    void check(GitCli cli) {
+        requireRemote(cli, remote);
     }
 
     @Override
     public String preview(StepContext ctx) {
-        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        GitCli cli = cli(ctx);
         return "git fetch " + remote + " in " + cli.repo() + ": updates refs/remotes/" + remote
                 + "/* and tags; HEAD stays at " + cli.resolveCommit("HEAD").map(Args::shortSha).orElse("(no commit)");
     }
 
     @Override
     public void execute(StepContext ctx) throws Exception {
-        GitCli cli = GitCli.open(ctx.commands(), git, repo);
-        requireRemote(cli);
+        GitCli cli = cli(ctx);
+        requireRemote(cli, remote);
         ctx.record(Keys.REPO, cli.repo().toString());
         ctx.record(Keys.GIT, cli.git());
         RefChanges.recordBefore(ctx, cli, remote);
@@ -143,13 +125,6 @@ public final class GitFetch implements GitStep {
         } catch (Exception e) {
             Git.restoreAfterFailure(ctx, compensation(), e);
             throw e;
-        }
-    }
-
-    private void requireRemote(GitCli cli) {
-        if (!cli.remotes().contains(remote)) {
-            throw new GitException(Reason.UNKNOWN_REMOTE, cli.repo(), "no remote named '" + remote + "' in "
-                    + cli.repo() + " (remotes: " + cli.remotes() + ")");
         }
     }
 

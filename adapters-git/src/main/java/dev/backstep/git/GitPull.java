@@ -32,12 +32,10 @@ import java.util.Set;
  * Plan plan = Plan.named("update bot").step(Git.pull(repo, "origin", "main")).build();
  * }</pre>
  */
-public final class GitPull implements GitStep {
-    private final Path repo;
+public final class GitPull extends GitStepBase implements GitStep {
     private final String remote;
     private final String branch;
     private final boolean stash;
-    private final String git;
     private final Askpass.Credentials credentials;
 
     GitPull(Path repo, String remote, String branch, boolean stash, String git) {
@@ -46,11 +44,10 @@ public final class GitPull implements GitStep {
 
     private GitPull(Path repo, String remote, String branch, boolean stash, String git,
                     Askpass.Credentials credentials) {
-        this.repo = repo;
+        super(repo, git);
         this.remote = remote;
         this.branch = branch;
         this.stash = stash;
-        this.git = git;
         this.credentials = credentials;
     }
 
@@ -92,16 +89,6 @@ public final class GitPull implements GitStep {
     }
 
     @Override
-    public Path repository() {
-        return repo;
-    }
-
-    @Override
-    public String gitExecutable() {
-        return git;
-    }
-
-    @Override
     public String name() {
         return "git pull " + remote + " " + branch;
     }
@@ -117,7 +104,7 @@ public final class GitPull implements GitStep {
      */
     @Override
     public List<Fingerprint> fingerprint(StepContext ctx) {
-        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        GitCli cli = cli(ctx);
         return List.of(GitFingerprints.head(cli), GitFingerprints.refs(cli, "refs/remotes/" + remote + "/", "refs/tags/"));
     }
 
@@ -132,26 +119,18 @@ public final class GitPull implements GitStep {
     }
 
     @Override
-    public void validate(StepContext ctx) {
-        try {
-            GitCli cli = GitCli.open(ctx.commands(), git, repo);
-            cli.head();
-            requireBranch(cli);
-            requireRemote(cli);
-            if (!stash) {
-                List<String> changed = cli.changedFiles(true);
-                if (!changed.isEmpty()) {
-                    throw new GitDirtyWorktreeException(cli.repo(), changed);
-                }
-            }
-        } catch (GitException e) {
-            throw Args.invalid(ctx.stepName(), e);
+    void check(GitCli cli) {
+        cli.head();
+        requireBranch(cli);
+        requireRemote(cli, remote);
+        if (!stash) {
+            requireClean(cli);
         }
     }
 
     @Override
     public String preview(StepContext ctx) {
-        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        GitCli cli = cli(ctx);
         String head = cli.head();
         String local = cli.branch().orElse("detached HEAD");
         Optional<String> known = cli.resolveCommit("refs/remotes/" + remote + "/" + branch);
@@ -164,9 +143,9 @@ public final class GitPull implements GitStep {
 
     @Override
     public void execute(StepContext ctx) throws Exception {
-        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        GitCli cli = cli(ctx);
         String local = requireBranch(cli);
-        requireRemote(cli);
+        requireRemote(cli, remote);
         List<String> changed = HeadState.captureAndRecord(ctx, cli, stash);
         String head = ctx.recorded(Keys.HEAD).orElseThrow();
         RefChanges.recordBefore(ctx, cli, remote);
@@ -198,13 +177,6 @@ public final class GitPull implements GitStep {
     private String requireBranch(GitCli cli) {
         return cli.branch().orElseThrow(() -> new GitException(Reason.DETACHED_HEAD, cli.repo(),
                 "HEAD is detached in " + cli.repo() + ": pull needs a checked-out branch to fast-forward"));
-    }
-
-    private void requireRemote(GitCli cli) {
-        if (!cli.remotes().contains(remote)) {
-            throw new GitException(Reason.UNKNOWN_REMOTE, cli.repo(), "no remote named '" + remote + "' in "
-                    + cli.repo() + " (remotes: " + cli.remotes() + ")");
-        }
     }
 
     @Override

@@ -27,19 +27,16 @@ import java.util.Set;
  * Plan plan = Plan.named("release").step(Git.tag(repo, "deployed-2025-06-01").annotated("deployed by CI")).build();
  * }</pre>
  */
-public final class GitTag implements GitStep {
-    private final Path repo;
+public final class GitTag extends GitStepBase implements GitStep {
     private final String tag;
     private final String at;
     private final String message;
-    private final String git;
 
     GitTag(Path repo, String tag, String at, String message, String git) {
-        this.repo = repo;
+        super(repo, git);
         this.tag = tag;
         this.at = at;
         this.message = message;
-        this.git = git;
     }
 
     /** Tags the commit {@code ref} names instead of HEAD. */
@@ -77,16 +74,6 @@ public final class GitTag implements GitStep {
     }
 
     @Override
-    public Path repository() {
-        return repo;
-    }
-
-    @Override
-    public String gitExecutable() {
-        return git;
-    }
-
-    @Override
     public String name() {
         return "git tag " + tag;
     }
@@ -101,8 +88,7 @@ public final class GitTag implements GitStep {
      */
     @Override
     public List<Fingerprint> fingerprint(StepContext ctx) {
-        GitCli cli = GitCli.open(ctx.commands(), git, repo);
-        return List.of(GitFingerprints.refs(cli, "refs/tags/"));
+        return List.of(GitFingerprints.refs(cli(ctx), "refs/tags/"));
     }
 
     @Override
@@ -116,22 +102,17 @@ public final class GitTag implements GitStep {
     }
 
     @Override
-    public void validate(StepContext ctx) {
-        try {
-            GitCli cli = GitCli.open(ctx.commands(), git, repo);
-            checkName(cli);
-            String target = cli.requireCommit(at);
-            existing(cli).filter(e -> !e.equals(target)).ifPresent(e -> {
-                throw exists(cli, e, target);
-            });
-        } catch (GitException e) {
-            throw Args.invalid(ctx.stepName(), e);
-        }
+    void check(GitCli cli) {
+        checkName(cli);
+        String target = cli.requireCommit(at);
+        existing(cli).filter(e -> !e.equals(target)).ifPresent(e -> {
+            throw exists(cli, e, target);
+        });
     }
 
     @Override
     public String preview(StepContext ctx) {
-        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        GitCli cli = cli(ctx);
         String target = cli.requireCommit(at);
         String where = Args.shortSha(target) + " (\"" + cli.subject(target) + "\") in " + cli.repo();
         return existing(cli).isPresent()
@@ -141,7 +122,7 @@ public final class GitTag implements GitStep {
 
     @Override
     public void execute(StepContext ctx) throws Exception {
-        GitCli cli = GitCli.open(ctx.commands(), git, repo);
+        GitCli cli = cli(ctx);
         checkName(cli);
         String target = cli.requireCommit(at);
         Optional<String> existing = existing(cli);

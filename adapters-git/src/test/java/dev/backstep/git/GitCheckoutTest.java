@@ -3,6 +3,7 @@ package dev.backstep.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +32,12 @@ class GitCheckoutTest {
     @Test
     void checkoutOfTagDetachesHeadAndCompensationReattachesTheBranchAtTheRecordedCommit() throws Exception {
         GitCheckout step = Git.checkout(repo, "v1.0.0");
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
 
         step.execute(ctx);
         sb.assertAt(repo, c1, "(detached)", "v1");
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         sb.assertAt(repo, c2, "main", "v2");
         assertThat(sb.status(repo)).isEmpty();
     }
@@ -44,7 +45,7 @@ class GitCheckoutTest {
     @Test
     void recordsThePreviousHeadBranchAndCleanStateBeforeChanging() throws Exception {
         GitCheckout step = Git.checkout(repo, "tags/v1.0.0");
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
 
         step.execute(ctx);
 
@@ -62,12 +63,12 @@ class GitCheckoutTest {
     void checkoutOfLocalBranchAttachesItAndUndoReturnsToThePreviousBranch() throws Exception {
         sb.git(repo, "branch", "release", c1);
         GitCheckout step = Git.checkout(repo, "release");
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
 
         step.execute(ctx);
         sb.assertAt(repo, c1, "release", "v1");
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         sb.assertAt(repo, c2, "main", "v2");
         assertThat(sb.git(repo, "rev-parse", "release")).isEqualTo(c1);
     }
@@ -76,10 +77,10 @@ class GitCheckoutTest {
     void undoFromDetachedStartLeavesHeadDetachedAtTheRecordedCommit() throws Exception {
         sb.git(repo, "checkout", "-q", "--detach", c2);
         GitCheckout step = Git.checkout(repo, "v1.0.0");
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
 
         step.execute(ctx);
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
 
         sb.assertAt(repo, c2, "(detached)", "v2");
         assertThat(sb.git(repo, "rev-parse", "main")).isEqualTo(c2);
@@ -88,11 +89,11 @@ class GitCheckoutTest {
     @Test
     void compensationIsIdempotent() throws Exception {
         GitCheckout step = Git.checkout(repo, c1);
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
         step.execute(ctx);
 
         for (int i = 0; i < 3; i++) {
-            step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+            step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
             sb.assertAt(repo, c2, "main", "v2");
         }
         assertThat(sb.stashList(repo)).isEmpty();
@@ -102,7 +103,7 @@ class GitCheckoutTest {
     void previewShowsShortCommitsAndSubjectsAndChangesNothing() throws Exception {
         GitCheckout step = Git.checkout(repo, "v1.0.0");
 
-        String preview = step.preview(TestContext.validation(sb, step.name()));
+        String preview = step.preview(GitHarness.validation(sb, step));
 
         assertThat(preview).contains(c2.substring(0, 7) + " -> " + c1.substring(0, 7))
                 .contains("\"second\" -> \"first\"")
@@ -114,7 +115,7 @@ class GitCheckoutTest {
     void validationRejectsUnknownRefNamingIt() {
         GitCheckout step = Git.checkout(repo, "v1.0.O");
 
-        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("'v1.0.O' does not name a commit")
                 .cause().isInstanceOfSatisfying(GitException.class,
@@ -125,7 +126,7 @@ class GitCheckoutTest {
     void validationPassesForAnExistingRefAndChangesNothing() {
         GitCheckout step = Git.checkout(repo, "HEAD~1");
 
-        step.validate(TestContext.validation(sb, step.name()));
+        step.validate(GitHarness.validation(sb, step));
 
         sb.assertAt(repo, c2, "main", "v2");
     }
@@ -136,7 +137,7 @@ class GitCheckoutTest {
         GitSandbox.write(repo.resolve("notes/new.txt"), "untracked");
         GitCheckout step = Git.checkout(repo, "v1.0.0");
 
-        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("app.txt").hasMessageContaining("notes/new.txt")
                 .cause().isInstanceOfSatisfying(GitDirtyWorktreeException.class,
@@ -147,7 +148,7 @@ class GitCheckoutTest {
     void dirtyWorktreeIsRefusedByTheActionBeforeRecordingOrChangingAnything() {
         GitSandbox.write(repo.resolve("app.txt"), "local edit");
         GitCheckout step = Git.checkout(repo, "v1.0.0");
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
 
         assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(GitDirtyWorktreeException.class);
 
@@ -164,8 +165,8 @@ class GitCheckoutTest {
         GitSandbox.write(repo.resolve("notes/new.txt"), "untracked");
         String statusBefore = sb.status(repo);
         GitCheckout step = Git.checkout(repo, "v1.0.0").stashChanges();
-        step.validate(TestContext.validation(sb, step.name()));
-        TestContext ctx = TestContext.forward(sb, step.name());
+        step.validate(GitHarness.validation(sb, step));
+        StepContext ctx = GitHarness.forward(sb, step);
 
         step.execute(ctx);
 
@@ -174,7 +175,7 @@ class GitCheckoutTest {
         assertThat(ctx.recordedValues()).containsEntry("clean", "false").containsKey("stash");
         assertThat(sb.stashList(repo)).contains("backstep: run test-run");
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
 
         assertThat(sb.head(repo)).isEqualTo(c2);
         assertThat(sb.branch(repo)).isEqualTo("main");
@@ -183,7 +184,7 @@ class GitCheckoutTest {
         assertThat(sb.status(repo)).isEqualTo(statusBefore);
         assertThat(sb.stashList(repo)).isEmpty();
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         assertThat(sb.status(repo)).isEqualTo(statusBefore);
         assertThat(GitSandbox.read(repo.resolve("app.txt"))).isEqualTo("local edit");
     }
@@ -196,7 +197,7 @@ class GitCheckoutTest {
                 + "if [ \"$2\" = \"" + c1 + "\" ]; then echo 'refusing v1' >&2; exit 1; fi\nexit 0\n");
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
         GitCheckout step = Git.checkout(repo, "v1.0.0");
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
 
         assertThatThrownBy(() -> step.execute(ctx))
                 .isInstanceOfSatisfying(GitException.class,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.ProgramNotFoundException;
+import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +28,12 @@ class GitErrorsTest {
         Path noGit = tmp.resolve("no-such-dir/git");
         GitCheckout step = Git.checkout(repo, "main").using(noGit);
 
-        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining(noGit.toString())
                 .cause().satisfies(c -> hasReason(c, GitException.Reason.GIT_NOT_FOUND))
                 .hasCauseInstanceOf(ProgramNotFoundException.class);
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
         assertThatThrownBy(() -> step.execute(ctx))
                 .satisfies(e -> hasReason(e, GitException.Reason.GIT_NOT_FOUND));
         assertThat(ctx.recordedValues()).isEmpty();
@@ -47,7 +48,7 @@ class GitErrorsTest {
         Path emptyBin = Files.createDirectories(tmp.resolve("empty-bin"));
         dev.backstep.spi.CommandRunner noGit = spec -> sb.commands().run(spec.env("PATH", emptyBin.toString()));
         GitCheckout step = Git.checkout(repo, "main");
-        TestContext ctx = TestContext.forward(noGit, sb, step.name());
+        StepContext ctx = GitHarness.forward(noGit, sb, step);
 
         assertThatThrownBy(() -> step.execute(ctx))
                 .satisfies(e -> hasReason(e, GitException.Reason.GIT_NOT_FOUND))
@@ -64,7 +65,7 @@ class GitErrorsTest {
         Path plain = Files.createDirectories(tmp.resolve("plain"));
         GitReset step = Git.resetHard(plain, "HEAD");
 
-        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("not inside a git work tree")
                 .cause().satisfies(c -> hasReason(c, GitException.Reason.NOT_A_REPOSITORY));
@@ -77,7 +78,7 @@ class GitErrorsTest {
         GitSandbox sb = new GitSandbox(tmp);
         GitFetch step = Git.fetch(tmp.resolve("missing"), "origin");
 
-        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("is not a directory")
                 .cause().satisfies(c -> hasReason(c, GitException.Reason.NOT_A_REPOSITORY));
@@ -90,7 +91,7 @@ class GitErrorsTest {
         sb.git(tmp, "init", "-q", empty.toString());
         GitCheckout step = Git.checkout(empty, "main");
 
-        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
                 .isInstanceOf(StepValidationException.class)
                 .cause().satisfies(c -> hasReason(c, GitException.Reason.NO_COMMITS));
     }

@@ -225,7 +225,7 @@ class GitPlanIT {
         }
         for (String step : applied) {
             Git.compensations().get(types.get(step))
-                    .compensate(TestContext.compensation(sb, step, recorded.get(step)));
+                    .compensate(GitHarness.compensation(sb, plan.step(step).orElseThrow(), recorded.get(step)));
         }
 
         assertThat(types.values()).containsExactly("git.checkout", "git.tag");

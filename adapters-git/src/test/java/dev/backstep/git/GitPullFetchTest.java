@@ -3,6 +3,7 @@ package dev.backstep.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,8 +41,8 @@ class GitPullFetchTest {
     void pullFastForwardsAndCompensationMovesTheBranchBackAndRestoresRemoteRefs() throws Exception {
         String c2 = pushFromOther("v2", "second");
         GitPull step = Git.pull(work, "origin", "main");
-        step.validate(TestContext.validation(sb, step.name()));
-        TestContext ctx = TestContext.forward(sb, step.name());
+        step.validate(GitHarness.validation(sb, step));
+        StepContext ctx = GitHarness.forward(sb, step);
 
         step.execute(ctx);
         sb.assertAt(work, c2, "main", "v2");
@@ -49,12 +50,12 @@ class GitPullFetchTest {
         assertThat(ctx.recordedValues()).containsEntry("head", c1).containsEntry("branch", "main")
                 .containsEntry("target", c2);
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         sb.assertAt(work, c1, "main", "v1");
         assertThat(sb.status(work)).isEmpty();
         assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c1);
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         sb.assertAt(work, c1, "main", "v1");
     }
 
@@ -63,7 +64,7 @@ class GitPullFetchTest {
         pushFromOther("v2", "theirs");
         String local = sb.commit(work, "local.txt", "mine", "ours");
         GitPull step = Git.pull(work, "origin", "main");
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
 
         assertThatThrownBy(() -> step.execute(ctx))
                 .isInstanceOfSatisfying(GitException.class,
@@ -80,7 +81,7 @@ class GitPullFetchTest {
         sb.git(work, "checkout", "-q", "--detach", c1);
         GitPull step = Git.pull(work, "origin", "main");
 
-        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("HEAD is detached")
                 .cause().isInstanceOfSatisfying(GitException.class,
@@ -91,7 +92,7 @@ class GitPullFetchTest {
     void pullFromUnknownRemoteIsRefusedByValidation() {
         GitPull step = Git.pull(work, "upstream", "main");
 
-        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("no remote named 'upstream'")
                 .cause().isInstanceOfSatisfying(GitException.class,
@@ -101,7 +102,7 @@ class GitPullFetchTest {
     @Test
     void pullOfMissingRemoteBranchIsAFetchFailureAndChangesNothing() {
         GitPull step = Git.pull(work, "origin", "no-such-branch");
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
 
         assertThatThrownBy(() -> step.execute(ctx))
                 .isInstanceOfSatisfying(GitException.class,
@@ -116,17 +117,17 @@ class GitPullFetchTest {
         String c2 = pushFromOther("v2", "second");
         GitSandbox.write(work.resolve("local.cfg"), "debug=true");
         GitPull refused = Git.pull(work, "origin", "main");
-        assertThatThrownBy(() -> refused.validate(TestContext.validation(sb, refused.name())))
+        assertThatThrownBy(() -> refused.validate(GitHarness.validation(sb, refused)))
                 .hasCauseInstanceOf(GitDirtyWorktreeException.class)
                 .hasMessageContaining("local.cfg");
 
         GitPull step = refused.stashChanges();
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
         step.execute(ctx);
         sb.assertAt(work, c2, "main", "v2");
         assertThat(work.resolve("local.cfg")).doesNotExist();
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         sb.assertAt(work, c1, "main", "v1");
         assertThat(GitSandbox.read(work.resolve("local.cfg"))).isEqualTo("debug=true");
         assertThat(sb.stashList(work)).isEmpty();
@@ -136,7 +137,7 @@ class GitPullFetchTest {
     void fetchFailureIsTypedAndChangesNothing() {
         sb.git(work, "remote", "set-url", "origin", tmp.resolve("gone.git").toString());
         GitFetch step = Git.fetch(work, "origin");
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
 
         assertThatThrownBy(() -> step.execute(ctx))
                 .isInstanceOfSatisfying(GitException.class,
@@ -154,8 +155,8 @@ class GitPullFetchTest {
         sb.git(work, "tag", "mine");
         String refsBefore = sb.git(work, "for-each-ref");
         GitFetch step = Git.fetch(work, "origin");
-        step.validate(TestContext.validation(sb, step.name()));
-        TestContext ctx = TestContext.forward(sb, step.name());
+        step.validate(GitHarness.validation(sb, step));
+        StepContext ctx = GitHarness.forward(sb, step);
 
         step.execute(ctx);
         assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c2);
@@ -166,10 +167,10 @@ class GitPullFetchTest {
                 .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                         java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         assertThat(sb.git(work, "for-each-ref")).isEqualTo(refsBefore);
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         assertThat(sb.git(work, "for-each-ref")).isEqualTo(refsBefore);
     }
 
@@ -177,12 +178,12 @@ class GitPullFetchTest {
     void fetchCompensationLeavesARefAloneThatMovedAfterTheFetch() throws Exception {
         pushFromOther("v2", "second");
         GitFetch step = Git.fetch(work, "origin");
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
         step.execute(ctx);
         String c3 = pushFromOther("v3", "third");
         sb.git(work, "fetch", "-q", "origin");
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
 
         assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c3);
     }
@@ -191,7 +192,7 @@ class GitPullFetchTest {
     void fetchOfUnknownRemoteIsRefusedByValidation() {
         GitFetch step = Git.fetch(work, "nope");
 
-        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
                 .isInstanceOf(StepValidationException.class)
                 .cause().isInstanceOfSatisfying(GitException.class,
                         e -> assertThat(e.reason()).isEqualTo(GitException.Reason.UNKNOWN_REMOTE));

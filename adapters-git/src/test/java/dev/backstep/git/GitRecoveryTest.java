@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.Compensation;
+import dev.backstep.Step;
+import dev.backstep.StepContext;
 import dev.backstep.spi.CommandRunner;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,9 +56,9 @@ class GitRecoveryTest {
     }
 
     /** What a recovering process has: the step type and the journaled values. */
-    void recover(String type, String stepName, Map<String, String> journaled) throws Exception {
+    void recover(String type, Step step, Map<String, String> journaled) throws Exception {
         Compensation c = Git.compensations().get(type);
-        c.compensate(TestContext.compensation(sb, stepName, journaled));
+        c.compensate(GitHarness.compensation(sb, step, journaled));
     }
 
     @BeforeEach
@@ -71,26 +73,26 @@ class GitRecoveryTest {
     @Test
     void crashRightAfterTheCheckoutIsUndoneFromTheJournaledValuesAlone() throws Exception {
         GitCheckout step = Git.checkout(repo, "v1.0.0");
-        TestContext ctx = TestContext.forward(dyingAt(git("checkout"), true), sb, step.name());
+        StepContext ctx = GitHarness.forward(dyingAt(git("checkout"), true), sb, step);
 
         assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(ProcessDied.class);
         sb.assertAt(repo, c1, "(detached)", "v1");
 
-        recover("git.checkout", step.name(), ctx.recordedValues());
+        recover("git.checkout", step, ctx.recordedValues());
         sb.assertAt(repo, c2, "main", "v2");
-        recover("git.checkout", step.name(), ctx.recordedValues());
+        recover("git.checkout", step, ctx.recordedValues());
         sb.assertAt(repo, c2, "main", "v2");
     }
 
     @Test
     void crashBeforeAnythingWasRecordedNeedsNoUndo() throws Exception {
         GitCheckout step = Git.checkout(repo, "v1.0.0");
-        TestContext ctx = TestContext.forward(dyingAt(git("status"), false), sb, step.name());
+        StepContext ctx = GitHarness.forward(dyingAt(git("status"), false), sb, step);
 
         assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(ProcessDied.class);
 
         assertThat(ctx.recordedValues()).doesNotContainKey("head");
-        recover("git.checkout", step.name(), ctx.recordedValues());
+        recover("git.checkout", step, ctx.recordedValues());
         sb.assertAt(repo, c2, "main", "v2");
     }
 
@@ -100,13 +102,13 @@ class GitRecoveryTest {
         GitSandbox.write(repo.resolve("new.txt"), "untracked");
         String statusBefore = sb.status(repo);
         GitReset step = Git.resetHard(repo, "HEAD~1").stashChanges();
-        TestContext ctx = TestContext.forward(dyingAt(git("stash", "push"), true), sb, step.name());
+        StepContext ctx = GitHarness.forward(dyingAt(git("stash", "push"), true), sb, step);
 
         assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(ProcessDied.class);
         assertThat(ctx.recordedValues()).containsKey("stashMessage").doesNotContainKey("stash");
         assertThat(sb.status(repo)).isEmpty();
 
-        recover("git.reset", step.name(), ctx.recordedValues());
+        recover("git.reset", step, ctx.recordedValues());
 
         assertThat(sb.head(repo)).isEqualTo(c2);
         assertThat(sb.status(repo)).isEqualTo(statusBefore);
@@ -119,14 +121,14 @@ class GitRecoveryTest {
         GitSandbox.write(repo.resolve("app.txt"), "local edit");
         String statusBefore = sb.status(repo);
         GitCheckout step = Git.checkout(repo, "v1.0.0").stashChanges();
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
         step.execute(ctx);
 
         Compensation undo = Git.compensations().get("git.checkout");
-        assertThatThrownBy(() -> undo.compensate(TestContext.compensation(
-                dyingAt(git("stash", "apply"), true), sb, step.name(), ctx.recordedValues())))
+        assertThatThrownBy(() -> undo.compensate(GitHarness.compensation(
+                dyingAt(git("stash", "apply"), true), sb, step, ctx.recordedValues())))
                 .isInstanceOf(ProcessDied.class);
-        recover("git.checkout", step.name(), ctx.recordedValues());
+        recover("git.checkout", step, ctx.recordedValues());
 
         sb.assertAt(repo, c2, "main", "local edit");
         assertThat(sb.status(repo)).isEqualTo(statusBefore);
@@ -143,12 +145,12 @@ class GitRecoveryTest {
         sb.git(other, "push", "-q", "origin", "main");
         String refsBefore = sb.git(work, "for-each-ref");
         GitPull step = Git.pull(work, "origin", "main");
-        TestContext ctx = TestContext.forward(dyingAt(git("merge"), true), sb, step.name());
+        StepContext ctx = GitHarness.forward(dyingAt(git("merge"), true), sb, step);
 
         assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(ProcessDied.class);
         assertThat(GitSandbox.read(work.resolve("app.txt"))).isEqualTo("v3");
 
-        recover("git.pull", step.name(), ctx.recordedValues());
+        recover("git.pull", step, ctx.recordedValues());
         sb.assertAt(work, c2, "main", "v2");
         assertThat(sb.git(work, "for-each-ref")).isEqualTo(refsBefore);
     }
@@ -164,24 +166,24 @@ class GitRecoveryTest {
         sb.git(other, "push", "-q", "origin", "main", "v3.0.0");
         String refsBefore = sb.git(work, "for-each-ref");
         GitFetch step = Git.fetch(work, "origin");
-        TestContext ctx = TestContext.forward(dyingAt(git("fetch"), true), sb, step.name());
+        StepContext ctx = GitHarness.forward(dyingAt(git("fetch"), true), sb, step);
 
         assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(ProcessDied.class);
         assertThat(ctx.recordedValues()).containsKey("refsBefore").doesNotContainKey("refsChanged");
 
-        recover("git.fetch", step.name(), ctx.recordedValues());
+        recover("git.fetch", step, ctx.recordedValues());
         assertThat(sb.git(work, "for-each-ref")).isEqualTo(refsBefore);
     }
 
     @Test
     void crashRightAfterCreatingATagIsUndone() throws Exception {
         GitTag step = Git.tag(repo, "deployed");
-        TestContext ctx = TestContext.forward(dyingAt(git("tag"), true), sb, step.name());
+        StepContext ctx = GitHarness.forward(dyingAt(git("tag"), true), sb, step);
 
         assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(ProcessDied.class);
         assertThat(sb.git(repo, "tag", "--list")).contains("deployed");
 
-        recover("git.tag", step.name(), ctx.recordedValues());
+        recover("git.tag", step, ctx.recordedValues());
         assertThat(sb.git(repo, "tag", "--list")).isEqualTo("v1.0.0");
     }
 }

@@ -11,33 +11,26 @@ import dev.backstep.Rehearsal;
 import dev.backstep.RehearsalMatrix;
 import dev.backstep.RehearsalOptions;
 import dev.backstep.RehearsalRefusedException;
-import dev.backstep.RunId;
 import dev.backstep.RunStatus;
 import dev.backstep.Runner;
 import dev.backstep.Step;
-import dev.backstep.StepContext;
 import dev.backstep.files.ConfigFile;
 import dev.backstep.files.Release;
-import dev.backstep.spi.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** {@link Runner#rehearse} of plans that move real git repositories, files and releases. */
 class GitRehearsalTest {
@@ -245,8 +238,8 @@ class GitRehearsalTest {
         List<Fingerprint> first = new ArrayList<>();
         List<Fingerprint> second = new ArrayList<>();
         for (Step s : steps) {
-            first.addAll(s.fingerprint(new ReadOnly(s.name(), sb.commands())));
-            second.addAll(s.fingerprint(new ReadOnly(s.name(), sb.commands())));
+            first.addAll(GitHarness.harness(sb.commands(), sb, s).fingerprint());
+            second.addAll(GitHarness.harness(sb.commands(), sb, s).fingerprint());
         }
 
         assertThat(second).isEqualTo(first);
@@ -265,7 +258,7 @@ class GitRehearsalTest {
         sb.git(repo, "mv", "app.txt", "renamed.txt");
         Step checkout = Git.checkout(repo, "v1.0.0");
 
-        Fingerprint f = checkout.fingerprint(new ReadOnly(checkout.name(), sb.commands())).get(0);
+        Fingerprint f = GitHarness.harness(sb.commands(), sb, checkout).fingerprint().get(0);
 
         assertThat(f.fact("changed")).isEqualTo("R app.txt -> renamed.txt");
         assertThat(f.resource()).isEqualTo("git:" + sb.git(repo, "rev-parse", "--show-toplevel"));
@@ -299,68 +292,5 @@ class GitRehearsalTest {
             }
         }
         return m;
-    }
-
-    /** A validation-phase context that refuses to record or create a backup directory. */
-    private record ReadOnly(String stepName, CommandRunner commands) implements StepContext {
-        @Override
-        public RunId runId() {
-            return RunId.of("read-only");
-        }
-
-        @Override
-        public String planName() {
-            return "read-only";
-        }
-
-        @Override
-        public String target() {
-            return "read-only";
-        }
-
-        @Override
-        public Phase phase() {
-            return Phase.VALIDATE;
-        }
-
-        @Override
-        public int attempt() {
-            return 1;
-        }
-
-        @Override
-        public void record(String key, String value) {
-            throw new IllegalStateException("a fingerprint must not record");
-        }
-
-        @Override
-        public Optional<String> recorded(String key) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Map<String, String> recordedValues() {
-            return Map.of();
-        }
-
-        @Override
-        public Path backupDir() {
-            throw new IllegalStateException("a fingerprint must not create a backup directory");
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.systemUTC();
-        }
-
-        @Override
-        public Logger logger() {
-            return LoggerFactory.getLogger(GitRehearsalTest.class);
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.backstep.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,14 +29,14 @@ class GitResetTagTest {
     @Test
     void resetHardMovesTheBranchAndCompensationMovesItBack() throws Exception {
         GitReset step = Git.resetHard(repo, "HEAD~1");
-        step.validate(TestContext.validation(sb, step.name()));
-        TestContext ctx = TestContext.forward(sb, step.name());
+        step.validate(GitHarness.validation(sb, step));
+        StepContext ctx = GitHarness.forward(sb, step);
 
         step.execute(ctx);
         sb.assertAt(repo, c1, "main", "v1");
         assertThat(sb.git(repo, "rev-parse", "main")).isEqualTo(c1);
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         sb.assertAt(repo, c2, "main", "v2");
         assertThat(sb.status(repo)).isEmpty();
     }
@@ -44,7 +45,7 @@ class GitResetTagTest {
     void resetPreviewShowsBothCommitsWithSubjects() throws Exception {
         GitReset step = Git.resetHard(repo, c1);
 
-        assertThat(step.preview(TestContext.validation(sb, step.name())))
+        assertThat(step.preview(GitHarness.validation(sb, step)))
                 .contains(c2.substring(0, 7) + " -> " + c1.substring(0, 7))
                 .contains("\"second\" -> \"first\"")
                 .contains("moves branch main");
@@ -55,7 +56,7 @@ class GitResetTagTest {
         GitSandbox.write(repo.resolve("app.txt"), "uncommitted work");
         GitReset step = Git.resetHard(repo, "HEAD~1");
 
-        assertThatThrownBy(() -> step.execute(TestContext.forward(sb, step.name())))
+        assertThatThrownBy(() -> step.execute(GitHarness.forward(sb, step)))
                 .isInstanceOfSatisfying(GitDirtyWorktreeException.class,
                         e -> assertThat(e.changedFiles()).containsExactly("app.txt"));
 
@@ -68,12 +69,12 @@ class GitResetTagTest {
         GitSandbox.write(repo.resolve("app.txt"), "uncommitted work");
         String statusBefore = sb.status(repo);
         GitReset step = Git.resetHard(repo, "HEAD~1").stashChanges();
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
 
         step.execute(ctx);
         sb.assertAt(repo, c1, "main", "v1");
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         assertThat(sb.head(repo)).isEqualTo(c2);
         assertThat(sb.branch(repo)).isEqualTo("main");
         assertThat(GitSandbox.read(repo.resolve("app.txt"))).isEqualTo("uncommitted work");
@@ -85,7 +86,7 @@ class GitResetTagTest {
     void resetToUnknownRefIsRefusedByValidation() {
         GitReset step = Git.resetHard(repo, "HEAD~5");
 
-        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
                 .isInstanceOf(StepValidationException.class)
                 .cause().isInstanceOfSatisfying(GitException.class,
                         e -> assertThat(e.reason()).isEqualTo(GitException.Reason.UNKNOWN_REF));
@@ -94,28 +95,28 @@ class GitResetTagTest {
     @Test
     void tagCreatesTheTagAndCompensationDeletesIt() throws Exception {
         GitTag step = Git.tag(repo, "deployed-1").at("HEAD~1");
-        step.validate(TestContext.validation(sb, step.name()));
-        TestContext ctx = TestContext.forward(sb, step.name());
+        step.validate(GitHarness.validation(sb, step));
+        StepContext ctx = GitHarness.forward(sb, step);
 
         step.execute(ctx);
         assertThat(sb.git(repo, "rev-parse", "deployed-1^{commit}")).isEqualTo(c1);
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         assertThat(sb.git(repo, "tag", "--list")).isEmpty();
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         assertThat(sb.git(repo, "tag", "--list")).isEmpty();
     }
 
     @Test
     void annotatedTagIsCreatedWithItsMessageAndDeletedOnUndo() throws Exception {
         GitTag step = Git.tag(repo, "v2.0.0").annotated("release 2");
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
 
         step.execute(ctx);
         assertThat(sb.git(repo, "cat-file", "-t", "v2.0.0")).isEqualTo("tag");
         assertThat(sb.git(repo, "tag", "-n1", "--list", "v2.0.0")).contains("release 2");
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         assertThat(sb.git(repo, "tag", "--list")).isEmpty();
     }
 
@@ -123,11 +124,11 @@ class GitResetTagTest {
     void tagThatAlreadyExistsAtTheSameCommitIsLeftAloneAlsoByUndo() throws Exception {
         sb.git(repo, "tag", "v2.0.0");
         GitTag step = Git.tag(repo, "v2.0.0");
-        step.validate(TestContext.validation(sb, step.name()));
-        TestContext ctx = TestContext.forward(sb, step.name());
+        step.validate(GitHarness.validation(sb, step));
+        StepContext ctx = GitHarness.forward(sb, step);
 
         step.execute(ctx);
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
 
         assertThat(ctx.recordedValues()).containsEntry("tagExisted", "true");
         assertThat(sb.git(repo, "rev-parse", "v2.0.0")).isEqualTo(c2);
@@ -138,7 +139,7 @@ class GitResetTagTest {
         sb.git(repo, "tag", "v1.0.0", c1);
         GitTag step = Git.tag(repo, "v1.0.0");
 
-        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("already exists")
                 .cause().isInstanceOfSatisfying(GitException.class,
@@ -149,7 +150,7 @@ class GitResetTagTest {
     void invalidTagNameIsRefusedByValidation() {
         GitTag step = Git.tag(repo, "bad..name");
 
-        assertThatThrownBy(() -> step.validate(TestContext.validation(sb, step.name())))
+        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("not a valid tag name")
                 .cause().isInstanceOfSatisfying(GitException.class,
@@ -159,12 +160,12 @@ class GitResetTagTest {
     @Test
     void undoRefusesToDeleteATagThatWasMovedAfterwards() throws Exception {
         GitTag step = Git.tag(repo, "deployed");
-        TestContext ctx = TestContext.forward(sb, step.name());
+        StepContext ctx = GitHarness.forward(sb, step);
         step.execute(ctx);
         sb.git(repo, "tag", "-f", "deployed", c1);
 
         assertThatThrownBy(() -> step.compensation().compensate(
-                TestContext.compensation(sb, step.name(), ctx.recordedValues())))
+                GitHarness.compensation(sb, step, ctx.recordedValues())))
                 .isInstanceOfSatisfying(GitException.class,
                         e -> assertThat(e.reason()).isEqualTo(GitException.Reason.CHANGED_SINCE));
         assertThat(sb.git(repo, "rev-parse", "deployed")).isEqualTo(c1);

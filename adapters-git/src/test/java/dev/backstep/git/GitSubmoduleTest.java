@@ -2,6 +2,7 @@ package dev.backstep.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backstep.StepContext;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,15 +30,15 @@ class GitSubmoduleTest {
         assertThat(GitSandbox.read(libFile)).isEqualTo("lib v2");
 
         GitCheckout step = Git.checkout(app, "v1.0.0");
-        assertThat(step.preview(TestContext.validation(sb, step.name()))).contains("updates submodules");
-        TestContext ctx = TestContext.forward(sb, step.name());
+        assertThat(step.preview(GitHarness.validation(sb, step))).contains("updates submodules");
+        StepContext ctx = GitHarness.forward(sb, step);
         step.execute(ctx);
 
         assertThat(sb.git(app.resolve("lib"), "rev-parse", "HEAD")).isEqualTo(lib1);
         assertThat(GitSandbox.read(libFile)).isEqualTo("v1");
         assertThat(sb.status(app)).isEmpty();
 
-        step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
+        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
 
         sb.assertAt(app, app2, "main", "v2");
         assertThat(sb.git(app.resolve("lib"), "rev-parse", "HEAD")).isEqualTo(lib2);

@@ -75,7 +75,7 @@ public final class InstallUnitStep implements Step {
     }
 
     private ReplaceStep write() {
-        return ConfigFile.replace(path(), content).mode("0644").within(dir).named(name());
+        return ConfigFile.replace(path(), content).mode("0644").within(dir).withName(name());
     }
 
     @Override

@@ -247,7 +247,7 @@ public final class ScenarioBenchmark {
                     .commands(commands).listener(listener == null ? RunListener.NONE : listener).build();
             Step checkout = Git.checkout(repo, "v2");
             Step deploy = Release.in(app).deploy("2.0.0", source(dir));
-            Step env = ConfigFile.edit(dir.resolve("shared.env")).set("APP_VERSION", "2.0.0").named("configure .env");
+            Step env = ConfigFile.edit(dir.resolve("shared.env")).set("APP_VERSION", "2.0.0").withName("configure .env");
             Plan.Builder builder = Plan.named("deploy shop v2").target(TARGET);
             builder = parallel ? builder.parallel(checkout, deploy, env) : builder.step(checkout).step(deploy).step(env);
             Plan plan = builder

@@ -87,10 +87,10 @@ final class Deploys {
     Plan deploy(String version, boolean failHealth) {
         Plan.Builder p = Plan.named("deploy shop " + version).target("shop");
         if (!"v1".equals(version)) {
-            p.step(Db.sqlite(db()).snapshot(work().resolve("backups")).restoreOnRollback().named("snapshot shop.db"));
+            p.step(Db.sqlite(db()).snapshot(work().resolve("backups")).restoreOnRollback().withName("snapshot shop.db"));
         }
         p.step(Git.checkout(repo(), version)).step(ConfigFile.replace(env(), "APP_VERSION=" + version + "\n")
-                .named("configure app.env"));
+                .withName("configure app.env"));
         if (failHealth) {
             p.verify(Step.verification("health", ctx -> {
                 throw new IllegalStateException("health check: expected 200 but was 503");
@@ -102,7 +102,7 @@ final class Deploys {
     /** {@code deploy shop/api V}: the api service's own config only. */
     Plan deployApi(String version) {
         return Plan.named("deploy shop/api " + version).target("shop/api")
-                .step(ConfigFile.replace(apiEnv(), "API_VERSION=" + version + "\n").named("configure api.env")).build();
+                .step(ConfigFile.replace(apiEnv(), "API_VERSION=" + version + "\n").withName("configure api.env")).build();
     }
 
     void git(String... args) throws Exception {

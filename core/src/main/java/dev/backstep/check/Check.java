@@ -19,9 +19,9 @@ import java.util.Map;
  *     .verify(Check.tcp("127.0.0.1", 8000).within(Duration.ofSeconds(30)))
  *     .verify(Check.http(app.resolve("/health")).status(200).bodyContains("ok")
  *         .within(Duration.ofSeconds(60)).every(Duration.ofSeconds(2)).consecutive(3))
- *     .verify(Check.command(Command.of("./smoke-test.sh").in(ops)).named("smoke tests"))
+ *     .verify(Check.command(Command.of("./smoke-test.sh").in(ops)).withName("smoke tests"))
  *     .verify(Check.metricRatio(app.resolve("/metrics"), "http_requests_total{code=~\"5..\"}", "http_requests_total")
- *         .below(0.05).absentAs(0).named("5xx below 5 %"))
+ *         .below(0.05).absentAs(0).withName("5xx below 5 %"))
  *     .build();
  * }</pre>
  *

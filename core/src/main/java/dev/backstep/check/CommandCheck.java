@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * {@link Check#command(Command)}; immutable.
  *
  * <pre>{@code
- * Step routes = Check.command(Command.of("php", "artisan", "route:list").in(app)).named("routes load");
+ * Step routes = Check.command(Command.of("php", "artisan", "route:list").in(app)).withName("routes load");
  * Step smoke = Check.command(Command.of("pytest", "-q", "tests/smoke").in(app).timeout(Duration.ofMinutes(5)))
  *     .within(Duration.ofMinutes(2)).every(Duration.ofSeconds(10));
  * }</pre>
@@ -70,7 +70,8 @@ public final class CommandCheck implements VerificationStep {
     }
 
     /** This check under another step name. */
-    public CommandCheck named(String stepName) {
+    @Override
+    public CommandCheck withName(String stepName) {
         return new CommandCheck(command, Checks.name(what(), stepName), polling);
     }
 

@@ -197,7 +197,8 @@ public final class HttpCheck implements VerificationStep {
     }
 
     /** This check under another step name. */
-    public HttpCheck named(String stepName) {
+    @Override
+    public HttpCheck withName(String stepName) {
         return new HttpCheck(uri, Checks.name(what(), stepName), status, bodyContains, expectedHeaders,
                 requestHeaders, secretHeaders, timeout, polling);
     }

@@ -143,7 +143,8 @@ public final class LogCheck implements VerificationStep {
     }
 
     /** This check under another step name. */
-    public LogCheck named(String stepName) {
+    @Override
+    public LogCheck withName(String stepName) {
         return new LogCheck(source, since, pattern, during, every, Checks.name(what(), stepName), secrets);
     }
 

@@ -136,7 +136,8 @@ public final class MetricCheck implements VerificationStep {
     }
 
     /** This check under another step name. */
-    public MetricCheck named(String stepName) {
+    @Override
+    public MetricCheck withName(String stepName) {
         return new MetricCheck(source, Checks.name(what(), stepName), below, above, absentAs, timeout, polling);
     }
 

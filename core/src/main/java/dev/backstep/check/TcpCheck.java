@@ -74,7 +74,8 @@ public final class TcpCheck implements VerificationStep {
     }
 
     /** This check under another step name. */
-    public TcpCheck named(String stepName) {
+    @Override
+    public TcpCheck withName(String stepName) {
         return new TcpCheck(host, port, Checks.name(what(), stepName), timeout, polling);
     }
 

@@ -5,17 +5,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls several listeners in order; one that throws is logged and the others still run.
+ * Behind {@link RunListener#composite(List)}: calls several listeners in order; one that throws is logged and the others still run.
  *
  * <pre>{@code
  * RunListener both = RunListener.composite(List.of(RunListener.logging(), myListener));
  * }</pre>
  */
-public final class CompositeRunListener implements RunListener {
+final class CompositeRunListener implements RunListener {
     private static final Logger LOG = LoggerFactory.getLogger(CompositeRunListener.class);
     private final List<RunListener> listeners;
 
-    public CompositeRunListener(List<RunListener> listeners) {
+    CompositeRunListener(List<RunListener> listeners) {
         this.listeners = List.copyOf(listeners);
     }
 

@@ -4,7 +4,7 @@ import dev.backstep.PlanDefinitionException;
 import java.io.PrintStream;
 
 /**
- * Prints a progress line per event, for people watching a terminal.
+ * Behind {@link RunListener#console(PrintStream)}: prints a progress line per event, for people watching a terminal.
  *
  * <pre>{@code
  *   ▶ run 20261122-014500-3f9a1c: deploy shop v1.3.0 (5 steps)
@@ -15,10 +15,10 @@ import java.io.PrintStream;
  *
  * <p>Thread-safe (lines are printed whole).
  */
-public class ConsoleRunListener implements RunListener {
+final class ConsoleRunListener implements RunListener {
     private final PrintStream out;
 
-    public ConsoleRunListener(PrintStream out) {
+    ConsoleRunListener(PrintStream out) {
         this.out = PlanDefinitionException.requireNonNull(out, null, "the output stream");
     }
 

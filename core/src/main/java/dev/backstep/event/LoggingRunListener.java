@@ -4,21 +4,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs every run event through SLF4J, logger {@code dev.backstep.run}: progress at INFO,
+ * Behind {@link RunListener#logging()}: logs every run event through SLF4J, logger {@code dev.backstep.run}: progress at INFO,
  * failures at WARN/ERROR.
  *
  * <pre>{@code
- * Backstep.runner().listener(new LoggingRunListener()).build();
+ * Backstep.runner().listener(RunListener.logging()).build();
  * }</pre>
  */
-public class LoggingRunListener implements RunListener {
+final class LoggingRunListener implements RunListener {
     private final Logger log;
 
-    public LoggingRunListener() {
+    LoggingRunListener() {
         this(LoggerFactory.getLogger("dev.backstep.run"));
     }
 
-    public LoggingRunListener(Logger log) {
+    LoggingRunListener(Logger log) {
         this.log = log;
     }
 

@@ -82,7 +82,8 @@ public final class BackupStep implements Step {
                 PlanDefinitionException.requireNonNull(backupDir, null, "the backup directory")));
     }
 
-    public BackupStep named(String newName) {
+    @Override
+    public BackupStep withName(String newName) {
         return new BackupStep(ConfigFile.checkName(newName), path, dir);
     }
 

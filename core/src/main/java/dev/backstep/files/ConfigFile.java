@@ -36,7 +36,7 @@ import java.util.Map;
  * <p>Durable recovery: {@link #compensations()} maps each step type to its stateless compensation.
  */
 public final class ConfigFile {
-    /** How old a backup {@link RestoreStep} accepts unless told otherwise. */
+    /** How old a backup {@link FileRestoreStep} accepts unless told otherwise. */
     public static final Duration DEFAULT_MAX_BACKUP_AGE = Duration.ofHours(24);
 
     private ConfigFile() {
@@ -69,9 +69,9 @@ public final class ConfigFile {
         return BackupStep.of(path);
     }
 
-    /** Restores the file from a verified, fresh backup; see {@link RestoreStep}. */
-    public static RestoreStep restore(Path path) {
-        return RestoreStep.of(path);
+    /** Restores the file from a verified, fresh backup; see {@link FileRestoreStep}. */
+    public static FileRestoreStep restore(Path path) {
+        return FileRestoreStep.of(path);
     }
 
     /**
@@ -81,7 +81,7 @@ public final class ConfigFile {
     public static Map<String, Compensation> compensations() {
         return Map.of(ReplaceStep.TYPE, ProtectedWrite.RESTORE_ORIGINAL,
                 EditStep.TYPE, ProtectedWrite.RESTORE_ORIGINAL,
-                RestoreStep.TYPE, ProtectedWrite.RESTORE_ORIGINAL,
+                FileRestoreStep.TYPE, ProtectedWrite.RESTORE_ORIGINAL,
                 BackupStep.TYPE, BackupStep.KEEP_BACKUP);
     }
 

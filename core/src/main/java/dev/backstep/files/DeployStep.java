@@ -81,7 +81,8 @@ public final class DeployStep implements Step {
         return new DeployStep(name, base, version, source, link, true, hook);
     }
 
-    public DeployStep named(String newName) {
+    @Override
+    public DeployStep withName(String newName) {
         return new DeployStep(ConfigFile.checkName(newName), base, version, source, link, reuseExisting, hook);
     }
 

@@ -106,7 +106,8 @@ public final class EditStep implements Step {
     }
 
     /** This step under another name. */
-    public EditStep named(String newName) {
+    @Override
+    public EditStep withName(String newName) {
         return new EditStep(ConfigFile.checkName(newName), path, ops, createIfMissing, mode, base, hook);
     }
 

@@ -46,7 +46,8 @@ public final class MarkGoodStep implements Step {
         return new MarkGoodStep(name, base, version);
     }
 
-    public MarkGoodStep named(String newName) {
+    @Override
+    public MarkGoodStep withName(String newName) {
         return new MarkGoodStep(ConfigFile.checkName(newName), base, version);
     }
 

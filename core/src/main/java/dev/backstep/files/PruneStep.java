@@ -103,7 +103,8 @@ public final class PruneStep implements Step {
         return new PruneStep(name, base, keep, next, keepFailed);
     }
 
-    public PruneStep named(String newName) {
+    @Override
+    public PruneStep withName(String newName) {
         return new PruneStep(ConfigFile.checkName(newName), base, keep, protectedVersions, keepFailed);
     }
 

@@ -75,7 +75,8 @@ public final class ReplaceStep implements Step {
     }
 
     /** This step under another name. */
-    public ReplaceStep named(String newName) {
+    @Override
+    public ReplaceStep withName(String newName) {
         return new ReplaceStep(ConfigFile.checkName(newName), path, content, source, mode, base, hook);
     }
 

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A backup is older than the restore step allows ({@link RestoreStep#maxAge}); the restore is
- * refused before anything changes. Use {@link RestoreStep#allowStale()} to restore it anyway.
+ * A backup is older than the restore step allows ({@link FileRestoreStep#maxAge}); the restore is
+ * refused before anything changes. Use {@link FileRestoreStep#allowStale()} to restore it anyway.
  *
  * <pre>{@code
  * ConfigFile.restore(env).from(backup).maxAge(Duration.ofHours(6)); // refuses older backups

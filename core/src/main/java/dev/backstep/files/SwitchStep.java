@@ -47,7 +47,8 @@ public final class SwitchStep implements Step {
         return new SwitchStep(name, base, version, FaultHook.NONE);
     }
 
-    public SwitchStep named(String newName) {
+    @Override
+    public SwitchStep withName(String newName) {
         return new SwitchStep(ConfigFile.checkName(newName), base, version, hook);
     }
 

@@ -1,110 +1,34 @@
 package dev.backstep.check;
 
 import dev.backstep.RunId;
+import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.spi.CommandRunner;
+import dev.backstep.testkit.StepHarness;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.BooleanSupplier;
 
-/** A plain step context for calling a check directly, with real commands and a cancel switch. */
-final class CheckContext implements StepContext {
-    private final String stepName;
-    private final Phase phase;
-    private final Path dir;
-    private final Map<String, String> recorded = new LinkedHashMap<>();
-    /** Set to make {@link #isCancelled()} true, as the runner does at a step timeout. */
-    final AtomicBoolean cancelled = new AtomicBoolean();
-    /** Called whenever the check asks whether it is cancelled (before each attempt and while sleeping). */
-    Runnable onCancellationCheck = () -> { };
-
-    private CheckContext(String stepName, Phase phase, Path dir) {
-        this.stepName = stepName;
-        this.phase = phase;
-        this.dir = dir;
+/** Contexts for calling a check directly, from the test kit's {@link StepHarness}: real commands, a cancel switch. */
+final class CheckContext {
+    private CheckContext() {
     }
 
-    static CheckContext forward(dev.backstep.Step step, Path dir) {
-        return new CheckContext(step.name(), Phase.FORWARD, dir);
+    private static StepHarness harness(Step step, Path dir) {
+        return StepHarness.of(step).backupRoot(dir).runId(RunId.of("check-test"));
     }
 
-    static CheckContext validating(dev.backstep.Step step, Path dir) {
-        return new CheckContext(step.name(), Phase.VALIDATE, dir);
+    static StepContext forward(Step step, Path dir) {
+        return harness(step, dir).context(StepContext.Phase.FORWARD);
     }
 
-    @Override
-    public RunId runId() {
-        return RunId.of("check-test");
+    /**
+     * A forward context that is cancelled whenever {@code cancelled} says so (as the runner's is at
+     * a step timeout); the check asks before each attempt and while sleeping.
+     */
+    static StepContext forward(Step step, Path dir, BooleanSupplier cancelled) {
+        return harness(step, dir).cancelWhen(cancelled).context(StepContext.Phase.FORWARD);
     }
 
-    @Override
-    public String planName() {
-        return "check test";
-    }
-
-    @Override
-    public String target() {
-        return "test";
-    }
-
-    @Override
-    public String stepName() {
-        return stepName;
-    }
-
-    @Override
-    public Phase phase() {
-        return phase;
-    }
-
-    @Override
-    public int attempt() {
-        return 1;
-    }
-
-    @Override
-    public void record(String key, String value) {
-        recorded.put(key, value);
-    }
-
-    @Override
-    public Optional<String> recorded(String key) {
-        return Optional.ofNullable(recorded.get(key));
-    }
-
-    @Override
-    public Map<String, String> recordedValues() {
-        return Map.copyOf(recorded);
-    }
-
-    @Override
-    public CommandRunner commands() {
-        return CommandRunner.local();
-    }
-
-    @Override
-    public Path backupDir() {
-        return dir;
-    }
-
-    @Override
-    public Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    @Override
-    public Logger logger() {
-        return LoggerFactory.getLogger("test." + stepName);
-    }
-
-    @Override
-    public boolean isCancelled() {
-        onCancellationCheck.run();
-        return cancelled.get() || Thread.currentThread().isInterrupted();
+    static StepContext validating(Step step, Path dir) {
+        return harness(step, dir).context(StepContext.Phase.VALIDATE);
     }
 }

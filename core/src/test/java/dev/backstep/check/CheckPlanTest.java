@@ -67,7 +67,7 @@ class CheckPlanTest {
         Plan plan = Plan.named("deploy").target("shop")
                 .step(write("a")).step(write("b"))
                 .verify(Check.http(server.uri("/health")).status(200).within(Duration.ofMillis(300))
-                        .every(Duration.ofMillis(50)).named("health check"))
+                        .every(Duration.ofMillis(50)).withName("health check"))
                 .build();
 
         RunResult result = runner().run(plan);
@@ -109,7 +109,7 @@ class CheckPlanTest {
         Plan plan = Plan.named("deploy").target("shop")
                 .step(write("a"))
                 .verify(Check.http(server.uri("/health")).within(Duration.ofMinutes(5)).every(Duration.ofMillis(20))
-                        .named("health").withTimeout(Duration.ofMillis(300)))
+                        .withName("health").withTimeout(Duration.ofMillis(300)))
                 .build();
 
         RunResult result = runner().run(plan);
@@ -124,7 +124,7 @@ class CheckPlanTest {
     void aContradictoryCheckIsRefusedBeforeAnythingRuns() {
         Plan plan = Plan.named("deploy").target("shop")
                 .step(write("a"))
-                .verify(Check.http(server.uri("/health")).consecutive(3).named("health"))
+                .verify(Check.http(server.uri("/health")).consecutive(3).withName("health"))
                 .build();
 
         assertThatThrownBy(() -> runner().run(plan)).isInstanceOf(StepValidationException.class)

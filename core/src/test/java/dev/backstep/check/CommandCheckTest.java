@@ -40,7 +40,7 @@ class CommandCheckTest {
                 .isInstanceOf(CheckFailedException.class)
                 .hasMessage("command false: expected exit code <0> but was <1>");
         assertThatThrownBy(() -> run(Check.command(Command.of("sh", "-c", "echo 'FAILED test_login' >&2; exit 3"))
-                .named("smoke tests")))
+                .withName("smoke tests")))
                 .isInstanceOf(CheckFailedException.class)
                 .hasMessageEndingWith(": expected exit code <0> but was <3> (stderr: \"FAILED test_login\")");
     }
@@ -51,7 +51,7 @@ class CommandCheckTest {
         // exits 0 on its third run
         CommandCheck check = Check.command(Command.of("sh", "-c",
                         "n=$(cat runs 2>/dev/null || echo 0); n=$((n+1)); echo $n > runs; [ $n -ge 3 ]").in(tmp))
-                .named("third time lucky").within(Duration.ofSeconds(30)).every(Duration.ofMillis(20));
+                .withName("third time lucky").within(Duration.ofSeconds(30)).every(Duration.ofMillis(20));
 
         run(check);
 
@@ -78,7 +78,7 @@ class CommandCheckTest {
 
     @Test
     void validationFindsAMissingProgramBeforeAnythingRuns() {
-        CommandCheck check = Check.command("no-such-program-backstep", "--version").named("smoke");
+        CommandCheck check = Check.command("no-such-program-backstep", "--version").withName("smoke");
 
         assertThatThrownBy(() -> check.validate(CheckContext.validating(check, tmp)))
                 .isInstanceOf(StepValidationException.class)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.StepCancelledException;
+import dev.backstep.StepContext;
 import dev.backstep.StepKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,12 +57,7 @@ class CustomCheckTest {
             tries.incrementAndGet();
             throw new IllegalStateException("not yet");
         }).within(Duration.ofMinutes(10)).every(Duration.ofMillis(10));
-        CheckContext ctx = CheckContext.forward(check, tmp);
-        ctx.onCancellationCheck = () -> {
-            if (tries.get() == 2) {
-                ctx.cancelled.set(true);
-            }
-        };
+        StepContext ctx = CheckContext.forward(check, tmp, () -> tries.get() >= 2);
 
         assertThatThrownBy(() -> check.execute(ctx)).isInstanceOf(StepCancelledException.class);
         assertThat(tries.get()).isEqualTo(2);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Secret;
 import dev.backstep.StepCancelledException;
+import dev.backstep.StepContext;
 import dev.backstep.StepKind;
 import dev.backstep.StepValidationException;
 import java.net.ServerSocket;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -254,14 +256,14 @@ class HttpCheckTest {
                 .hasMessageContaining("'Host' cannot be sent");
         assertThatThrownBy(() -> ok.requestHeader("X-Token", Secret.of("a\nb")))
                 .isInstanceOf(PlanDefinitionException.class).hasMessageNotContaining("a\nb");
-        assertThatThrownBy(() -> ok.named(" ")).isInstanceOf(PlanDefinitionException.class);
+        assertThatThrownBy(() -> ok.withName(" ")).isInstanceOf(PlanDefinitionException.class);
         assertThatThrownBy(() -> Check.http(URI.create("http://127.0.0.1:70000/")))
                 .isInstanceOf(PlanDefinitionException.class);
     }
 
     @Test
     void validationRefusesSettingsThatContradictEachOther() {
-        HttpCheck noDeadline = Check.http(server.uri("/health")).consecutive(3).named("health");
+        HttpCheck noDeadline = Check.http(server.uri("/health")).consecutive(3).withName("health");
         HttpCheck swapped = Check.http(server.uri("/health")).within(Duration.ofSeconds(1)).every(Duration.ofSeconds(5));
         HttpCheck tooShort = Check.http(server.uri("/health")).within(Duration.ofSeconds(1))
                 .every(Duration.ofMillis(600)).consecutive(3);
@@ -281,9 +283,10 @@ class HttpCheckTest {
     @Test
     void stopsPollingWhenCancelled() {
         HttpCheck check = Check.http(server.uri("/health")).within(Duration.ofMinutes(10)).every(FAST);
-        CheckContext ctx = CheckContext.forward(check, tmp);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        StepContext ctx = CheckContext.forward(check, tmp, cancelled::get);
         server.on("/health", (ex, n) -> {
-            ctx.cancelled.set(true);
+            cancelled.set(true);
             TestServer.respond(ex, 503, "");
         });
 

@@ -146,7 +146,7 @@ class LogCheckTest {
                     Files.writeString(marker, "v2");
                     append(log(), "ERROR v2 cannot reach the queue");
                 }).compensation(ctx -> Files.deleteIfExists(marker)).build())
-                .verify(Check.log(log()).noneMatch("ERROR").named("no errors"))
+                .verify(Check.log(log()).noneMatch("ERROR").withName("no errors"))
                 .build();
 
         RunResult r = Backstep.runner().stateDir(tmp.resolve("state")).build().run(plan);

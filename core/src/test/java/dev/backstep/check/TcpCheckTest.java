@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.PlanDefinitionException;
+import dev.backstep.StepContext;
 import dev.backstep.StepKind;
 import dev.backstep.StepValidationException;
 import java.net.InetAddress;
@@ -68,8 +69,10 @@ class TcpCheckTest {
         int port = closedPort();
         CountDownLatch tried = new CountDownLatch(2);
         TcpCheck check = Check.tcp("127.0.0.1", port).within(Duration.ofMinutes(1)).every(Duration.ofMillis(20));
-        CheckContext ctx = CheckContext.forward(check, tmp);
-        ctx.onCancellationCheck = tried::countDown; // called before each attempt and while sleeping
+        StepContext ctx = CheckContext.forward(check, tmp, () -> {
+            tried.countDown(); // asked before each attempt and while sleeping
+            return false;
+        });
         Thread starter = new Thread(() -> {
             try {
                 if (!tried.await(1, TimeUnit.MINUTES)) {

@@ -11,9 +11,7 @@ import dev.backstep.Step;
 import dev.backstep.files.ConfigFile;
 import dev.backstep.files.Release;
 import dev.backstep.spi.Journal;
-import dev.backstep.spi.JournalRecord;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,7 +41,7 @@ public final class CrashChild {
                 .step(ConfigFile.replace(work.resolve("app.env"), "APP_VERSION=2\nFEATURE=on\n"))
                 .step(Command.of("touch", work.resolve("maintenance.flag").toString())
                         .compensatedBy("rm", "-f", work.resolve("maintenance.flag").toString())
-                        .named("maintenance on"))
+                        .withName("maintenance on"))
                 .step(Release.in(work.resolve("app")).deploy("v2", work.resolve("build-v2")))
                 .step(ConfigFile.edit(work.resolve("app/shared.env")).set("RELEASE", "v2").remove("LEGACY"))
                 .verify(Step.verification("health", ctx -> {
@@ -61,34 +59,7 @@ public final class CrashChild {
     private static void run(Path state, Path work, int crashAfter, boolean fail) {
         AtomicInteger count = new AtomicInteger();
         Journal durable = Journal.directory(state.resolve("journal"));
-        Journal crashing = new Journal() {
-            @Override
-            public void append(JournalRecord record) {
-                durable.append(record);
-                if (count.incrementAndGet() == crashAfter) {
-                    System.out.println("CRASH-POINT " + crashAfter + " after " + record.type()
-                            + record.step().map(s -> " " + s).orElse(""));
-                    System.out.flush();
-                    while (true) {
-                        try {
-                            Thread.sleep(60_000);
-                        } catch (InterruptedException e) {
-                            // keep blocking: only SIGKILL ends this process
-                        }
-                    }
-                }
-            }
-
-            @Override
-            public List<JournalRecord> read(RunId runId) {
-                return durable.read(runId);
-            }
-
-            @Override
-            public List<RunId> runIds() {
-                return durable.runIds();
-            }
-        };
+        Journal crashing = new CrashingJournal(durable, crashAfter, count);
         RunResult r = runner(state, crashing).run(plan(work, fail));
         System.out.println("FINISHED " + count.get() + " " + r.runId() + " " + r.status());
     }

@@ -2,10 +2,7 @@ package dev.backstep.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -16,7 +13,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +44,8 @@ class CrashRecoveryIT {
             assertThat(line).as("child at point %d", point).startsWith("CRASH-POINT " + point);
             killedAt.add(line.substring("CRASH-POINT ".length()));
 
-            ChildResult recovered = child("recover", state.toString());
-            assertThat(recovered.exitCode).as("recover after kill at %s:%n%s", line, recovered.output).isZero();
+            ChildJvm.Result recovered = child("recover", state.toString());
+            assertThat(recovered.exitCode()).as("recover after kill at %s:%n%s", line, recovered.output()).isZero();
             assertThat(snapshot(work)).as("files after recovery from a kill at %s", line).isEqualTo(before);
             assertFailedCopiesAreTheNewRelease(work);
         }
@@ -69,9 +65,9 @@ class CrashRecoveryIT {
         assertThat(snapshot(work)).isNotEqualTo(before);
         assertThat(Files.readString(work.resolve("app.env"))).contains("APP_VERSION=2");
 
-        ChildResult rolledBack = child("rollback", state.toString(), finished.split(" ")[2]);
+        ChildJvm.Result rolledBack = child("rollback", state.toString(), finished.split(" ")[2]);
 
-        assertThat(rolledBack.exitCode).as(rolledBack.output).isZero();
+        assertThat(rolledBack.exitCode()).as(rolledBack.output()).isZero();
         assertThat(snapshot(work)).isEqualTo(before);
         assertThat(failedCopies(work)).hasSize(1);
         assertFailedCopiesAreTheNewRelease(work);
@@ -130,41 +126,10 @@ class CrashRecoveryIT {
 
     /** Starts a deploy; returns its CRASH-POINT line after SIGKILLing it there, or its FINISHED line. */
     private String runChild(Path state, Path work, int point, boolean fail) throws Exception {
-        Process p = start("run", state.toString(), work.toString(), Integer.toString(point), Boolean.toString(fail));
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith("CRASH-POINT")) {
-                    p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
-                    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                    assertThat(p.exitValue()).isEqualTo(137);
-                    return line;
-                }
-                if (line.startsWith("FINISHED")) {
-                    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                    return line;
-                }
-            }
-        }
-        p.waitFor(30, TimeUnit.SECONDS);
-        throw new AssertionError("child ended without a CRASH-POINT or FINISHED line, exit " + p.exitValue());
+        return ChildJvm.runToCrashPoint(CrashChild.class, "run", state.toString(), work.toString(), Integer.toString(point), Boolean.toString(fail));
     }
 
-    private record ChildResult(int exitCode, String output) {
-    }
-
-    private ChildResult child(String... args) throws Exception {
-        Process p = start(args);
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new ChildResult(p.exitValue(), output);
-    }
-
-    private static Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", CrashChild.class.getName()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    private ChildJvm.Result child(String... args) throws Exception {
+        return ChildJvm.run(CrashChild.class, args);
     }
 }

@@ -12,12 +12,10 @@ import dev.backstep.Runner;
 import dev.backstep.Secret;
 import dev.backstep.Step;
 import dev.backstep.spi.Journal;
-import dev.backstep.spi.JournalRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -73,7 +71,7 @@ public final class UserStepsChild {
                         .capture("head", Command.of("git", "rev-parse", "HEAD"), Pattern.compile("^([0-9a-f]{40})$",
                                 Pattern.MULTILINE))
                         .compensatedBy(Command.of("git", "checkout", "-q", "{head}").in(repo))
-                        .named("checkout v2"))
+                        .withName("checkout v2"))
                 .step(Step.named("write release marker").type(MARKER_TYPE)
                         .action(ctx -> {
                             if (Files.exists(marker)) {
@@ -89,9 +87,9 @@ public final class UserStepsChild {
                         throw new IllegalStateException("health check: expected 200 but was 503");
                     }
                 }))
-                .afterRollback(Command.of("touch", hooks.resolve("restarted").toString()).named("restart app"))
+                .afterRollback(Command.of("touch", hooks.resolve("restarted").toString()).withName("restart app"))
                 .verifyAfterRollback(Command.of("git", "-C", repo.toString(), "diff", "--quiet", "v1", "--")
-                        .asVerification().named("code is v1 again"))
+                        .asVerification().withName("code is v1 again"))
                 .build();
     }
 
@@ -106,34 +104,7 @@ public final class UserStepsChild {
     private static void run(Path state, Path work, Path hooks, int crashAfter, boolean fail) {
         AtomicInteger count = new AtomicInteger();
         Journal durable = Journal.directory(state.resolve("journal"));
-        Journal crashing = new Journal() {
-            @Override
-            public void append(JournalRecord record) {
-                durable.append(record);
-                if (count.incrementAndGet() == crashAfter) {
-                    System.out.println("CRASH-POINT " + crashAfter + " after " + record.type()
-                            + record.step().map(s -> " " + s).orElse(""));
-                    System.out.flush();
-                    while (true) {
-                        try {
-                            Thread.sleep(60_000);
-                        } catch (InterruptedException e) {
-                            // keep blocking: only SIGKILL ends this process
-                        }
-                    }
-                }
-            }
-
-            @Override
-            public List<JournalRecord> read(RunId runId) {
-                return durable.read(runId);
-            }
-
-            @Override
-            public List<RunId> runIds() {
-                return durable.runIds();
-            }
-        };
+        Journal crashing = new CrashingJournal(durable, crashAfter, count);
         RunResult r = runner(state, crashing, Clock.systemUTC(), true).run(plan(work, hooks, fail));
         System.out.println("FINISHED " + count.get() + " " + r.runId() + " " + r.status());
     }

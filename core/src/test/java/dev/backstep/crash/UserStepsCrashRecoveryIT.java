@@ -2,9 +2,7 @@ package dev.backstep.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +47,8 @@ class UserStepsCrashRecoveryIT {
             assertThat(line).as("child at point %d", point).startsWith("CRASH-POINT " + point);
             killedAt.add(line.substring("CRASH-POINT ".length()));
 
-            ChildResult recovered = child("recover", stateDir.toString());
-            assertThat(recovered.exitCode).as("recover after kill at %s:%n%s", line, recovered.output).isZero();
+            ChildJvm.Result recovered = child("recover", stateDir.toString());
+            assertThat(recovered.exitCode()).as("recover after kill at %s:%n%s", line, recovered.output()).isZero();
             assertThat(state(work)).as("state after recovery from a kill at %s", line).isEqualTo(before);
             assertThat(Files.exists(hooks.resolve("restarted")))
                     .as("after-rollback step ran by the end of the recovery from a kill at %s", line).isTrue();
@@ -75,10 +73,10 @@ class UserStepsCrashRecoveryIT {
         assertThat(Files.readString(work.resolve("RELEASE"))).isEqualTo("v2\n");
         assertThat(Files.exists(hooks.resolve("restarted"))).as("no rollback, no after-rollback step").isFalse();
 
-        ChildResult rolledBack = child("rollback", stateDir.toString(), finished.split(" ")[2]);
+        ChildJvm.Result rolledBack = child("rollback", stateDir.toString(), finished.split(" ")[2]);
 
-        assertThat(rolledBack.exitCode).as(rolledBack.output).isZero();
-        assertThat(rolledBack.output).contains("restart app=SUCCEEDED", "code is v1 again=SUCCEEDED");
+        assertThat(rolledBack.exitCode()).as(rolledBack.output()).isZero();
+        assertThat(rolledBack.output()).contains("restart app=SUCCEEDED", "code is v1 again=SUCCEEDED");
         assertThat(state(work)).isEqualTo(before);
         assertThat(Files.exists(hooks.resolve("restarted"))).isTrue();
         assertThat(journalText(stateDir)).doesNotContain(UserStepsChild.SECRET);
@@ -93,10 +91,10 @@ class UserStepsCrashRecoveryIT {
         assertThat(finished).endsWith("SUCCEEDED");
         Map<String, String> deployed = state(work);
 
-        ChildResult refused = child("rollback-unregistered", stateDir.toString(), finished.split(" ")[2]);
+        ChildJvm.Result refused = child("rollback-unregistered", stateDir.toString(), finished.split(" ")[2]);
 
-        assertThat(refused.exitCode).as(refused.output).isEqualTo(4);
-        assertThat(refused.output).contains("REFUSED", "'write release marker'", UserStepsChild.MARKER_TYPE);
+        assertThat(refused.exitCode()).as(refused.output()).isEqualTo(4);
+        assertThat(refused.output()).contains("REFUSED", "'write release marker'", UserStepsChild.MARKER_TYPE);
         assertThat(state(work)).as("nothing changed").isEqualTo(deployed);
         assertThat(Files.exists(tmp.resolve("unreg-hooks/restarted"))).isFalse();
     }
@@ -155,43 +153,13 @@ class UserStepsCrashRecoveryIT {
         return out.strip();
     }
 
+    /** Starts a deploy; returns its CRASH-POINT line after SIGKILLing it there, or its FINISHED line. */
     private String runChild(Path state, Path work, Path hooks, int point, boolean fail) throws Exception {
-        Process p = start("run", state.toString(), work.toString(), hooks.toString(), Integer.toString(point),
-                Boolean.toString(fail));
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith("CRASH-POINT")) {
-                    p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
-                    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                    assertThat(p.exitValue()).isEqualTo(137);
-                    return line;
-                }
-                if (line.startsWith("FINISHED")) {
-                    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                    return line;
-                }
-            }
-        }
-        p.waitFor(30, TimeUnit.SECONDS);
-        throw new AssertionError("child ended without a CRASH-POINT or FINISHED line, exit " + p.exitValue());
+        return ChildJvm.runToCrashPoint(UserStepsChild.class, "run", state.toString(), work.toString(), hooks.toString(),
+                Integer.toString(point), Boolean.toString(fail));
     }
 
-    private record ChildResult(int exitCode, String output) {
-    }
-
-    private ChildResult child(String... args) throws Exception {
-        Process p = start(args);
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new ChildResult(p.exitValue(), output);
-    }
-
-    private static Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", UserStepsChild.class.getName()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    private ChildJvm.Result child(String... args) throws Exception {
+        return ChildJvm.run(UserStepsChild.class, args);
     }
 }

@@ -333,7 +333,7 @@ class ConfigFileReplaceTest {
         ReplaceStep moded = base.mode("0644");
         assertThat(base.describe()).doesNotContain("0644");
         assertThat(moded.describe()).contains("mode 0644");
-        assertThat(base.named("other").name()).isEqualTo("other");
+        assertThat(base.withName("other").name()).isEqualTo("other");
         assertThat(base.name()).isEqualTo("replace " + tmp.resolve("a.conf"));
     }
 }

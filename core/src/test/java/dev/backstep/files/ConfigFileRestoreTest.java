@@ -65,7 +65,7 @@ class ConfigFileRestoreTest {
         Files.writeString(file, "A=broken\n");
         Fs.chmod(file, "0640");
 
-        RestoreStep step = ConfigFile.restore(file).from(b.file());
+        FileRestoreStep step = ConfigFile.restore(file).from(b.file());
         TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
         step.validate(ctx);
         assertThat(step.preview(ctx)).contains("- A=broken", "+ A=1", "verified");
@@ -83,7 +83,7 @@ class ConfigFileRestoreTest {
         Path file = env("A=1\n");
         Backup b = backup(file, tmp.resolve("backups"));
         Files.delete(file);
-        RestoreStep step = ConfigFile.restore(file).from(b);
+        FileRestoreStep step = ConfigFile.restore(file).from(b);
         TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
         step.execute(ctx);
         assertThat(Files.readString(file)).isEqualTo("A=1\n");
@@ -97,7 +97,7 @@ class ConfigFileRestoreTest {
         Backup b = backup(file, tmp.resolve("backups"));
         Files.writeString(b.file(), "A=evil\n");
         Files.writeString(file, "A=current\n");
-        RestoreStep step = ConfigFile.restore(file).from(b.file());
+        FileRestoreStep step = ConfigFile.restore(file).from(b.file());
         TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
 
         assertThatThrownBy(() -> step.validate(ctx)).isInstanceOf(StepValidationException.class)
@@ -113,7 +113,7 @@ class ConfigFileRestoreTest {
     void aBackupWithoutChecksumIsRefused() throws Exception {
         Path file = env("A=1\n");
         Path handMade = Files.writeString(tmp.resolve(".env.backup.2025-01-01"), "A=0\n");
-        RestoreStep step = ConfigFile.restore(file).from(handMade);
+        FileRestoreStep step = ConfigFile.restore(file).from(handMade);
         assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("has no checksum file " + handMade + ".sha256");
@@ -128,7 +128,7 @@ class ConfigFileRestoreTest {
         Files.setLastModifiedTime(b.file(), FileTime.from(Instant.now().minus(Duration.ofDays(3))));
         Files.writeString(file, "A=2\n");
 
-        RestoreStep step = ConfigFile.restore(file).from(b.file());
+        FileRestoreStep step = ConfigFile.restore(file).from(b.file());
         TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
         assertThatThrownBy(() -> step.validate(ctx)).isInstanceOf(StaleBackupException.class)
                 .hasMessageContaining("3d 0h old").hasMessageContaining("allowStale()")
@@ -137,7 +137,7 @@ class ConfigFileRestoreTest {
         assertThat(Files.readString(file)).isEqualTo("A=2\n");
 
         ConfigFile.restore(file).from(b.file()).maxAge(Duration.ofDays(4)).validate(ctx);
-        RestoreStep stale = step.allowStale();
+        FileRestoreStep stale = step.allowStale();
         stale.execute(ctx);
         assertThat(Files.readString(file)).isEqualTo("A=1\n");
     }
@@ -146,7 +146,7 @@ class ConfigFileRestoreTest {
     void freshnessUsesTheRunClock() throws Exception {
         Path file = env("A=1\n");
         Backup b = backup(file, tmp.resolve("backups"));
-        RestoreStep step = ConfigFile.restore(file).from(b).maxAge(Duration.ofHours(1));
+        FileRestoreStep step = ConfigFile.restore(file).from(b).maxAge(Duration.ofHours(1));
         TestContext later = TestContext.forward(tmp, step.name())
                 .withClock(Clock.fixed(b.createdAt().plus(Duration.ofHours(2)), ZoneOffset.UTC));
         assertThatThrownBy(() -> step.validate(later)).isInstanceOf(StaleBackupException.class)
@@ -166,7 +166,7 @@ class ConfigFileRestoreTest {
         Files.writeString(file, "A=broken\n");
 
         assertThat(Backup.latest(dir, ".env").orElseThrow().file()).isNotEqualTo(older.file());
-        RestoreStep step = ConfigFile.restore(file).fromLatestIn(dir);
+        FileRestoreStep step = ConfigFile.restore(file).fromLatestIn(dir);
         step.execute(TestContext.forward(tmp.resolve("state"), step.name()));
         assertThat(Files.readString(file)).isEqualTo("A=newer\n");
     }
@@ -174,10 +174,10 @@ class ConfigFileRestoreTest {
     @Test
     void aRestoreWithoutBackupOrWithAnEmptyBackupDirIsAValidationError() throws Exception {
         Path file = env("A=1\n");
-        RestoreStep none = ConfigFile.restore(file);
+        FileRestoreStep none = ConfigFile.restore(file);
         assertThatThrownBy(() -> none.validate(TestContext.forward(tmp, none.name())))
                 .isInstanceOf(StepValidationException.class).hasMessageContaining("no backup given");
-        RestoreStep empty = ConfigFile.restore(file).fromLatestIn(Files.createDirectories(tmp.resolve("empty")));
+        FileRestoreStep empty = ConfigFile.restore(file).fromLatestIn(Files.createDirectories(tmp.resolve("empty")));
         assertThatThrownBy(() -> empty.validate(TestContext.forward(tmp, empty.name())))
                 .isInstanceOf(StepValidationException.class).hasMessageContaining("no backup of .env in");
     }

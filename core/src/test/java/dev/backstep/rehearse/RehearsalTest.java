@@ -18,6 +18,7 @@ import dev.backstep.StepValidationException;
 import dev.backstep.files.ConfigFile;
 import dev.backstep.files.Release;
 import dev.backstep.spi.Journal;
+import dev.backstep.testkit.StepHarness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,7 +166,7 @@ class RehearsalTest {
     void aRenamedOrRetimedStepStillDescribesItsResources() throws Exception {
         Step step = ConfigFile.replace(nginx, "x").withName("nginx").withTimeout(java.time.Duration.ofSeconds(5));
 
-        List<Fingerprint> f = step.fingerprint(ReadOnlyContext.of(step));
+        List<Fingerprint> f = StepHarness.of(step).fingerprint();
 
         assertThat(f).singleElement().satisfies(fp -> {
             assertThat(fp.resource()).isEqualTo("file:" + nginx);
@@ -344,7 +345,7 @@ class RehearsalTest {
     private List<Fingerprint> fingerprints(Plan plan) throws Exception {
         List<Fingerprint> out = new java.util.ArrayList<>();
         for (Step s : plan.steps()) {
-            out.addAll(s.fingerprint(ReadOnlyContext.of(s)));
+            out.addAll(StepHarness.of(s).fingerprint());
         }
         return out;
     }

@@ -46,12 +46,12 @@ class RunSecretsTest {
         };
         Plan plan = Plan.named("deploy").target("app")
                 .step(ConfigFile.edit(env).set("API_TOKEN", Secret.of(CANARY)))
-                .step(Command.of("true").env("TOKEN", Secret.of(CANARY)).named("uses the token")
+                .step(Command.of("true").env("TOKEN", Secret.of(CANARY)).withName("uses the token")
                         .compensatedBy("true"))
                 .step(Step.named("logs it").action(ctx -> ctx.logger().info("the token is {}", CANARY))
                         .compensation(ctx -> { }).build())
                 .verify(Check.command(Command.of("sh", "-c", "cat \"$0\"; echo \"$1\" >&2; exit 3",
-                        env.toString(), "stderr " + CANARY)).named("prints the file"))
+                        env.toString(), "stderr " + CANARY)).withName("prints the file"))
                 .build();
         Runner runner = Backstep.runner().journal(Journal.directory(dir.resolve("journal")))
                 .stateDir(dir.resolve("state")).listener(listener).build();
@@ -89,7 +89,7 @@ class RunSecretsTest {
     @Test
     void aSecretInALaterStepsExceptionIsMaskedAndTheExceptionKeepsItsTextAndType() {
         Plan plan = Plan.named("deploy").target("app")
-                .step(Command.of("true").env("TOKEN", Secret.of(CANARY)).named("uses the token").compensatedBy("true"))
+                .step(Command.of("true").env("TOKEN", Secret.of(CANARY)).withName("uses the token").compensatedBy("true"))
                 .step(Step.named("fails").action(ctx -> {
                     throw new IllegalStateException("could not log in with " + CANARY);
                 }).compensation(ctx -> { }).build())
@@ -106,8 +106,8 @@ class RunSecretsTest {
     @Test
     void dryRunMasksASecretOfOneStepInThePreviewOfAnother() {
         Plan plan = Plan.named("deploy").target("app")
-                .step(Command.of("true").env("TOKEN", Secret.of(CANARY)).named("uses the token").compensatedBy("true"))
-                .step(Command.of("echo", "token=" + CANARY + "-suffix").named("echo").compensatedBy("true"))
+                .step(Command.of("true").env("TOKEN", Secret.of(CANARY)).withName("uses the token").compensatedBy("true"))
+                .step(Command.of("echo", "token=" + CANARY + "-suffix").withName("echo").compensatedBy("true"))
                 .build();
         DryRun d = Backstep.runner().journal(Journal.inMemory()).stateDir(dir.resolve("state")).build().dryRun(plan);
         assertThat(d.steps()).allSatisfy(p -> assertThat(p.toString()).doesNotContain(CANARY));

@@ -421,10 +421,10 @@ class SagaSemanticsTest {
         Path killedUndo = work.resolve("killed-undo");
         Path failedUndo = work.resolve("failed-undo");
         Plan killed = Plan.named("killed").step(dev.backstep.Command.of("sleep", "30")
-                .timeout(Duration.ofMillis(200)).compensatedBy("touch", killedUndo.toString()).named("slow migrate"))
+                .timeout(Duration.ofMillis(200)).compensatedBy("touch", killedUndo.toString()).withName("slow migrate"))
                 .build();
         Plan failed = Plan.named("failed").step(dev.backstep.Command.of("false")
-                .compensatedBy("touch", failedUndo.toString()).named("broken migrate")).build();
+                .compensatedBy("touch", failedUndo.toString()).withName("broken migrate")).build();
 
         assertThat(runner().run(killed)).rolledBack().compensated("slow migrate");
         assertThat(runner().run(failed)).rolledBack().compensated();

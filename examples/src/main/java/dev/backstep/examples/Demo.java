@@ -121,9 +121,9 @@ public final class Demo {
                         .set("DB_PASSWORD", Secret.of("hunter2-rotated")).withName("configure .env"))
                 .step(Command.of("mkdir", "-p", shop.app.resolve("cache/" + version).toString())
                         .compensatedBy("rm", "-rf", shop.app.resolve("cache/" + version).toString())
-                        .in(shop.app).named("warm cache"))
+                        .in(shop.app).withName("warm cache"))
                 .verify(Check.http(health).status(200)
-                        .within(Duration.ofSeconds(2)).every(Duration.ofMillis(200)).named("health check"))
+                        .within(Duration.ofSeconds(2)).every(Duration.ofMillis(200)).withName("health check"))
                 .build();
     }
 

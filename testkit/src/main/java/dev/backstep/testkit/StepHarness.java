@@ -9,8 +9,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +36,12 @@ import org.slf4j.LoggerFactory;
 public final class StepHarness {
     private final Step step;
     private final Map<String, String> recorded = new LinkedHashMap<>();
+    private final List<Map.Entry<String, String>> recordLog = new ArrayList<>();
     private Path backupRoot;
     private CommandRunner commands = CommandRunner.local();
     private Clock clock = Clock.systemUTC();
     private RunId runId = RunId.of("harness-run");
+    private BooleanSupplier cancelled = () -> false;
 
     private StepHarness(Step step) {
         this.step = dev.backstep.PlanDefinitionException.requireNonNull(step, null, "the step");
@@ -62,6 +69,21 @@ public final class StepHarness {
 
     public StepHarness runId(RunId runId) {
         this.runId = dev.backstep.PlanDefinitionException.requireNonNull(runId, null, "the run id");
+        return this;
+    }
+
+    /**
+     * Makes {@link StepContext#isCancelled()} true whenever {@code cancelled} is (as the runner's is
+     * at a step timeout), besides when the thread is interrupted. A step asks before each attempt
+     * and while it waits, so the supplier also sees how often it polls.
+     *
+     * <pre>{@code
+     * AtomicInteger tries = new AtomicInteger();
+     * StepHarness h = StepHarness.of(check).cancelWhen(() -> tries.get() >= 2);
+     * }</pre>
+     */
+    public StepHarness cancelWhen(BooleanSupplier cancelled) {
+        this.cancelled = Objects.requireNonNull(cancelled, "cancelled");
         return this;
     }
 
@@ -93,18 +115,55 @@ public final class StepHarness {
         return this;
     }
 
-    /** The step's {@link Step#fingerprint fingerprints} of its resources now (read-only). */
-    public java.util.List<dev.backstep.Fingerprint> fingerprint() throws Exception {
-        return step.fingerprint(context(StepContext.Phase.VALIDATE, new LinkedHashMap<>()));
+    /**
+     * The step's {@link Step#fingerprint fingerprints} of its resources now. Read-only is enforced:
+     * the context refuses to record and to create a backup directory.
+     */
+    public List<dev.backstep.Fingerprint> fingerprint() throws Exception {
+        return step.fingerprint(new HarnessContext(StepContext.Phase.VALIDATE, new LinkedHashMap<>(), true));
     }
 
-    /** What the action recorded, in order. */
+    /**
+     * A context for calling the step's methods yourself, for tests that hand it to a step or a
+     * compensation directly (a command runner that dies halfway, a compensation looked up by type):
+     * {@link StepContext.Phase#FORWARD} records into {@link #recorded()}, {@link StepContext.Phase#VALIDATE}
+     * sees no values, {@link StepContext.Phase#COMPENSATE} sees a copy of what was recorded so far.
+     *
+     * <pre>{@code
+     * StepContext ctx = h.context(StepContext.Phase.FORWARD);
+     * assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(ProcessDied.class);
+     * Git.compensations().get("git.checkout").compensate(h.compensationContext(h.recorded()));
+     * }</pre>
+     */
+    public StepContext context(StepContext.Phase phase) {
+        Objects.requireNonNull(phase, "phase");
+        return switch (phase) {
+            case FORWARD -> context(phase, recorded);
+            case COMPENSATE -> context(phase, new LinkedHashMap<>(recorded));
+            default -> context(phase, new LinkedHashMap<>());
+        };
+    }
+
+    /** A {@link StepContext.Phase#COMPENSATE} context that knows exactly {@code values}, as a process reading a journal. */
+    public StepContext compensationContext(Map<String, String> values) {
+        return context(StepContext.Phase.COMPENSATE, new LinkedHashMap<>(Objects.requireNonNull(values, "values")));
+    }
+
+    /** What the action recorded, in order (the last value of each key). */
     public Map<String, String> recorded() {
-        return Map.copyOf(recorded);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(recorded));
+    }
+
+    /**
+     * Every record call of the action in order, as a journal holds them: a key recorded twice is
+     * here twice, so a value that was replaced (a secret, say) is still seen.
+     */
+    public List<Map.Entry<String, String>> recordLog() {
+        return List.copyOf(recordLog);
     }
 
     private StepContext context(StepContext.Phase phase, Map<String, String> values) {
-        return new HarnessContext(phase, values);
+        return new HarnessContext(phase, values, false);
     }
 
     private Path root() {
@@ -121,10 +180,12 @@ public final class StepHarness {
     private final class HarnessContext implements StepContext {
         private final Phase phase;
         private final Map<String, String> values;
+        private final boolean readOnly;
 
-        HarnessContext(Phase phase, Map<String, String> values) {
+        HarnessContext(Phase phase, Map<String, String> values, boolean readOnly) {
             this.phase = phase;
             this.values = values;
+            this.readOnly = readOnly;
         }
 
         @Override
@@ -164,6 +225,9 @@ public final class StepHarness {
             }
             values.put(dev.backstep.PlanDefinitionException.requireNonNull(key, null, "the key"),
                     dev.backstep.PlanDefinitionException.requireNonNull(value, null, "the value of " + key));
+            if (values == recorded) {
+                recordLog.add(Map.entry(key, value));
+            }
         }
 
         @Override
@@ -183,6 +247,9 @@ public final class StepHarness {
 
         @Override
         public Path backupDir() {
+            if (readOnly) {
+                throw new IllegalStateException("step '" + step.name() + "': a fingerprint must not create a backup directory");
+            }
             try {
                 return Files.createDirectories(root().resolve(step.name().replaceAll("[^A-Za-z0-9._-]", "_")));
             } catch (IOException e) {
@@ -202,7 +269,7 @@ public final class StepHarness {
 
         @Override
         public boolean isCancelled() {
-            return Thread.currentThread().isInterrupted();
+            return cancelled.getAsBoolean() || Thread.currentThread().isInterrupted();
         }
     }
 }

@@ -8,9 +8,7 @@ import dev.backstep.Secret;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.spi.CommandRunner;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -37,47 +35,31 @@ import java.util.regex.Pattern;
  * downgraded to the recorded revision before the step fails (a no-op where the database
  * rolled the upgrade back itself, as PostgreSQL's transactional DDL does).
  */
-public final class AlembicUpgrade implements dev.backstep.Step {
+public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
     static final Compensation COMPENSATION = AlembicUpgrade::compensate;
     static final String K_REVISION = "revision";
     static final String BASE = "base";
     private static final Pattern REVISION_LINE = Pattern.compile("^([A-Za-z0-9_]+)((?: \\([a-z ]+\\))*)\\s*$");
 
-    private final String name;
-    private final MigrationCommand command;
-    private final List<String> via;
     private final String program;
     private final String config;
     private final String target;
 
     AlembicUpgrade(String name, MigrationCommand command, List<String> via, String program, String config,
                    String target) {
-        this.name = name;
-        this.via = List.copyOf(via);
+        super(name, command, via, config == null ? List.of(program) : List.of(program, "-c", config));
         this.program = program;
         this.config = config;
         this.target = target;
-        List<String> prefix = new ArrayList<>(via);
-        prefix.add(program);
-        if (config != null) {
-            prefix.add("-c");
-            prefix.add(config);
-        }
-        this.command = command.withPrefix(prefix);
+    }
+
+    @Override
+    AlembicUpgrade copy(String newName, MigrationCommand newCommand, List<String> newVia) {
+        return new AlembicUpgrade(newName, newCommand, newVia, program, config, target);
     }
 
     private AlembicUpgrade with(MigrationCommand c, List<String> v, String p, String cfg, String t) {
         return new AlembicUpgrade(name, c, v, p, cfg, t);
-    }
-
-    /**
-     * Runs alembic through this argv prefix, for example {@code docker compose exec -T api} or
-     * {@code sudo -u api}. The environment variables of this step are set for the prefix program
-     * (pass them on explicitly, {@code docker compose exec -e DB_PASSWORD}).
-     */
-    public AlembicUpgrade via(String... prefix) {
-        MigrationCommand.checkArgs("via", prefix);
-        return with(command, List.of(prefix), program, config, target);
     }
 
     /** The alembic program (default {@code alembic} from the PATH), for example {@code /usr/bin/alembic} or {@code .venv/bin/alembic}. */
@@ -100,35 +82,6 @@ public final class AlembicUpgrade implements dev.backstep.Step {
         return with(command, via, program, config, revision);
     }
 
-    /** An environment variable for alembic, recorded in the journal (never a password: see {@link #env(String, Secret)}). */
-    public AlembicUpgrade env(String name, String value) {
-        return with(command.withEnv(name, value), via, program, config, target);
-    }
-
-    /** A secret environment variable for alembic: its name is recorded, its value never (see {@link Migrations#registerSecret}). */
-    public AlembicUpgrade env(String name, Secret value) {
-        return with(command.withSecretEnv(name, value), via, program, config, target);
-    }
-
-    /** The time each alembic command may take (default one hour). */
-    public AlembicUpgrade timeout(Duration timeout) {
-        return with(command.withTimeout(timeout), via, program, config, target);
-    }
-
-    /** This step under another name. */
-    public AlembicUpgrade named(String newName) {
-        if (newName == null || newName.isBlank()) {
-            throw new PlanDefinitionException(null, name, "a step needs a non-blank name, was "
-                    + (newName == null ? null : "'" + newName + "'"));
-        }
-        return new AlembicUpgrade(newName, command, via, program, config, target);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
     @Override
     public String type() {
         return Migrations.ALEMBIC;
@@ -136,7 +89,7 @@ public final class AlembicUpgrade implements dev.backstep.Step {
 
     @Override
     public String describe() {
-        return "alembic upgrade " + target + " in " + command.dir() + (via.isEmpty() ? "" : " via " + String.join(" ", via));
+        return "alembic upgrade " + target + where();
     }
 
     @Override
@@ -146,9 +99,7 @@ public final class AlembicUpgrade implements dev.backstep.Step {
 
     @Override
     public void validate(StepContext ctx) {
-        if (!Files.isDirectory(command.dir())) {
-            throw new StepValidationException(name, "application directory " + command.dir() + " does not exist");
-        }
+        requireDirectory();
         try {
             command.run(ctx.commands(), "--version");
         } catch (BackstepException e) {

@@ -11,7 +11,6 @@ import dev.backstep.spi.CommandResult;
 import dev.backstep.spi.CommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +46,7 @@ import java.util.regex.Pattern;
  * <p>Validation refuses an application directory without an {@code artisan} file and a
  * {@code php} that does not start, before any step of the plan runs.
  */
-public final class ArtisanMigrate implements dev.backstep.Step {
+public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
     static final Compensation COMPENSATION = ArtisanMigrate::compensate;
     static final String K_BATCH_BEFORE = "batchBefore";
     static final String K_BATCH_AFTER = "batchAfter";
@@ -57,34 +56,25 @@ public final class ArtisanMigrate implements dev.backstep.Step {
     /** Laravel 5-9: {@code | Yes  | 2024_01_01_000000_create_users_table | 3     |}. */
     private static final Pattern RAN_TABLE = Pattern.compile("^\\|\\s*Yes\\s*\\|\\s*(\\S+)\\s*\\|\\s*(\\d+)\\s*\\|\\s*$");
 
-    private final String name;
-    private final MigrationCommand command;
-    private final List<String> via;
     private final String php;
     private final String connection;
     private final boolean stepwise;
 
     ArtisanMigrate(String name, MigrationCommand command, List<String> via, String php, String connection,
                    boolean stepwise) {
-        this.name = name;
-        this.via = List.copyOf(via);
+        super(name, command, via, List.of(php, "artisan"));
         this.php = php;
         this.connection = connection;
         this.stepwise = stepwise;
-        List<String> prefix = new ArrayList<>(via);
-        prefix.add(php);
-        prefix.add("artisan");
-        this.command = command.withPrefix(prefix);
+    }
+
+    @Override
+    ArtisanMigrate copy(String newName, MigrationCommand newCommand, List<String> newVia) {
+        return new ArtisanMigrate(newName, newCommand, newVia, php, connection, stepwise);
     }
 
     private ArtisanMigrate with(MigrationCommand c, List<String> v, String p, String conn, boolean step) {
         return new ArtisanMigrate(name, c, v, p, conn, step);
-    }
-
-    /** Runs {@code php artisan} through this argv prefix, for example {@code docker compose exec -T app}. */
-    public ArtisanMigrate via(String... prefix) {
-        MigrationCommand.checkArgs("via", prefix);
-        return with(command, List.of(prefix), php, connection, stepwise);
     }
 
     /** The PHP program (default {@code php} from the PATH), for example {@code /usr/bin/php8.2}. */
@@ -106,35 +96,6 @@ public final class ArtisanMigrate implements dev.backstep.Step {
         return with(command, via, php, connection, true);
     }
 
-    /** An environment variable for artisan, recorded in the journal (never a password: see {@link #env(String, Secret)}). */
-    public ArtisanMigrate env(String name, String value) {
-        return with(command.withEnv(name, value), via, php, connection, stepwise);
-    }
-
-    /** A secret environment variable for artisan: its name is recorded, its value never (see {@link Migrations#registerSecret}). */
-    public ArtisanMigrate env(String name, Secret value) {
-        return with(command.withSecretEnv(name, value), via, php, connection, stepwise);
-    }
-
-    /** The time each artisan command may take (default one hour). */
-    public ArtisanMigrate timeout(Duration timeout) {
-        return with(command.withTimeout(timeout), via, php, connection, stepwise);
-    }
-
-    /** This step under another name. */
-    public ArtisanMigrate named(String newName) {
-        if (newName == null || newName.isBlank()) {
-            throw new PlanDefinitionException(null, name, "a step needs a non-blank name, was "
-                    + (newName == null ? null : "'" + newName + "'"));
-        }
-        return new ArtisanMigrate(newName, command, via, php, connection, stepwise);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
     @Override
     public String type() {
         return Migrations.ARTISAN;
@@ -142,8 +103,7 @@ public final class ArtisanMigrate implements dev.backstep.Step {
 
     @Override
     public String describe() {
-        return "php artisan migrate" + (stepwise ? " --step" : "") + " in " + command.dir()
-                + (via.isEmpty() ? "" : " via " + String.join(" ", via));
+        return "php artisan migrate" + (stepwise ? " --step" : "") + where();
     }
 
     @Override
@@ -153,9 +113,7 @@ public final class ArtisanMigrate implements dev.backstep.Step {
 
     @Override
     public void validate(StepContext ctx) {
-        if (!Files.isDirectory(command.dir())) {
-            throw new StepValidationException(name, "application directory " + command.dir() + " does not exist");
-        }
+        requireDirectory();
         if (via.isEmpty() && !Files.isRegularFile(command.dir().resolve("artisan"))) {
             throw new StepValidationException(name, "no artisan file in " + command.dir()
                     + " (is it the Laravel application directory?)");

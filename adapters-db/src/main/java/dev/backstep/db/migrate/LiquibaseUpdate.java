@@ -46,11 +46,7 @@ public final class LiquibaseUpdate implements dev.backstep.Step {
     /** True when its database is a server reached over the network (not loopback). */
     @Override
     public boolean hostIndependent() {
-        try {
-            return dev.backstep.db.internal.Hostnames.isRemoteJdbcUrl(database.get().url());
-        } catch (RuntimeException cannotTell) {
-            return false; // host-local is the safe answer
-        }
+        return MigrationDatabases.remote(database);
     }
 
     @Override

@@ -79,4 +79,13 @@ final class MigrationDatabases {
     private static String key(String url, String user) {
         return url + "\u0000" + user;
     }
+
+    /** Whether the database is a server reached over the network (not loopback); false when that cannot be told. */
+    static boolean remote(java.util.function.Supplier<Entry> database) {
+        try {
+            return dev.backstep.db.internal.Hostnames.isRemoteJdbcUrl(database.get().url());
+        } catch (RuntimeException cannotTell) {
+            return false; // host-local is the safe answer
+        }
+    }
 }

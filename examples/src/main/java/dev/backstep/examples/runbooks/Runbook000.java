@@ -240,34 +240,34 @@ public final class Runbook000 {
             env = env.set(e.getKey(), e.getValue());
         }
         Plan.Builder plan = Plan.named("deploy " + site.target() + " " + version).target(site.target())
-                .step(site.db().snapshot(site.backups()).named("db backup"))
+                .step(site.db().snapshot(site.backups()).withName("db backup"))
                 .step(Git.checkout(site.app(), tag(version)))
                 .step(composerInstall(site))
-                .step(env.named("configure .env"));
+                .step(env.withName("configure .env"));
         for (String cache : List.of("config:cache", "route:cache", "view:cache")) {
-            plan.step(artisan(site, cache).named("artisan " + cache)
+            plan.step(artisan(site, cache).withName("artisan " + cache)
                     .irreversible("a cache is rebuilt after the rollback, from the restored code and .env"));
         }
-        plan.step(Migrations.artisan(site.app()).php(site.php()).named("artisan migrate"))
-                .step(Command.of(site.restart()).named("restart php-fpm and nginx")
+        plan.step(Migrations.artisan(site.app()).php(site.php()).withName("artisan migrate"))
+                .step(Command.of(site.restart()).withName("restart php-fpm and nginx")
                         .irreversible("a restart changes no state; it is done again after the rollback"))
                 .verify(Check.http(site.page(FORM)).status(200).bodyContains("<form")
-                        .within(site.verifyWithin()).every(Duration.ofMillis(200)).named("smoke: deal form"))
+                        .within(site.verifyWithin()).every(Duration.ofMillis(200)).withName("smoke: deal form"))
                 .verify(Check.http(site.page(PDF)).status(200).bodyContains("%PDF-")
-                        .within(site.verifyWithin()).every(Duration.ofMillis(200)).named("smoke: PDF generation"))
+                        .within(site.verifyWithin()).every(Duration.ofMillis(200)).withName("smoke: PDF generation"))
                 .verify(Check.http(site.page(ZOHO)).status(200).bodyContains("\"connected\"")
-                        .within(site.verifyWithin()).every(Duration.ofMillis(200)).named("smoke: Zoho CRM"));
+                        .within(site.verifyWithin()).every(Duration.ofMillis(200)).withName("smoke: Zoho CRM"));
         for (String cache : List.of("config:clear", "config:cache", "route:cache", "view:cache")) {
-            plan.afterRollback(artisan(site, cache).named("rollback: artisan " + cache));
+            plan.afterRollback(artisan(site, cache).withName("rollback: artisan " + cache));
         }
-        return plan.afterRollback(Command.of(site.restart()).named("rollback: restart php-fpm and nginx"))
+        return plan.afterRollback(Command.of(site.restart()).withName("rollback: restart php-fpm and nginx"))
                 .verifyAfterRollback(smokeTest(site))
                 .build();
     }
 
     /** The smoke test of the restored site, a {@link Command} that a rollback from the journal alone can run. */
     public static Command smokeTest(Site site) {
-        return Command.of(site.php(), "-r", SMOKE_PHP, site.baseUri().toString()).named("smoke test after rollback")
+        return Command.of(site.php(), "-r", SMOKE_PHP, site.baseUri().toString()).withName("smoke test after rollback")
                 .timeout(site.verifyWithin().plusSeconds(30)).asVerification();
     }
 

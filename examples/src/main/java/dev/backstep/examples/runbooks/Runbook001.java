@@ -241,12 +241,12 @@ public final class Runbook001 {
                 .step(Systemd.stop(bot.unit()).using(sc))
                 .step(Git.pull(bot.repo(), bot.remote(), bot.branch()))
                 .step(pipSync(bot))
-                .step(ConfigFile.replace(bot.config(), newConfig).named("replace config"))
+                .step(ConfigFile.replace(bot.config(), newConfig).withName("replace config"))
                 .step(Systemd.restart(bot.unit()).using(sc))
                 .verify(Systemd.healthy(bot.unit()).using(sc).within(bot.within()))
                 .verify(Systemd.logs(bot.unit(), sc).since(Since.RUN_START).noneMatch(TRACEBACK)
-                        .during(bot.watch()).every(POLL).named("no Traceback in the log of " + bot.unit()))
-                .afterRollback(Command.of(restart).named("restart " + bot.unit() + " on the restored version"))
+                        .during(bot.watch()).every(POLL).withName("no Traceback in the log of " + bot.unit()))
+                .afterRollback(Command.of(restart).withName("restart " + bot.unit() + " on the restored version"))
                 .verifyAfterRollback(botClean(bot))
                 .build();
     }

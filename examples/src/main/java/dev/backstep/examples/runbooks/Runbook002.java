@@ -158,7 +158,7 @@ public final class Runbook002 {
             } else {
                 argv.addAll(WindowsServices.isRunningArgv(program.get(0), service));
             }
-            return Command.of(argv).named(service + " is running").asVerification();
+            return Command.of(argv).withName(service + " is running").asVerification();
         }
 
         String encode() {
@@ -246,7 +246,7 @@ public final class Runbook002 {
         /** {@code python3 -m pytest -q -p no:cacheprovider <tests>} in the app directory, as a verification. */
         public Command pytest() {
             return Command.of(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", tests).in(app)
-                    .timeout(Duration.ofMinutes(5)).named("pytest " + tests).asVerification();
+                    .timeout(Duration.ofMinutes(5)).withName("pytest " + tests).asVerification();
         }
     }
 
@@ -268,12 +268,12 @@ public final class Runbook002 {
         }
         Plan.Builder plan = Plan.named("update " + bot.target()).target(bot.target())
                 .step(stopService(bot))
-                .step(bot.db().snapshot(bot.backups()).restoreOnRollback().named("back up the database"))
-                .step(ConfigFile.backup(bot.env()).to(bot.backups()).named("back up .env"))
+                .step(bot.db().snapshot(bot.backups()).restoreOnRollback().withName("back up the database"))
+                .step(ConfigFile.backup(bot.env()).to(bot.backups()).withName("back up .env"))
                 .step(Git.pull(bot.app(), bot.remote(), bot.branch()))
-                .step(bot.migrations().named("alembic upgrade head"));
+                .step(bot.migrations().withName("alembic upgrade head"));
         if (!envChanges.isEmpty()) {
-            plan.step(env.named("update .env"));
+            plan.step(env.withName("update .env"));
         }
         plan.verify(envHasEveryExampleKey(bot))
                 .verify(bot.pytest())
@@ -282,8 +282,8 @@ public final class Runbook002 {
         for (Step check : bot.extraChecks()) {
             plan.verify(check);
         }
-        return plan.verifyAfterRollback(bot.pytest().named("pytest " + bot.tests() + " after rollback"),
-                bot.services().running(bot.service()).named(bot.service() + " is running after rollback")).build();
+        return plan.verifyAfterRollback(bot.pytest().withName("pytest " + bot.tests() + " after rollback"),
+                bot.services().running(bot.service()).withName(bot.service() + " is running after rollback")).build();
     }
 
     /**

@@ -147,22 +147,22 @@ public final class Runbook003 {
     public static Plan deployPlan(Site site, String version, Step... migrations) {
         Release releases = site.releases();
         Plan.Builder plan = Plan.named("deploy " + site.target() + " " + version).target(site.target())
-                .step(site.db().snapshot(site.backups()).restoreOnRollback().named("mysqldump before deploy"))
+                .step(site.db().snapshot(site.backups()).restoreOnRollback().withName("mysqldump before deploy"))
                 .step(Git.checkout(site.repo(), tag(version)))
                 .step(releases.deploy(version, site.repo().resolve("public")))
-                .step(ConfigFile.edit(site.env()).set("APP_VERSION", version).named("configure .env"));
+                .step(ConfigFile.edit(site.env()).set("APP_VERSION", version).withName("configure .env"));
         for (Step m : migrations) {
             plan.step(Objects.requireNonNull(m, "migration"));
         }
         if (!site.restart().isEmpty()) {
-            plan.step(Command.of(site.restart()).named("restart web server")
+            plan.step(Command.of(site.restart()).withName("restart web server")
                     .irreversible("a restart changes no state; the switched link is what is undone"));
         }
         return plan
                 .verify(Check.http(site.health()).status(200)
-                        .within(site.verifyWithin()).every(Duration.ofMillis(200)).named("health check"))
+                        .within(site.verifyWithin()).every(Duration.ofMillis(200)).withName("health check"))
                 .verify(Check.metricRatio(site.metrics(), "http_requests_total{code=~\"5..\"}", "http_requests_total")
-                        .below(site.maxErrorRate()).absentAs(0).named("5xx rate below "
+                        .below(site.maxErrorRate()).absentAs(0).withName("5xx rate below "
                                 + Math.round(site.maxErrorRate() * 100) + " %"))
                 .step(releases.markGood(version))
                 .build();
@@ -180,11 +180,11 @@ public final class Runbook003 {
                 .step(Git.checkout(site.repo(), tag(version)))
                 .step(site.releases().rollbackTo(version));
         if (!site.restart().isEmpty()) {
-            plan.step(Command.of(site.restart()).named("restart web server")
+            plan.step(Command.of(site.restart()).withName("restart web server")
                     .irreversible("a restart changes no state; the switched link is what is undone"));
         }
         return plan.verify(Check.http(site.health()).status(200)
-                        .within(site.verifyWithin()).every(Duration.ofMillis(200)).named("health check"))
+                        .within(site.verifyWithin()).every(Duration.ofMillis(200)).withName("health check"))
                 .build();
     }
 

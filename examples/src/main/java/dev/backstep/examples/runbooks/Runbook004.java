@@ -232,15 +232,15 @@ public final class Runbook004 {
         String pct = Math.round(s.maxErrorRate() * 100) + " %";
         return Plan.named("deploy " + s.target() + " " + version).target(s.target())
                 .step(s.compose().stop("api", "worker").withName("stop api and worker"))
-                .step(s.db().snapshot(s.backups()).restoreOnRollback(s.backupMaxAge()).named("backup database"))
-                .step(env.named("configure .env"))
-                .step(s.migrations().named("alembic upgrade"))
+                .step(s.db().snapshot(s.backups()).restoreOnRollback(s.backupMaxAge()).withName("backup database"))
+                .step(env.withName("configure .env"))
+                .step(s.migrations().withName("alembic upgrade"))
                 .step(s.compose().up("api", "worker", "frontend").withName("compose up " + version))
                 .verify(s.compose().healthy("api").within(s.verifyWithin()).withName("api container healthy"))
                 .verify(Check.http(s.health()).status(200).within(s.verifyWithin()).every(Duration.ofMillis(250))
-                        .named("health check"))
-                .verify(errorRate(s, s.maxErrorRate()).named("5xx below " + pct))
-                .verify(latency(s, "5.0").named("p95 latency at most 5 s"))
+                        .withName("health check"))
+                .verify(errorRate(s, s.maxErrorRate()).withName("5xx below " + pct))
+                .verify(latency(s, "5.0").withName("p95 latency at most 5 s"))
                 .afterRollback(composeUp(s))
                 .verifyAfterRollback(restoredChecks(s).toArray(Step[]::new))
                 .build();
@@ -328,6 +328,6 @@ public final class Runbook004 {
         if (!s.dockerHost().isEmpty()) {
             up = up.env("DOCKER_HOST", s.dockerHost());
         }
-        return up.named("compose up -d (restored)");
+        return up.withName("compose up -d (restored)");
     }
 }

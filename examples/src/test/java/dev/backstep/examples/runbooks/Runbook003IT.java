@@ -216,7 +216,7 @@ class Runbook003IT {
         State before = state();
 
         RunResult result = Runbook003.deploy(runner, site, "1.3.0", doublePrices(),
-                db.sql("UPDATE no_such_table SET price = 0").named("migrate: broken migration"));
+                db.sql("UPDATE no_such_table SET price = 0").withName("migrate: broken migration"));
 
         assertThat(result).rolledBack().failedAt("migrate: broken migration");
         assertThat(result.compensated()).contains("mysqldump before deploy");
@@ -312,7 +312,7 @@ class Runbook003IT {
     }
 
     private dev.backstep.Step doublePrices() {
-        return db.sql("UPDATE products SET price = price * 2").named("migrate: double prices");
+        return db.sql("UPDATE products SET price = price * 2").withName("migrate: double prices");
     }
 
     private List<String> prices() throws SQLException {

@@ -33,7 +33,7 @@ import java.util.List;
  *
  * <p>Immutable.
  */
-public final class RestoreStep implements Step {
+public final class FileRestoreStep implements Step {
     /** The {@link #type()} of this step. */
     public static final String TYPE = "files.restore";
 
@@ -48,7 +48,7 @@ public final class RestoreStep implements Step {
     private final Path base;
     private final FaultHook hook;
 
-    private RestoreStep(String name, Path path, Backup backup, Path backupFile, Path latestDir, Duration maxAge,
+    private FileRestoreStep(String name, Path path, Backup backup, Path backupFile, Path latestDir, Duration maxAge,
                         boolean allowStale, String mode, Path base, FaultHook hook) {
         this.name = name;
         this.path = path;
@@ -62,22 +62,22 @@ public final class RestoreStep implements Step {
         this.hook = hook;
     }
 
-    static RestoreStep of(Path path) {
+    static FileRestoreStep of(Path path) {
         Path p = TargetFiles.normalize(PlanDefinitionException.requireNonNull(path, null, "the path"));
-        return new RestoreStep("restore " + p, p, null, null, null, ConfigFile.DEFAULT_MAX_BACKUP_AGE, false, null,
+        return new FileRestoreStep("restore " + p, p, null, null, null, ConfigFile.DEFAULT_MAX_BACKUP_AGE, false, null,
                 null, FaultHook.NONE);
     }
 
     /** Restores this backup file; its checksum comes from the {@code .sha256} sidecar next to it. */
-    public RestoreStep from(Path backupFile) {
-        return new RestoreStep(name, path, null,
+    public FileRestoreStep from(Path backupFile) {
+        return new FileRestoreStep(name, path, null,
                 TargetFiles.normalize(PlanDefinitionException.requireNonNull(backupFile, null, "the backup file")),
                 null, maxAge, allowStale, mode, base, hook);
     }
 
     /** Restores this backup, checked against its recorded checksum and time. */
-    public RestoreStep from(Backup b) {
-        return new RestoreStep(name, path, PlanDefinitionException.requireNonNull(b, null, "the backup"), null, null,
+    public FileRestoreStep from(Backup b) {
+        return new FileRestoreStep(name, path, PlanDefinitionException.requireNonNull(b, null, "the backup"), null, null,
                 maxAge, allowStale, mode,
                 base, hook);
     }
@@ -86,8 +86,8 @@ public final class RestoreStep implements Step {
      * Restores the newest backup of this file ({@code <file name>.<time>.bak}, as
      * {@link ConfigFile#backup} writes them) found in {@code dir} when the step runs.
      */
-    public RestoreStep fromLatestIn(Path dir) {
-        return new RestoreStep(name, path, null, null,
+    public FileRestoreStep fromLatestIn(Path dir) {
+        return new FileRestoreStep(name, path, null, null,
                 TargetFiles.normalize(PlanDefinitionException.requireNonNull(dir, null, "the directory")),
                 maxAge, allowStale, mode, base, hook);
     }
@@ -97,38 +97,39 @@ public final class RestoreStep implements Step {
      *
      * @throws PlanDefinitionException when the limit is not positive
      */
-    public RestoreStep maxAge(Duration limit) {
+    public FileRestoreStep maxAge(Duration limit) {
         PlanDefinitionException.requireNonNull(limit, name, "maxAge");
         if (limit.isNegative() || limit.isZero()) {
             throw new PlanDefinitionException(null, name, "maxAge must be positive, was " + limit);
         }
-        return new RestoreStep(name, path, backup, backupFile, latestDir, limit, false, mode, base, hook);
+        return new FileRestoreStep(name, path, backup, backupFile, latestDir, limit, false, mode, base, hook);
     }
 
     /** Restores the backup however old it is (its checksum is still verified). */
-    public RestoreStep allowStale() {
-        return new RestoreStep(name, path, backup, backupFile, latestDir, maxAge, true, mode, base, hook);
+    public FileRestoreStep allowStale() {
+        return new FileRestoreStep(name, path, backup, backupFile, latestDir, maxAge, true, mode, base, hook);
     }
 
     /** The mode of the restored file, octal; default: the current file's mode (0600 for a new file). */
-    public RestoreStep mode(String octal) {
-        return new RestoreStep(name, path, backup, backupFile, latestDir, maxAge, allowStale,
+    public FileRestoreStep mode(String octal) {
+        return new FileRestoreStep(name, path, backup, backupFile, latestDir, maxAge, allowStale,
                 ConfigFile.checkMode(name, octal), base, hook);
     }
 
     /** Refuses to write outside {@code baseDir} (see {@link ReplaceStep#within}). */
-    public RestoreStep within(Path baseDir) {
-        return new RestoreStep(name, path, backup, backupFile, latestDir, maxAge, allowStale, mode,
+    public FileRestoreStep within(Path baseDir) {
+        return new FileRestoreStep(name, path, backup, backupFile, latestDir, maxAge, allowStale, mode,
                 ConfigFile.checkWithin(name, path, baseDir), hook);
     }
 
-    public RestoreStep named(String newName) {
-        return new RestoreStep(ConfigFile.checkName(newName), path, backup, backupFile, latestDir, maxAge, allowStale,
+    @Override
+    public FileRestoreStep withName(String newName) {
+        return new FileRestoreStep(ConfigFile.checkName(newName), path, backup, backupFile, latestDir, maxAge, allowStale,
                 mode, base, hook);
     }
 
-    RestoreStep withFaultHook(FaultHook h) {
-        return new RestoreStep(name, path, backup, backupFile, latestDir, maxAge, allowStale, mode, base, h);
+    FileRestoreStep withFaultHook(FaultHook h) {
+        return new FileRestoreStep(name, path, backup, backupFile, latestDir, maxAge, allowStale, mode, base, h);
     }
 
     public Path path() {
@@ -240,6 +241,6 @@ public final class RestoreStep implements Step {
 
     @Override
     public String toString() {
-        return "RestoreStep[" + name + "]";
+        return "FileRestoreStep[" + name + "]";
     }
 }

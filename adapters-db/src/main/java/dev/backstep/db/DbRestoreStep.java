@@ -30,14 +30,14 @@ import java.time.Instant;
  *
  * <p>Type {@value Db#RESTORE}. Immutable.
  */
-public final class RestoreStep extends DbStep {
+public final class DbRestoreStep extends DbStep {
     private final Path file;
     private final Snapshot expected;
     private final Duration maxAge;
     private final boolean allowStale;
     private final Path safetyDir;
 
-    RestoreStep(String name, Target target, Path file, Snapshot expected, Duration maxAge, boolean allowStale,
+    DbRestoreStep(String name, Target target, Path file, Snapshot expected, Duration maxAge, boolean allowStale,
                 Path safetyDir) {
         super(name, target);
         this.file = file.toAbsolutePath();
@@ -48,27 +48,28 @@ public final class RestoreStep extends DbStep {
     }
 
     /** Refuses snapshots older than {@code age}. */
-    public RestoreStep maxAge(Duration age) {
+    public DbRestoreStep maxAge(Duration age) {
         PlanDefinitionException.requireNonNull(age, null, "maxAge");
         if (age.isNegative() || age.isZero()) {
             throw new PlanDefinitionException(null, name, "maxAge must be positive, was " + age);
         }
-        return new RestoreStep(name, target, file, expected, age, allowStale, safetyDir);
+        return new DbRestoreStep(name, target, file, expected, age, allowStale, safetyDir);
     }
 
     /** Restores the snapshot whatever its age. */
-    public RestoreStep allowStale() {
-        return new RestoreStep(name, target, file, expected, maxAge, true, safetyDir);
+    public DbRestoreStep allowStale() {
+        return new DbRestoreStep(name, target, file, expected, maxAge, true, safetyDir);
     }
 
     /** Where the safety snapshot taken before the restore goes (0700; created when missing). */
-    public RestoreStep safetySnapshotsIn(Path dir) {
-        return new RestoreStep(name, target, file, expected, maxAge, allowStale, PlanDefinitionException.requireNonNull(dir, null, "the safety snapshot directory"));
+    public DbRestoreStep safetySnapshotsIn(Path dir) {
+        return new DbRestoreStep(name, target, file, expected, maxAge, allowStale, PlanDefinitionException.requireNonNull(dir, null, "the safety snapshot directory"));
     }
 
     /** This step under another name. */
-    public RestoreStep named(String newName) {
-        return new RestoreStep(newName, target, file, expected, maxAge, allowStale, safetyDir);
+    @Override
+    public DbRestoreStep withName(String newName) {
+        return new DbRestoreStep(newName, target, file, expected, maxAge, allowStale, safetyDir);
     }
 
     private Path safetyDir() {
@@ -102,17 +103,7 @@ public final class RestoreStep extends DbStep {
     @Override
     public void validate(StepContext ctx) throws Exception {
         checked(ctx);
-        String problem = Snapshots.checkDir(safetyDir());
-        if (problem != null) {
-            throw new StepValidationException(name, problem);
-        }
-        for (String program : Dumps.programs(target, true)) {
-            try {
-                Dumps.checkProgram(ctx.commands(), program);
-            } catch (RuntimeException e) {
-                throw new StepValidationException(name, "cannot run " + program + ": " + e.getMessage());
-            }
-        }
+        validateDumps(ctx, safetyDir(), true);
         super.validate(ctx);
     }
 

@@ -1,0 +1,46 @@
+package dev.backstep.git;
+
+import dev.backstep.RunId;
+import dev.backstep.Step;
+import dev.backstep.StepContext;
+import dev.backstep.spi.CommandRunner;
+import dev.backstep.testkit.StepHarness;
+import java.util.Map;
+
+/**
+ * Contexts over real resources for driving one git step directly, from the test kit's
+ * {@link StepHarness}: the sandbox's real commands (or a runner that dies halfway), a real backup
+ * directory, and compensation contexts that know nothing but the recorded values (as after a
+ * restart).
+ */
+final class GitHarness {
+    private GitHarness() {
+    }
+
+    static StepHarness harness(CommandRunner commands, GitSandbox sandbox, Step step) {
+        return StepHarness.of(step).commands(commands).backupRoot(sandbox.root().resolve("backups"))
+                .runId(RunId.of("test-run"));
+    }
+
+    static StepContext forward(GitSandbox sandbox, Step step) {
+        return forward(sandbox.commands(), sandbox, step);
+    }
+
+    static StepContext forward(CommandRunner commands, GitSandbox sandbox, Step step) {
+        return harness(commands, sandbox, step).context(StepContext.Phase.FORWARD);
+    }
+
+    static StepContext validation(GitSandbox sandbox, Step step) {
+        return harness(sandbox.commands(), sandbox, step).context(StepContext.Phase.VALIDATE);
+    }
+
+    /** A compensation context that knows nothing but the recorded values (as after a restart). */
+    static StepContext compensation(GitSandbox sandbox, Step step, Map<String, String> recorded) {
+        return compensation(sandbox.commands(), sandbox, step, recorded);
+    }
+
+    static StepContext compensation(CommandRunner commands, GitSandbox sandbox, Step step,
+                                    Map<String, String> recorded) {
+        return harness(commands, sandbox, step).compensationContext(recorded);
+    }
+}
