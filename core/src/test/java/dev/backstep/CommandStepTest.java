@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.backstep.internal.JsonStrings;
+import dev.backstep.internal.JsonText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -334,8 +334,8 @@ class CommandStepTest {
     void recordedArgvRoundTripsThroughJson() {
         List<String> argv = List.of("printf", "%s\n", "a \"b\"", "back\\slash", "tab\there", "\u0001", "é");
 
-        assertThat(JsonStrings.parseArray(JsonStrings.array(argv))).isEqualTo(argv);
-        assertThat(JsonStrings.parseObject(JsonStrings.object(Map.of("K", "v\n\"x\"")))).containsEntry("K", "v\n\"x\"");
-        assertThatThrownBy(() -> JsonStrings.parseArray("[\"a\",")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(JsonText.parseStringArray(JsonText.stringArray(argv))).isEqualTo(argv);
+        assertThat(JsonText.parseStringObject(JsonText.stringObject(Map.of("K", "v\n\"x\"")))).containsEntry("K", "v\n\"x\"");
+        assertThatThrownBy(() -> JsonText.parseStringArray("[\"a\",")).isInstanceOf(BackstepException.class);
     }
 }

@@ -8,6 +8,7 @@ import dev.backstep.StepKind;
 import dev.backstep.StepStatus;
 import dev.backstep.event.RunEvent;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.JournalRecord.Keys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -74,7 +75,7 @@ final class Compensator {
      * @return the compensation failures, in the order they happened
      */
     List<Throwable> compensate(List<StepState> steps, int pivotStage, String reason) {
-        journal.append(JournalRecord.Type.ROLLBACK_STARTED, null, "reason", reason);
+        journal.append(JournalRecord.Type.ROLLBACK_STARTED, null, Keys.REASON, reason);
         listeners.emit(new RunEvent.RollbackStarted(run.runId(), run.clock().instant(), reason));
         EvidenceCapture.capture(run); // before any compensation changes what an incident review needs
         String pivotName = steps.stream().filter(s -> s.stage == pivotStage && s.kind == StepKind.PIVOT)
@@ -128,7 +129,7 @@ final class Compensator {
 
     private void skip(StepState s, String why) {
         s.keep(why);
-        journal.append(JournalRecord.Type.COMPENSATION_SKIPPED, s.name, "reason", why);
+        journal.append(JournalRecord.Type.COMPENSATION_SKIPPED, s.name, Keys.REASON, why);
         listeners.emit(new RunEvent.CompensationSkipped(run.runId(), run.clock().instant(), s.name, why));
     }
 
@@ -170,15 +171,15 @@ final class Compensator {
             int attempts = Attempts.run(s.name, s.policy.compensationRetry(), s.policy.compensationTimeout(), pool,
                     s.compensation::compensate, hooks);
             s.compensated(run.clock().instant());
-            journal.append(JournalRecord.Type.COMPENSATION_SUCCEEDED, s.name, "attempts", Integer.toString(attempts));
+            journal.append(JournalRecord.Type.COMPENSATION_SUCCEEDED, s.name, Keys.ATTEMPTS, Integer.toString(attempts));
             order.add(s.name);
         } catch (Throwable t) {
             Throwable cause = Errors.unwrap(t);
             if (Thread.interrupted() || cause instanceof InterruptedException) {
                 // stopped, not failed: the step stays applied and recover() compensates it again
                 interrupted = true;
-                journal.append(JournalRecord.Type.COMPENSATION_FAILED, s.name, "error", "interrupted",
-                        "errorType", InterruptedException.class.getName(), "interrupted", "true");
+                journal.append(JournalRecord.Type.COMPENSATION_FAILED, s.name, Keys.ERROR, "interrupted",
+                        Keys.ERROR_TYPE, InterruptedException.class.getName(), Keys.INTERRUPTED, "true");
                 failures.add(new StepCancelledException(s.name));
                 return;
             }
@@ -186,8 +187,8 @@ final class Compensator {
             CompensationFailedException f = new CompensationFailedException(s.name, hooks.lastAttempt,
                     run.secrets().scrub(cause));
             s.compensationFailed(run.clock().instant(), f);
-            journal.append(JournalRecord.Type.COMPENSATION_FAILED, s.name, "error", Errors.message(cause),
-                    "errorType", cause.getClass().getName());
+            journal.append(JournalRecord.Type.COMPENSATION_FAILED, s.name, Keys.ERROR, Errors.message(cause),
+                    Keys.ERROR_TYPE, cause.getClass().getName());
             failures.add(f);
         }
     }
@@ -209,7 +210,7 @@ final class Compensator {
         public void started(int attempt) {
             lastAttempt = attempt;
             s.compensationStarted(run.clock().instant());
-            journal.append(JournalRecord.Type.COMPENSATION_STARTED, s.name, "attempt", Integer.toString(attempt));
+            journal.append(JournalRecord.Type.COMPENSATION_STARTED, s.name, Keys.ATTEMPT, Integer.toString(attempt));
             listeners.emit(new RunEvent.CompensationStarted(run.runId(), run.clock().instant(), s.name, attempt));
         }
 

@@ -5,6 +5,7 @@ import dev.backstep.RunId;
 import dev.backstep.StepContext;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.JournalRecord.Keys;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ final class DefaultStepContext implements StepContext {
     public void record(String key, String value) {
         if (check(key, value)) {
             // journal first: if the append fails, the step must not go on to its side effect
-            journal.append(JournalRecord.Type.STEP_RECORDED, state.name, "key", key, "value", value);
+            journal.append(JournalRecord.Type.STEP_RECORDED, state.name, Keys.KEY, key, Keys.VALUE, value);
             state.record(key, value, attempt);
         }
     }
@@ -90,8 +91,8 @@ final class DefaultStepContext implements StepContext {
         List<Map<String, String>> data = new ArrayList<>(fresh.size());
         fresh.forEach((key, value) -> {
             Map<String, String> d = new LinkedHashMap<>();
-            d.put("key", key);
-            d.put("value", value);
+            d.put(Keys.KEY, key);
+            d.put(Keys.VALUE, value);
             data.add(d);
         });
         if (!data.isEmpty()) {
@@ -136,7 +137,7 @@ final class DefaultStepContext implements StepContext {
         String bounded = text.length() > Defaults.MAX_RECORDED_VALUE_CHARS
                 ? text.substring(0, Defaults.MAX_RECORDED_VALUE_CHARS) + "…" : text;
         String shown = run.secrets().mask(bounded);
-        journal.append(JournalRecord.Type.STEP_SUMMARY, state.name, "text", shown);
+        journal.append(JournalRecord.Type.STEP_SUMMARY, state.name, Keys.TEXT, shown);
         state.summary(shown);
     }
 

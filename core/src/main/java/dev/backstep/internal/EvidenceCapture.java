@@ -59,14 +59,14 @@ final class EvidenceCapture {
                 m.put("path", f.path().toString());
             } else if (e instanceof Evidence.CommandEvidence c) {
                 m.put("kind", "command");
-                m.put("argv", JsonStrings.array(c.argv()));
+                m.put("argv", JsonText.stringArray(c.argv()));
                 m.put("timeoutMs", c.timeout().toMillis());
             } else if (e instanceof Evidence.HttpEvidence h) {
                 m.put("kind", "http");
                 m.put("uri", h.uri().toString());
                 m.put("timeoutMs", h.timeout().toMillis());
             }
-            b.append(Json.write(m)).append('\n');
+            b.append(JsonText.write(m)).append('\n');
         }
         try {
             Path dir = run.runStateDir().resolve(DIR);
@@ -90,11 +90,11 @@ final class EvidenceCapture {
                 if (line.isBlank()) {
                     continue;
                 }
-                Map<String, Object> m = Json.parse(line);
+                Map<String, Object> m = JsonText.parse(line);
                 long max = ((Number) m.get("maxBytes")).longValue();
                 switch (String.valueOf(m.get("kind"))) {
                     case "file" -> out.add(Evidence.file(Path.of((String) m.get("path"))).maxBytes(max));
-                    case "command" -> out.add(Evidence.command(JsonStrings.parseArray((String) m.get("argv"))
+                    case "command" -> out.add(Evidence.command(JsonText.parseStringArray((String) m.get("argv"))
                             .toArray(String[]::new)).maxBytes(max)
                             .timeout(Duration.ofMillis(((Number) m.get("timeoutMs")).longValue())));
                     case "http" -> out.add(Evidence.http(URI.create((String) m.get("uri"))).maxBytes(max)
@@ -132,7 +132,7 @@ final class EvidenceCapture {
                 m.put("bytes", c.bytes());
                 m.put("truncated", c.truncated());
                 m.put("error", c.error().orElse(null));
-                index.append(Json.write(m)).append('\n');
+                index.append(JsonText.write(m)).append('\n');
             }
             write(dir.resolve(INDEX), index.toString().getBytes(StandardCharsets.UTF_8));
             LOG.info("[{}] evidence captured before the rollback: {} item(s) in {}", run.runId(), out.size(), dir);
@@ -161,7 +161,7 @@ final class EvidenceCapture {
                     if (line.isBlank()) {
                         continue;
                     }
-                    Map<String, Object> m = Json.parse(line);
+                    Map<String, Object> m = JsonText.parse(line);
                     out.add(new Evidence.Captured((String) m.get("what"),
                             Optional.ofNullable((String) m.get("file")).map(Path::of),
                             ((Number) m.get("bytes")).longValue(), Boolean.TRUE.equals(m.get("truncated")),
