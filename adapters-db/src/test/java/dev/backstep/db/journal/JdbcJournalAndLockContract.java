@@ -170,10 +170,9 @@ abstract class JdbcJournalAndLockContract {
 
         assertThat(read).hasSize(2);
         assertThat(read.get(0).step()).contains("step \u00ab\u00fc\u00bb \"q\" \\ \ud83d\ude00 \t end");
-        assertThat(read.get(0).data()).containsExactly(Map.entry("key", AWKWARD_VALUE), Map.entry("value", AWKWARD_VALUE));
+        assertThat(read.get(0).data()).isEqualTo(Map.of("key", AWKWARD_VALUE, "value", AWKWARD_VALUE));
         assertThat(read.get(1).step()).isEmpty();
-        assertThat(read.get(1).data()).containsExactly(Map.entry("status", "SUCCEEDED"));
-        assertThat(journal.verify()).isEmpty();
+        assertThat(read.get(1).data()).isEqualTo(Map.of("status", "SUCCEEDED"));
     }
 
     @Test
@@ -190,7 +189,7 @@ abstract class JdbcJournalAndLockContract {
                 JdbcJournal.crc("run-layout-changed", 0, at, "STEP_RECORDED", "s", data));
 
         assertThat(journal.read(RunId.of("run-layout"))).singleElement().satisfies(r -> assertThat(r.data())
-                .containsExactly(Map.entry("value", "A\ud83d\ude00/x"), Map.entry("key", "head")));
+                .isEqualTo(Map.of("value", "A\ud83d\ude00/x", "key", "head")));
         assertThatThrownBy(() -> journal.read(RunId.of("run-layout-changed")))
                 .isInstanceOf(JdbcJournalCorruptedException.class)
                 .hasMessageContaining("run run-layout-changed, seq 0: checksum mismatch");
