@@ -86,6 +86,25 @@ class CommandStepTest {
     }
 
     @Test
+    void aRecordedArgvWithAMalformedUnicodeEscapeIsRefusedAndNothingRuns() throws Exception {
+        Path work = Files.createDirectory(tmp.resolve("app"));
+        Command step = Command.of("true").in(work).compensatedBy("touch", "undone");
+        TestStepContext forward = TestStepContext.forward(step, tmp);
+        step.execute(forward);
+        Map<String, String> edited = new java.util.HashMap<>(forward.recordedValues());
+        // backslash-u followed by "+06f" is no JSON escape; the old reader took it for 'o' and ran "touch"
+        edited.put("undo.argv", "[\"t\\u+06fuch\",\"undone\"]");
+
+        assertThatThrownBy(() -> Command.COMPENSATION.compensate(TestStepContext.compensating(step.name(), edited, tmp)))
+                .isInstanceOf(BackstepException.class)
+                .hasMessageContaining("recorded value 'undo.argv' is corrupt")
+                .hasMessageContaining("invalid JSON at position");
+        assertThat(work.resolve("undone")).doesNotExist();
+        Command.COMPENSATION.compensate(TestStepContext.compensating(step.name(), forward.recordedValues(), tmp));
+        assertThat(work.resolve("undone")).exists();
+    }
+
+    @Test
     void compensationToleratesNothingRecordedAndRunningTwice() throws Exception {
         Command step = Command.of("touch", "f").in(tmp).compensatedBy("rm", "-f", "f");
 
