@@ -42,11 +42,11 @@ import java.util.Optional;
  * characters, duplicate keys or trailing content) with no length limit on strings or keys:
  * whatever this class writes, it reads back.
  *
- * <p>Lone surrogates (a {@code char} U+D800..U+DFFF that is not half of a pair): in a
- * <em>value</em> one round-trips (written as its escape, so the bytes stay valid UTF-8, and read
- * back as the same {@code char}); in an object <em>key</em> it is refused when writing with a
- * {@link JsonException} naming the key, because jackson-core refuses to read such a key.
- * Backstep's own keys are fixed ASCII names, so only an adapter's map can meet this.
+ * <p>Lone surrogates (a {@code char} U+D800..U+DFFF that is not half of a pair) round-trip, in
+ * values and in keys: written as an escape, so the bytes stay valid UTF-8, and read back as the
+ * same {@code char}, as journal format 1 always did. Text is parsed from a {@code String}: from
+ * 2.21 jackson-core's byte parser, and from 2.23 every parser, refuse such a key, so the pinned
+ * version matters (JsonTextTest fails on one that refuses).
  *
  * <pre>{@code
  * byte[] line = JsonText.writeObject(Map.of("pid", 42L, "host", "web-1"));
@@ -176,12 +176,6 @@ public final class JsonText {
             if (key == null) {
                 throw new JsonException("object keys must not be null", -1);
             }
-            int lone = loneSurrogate(key);
-            if (lone >= 0) {
-                throw new JsonException("key '" + printable(key) + "' has a lone surrogate "
-                        + String.format("U+%04X", (int) key.charAt(lone)) + " at index " + lone
-                        + "; an object key must be Unicode text (a value may hold one)", -1);
-            }
             Object v = e.getValue();
             g.writeFieldName(key);
             if (topLevel) {
@@ -229,35 +223,6 @@ public final class JsonText {
 
     private static String describe(Object v) {
         return v == null ? "null" : v.getClass().getSimpleName();
-    }
-
-    /** The index of the first surrogate in {@code s} that is not half of a pair, or -1. */
-    static int loneSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** {@code s} with lone surrogates and control characters as backslash-u escapes, for a message. */
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                b.append(c).append(s.charAt(++i));
-            } else if (Character.isSurrogate(c) || Character.isISOControl(c)) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     // ---------------------------------------------------------------- reading

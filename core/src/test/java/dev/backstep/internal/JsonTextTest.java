@@ -22,7 +22,7 @@ class JsonTextTest {
     void roundTripsAwkwardStringsKeysAndNestedObjects() {
         Map<String, Object> in = new LinkedHashMap<>();
         in.put("s", AWKWARD);
-        in.put(AWKWARD.replace("\ud800", "").replace("\udc00", ""), "key is awkward");
+        in.put(AWKWARD, "key is awkward");
         in.put("n", -1234567890123L);
         in.put("t", true);
         in.put("f", false);
@@ -104,20 +104,17 @@ class JsonTextTest {
     }
 
     @Test
-    void aLoneSurrogateInAKeyIsRefusedWhenWritingNamingTheKey() {
-        // jackson-core refuses to read such a key, so writing one would make an unreadable record
+    void aLoneSurrogateInAKeyRoundTripsAsFormatOneStoredIt() {
+        // jackson-core 2.23 refuses such keys when reading: this pins a version that reads them
         for (String key : List.of("a\ud800", "\udc00b", "x\udc00\ud800y")) {
-            assertThatThrownBy(() -> JsonText.write(Map.of(key, "v"))).as(key)
-                    .isInstanceOf(JsonText.JsonException.class).isInstanceOf(BackstepException.class)
-                    .hasMessageContaining("key '" + key.replace("\ud800", "\\ud800").replace("\udc00", "\\udc00") + "'")
-                    .hasMessageContaining("lone surrogate");
-            assertThatThrownBy(() -> JsonText.stringObject(Map.of(key, "v"))).as(key)
-                    .isInstanceOf(JsonText.JsonException.class).hasMessageContaining("lone surrogate");
-            assertThatThrownBy(() -> JsonText.write(Map.of("data", Map.of(key, "v")))).as(key)
-                    .isInstanceOf(JsonText.JsonException.class).hasMessageContaining("lone surrogate");
+            Map<String, Object> in = Map.of(key, "v", "data", Map.of(key, key));
+            String json = JsonText.write(in);
+            assertThat(json).doesNotContain("\ud800", "\udc00");
+            assertThat(JsonText.parse(json)).as(key).isEqualTo(in);
+            assertThat(JsonText.parseStringObject(JsonText.stringObject(Map.of(key, key)))).containsEntry(key, key);
         }
-        assertThatThrownBy(() -> JsonText.parse("{\"a\\ud800\":1}")).isInstanceOf(JsonText.JsonException.class)
-                .hasMessageContaining("surrogate");
+        assertThat(JsonText.parse("{\"a\\ud800\":1,\"\\udc00\":2}")).containsExactly(
+                Map.entry("a\ud800", 1L), Map.entry("\udc00", 2L));
     }
 
     @Test
