@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.backstep.internal.JsonStrings;
+import dev.backstep.internal.JsonText;
 import dev.backstep.testkit.StepHarness;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,6 +84,25 @@ class CommandStepTest {
         assertThat(Files.readString(work.resolve("undone"))).isEqualTo("undone by env");
         assertThat(fromRegistry).isSameAs(Command.COMPENSATION);
         assertThat(step.type()).isEqualTo("command");
+    }
+
+    @Test
+    void aRecordedArgvWithAMalformedUnicodeEscapeIsRefusedAndNothingRuns() throws Exception {
+        Path work = Files.createDirectory(tmp.resolve("app"));
+        Command step = Command.of("true").in(work).compensatedBy("touch", "undone");
+        StepContext forward = TestStepContext.forward(step, tmp);
+        step.execute(forward);
+        Map<String, String> edited = new java.util.HashMap<>(forward.recordedValues());
+        // backslash-u followed by "+06f" is no JSON escape; the old reader took it for 'o' and ran "touch"
+        edited.put("undo.argv", "[\"t\\u+06fuch\",\"undone\"]");
+
+        assertThatThrownBy(() -> Command.COMPENSATION.compensate(TestStepContext.compensating(step, edited, tmp)))
+                .isInstanceOf(BackstepException.class)
+                .hasMessageContaining("recorded value 'undo.argv' is corrupt")
+                .hasMessageContaining("invalid JSON at position");
+        assertThat(work.resolve("undone")).doesNotExist();
+        Command.COMPENSATION.compensate(TestStepContext.compensating(step, forward.recordedValues(), tmp));
+        assertThat(work.resolve("undone")).exists();
     }
 
     @Test
@@ -337,8 +356,8 @@ class CommandStepTest {
     void recordedArgvRoundTripsThroughJson() {
         List<String> argv = List.of("printf", "%s\n", "a \"b\"", "back\\slash", "tab\there", "\u0001", "é");
 
-        assertThat(JsonStrings.parseArray(JsonStrings.array(argv))).isEqualTo(argv);
-        assertThat(JsonStrings.parseObject(JsonStrings.object(Map.of("K", "v\n\"x\"")))).containsEntry("K", "v\n\"x\"");
-        assertThatThrownBy(() -> JsonStrings.parseArray("[\"a\",")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(JsonText.parseStringArray(JsonText.stringArray(argv))).isEqualTo(argv);
+        assertThat(JsonText.parseStringObject(JsonText.stringObject(Map.of("K", "v\n\"x\"")))).containsEntry("K", "v\n\"x\"");
+        assertThatThrownBy(() -> JsonText.parseStringArray("[\"a\",")).isInstanceOf(BackstepException.class);
     }
 }

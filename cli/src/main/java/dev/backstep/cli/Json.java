@@ -1,12 +1,30 @@
 package dev.backstep.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** A JSON object written by hand: the command's {@code --json} output, one object per call. */
+/**
+ * The command's {@code --json} output, one object per call, written by jackson-core's streaming
+ * generator: strings, booleans, integers, {@code null}/{@link Optional}, lists, maps, nested
+ * {@code Json} objects and {@link Raw} documents (a run report, embedded as is); anything else is
+ * written as its {@code toString()}.
+ */
 final class Json {
+    /** UTF-8 output: a lone surrogate is escaped, never replaced by '?'; other characters are written as is. */
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
+
     /** A value already in JSON form (a run report), written as is. */
     record Raw(String json) {
     }
@@ -20,57 +38,43 @@ final class Json {
 
     @Override
     public String toString() {
-        return write(fields);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            write(g, fields);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory", e); // a byte array does not fail
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
-    static String write(Object v) {
-        if (v == null) {
-            return "null";
-        }
+    private static void write(JsonGenerator g, Object v) throws IOException {
         if (v instanceof Optional<?> o) {
-            return write(o.orElse(null));
-        }
-        if (v instanceof Raw r) {
-            return r.json();
-        }
-        if (v instanceof Json j) {
-            return j.toString();
-        }
-        if (v instanceof Boolean || v instanceof Integer || v instanceof Long) {
-            return v.toString();
-        }
-        if (v instanceof Map<?, ?> m) {
-            StringBuilder b = new StringBuilder("{");
-            m.forEach((k, x) -> b.append(b.length() > 1 ? "," : "").append(quote(String.valueOf(k))).append(':')
-                    .append(write(x)));
-            return b.append('}').toString();
-        }
-        if (v instanceof Collection<?> c) {
-            StringBuilder b = new StringBuilder("[");
-            c.forEach(x -> b.append(b.length() > 1 ? "," : "").append(write(x)));
-            return b.append(']').toString();
-        }
-        return quote(v.toString());
-    }
-
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
+            write(g, o.orElse(null));
+        } else if (v == null) {
+            g.writeNull();
+        } else if (v instanceof Raw r) {
+            g.writeRawValue(r.json());
+        } else if (v instanceof Json j) {
+            write(g, j.fields);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Integer || v instanceof Long) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                write(g, e.getValue());
             }
+            g.writeEndObject();
+        } else if (v instanceof Collection<?> c) {
+            g.writeStartArray();
+            for (Object x : c) {
+                write(g, x);
+            }
+            g.writeEndArray();
+        } else {
+            g.writeString(v.toString());
         }
-        return b.append('"').toString();
     }
 }

@@ -4,7 +4,7 @@ import dev.backstep.PlanDefinitionException;
 import dev.backstep.BackstepException;
 import dev.backstep.RunStatus;
 import dev.backstep.Secret;
-import dev.backstep.internal.Json;
+import dev.backstep.internal.JsonText;
 import dev.backstep.internal.Redactor;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -233,7 +233,7 @@ public final class WebhookListener implements RunListener, AutoCloseable {
     private void post(Map<String, Object> event) {
         Map<String, Object> masked = new LinkedHashMap<>();
         event.forEach((k, v) -> masked.put(k, v instanceof String s ? redactor.redact(s) : v));
-        String body = redactor.redact(Json.write(masked));
+        String body = redactor.redact(JsonText.write(masked));
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "application/json; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));

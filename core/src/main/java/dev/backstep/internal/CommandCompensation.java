@@ -64,10 +64,10 @@ public final class CommandCompensation implements Compensation {
     /** The recorded values that let {@link #DURABLE} run {@code spec} later. */
     public static Map<String, String> record(CommandSpec spec) {
         Map<String, String> r = new LinkedHashMap<>();
-        r.put(ARGV, JsonStrings.array(spec.argv()));
+        r.put(ARGV, JsonText.stringArray(spec.argv()));
         r.put(DIR, spec.workingDir().orElseGet(() -> Path.of("")).toAbsolutePath().normalize().toString());
-        r.put(ENV, JsonStrings.object(new TreeMap<>(spec.env())));
-        r.put(SECRET_ENV, JsonStrings.array(new ArrayList<>(new TreeSet<>(spec.secretEnv().keySet()))));
+        r.put(ENV, JsonText.stringObject(new TreeMap<>(spec.env())));
+        r.put(SECRET_ENV, JsonText.stringArray(new ArrayList<>(new TreeSet<>(spec.secretEnv().keySet()))));
         r.put(TIMEOUT, spec.timeout().toString());
         List<String> codes = new ArrayList<>();
         new TreeSet<>(spec.successCodes()).forEach(c -> codes.add(String.valueOf(c)));
@@ -95,7 +95,7 @@ public final class CommandCompensation implements Compensation {
                     + " nothing to undo", ctx.stepName());
             return;
         }
-        List<String> argv = parse(ctx, ARGV, argvJson.get(), JsonStrings::parseArray);
+        List<String> argv = parse(ctx, ARGV, argvJson.get(), JsonText::parseStringArray);
         CommandSpec spec = CommandSpec.of(argv);
         Optional<String> dir = ctx.recorded(DIR);
         if (dir.isPresent()) {
@@ -103,10 +103,10 @@ public final class CommandCompensation implements Compensation {
         }
         Optional<String> env = ctx.recorded(ENV);
         if (env.isPresent()) {
-            spec = spec.env(parse(ctx, ENV, env.get(), JsonStrings::parseObject));
+            spec = spec.env(parse(ctx, ENV, env.get(), JsonText::parseStringObject));
         }
         List<String> secretNames = ctx.recorded(SECRET_ENV)
-                .map(v -> parse(ctx, SECRET_ENV, v, JsonStrings::parseArray)).orElse(List.of());
+                .map(v -> parse(ctx, SECRET_ENV, v, JsonText::parseStringArray)).orElse(List.of());
         Set<String> missing = new LinkedHashSet<>();
         for (String name : secretNames) {
             Secret s = secrets.get(name);
@@ -147,7 +147,7 @@ public final class CommandCompensation implements Compensation {
     private static <T> T parse(StepContext ctx, String key, String value, Function<String, T> parser) {
         try {
             return parser.apply(value);
-        } catch (IllegalArgumentException | DateTimeParseException e) {
+        } catch (IllegalArgumentException | DateTimeParseException | JsonText.JsonException e) {
             throw new BackstepException("step '" + ctx.stepName() + "': recorded value '" + key
                     + "' is corrupt (" + e.getMessage() + ")", e);
         }

@@ -7,6 +7,7 @@ import dev.backstep.StepContext;
 import dev.backstep.StepKind;
 import dev.backstep.event.RunEvent;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.JournalRecord.Keys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -84,7 +85,7 @@ final class Compensator {
      * @return the compensation failures, in the order they happened
      */
     List<Throwable> compensate(java.util.Map<String, Undo> undo, int pivotStage, String reason) {
-        journal.append(JournalRecord.Type.ROLLBACK_STARTED, null, "reason", reason);
+        journal.append(JournalRecord.Type.ROLLBACK_STARTED, null, Keys.REASON, reason);
         listeners.emit(new RunEvent.RollbackStarted(run.runId(), run.clock().instant(), reason));
         EvidenceCapture.capture(run); // before any compensation changes what an incident review needs
         RunState state = journal.state();
@@ -142,7 +143,7 @@ final class Compensator {
     }
 
     private void skip(String step, String why) {
-        journal.append(JournalRecord.Type.COMPENSATION_SKIPPED, step, "reason", why);
+        journal.append(JournalRecord.Type.COMPENSATION_SKIPPED, step, Keys.REASON, why);
         listeners.emit(new RunEvent.CompensationSkipped(run.runId(), run.clock().instant(), step, why));
     }
 
@@ -184,15 +185,15 @@ final class Compensator {
         try {
             int attempts = Attempts.run(s, p.undo().policy().compensationRetry(),
                     p.undo().policy().compensationTimeout(), pool, p.undo().compensation()::compensate, hooks);
-            journal.append(JournalRecord.Type.COMPENSATION_SUCCEEDED, s, "attempts", Integer.toString(attempts));
+            journal.append(JournalRecord.Type.COMPENSATION_SUCCEEDED, s, Keys.ATTEMPTS, Integer.toString(attempts));
             order.add(s);
         } catch (Throwable t) {
             Throwable cause = Errors.unwrap(t);
             if (Thread.interrupted() || cause instanceof InterruptedException) {
                 // stopped, not failed: the step stays applied and recover() compensates it again
                 interrupted = true;
-                journal.append(JournalRecord.Type.COMPENSATION_FAILED, s, "error", "interrupted",
-                        "errorType", InterruptedException.class.getName(), "interrupted", "true");
+                journal.append(JournalRecord.Type.COMPENSATION_FAILED, s, Keys.ERROR, "interrupted",
+                        Keys.ERROR_TYPE, InterruptedException.class.getName(), Keys.INTERRUPTED, "true");
                 failures.add(new StepCancelledException(s));
                 return;
             }
@@ -200,7 +201,7 @@ final class Compensator {
             CompensationFailedException f = new CompensationFailedException(s, hooks.lastAttempt,
                     run.secrets().scrub(cause));
             journal.compensationFailed(s, f);
-            journal.append(JournalRecord.Type.COMPENSATION_FAILED, s, "error", Errors.message(cause),
+            journal.append(JournalRecord.Type.COMPENSATION_FAILED, s, Keys.ERROR, Errors.message(cause),
                     "errorType", cause.getClass().getName());
             failures.add(f);
         }
@@ -222,7 +223,7 @@ final class Compensator {
         @Override
         public void started(int attempt) {
             lastAttempt = attempt;
-            journal.append(JournalRecord.Type.COMPENSATION_STARTED, s, "attempt", Integer.toString(attempt));
+            journal.append(JournalRecord.Type.COMPENSATION_STARTED, s, Keys.ATTEMPT, Integer.toString(attempt));
             listeners.emit(new RunEvent.CompensationStarted(run.runId(), run.clock().instant(), s, attempt));
         }
 

@@ -5,6 +5,7 @@ import dev.backstep.RunId;
 import dev.backstep.StepContext;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.JournalRecord.Keys;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ final class DefaultStepContext implements StepContext {
     public void record(String key, String value) {
         if (check(key, value)) {
             // journal first: if the append fails, the step must not go on to its side effect
-            journal.append(JournalRecord.Type.STEP_RECORDED, step, "key", key, "value", value);
+            journal.append(JournalRecord.Type.STEP_RECORDED, step, Keys.KEY, key, Keys.VALUE, value);
             remember(key, value);
         }
     }
@@ -102,8 +103,8 @@ final class DefaultStepContext implements StepContext {
         List<Map<String, String>> data = new ArrayList<>(fresh.size());
         fresh.forEach((key, value) -> {
             Map<String, String> d = new LinkedHashMap<>();
-            d.put("key", key);
-            d.put("value", value);
+            d.put(Keys.KEY, key);
+            d.put(Keys.VALUE, value);
             data.add(d);
         });
         if (!data.isEmpty()) {
@@ -148,7 +149,7 @@ final class DefaultStepContext implements StepContext {
         String bounded = text.length() > Defaults.MAX_RECORDED_VALUE_CHARS
                 ? text.substring(0, Defaults.MAX_RECORDED_VALUE_CHARS) + "…" : text;
         String shown = run.secrets().mask(bounded);
-        journal.append(JournalRecord.Type.STEP_SUMMARY, step, "text", shown);
+        journal.append(JournalRecord.Type.STEP_SUMMARY, step, Keys.TEXT, shown);
         summary = shown;
     }
 

@@ -49,8 +49,11 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * {"v":1,"runId":"20261122-014500-3f9a1c","seq":3,"at":"2026-11-22T01:45:02.123Z","type":"STEP_RECORDED","step":"checkout","data":{"key":"head","value":"abc123"},"crc":"7d1c0e5a"}
  * }</pre>
- * {@code crc} is the CRC32C (8 lowercase hex digits) of the UTF-8 bytes of the same line without
- * the {@code ,"crc":"…"} member, i.e. the canonical record text ending in {@code }}.
+ * {@code crc} is the CRC32C (8 lowercase hex digits) of the line's bytes as stored, without the
+ * {@code ,"crc":"…"} member: the bytes before {@code ,"crc":"} followed by one {@code }}. A reader
+ * checks it against those exact bytes, never against a re-encoding of the parsed record, so a line
+ * verifies whatever JSON writer produced it (escapes, key order, spacing); the writer is
+ * {@link JsonText} (jackson-core).
  *
  * <p>Durability: a run file is created 0600 (directories 0700) with {@code CREATE_NEW}, and the
  * {@code runs} directory is fsynced after the creation; every record is written with one
@@ -525,7 +528,13 @@ public final class DirectoryJournal implements Journal {
         m.put("type", r.type().name());
         m.put("step", r.step().orElse(null));
         m.put("data", new TreeMap<>(r.data()));
-        byte[] canonical = Json.write(m).getBytes(UTF_8);
+        byte[] canonical;
+        try {
+            canonical = JsonText.writeObject(m);
+        } catch (JsonText.JsonException e) {
+            throw new BackstepException("run " + r.runId() + ": record " + r.sequence() + " (" + r.type()
+                    + ") cannot be journaled, nothing was written: " + e.getMessage(), e);
+        }
         CRC32C crc = new CRC32C();
         crc.update(canonical, 0, canonical.length);
         int body = canonical.length - 1; // without the closing brace
@@ -624,9 +633,9 @@ public final class DirectoryJournal implements Journal {
             String text = UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(b, start, end - start)).toString();
-            Object v = Json.parse(text).get("v");
+            Object v = JsonText.parse(text).get("v");
             return v instanceof Long version && version > FORMAT_VERSION ? version : null;
-        } catch (CharacterCodingException | Json.JsonException e) {
+        } catch (CharacterCodingException | JsonText.JsonException e) {
             return null;
         }
     }
@@ -661,6 +670,7 @@ public final class DirectoryJournal implements Journal {
         if (b[end - 2] != '"' || b[end - 1] != '}') {
             return "no checksum at the end of the line";
         }
+        // over the bytes as stored: a line verifies whichever writer wrote it
         CRC32C crc = new CRC32C();
         crc.update(b, start, crcStart - start);
         crc.update('}');
@@ -677,8 +687,8 @@ public final class DirectoryJournal implements Journal {
         }
         Map<String, Object> m;
         try {
-            m = Json.parse(text);
-        } catch (Json.JsonException e) {
+            m = JsonText.parse(text);
+        } catch (JsonText.JsonException e) {
             return new Checksummed(e.getMessage(), null);
         }
         for (String key : m.keySet()) {
@@ -716,7 +726,7 @@ public final class DirectoryJournal implements Journal {
             return new Checksummed("missing or invalid data", null);
         }
         Map<String, String> values = new LinkedHashMap<>();
-        data.forEach((k, v) -> values.put((String) k, (String) v)); // Json guarantees strings
+        data.forEach((k, v) -> values.put((String) k, (String) v)); // JsonText guarantees strings
         return new JournalRecord(runId, seq, at, type, java.util.Optional.ofNullable((String) step), values);
     }
 

@@ -59,7 +59,7 @@ final class EvidenceCapture {
                 m.put("path", f.path().toString());
             } else if (e instanceof Evidence.CommandEvidence c) {
                 m.put("kind", "command");
-                m.put("argv", JsonStrings.array(c.argv()));
+                m.put("argv", JsonText.stringArray(c.argv()));
                 m.put("timeoutMs", c.timeout().toMillis());
             } else if (e instanceof Evidence.HttpEvidence h) {
                 m.put("kind", "http");
@@ -69,9 +69,9 @@ final class EvidenceCapture {
                 m.put("kind", "custom");
                 m.put("type", c.type());
                 m.put("what", c.describe());
-                m.put("values", JsonStrings.object(c.values()));
+                m.put("values", JsonText.stringObject(c.values()));
             }
-            b.append(Json.write(m)).append('\n');
+            b.append(JsonText.write(m)).append('\n');
         }
         try {
             Path dir = run.runStateDir().resolve(DIR);
@@ -95,17 +95,17 @@ final class EvidenceCapture {
                 if (line.isBlank()) {
                     continue;
                 }
-                Map<String, Object> m = Json.parse(line);
+                Map<String, Object> m = JsonText.parse(line);
                 long max = ((Number) m.get("maxBytes")).longValue();
                 switch (String.valueOf(m.get("kind"))) {
                     case "file" -> out.add(Evidence.file(Path.of((String) m.get("path"))).maxBytes(max));
-                    case "command" -> out.add(Evidence.command(JsonStrings.parseArray((String) m.get("argv"))
+                    case "command" -> out.add(Evidence.command(JsonText.parseStringArray((String) m.get("argv"))
                             .toArray(String[]::new)).maxBytes(max)
                             .timeout(Duration.ofMillis(((Number) m.get("timeoutMs")).longValue())));
                     case "http" -> out.add(Evidence.http(URI.create((String) m.get("uri"))).maxBytes(max)
                             .timeout(Duration.ofMillis(((Number) m.get("timeoutMs")).longValue())));
                     case "custom" -> out.add(CustomCapture.rebuild((String) m.get("type"), (String) m.get("what"),
-                            max, JsonStrings.parseObject((String) m.get("values"))));
+                            max, JsonText.parseStringObject((String) m.get("values"))));
                     default -> LOG.warn("unknown evidence kind in {}: {}", spec, m.get("kind"));
                 }
             }
@@ -142,7 +142,7 @@ final class EvidenceCapture {
                 m.put("bytes", c.bytes());
                 m.put("truncated", c.truncated());
                 m.put("error", c.error().orElse(null));
-                index.append(Json.write(m)).append('\n');
+                index.append(JsonText.write(m)).append('\n');
             }
             write(dir.resolve(INDEX), index.toString().getBytes(StandardCharsets.UTF_8));
             LOG.info("[{}] evidence captured before the rollback: {} item(s) in {}", run.runId(), out.size(), dir);
@@ -171,7 +171,7 @@ final class EvidenceCapture {
                     if (line.isBlank()) {
                         continue;
                     }
-                    Map<String, Object> m = Json.parse(line);
+                    Map<String, Object> m = JsonText.parse(line);
                     out.add(new Evidence.Captured((String) m.get("what"),
                             Optional.ofNullable((String) m.get("file")).map(Path::of),
                             ((Number) m.get("bytes")).longValue(), Boolean.TRUE.equals(m.get("truncated")),

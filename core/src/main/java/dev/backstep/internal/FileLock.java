@@ -286,7 +286,7 @@ public final class FileLock implements Lock {
         }
         String text = new String(buf.array(), 0, buf.position(), UTF_8).trim();
         try {
-            Map<String, Object> m = Json.parse(text);
+            Map<String, Object> m = JsonText.parse(text);
             return new LockHolder((String) m.get("target"), (String) m.get("host"), (Long) m.get("pid"),
                     RunId.of((String) m.get("runId")), Instant.parse((String) m.get("since")));
         } catch (BackstepException | ClassCastException | NullPointerException | DateTimeParseException e) {
@@ -302,7 +302,7 @@ public final class FileLock implements Lock {
         m.put("pid", h.pid());
         m.put("runId", h.runId().value());
         m.put("since", h.since().toString());
-        ByteBuffer buf = ByteBuffer.wrap((Json.write(m) + "\n").getBytes(UTF_8));
+        ByteBuffer buf = ByteBuffer.wrap((JsonText.write(m) + "\n").getBytes(UTF_8));
         long p = 0;
         while (buf.hasRemaining()) {
             p += ch.write(buf, p);

@@ -3,6 +3,7 @@ package dev.backstep.internal;
 import dev.backstep.RunStatus;
 import dev.backstep.StepKind;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.JournalRecord.Keys;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,17 +34,17 @@ final class RecordRules {
         }
         Map<String, String> d = r.data();
         return switch (r.type()) {
-            case RUN_STARTED -> present(d, type, "plan").or(() -> present(d, type, "target"));
-            case STEP_STARTED -> oneOf(d, type, "kind", StepKind.class)
-                    .or(() -> present(d, type, "type"))
-                    .or(() -> number(d, type, "stage", 0))
-                    .or(() -> number(d, type, "attempt", 1));
-            case STEP_RECORDED -> present(d, type, "key").or(() -> d.containsKey("value") ? Optional.empty()
+            case RUN_STARTED -> present(d, type, Keys.PLAN).or(() -> present(d, type, Keys.TARGET));
+            case STEP_STARTED -> oneOf(d, type, Keys.KIND, StepKind.class)
+                    .or(() -> present(d, type, Keys.TYPE))
+                    .or(() -> number(d, type, Keys.STAGE, 0))
+                    .or(() -> number(d, type, Keys.ATTEMPT, 1));
+            case STEP_RECORDED -> present(d, type, Keys.KEY).or(() -> d.containsKey(Keys.VALUE) ? Optional.empty()
                     : Optional.of(type + " has no 'value'"));
-            case STEP_SUMMARY -> d.containsKey("text") ? Optional.empty() : Optional.of(type + " has no 'text'");
-            case COMPENSATION_SKIPPED -> d.containsKey("reason") ? Optional.empty()
+            case STEP_SUMMARY -> d.containsKey(Keys.TEXT) ? Optional.empty() : Optional.of(type + " has no 'text'");
+            case COMPENSATION_SKIPPED -> d.containsKey(Keys.REASON) ? Optional.empty()
                     : Optional.of(type + " has no 'reason'");
-            case RUN_FINISHED -> oneOf(d, type, "status", RunStatus.class);
+            case RUN_FINISHED -> oneOf(d, type, Keys.STATUS, RunStatus.class);
             default -> Optional.empty();
         };
     }

@@ -79,48 +79,47 @@ public final class RehearsalMatrixReport {
     }
 
     public static String json(RehearsalMatrix m) {
-        StringBuilder b = new StringBuilder("{");
-        key(b, "plan").append(q(m.planName())).append(',');
-        key(b, "restoredExactlyAtEveryPoint").append(m.restoredExactlyAtEveryPoint()).append(',');
-        key(b, "resources").append(array(m.resources())).append(',');
-        key(b, "points").append('[');
-        for (int i = 0; i < m.points().size(); i++) {
-            Point p = m.points().get(i);
-            b.append(i > 0 ? "," : "").append('{');
-            key(b, "number").append(p.number()).append(',');
-            key(b, "after").append(array(p.after())).append(',');
-            key(b, "rehearsed").append(p.rehearsed()).append(',');
-            key(b, "runId").append(p.run().map(r -> q(r.runId().value())).orElse("null")).append(',');
-            key(b, "status").append(p.run().map(r -> q(r.status().name())).orElse("null")).append(',');
-            key(b, "failedStep").append(p.run().flatMap(RunResult::failedStep).map(RehearsalMatrixReport::q)
-                    .orElse("null")).append(',');
-            key(b, "restoredExactly").append(p.restoredExactly()).append(',');
-            key(b, "notRehearsedBecause").append(p.notRehearsedBecause().map(RehearsalMatrixReport::q).orElse("null"))
-                    .append(',');
-            key(b, "cells").append('{');
-            List<String> resources = m.resources();
-            for (int j = 0; j < resources.size(); j++) {
-                String r = resources.get(j);
-                b.append(j > 0 ? "," : "");
-                key(b, r).append('{');
-                key(b, "cell").append(q(p.cell(r).name())).append(',');
-                key(b, "differences").append(array(p.differencesOf(r))).append('}');
+        return JsonText.document(g -> {
+            g.writeStartObject();
+            g.writeStringField("plan", m.planName());
+            g.writeBooleanField("restoredExactlyAtEveryPoint", m.restoredExactlyAtEveryPoint());
+            JsonText.arrayField(g, "resources", m.resources());
+            g.writeArrayFieldStart("points");
+            for (Point p : m.points()) {
+                g.writeStartObject();
+                g.writeNumberField("number", p.number());
+                JsonText.arrayField(g, "after", p.after());
+                g.writeBooleanField("rehearsed", p.rehearsed());
+                JsonText.optionalField(g, "runId", p.run().map(r -> r.runId().value()));
+                JsonText.optionalField(g, "status", p.run().map(r -> r.status().name()));
+                JsonText.optionalField(g, "failedStep", p.run().flatMap(RunResult::failedStep));
+                g.writeBooleanField("restoredExactly", p.restoredExactly());
+                JsonText.optionalField(g, "notRehearsedBecause", p.notRehearsedBecause());
+                g.writeObjectFieldStart("cells");
+                for (String r : m.resources()) {
+                    g.writeObjectFieldStart(r);
+                    g.writeStringField("cell", p.cell(r).name());
+                    JsonText.arrayField(g, "differences", p.differencesOf(r));
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+                JsonText.arrayField(g, "differences", p.differences());
+                g.writeEndObject();
             }
-            b.append("},");
-            key(b, "differences").append(array(p.differences())).append('}');
-        }
-        b.append("],");
-        key(b, "notFingerprinted").append(array(m.notFingerprinted())).append(',');
-        key(b, "cleanRun");
-        Optional<RunResult> clean = m.cleanRun();
-        if (clean.isPresent()) {
-            b.append('{');
-            key(b, "runId").append(q(clean.get().runId().value())).append(',');
-            key(b, "status").append(q(clean.get().status().name())).append('}');
-        } else {
-            b.append("null");
-        }
-        return b.append('}').toString();
+            g.writeEndArray();
+            JsonText.arrayField(g, "notFingerprinted", m.notFingerprinted());
+            g.writeFieldName("cleanRun");
+            Optional<RunResult> clean = m.cleanRun();
+            if (clean.isPresent()) {
+                g.writeStartObject();
+                g.writeStringField("runId", clean.get().runId().value());
+                g.writeStringField("status", clean.get().status().name());
+                g.writeEndObject();
+            } else {
+                g.writeNull();
+            }
+            g.writeEndObject();
+        });
     }
 
     /** The matrix as an HTML table (escaped), for {@link HtmlReport}. */
@@ -167,23 +166,5 @@ public final class RehearsalMatrixReport {
             throw new IllegalStateException("no point of plan '" + m.planName() + "' was rehearsed");
         }
         return new HtmlReport(shown.run().get(), List.of(section)).render();
-    }
-
-    private static StringBuilder key(StringBuilder b, String k) {
-        return b.append(q(k)).append(':');
-    }
-
-    private static String q(String s) {
-        StringBuilder b = new StringBuilder();
-        Json.writeString(b, s);
-        return b.toString();
-    }
-
-    private static String array(List<String> items) {
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < items.size(); i++) {
-            b.append(i > 0 ? "," : "").append(q(items.get(i)));
-        }
-        return b.append(']').toString();
     }
 }

@@ -17,6 +17,7 @@ import dev.backstep.StepOutcome;
 import dev.backstep.StepPolicy;
 import dev.backstep.event.RunEvent;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.JournalRecord.Keys;
 import dev.backstep.spi.StepRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,8 +42,8 @@ import java.util.concurrent.ExecutorService;
  */
 final class RollbackHooks {
     /** Data key of the journal records of rollback steps (value: the phase). */
-    static final String MARK = "rollbackStep";
-    private static final String PREFIX = "rollbackStep.";
+    static final String MARK = Keys.ROLLBACK_STEP;
+    private static final String PREFIX = Keys.ROLLBACK_STEP_PREFIX;
 
     private RollbackHooks() {
     }
@@ -141,7 +142,7 @@ final class RollbackHooks {
             d.put(p + "name", s.name());
             d.put(p + "verification", Boolean.toString(s.kind() == StepKind.VERIFICATION));
             d.put(p + "type", journaledType(s));
-            d.put(p + "definition", JsonStrings.object(definition(s)));
+            d.put(p + "definition", JsonText.stringObject(definition(s)));
         }
         return d;
     }
@@ -210,8 +211,8 @@ final class RollbackHooks {
             }
             Map<String, String> definition;
             try {
-                definition = JsonStrings.parseObject(runData.getOrDefault(p + "definition", "{}"));
-            } catch (IllegalArgumentException e) {
+                definition = JsonText.parseStringObject(runData.getOrDefault(p + "definition", "{}"));
+            } catch (JsonText.JsonException e) {
                 throw new RollbackRefusedException("run " + runId + ": the journaled definition of rollback step '"
                         + name + "' is corrupt (" + e.getMessage() + "); nothing was changed");
             }
@@ -257,14 +258,14 @@ final class RollbackHooks {
             try {
                 int n = Attempts.run(h.name(), h.policy().retry(), h.policy().timeout(), pool, h.body(), hooksOf);
                 journal.append(JournalRecord.Type.STEP_SUCCEEDED, h.name(), MARK, hooksOf.phaseName(),
-                        "attempts", Integer.toString(n));
+                        Keys.ATTEMPTS, Integer.toString(n));
             } catch (Throwable t) {
                 Throwable cause = Errors.unwrap(t);
                 if (Thread.interrupted() || cause instanceof InterruptedException) {
                     // recover() runs the phase again
                     interrupted = true;
                     journal.append(JournalRecord.Type.STEP_FAILED, h.name(), MARK, hooksOf.phaseName(),
-                            "error", "interrupted", "interrupted", "true");
+                            Keys.ERROR, "interrupted", Keys.INTERRUPTED, "true");
                     failures.add(new dev.backstep.StepCancelledException(h.name()));
                     break;
                 }
@@ -272,7 +273,7 @@ final class RollbackHooks {
                         hooksOf.lastAttempt, cause);
                 errors.put(h.name(), f);
                 journal.append(JournalRecord.Type.STEP_FAILED, h.name(), MARK, hooksOf.phaseName(),
-                        "error", Errors.message(cause), "errorType", cause.getClass().getName());
+                        Keys.ERROR, Errors.message(cause), Keys.ERROR_TYPE, cause.getClass().getName());
                 failures.add(f);
             }
         }
@@ -339,8 +340,8 @@ final class RollbackHooks {
         public void started(int attempt) {
             lastAttempt = attempt;
             Instant now = run.clock().instant();
-            journal.append(JournalRecord.Type.STEP_STARTED, hook.name(), MARK, phaseName(), "kind", hook.kind().name(),
-                    "type", hook.type(), "attempt", Integer.toString(attempt));
+            journal.append(JournalRecord.Type.STEP_STARTED, hook.name(), MARK, phaseName(), Keys.KIND, hook.kind().name(),
+                    Keys.TYPE, hook.type(), Keys.ATTEMPT, Integer.toString(attempt));
             listeners.emit(new RunEvent.RollbackStepStarted(run.runId(), now, hook.name(), hook.kind(), attempt));
         }
 
@@ -352,9 +353,9 @@ final class RollbackHooks {
 
         @Override
         public void retrying(int failedAttempt, Duration delay, Throwable error) {
-            journal.append(JournalRecord.Type.STEP_FAILED, hook.name(), MARK, phaseName(), "error",
-                    Errors.message(error), "errorType", error.getClass().getName(), "attempt",
-                    Integer.toString(failedAttempt), "retrying", "true");
+            journal.append(JournalRecord.Type.STEP_FAILED, hook.name(), MARK, phaseName(), Keys.ERROR,
+                    Errors.message(error), Keys.ERROR_TYPE, error.getClass().getName(), Keys.ATTEMPT,
+                    Integer.toString(failedAttempt), Keys.RETRYING, "true");
             listeners.emit(new RunEvent.StepRetrying(run.runId(), run.clock().instant(), hook.name(), false,
                     failedAttempt, delay, error));
         }

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class RunOrder {
     /** The key of the place in the {@code RUN_STARTED} record. */
-    static final String KEY = "order";
+    static final String KEY = JournalRecord.Keys.ORDER;
 
     /** Oldest first: by place, then by id. */
     static final Comparator<RunState> OLDEST_FIRST =

@@ -1,6 +1,7 @@
 package dev.backstep.internal;
 
 import dev.backstep.Plan;
+import dev.backstep.spi.JournalRecord.Keys;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
@@ -13,12 +14,12 @@ final class RunnerSupport {
 
     static Map<String, String> runStartedData(Plan plan, RunInfo run) {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("plan", plan.name());
-        d.put("target", plan.target());
-        d.put("steps", Integer.toString(plan.steps().size()));
-        d.put("host", run.host());
-        d.put("pid", Long.toString(ProcessHandle.current().pid()));
-        d.put("stateDir", run.runStateDir().toString());
+        d.put(Keys.PLAN, plan.name());
+        d.put(Keys.TARGET, plan.target());
+        d.put(Keys.STEPS, Integer.toString(plan.steps().size()));
+        d.put(Keys.HOST, run.host());
+        d.put(Keys.PID, Long.toString(ProcessHandle.current().pid()));
+        d.put(Keys.STATE_DIR, run.runStateDir().toString());
         d.putAll(RollbackHooks.runStartedData(plan));
         if (run.order() > 0) {
             d.put(RunOrder.KEY, Long.toString(run.order()));

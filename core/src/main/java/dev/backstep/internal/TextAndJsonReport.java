@@ -4,9 +4,11 @@ import dev.backstep.RunReport;
 import dev.backstep.RunResult;
 import dev.backstep.StepOutcome;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Renders a run result as a fixed-width table, as JSON and as an HTML page. */
 public final class TextAndJsonReport implements RunReport {
@@ -87,107 +89,80 @@ public final class TextAndJsonReport implements RunReport {
 
     @Override
     public String toJson() {
-        StringBuilder b = new StringBuilder("{");
-        field(b, "runId", r.runId().value()).append(',');
-        field(b, "plan", r.planName()).append(',');
-        field(b, "target", r.target()).append(',');
-        field(b, "status", r.status().name()).append(',');
-        field(b, "startedAt", r.startedAt().toString()).append(',');
-        field(b, "endedAt", r.endedAt().toString()).append(',');
-        b.append("\"failedStep\":").append(r.failedStep().map(TextAndJsonReport::quote).orElse("null")).append(',');
-        b.append("\"rtoMillis\":").append(r.rto().map(d -> Long.toString(d.toMillis())).orElse("null")).append(',');
-        b.append("\"compensated\":").append(array(r.compensated())).append(',');
-        b.append("\"stillApplied\":").append(array(r.stillApplied())).append(',');
-        b.append("\"failures\":");
-        b.append(array(r.failure().map(f -> {
-            java.util.List<String> all = new java.util.ArrayList<>();
-            all.add(Errors.message(f.getCause()));
-            for (Throwable s : f.getSuppressed()) {
-                all.add(Errors.message(s));
+        return JsonText.document(g -> {
+            g.writeStartObject();
+            g.writeStringField("runId", r.runId().value());
+            g.writeStringField("plan", r.planName());
+            g.writeStringField("target", r.target());
+            g.writeStringField("status", r.status().name());
+            g.writeStringField("startedAt", r.startedAt().toString());
+            g.writeStringField("endedAt", r.endedAt().toString());
+            JsonText.optionalField(g, "failedStep", r.failedStep());
+            g.writeFieldName("rtoMillis");
+            if (r.rto().isPresent()) {
+                g.writeNumber(r.rto().get().toMillis());
+            } else {
+                g.writeNull();
             }
-            return all;
-        }).orElse(List.of()))).append(',');
-        b.append("\"evidence\":[");
-        for (int i = 0; i < r.evidence().size(); i++) {
-            dev.backstep.Evidence.Captured e = r.evidence().get(i);
-            b.append(i > 0 ? ",{" : "{");
-            field(b, "what", e.what()).append(',');
-            opt(b, "file", e.file().map(Object::toString)).append(',');
-            b.append("\"bytes\":").append(e.bytes()).append(",\"truncated\":").append(e.truncated()).append(',');
-            opt(b, "error", e.error()).append('}');
-        }
-        b.append("],");
-        b.append("\"rollbackSteps\":[");
-        for (int i = 0; i < r.rollbackSteps().size(); i++) {
-            StepOutcome s = r.rollbackSteps().get(i);
-            b.append(i > 0 ? ",{" : "{");
-            field(b, "name", s.name()).append(',');
-            field(b, "kind", s.kind().name()).append(',');
-            field(b, "status", s.status().name()).append(',');
-            b.append("\"attempts\":").append(s.attempts()).append(',');
-            opt(b, "error", s.error().map(e -> Errors.message(e))).append('}');
-        }
-        b.append("],");
-        b.append("\"steps\":[");
-        boolean first = true;
-        for (StepOutcome s : r.steps()) {
-            if (!first) {
-                b.append(',');
-            }
-            first = false;
-            b.append('{');
-            field(b, "name", s.name()).append(',');
-            field(b, "kind", s.kind().name()).append(',');
-            field(b, "status", s.status().name()).append(',');
-            b.append("\"attempts\":").append(s.attempts()).append(',');
-            opt(b, "startedAt", s.startedAt().map(Object::toString)).append(',');
-            opt(b, "endedAt", s.endedAt().map(Object::toString)).append(',');
-            opt(b, "error", s.error().map(e -> Errors.message(e))).append(',');
-            opt(b, "compensationError", s.compensationError().map(e -> Errors.message(e))).append(',');
-            opt(b, "note", s.note()).append(',');
-            opt(b, "summary", s.summary()).append(',');
-            b.append("\"recorded\":{");
-            boolean f2 = true;
-            for (Map.Entry<String, String> e : new java.util.TreeMap<>(s.recorded()).entrySet()) {
-                if (!f2) {
-                    b.append(',');
+            JsonText.arrayField(g, "compensated", r.compensated());
+            JsonText.arrayField(g, "stillApplied", r.stillApplied());
+            JsonText.arrayField(g, "failures", r.failure().map(f -> {
+                List<String> all = new ArrayList<>();
+                all.add(Errors.message(f.getCause()));
+                for (Throwable s : f.getSuppressed()) {
+                    all.add(Errors.message(s));
                 }
-                f2 = false;
-                field(b, e.getKey(), e.getValue());
+                return all;
+            }).orElse(List.of()));
+            g.writeArrayFieldStart("evidence");
+            for (dev.backstep.Evidence.Captured e : r.evidence()) {
+                g.writeStartObject();
+                g.writeStringField("what", e.what());
+                JsonText.optionalField(g, "file", e.file().map(Object::toString));
+                g.writeNumberField("bytes", e.bytes());
+                g.writeBooleanField("truncated", e.truncated());
+                JsonText.optionalField(g, "error", e.error());
+                g.writeEndObject();
             }
-            b.append("}}");
-        }
-        b.append("]}");
-        return b.toString();
+            g.writeEndArray();
+            g.writeArrayFieldStart("rollbackSteps");
+            for (StepOutcome s : r.rollbackSteps()) {
+                g.writeStartObject();
+                g.writeStringField("name", s.name());
+                g.writeStringField("kind", s.kind().name());
+                g.writeStringField("status", s.status().name());
+                g.writeNumberField("attempts", s.attempts());
+                JsonText.optionalField(g, "error", s.error().map(e -> Errors.message(e)));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("steps");
+            for (StepOutcome s : r.steps()) {
+                g.writeStartObject();
+                g.writeStringField("name", s.name());
+                g.writeStringField("kind", s.kind().name());
+                g.writeStringField("status", s.status().name());
+                g.writeNumberField("attempts", s.attempts());
+                JsonText.optionalField(g, "startedAt", s.startedAt().map(Object::toString));
+                JsonText.optionalField(g, "endedAt", s.endedAt().map(Object::toString));
+                JsonText.optionalField(g, "error", s.error().map(e -> Errors.message(e)));
+                JsonText.optionalField(g, "compensationError", s.compensationError().map(e -> Errors.message(e)));
+                JsonText.optionalField(g, "note", s.note());
+                JsonText.optionalField(g, "summary", s.summary());
+                g.writeObjectFieldStart("recorded");
+                for (Map.Entry<String, String> e : new TreeMap<>(s.recorded()).entrySet()) {
+                    g.writeStringField(e.getKey(), e.getValue());
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
     }
 
     @Override
     public String toHtml() {
         return new HtmlReport(r).render();
-    }
-
-    private static StringBuilder field(StringBuilder b, String k, String v) {
-        return b.append(quote(k)).append(':').append(quote(v));
-    }
-
-    private static StringBuilder opt(StringBuilder b, String k, Optional<String> v) {
-        return b.append(quote(k)).append(':').append(v.map(TextAndJsonReport::quote).orElse("null"));
-    }
-
-    private static String array(List<String> items) {
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < items.size(); i++) {
-            if (i > 0) {
-                b.append(',');
-            }
-            b.append(quote(items.get(i)));
-        }
-        return b.append(']').toString();
-    }
-
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder();
-        Json.writeString(b, s);
-        return b.toString();
     }
 }

@@ -1,18 +1,23 @@
 package dev.backstep.spi;
 
 import dev.backstep.BackstepException;
-import dev.backstep.internal.Json;
+import dev.backstep.internal.JsonText;
 import java.util.Map;
 
 /**
- * The JSON codec Backstep's own journals use, for adapters that store {@link JournalRecord} data
- * or lock holders elsewhere and want the same encoding: one object whose values are strings,
- * numbers, booleans, {@code null}, or a nested object of strings. Arrays and deeper nesting are
- * rejected.
+ * The JSON codec Backstep's own journals use (jackson-core's streaming API), for adapters that
+ * store {@link JournalRecord} data or lock holders elsewhere and want the same encoding: one
+ * object whose values are strings, numbers, booleans, {@code null}, or a nested object of
+ * strings. Arrays and deeper nesting are rejected.
  *
  * <p>{@link #write} emits compact JSON on one line in the map's iteration order (control
- * characters, U+2028/U+2029 and lone surrogates escaped); {@link #parse} is strict RFC 8259 and
- * returns unmodifiable, insertion-ordered maps whose integers are {@link Long}s.
+ * characters, DEL, U+2028/U+2029 and lone surrogates escaped, so the text is valid UTF-8 whatever
+ * the input, and a lone surrogate reads back as itself); {@link #parse} is strict RFC 8259 (no
+ * duplicate keys, no trailing content, no length limit on strings) and returns unmodifiable,
+ * insertion-ordered maps whose integers are {@link Long}s.
+ *
+ * <p>A checksum over JSON should cover the text as stored, never a re-encoding by this codec: a
+ * later version may format the same values differently.
  *
  * <pre>{@code
  * String data = JsonCodec.write(new TreeMap<>(record.data()));
@@ -31,8 +36,8 @@ public final class JsonCodec {
      */
     public static String write(Map<String, ?> object) {
         try {
-            return Json.write(object);
-        } catch (Json.JsonException e) {
+            return JsonText.write(object);
+        } catch (JsonText.JsonException e) {
             throw new MalformedJsonException(e.getMessage(), e.position(), e);
         }
     }
@@ -44,8 +49,8 @@ public final class JsonCodec {
      */
     public static Map<String, Object> parse(String text) {
         try {
-            return Json.parse(text);
-        } catch (Json.JsonException e) {
+            return JsonText.parse(text);
+        } catch (JsonText.JsonException e) {
             throw new MalformedJsonException(e.getMessage(), e.position(), e);
         }
     }
@@ -55,9 +60,9 @@ public final class JsonCodec {
         private static final long serialVersionUID = 1L;
         private final int position;
 
-        MalformedJsonException(String message, int position, Throwable cause) {
+        MalformedJsonException(String message, long position, Throwable cause) {
             super(message, cause);
-            this.position = position;
+            this.position = (int) position; // offsets into a String fit an int
         }
 
         /** Zero-based character offset of the problem, or -1 when writing. */

@@ -11,7 +11,7 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Secret;
 import dev.backstep.Step;
-import dev.backstep.internal.Json;
+import dev.backstep.internal.JsonText;
 import dev.backstep.testkit.FakeStep;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -98,7 +98,7 @@ class WebhookListenerTest {
     }
 
     private List<Map<String, Object>> posted() {
-        return bodies.stream().map(Json::parse).toList();
+        return bodies.stream().map(JsonText::parse).toList();
     }
 
     @Test

@@ -40,12 +40,13 @@ import javax.sql.DataSource;
  *                  step VARCHAR(1000) NULL, data TEXT, crc CHAR(8), PRIMARY KEY (run_id, seq))
  * </pre>
  * {@code at} is the ISO-8601 instant text (exact to the nanosecond on every database), {@code data}
- * the record's data as a JSON object of strings, {@code crc} the CRC32C (8 lowercase hex digits)
- * of the UTF-8 bytes of the canonical JSON {@code {"runId":…,"seq":…,"at":…,"type":…,"step":…,
- * "data":"<the data column text>"}}; it is verified on every {@link #read}, and a row that does
- * not match raises {@link JdbcJournalCorruptedException}, and so does a row that matches but cannot
- * be replayed without guessing (an unknown step kind or run status, a missing step name) when a
- * runner replays its run or {@link #verify()} checks it.
+ * the record's data as a JSON object of strings (written by {@link JsonCodec}), {@code crc} the
+ * CRC32C (8 lowercase hex digits) of the row's column values as stored, in the fixed framing of
+ * {@link #crc}: it never depends on how a JSON writer formats the data, so a row verifies whichever
+ * version wrote it. It is verified on every {@link #read}, and a row that does not match raises
+ * {@link JdbcJournalCorruptedException}, and so does a row that matches but cannot be replayed
+ * without guessing (an unknown step kind or run status, a missing step name) when a runner replays
+ * its run or {@link #verify()} checks it.
  *
  * <p>Durability: every {@link #append} is one {@code INSERT} in its own transaction, committed
  * before it returns, so a record is as durable as the database makes a commit: PostgreSQL with
@@ -251,19 +252,66 @@ public final class JdbcJournal implements Journal {
         return List.copyOf(ids);
     }
 
-    /** The checksum of a row: CRC32C of its canonical JSON, 8 lowercase hex digits. */
+    /**
+     * The checksum of a row: CRC32C, as 8 lowercase hex digits, of the UTF-8 bytes of
+     * <pre>{"runId":R,"seq":N,"at":A,"type":T,"step":S,"data":D}</pre>
+     * where {@code N} is the decimal sequence, {@code S} is {@code null} for a NULL step, and
+     * {@code R, A, T, S, D} are the column texts as stored, each quoted: {@code "} and {@code \}
+     * escaped by a backslash, {@code \b \f \n \r \t} as such, other control characters, DEL,
+     * U+2028, U+2029 and lone surrogates as a backslash, {@code u} and four lowercase hex digits,
+     * everything else as it is. This framing is fixed here, byte for byte, and does not go
+     * through the JSON codec: it is the form every row since the first release was checksummed
+     * with, and a later codec that writes the data column differently changes nothing in it.
+     */
     static String crc(String runId, long seq, String at, String type, String step, String data) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("runId", runId);
-        m.put("seq", seq);
-        m.put("at", at);
-        m.put("type", type);
-        m.put("step", step);
-        m.put("data", data);
-        byte[] bytes = JsonCodec.write(m).getBytes(StandardCharsets.UTF_8);
+        StringBuilder b = new StringBuilder(64 + data.length());
+        b.append("{\"runId\":");
+        quote(b, runId);
+        b.append(",\"seq\":").append(seq).append(",\"at\":");
+        quote(b, at);
+        b.append(",\"type\":");
+        quote(b, type);
+        b.append(",\"step\":");
+        if (step == null) {
+            b.append("null");
+        } else {
+            quote(b, step);
+        }
+        b.append(",\"data\":");
+        quote(b, data);
+        byte[] bytes = b.append('}').toString().getBytes(StandardCharsets.UTF_8);
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, bytes.length);
         return String.format("%08x", crc.getValue());
+    }
+
+    /** Appends {@code s} quoted as {@link #crc} defines; lone surrogates escaped, so the UTF-8 is exact. */
+    private static void quote(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1));
+                    if (pair) {
+                        b.append(c).append(s.charAt(++i));
+                    } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c)) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
     }
 
     private static void rollbackQuietly(Connection c, SQLException failure) {

@@ -148,6 +148,69 @@ abstract class JdbcJournalAndLockContract {
                 .satisfies(e -> assertThat(((JdbcJournalCorruptedException) e).sequence()).isEqualTo(1));
     }
 
+    /** Every awkward character the first codec escaped, as a data value of the golden rows below. */
+    private static final String AWKWARD_VALUE = "q\" b\\ s/ nl\n cr\r tab\t bs\b ff\f nul\u0000 us\u001f del\u007f"
+            + " ls\u2028 ps\u2029 \u00e9 \u6f22 \ud83d\ude00 lone\ud800 low\udc00 A";
+
+    @Test
+    void rowsChecksummedByTheFirstReleaseStillVerifyAndRead() throws SQLException {
+        String table = freshTable("journal");
+        JdbcJournal journal = JdbcJournal.create(dataSource(), table);
+        // columns and crc exactly as the first release (its hand-written codec) wrote them; never regenerate
+        String step = "step \u00ab\u00fc\u00bb \"q\" \\ \ud83d\ude00 \t end";
+        String data = "{\"key\":\"q\\\" b\\\\ s/ nl\\n cr\\r tab\\t bs\\b ff\\f nul\\u0000 us\\u001f del\\u007f"
+                + " ls\\u2028 ps\\u2029 \u00e9 \u6f22 \ud83d\ude00 lone\\ud800 low\\udc00 A\",\"value\":\"q\\\" b\\\\ s/"
+                + " nl\\n cr\\r tab\\t bs\\b ff\\f nul\\u0000 us\\u001f del\\u007f ls\\u2028 ps\\u2029 \u00e9 \u6f22"
+                + " \ud83d\ude00 lone\\ud800 low\\udc00 A\"}";
+        insertRow(table, "run-golden", 3, "2026-12-03T18:00:00.123456789Z", "STEP_RECORDED", step, data, "a0789712");
+        insertRow(table, "run-golden", 4, "2026-12-03T18:00:00.123456789Z", "RUN_FINISHED", null,
+                "{\"status\":\"SUCCEEDED\"}", "e1f6d608");
+
+        List<JournalRecord> read = journal.read(RunId.of("run-golden"));
+
+        assertThat(read).hasSize(2);
+        assertThat(read.get(0).step()).contains("step \u00ab\u00fc\u00bb \"q\" \\ \ud83d\ude00 \t end");
+        assertThat(read.get(0).data()).isEqualTo(Map.of("key", AWKWARD_VALUE, "value", AWKWARD_VALUE));
+        assertThat(read.get(1).step()).isEmpty();
+        assertThat(read.get(1).data()).isEqualTo(Map.of("status", "SUCCEEDED"));
+    }
+
+    @Test
+    void aDataColumnInAnotherJsonLayoutVerifiesOverItsStoredTextAndOneChangedCharacterDoesNot() throws SQLException {
+        String table = freshTable("journal");
+        JdbcJournal journal = JdbcJournal.create(dataSource(), table);
+        // what another JSON writer might store: spaces, upper-case and needless escapes, other key order
+        String data = "{ \"value\" : \"\\u0041\\uD83D\\uDE00\\/x\" , \"key\" : \"head\" }";
+        String at = "2026-12-03T18:00:00Z";
+        insertRow(table, "run-layout", 0, at, "STEP_RECORDED", "s", data,
+                JdbcJournal.crc("run-layout", 0, at, "STEP_RECORDED", "s", data));
+        String changed = data.replace("0041", "0042");
+        insertRow(table, "run-layout-changed", 0, at, "STEP_RECORDED", "s", changed,
+                JdbcJournal.crc("run-layout-changed", 0, at, "STEP_RECORDED", "s", data));
+
+        assertThat(journal.read(RunId.of("run-layout"))).singleElement().satisfies(r -> assertThat(r.data())
+                .isEqualTo(Map.of("value", "A\ud83d\ude00/x", "key", "head")));
+        assertThatThrownBy(() -> journal.read(RunId.of("run-layout-changed")))
+                .isInstanceOf(JdbcJournalCorruptedException.class)
+                .hasMessageContaining("run run-layout-changed, seq 0: checksum mismatch");
+    }
+
+    private void insertRow(String table, String run, long seq, String at, String type, String step, String data,
+                           String crc) throws SQLException {
+        try (Connection c = dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                     + " (run_id, seq, at, type, step, data, crc) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, run);
+            ps.setLong(2, seq);
+            ps.setString(3, at);
+            ps.setString(4, type);
+            ps.setString(5, step);
+            ps.setString(6, data);
+            ps.setString(7, crc);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+
     @Test
     void invalidTableNameIsRejected() {
         assertThatThrownBy(() -> JdbcJournal.create(dataSource(), "journal; DROP TABLE x"))
