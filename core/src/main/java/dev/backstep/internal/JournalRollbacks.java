@@ -20,6 +20,7 @@ import dev.backstep.event.RunEvent;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.JournalRecord.Keys;
 import dev.backstep.spi.Lock;
 import dev.backstep.spi.StepRegistry;
 import java.nio.file.Path;
@@ -424,7 +425,7 @@ final class JournalRollbacks {
             failures.stream().skip(1).forEach(f::addSuppressed);
             failure = Optional.of(f);
         }
-        rj.append(JournalRecord.Type.RUN_FINISHED, null, "status", status.name());
+        rj.append(JournalRecord.Type.RUN_FINISHED, null, Keys.STATUS, status.name());
         Instant ended = clock.instant();
         listeners.emit(new RunEvent.RunFinished(r.runId, ended, r.planName, status, Duration.between(started, ended),
                 failure.map(x -> (Throwable) x)));

@@ -9,6 +9,7 @@ import dev.backstep.StepOutcome;
 import dev.backstep.StepStatus;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.JournalRecord.Keys;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -214,8 +215,8 @@ final class RunState {
             return s == null ? Optional.of(rec.type() + " of step '" + rec.step().get()
                     + "', which has no STEP_STARTED record before it") : Optional.empty();
         }
-        if (s != null && (!s.kind.name().equals(rec.data().get("kind")) || !s.type.equals(rec.data().get("type"))
-                || s.stage != Integer.parseInt(rec.data().get("stage")))) {
+        if (s != null && (!s.kind.name().equals(rec.data().get(Keys.KIND)) || !s.type.equals(rec.data().get(Keys.TYPE))
+                || s.stage != Integer.parseInt(rec.data().get(Keys.STAGE)))) {
             return Optional.of("STEP_STARTED of step '" + s.name + "' with another kind, type or stage than its"
                     + " first attempt");
         }
@@ -318,20 +319,20 @@ final class RunState {
             Step s = name == null ? null : steps.get(name);
             switch (rec.type()) {
                 case RUN_STARTED -> {
-                    planName = rec.data().get("plan");
-                    target = rec.data().get("target");
-                    stateDir = rec.get("stateDir").orElse(null);
+                    planName = rec.data().get(Keys.PLAN);
+                    target = rec.data().get(Keys.TARGET);
+                    stateDir = rec.get(Keys.STATE_DIR).orElse(null);
                     runData = Map.copyOf(rec.data());
                     order = RunOrder.placeOf(rec);
-                    host = rec.get("host").orElse(null);
+                    host = rec.get(Keys.HOST).orElse(null);
                     startedAt = rec.at();
                 }
                 case STEP_STARTED -> {
-                    int attempt = Integer.parseInt(rec.data().get("attempt"));
+                    int attempt = Integer.parseInt(rec.data().get(Keys.ATTEMPT));
                     if (s == null) {
-                        s = new Step(name, StepKind.valueOf(rec.data().get("kind")), rec.data().get("type"),
-                                Integer.parseInt(rec.data().get("stage")),
-                                "true".equals(rec.get("hostIndependent").orElse(null)), StepStatus.INTERRUPTED,
+                        s = new Step(name, StepKind.valueOf(rec.data().get(Keys.KIND)), rec.data().get(Keys.TYPE),
+                                Integer.parseInt(rec.data().get(Keys.STAGE)),
+                                "true".equals(rec.get(Keys.HOST_INDEPENDENT).orElse(null)), StepStatus.INTERRUPTED,
                                 attempt, rec.at(), null, null, null, false, Map.of(), Map.of(), null, null);
                     } else {
                         // until it ends one way or the other
@@ -340,9 +341,9 @@ final class RunState {
                     steps.put(name, s);
                 }
                 case STEP_RECORDED -> {
-                    String key = rec.data().get("key");
+                    String key = rec.data().get(Keys.KEY);
                     Map<String, String> recorded = new LinkedHashMap<>(s.recorded);
-                    recorded.put(key, rec.data().get("value"));
+                    recorded.put(key, rec.data().get(Keys.VALUE));
                     Map<String, Integer> in = new LinkedHashMap<>(s.recordedIn);
                     in.putIfAbsent(key, s.attempts);
                     steps.put(name, new Step(s.name, s.kind, s.type, s.stage, s.hostIndependent, s.status, s.attempts,
@@ -351,16 +352,16 @@ final class RunState {
                             s.compensationStartedAt, s.compensationEndedAt));
                 }
                 case STEP_SUMMARY -> steps.put(name, new Step(s.name, s.kind, s.type, s.stage, s.hostIndependent,
-                        s.status, s.attempts, s.startedAt, s.endedAt, s.note, rec.data().get("text"),
+                        s.status, s.attempts, s.startedAt, s.endedAt, s.note, rec.data().get(Keys.TEXT),
                         s.unknownOutcome, s.recorded, s.recordedIn, s.compensationStartedAt, s.compensationEndedAt));
                 case STEP_SUCCEEDED -> steps.put(name, with(s, StepStatus.SUCCEEDED, s.attempts, rec.at(),
                         s.unknownOutcome));
                 case STEP_FAILED -> {
                     // a failed attempt that is retried changes nothing yet: the next STEP_STARTED follows
-                    if (rec.get("retrying").isEmpty()) {
-                        boolean interrupted = rec.get("interrupted").isPresent();
+                    if (rec.get(Keys.RETRYING).isEmpty()) {
+                        boolean interrupted = rec.get(Keys.INTERRUPTED).isPresent();
                         steps.put(name, with(s, interrupted ? StepStatus.INTERRUPTED : StepStatus.FAILED, s.attempts,
-                                rec.at(), "unknown".equals(rec.get("outcome").orElse(null))));
+                                rec.at(), "unknown".equals(rec.get(Keys.OUTCOME).orElse(null))));
                     }
                 }
                 case ROLLBACK_STARTED -> {
@@ -376,15 +377,15 @@ final class RunState {
                         s.compensationStartedAt, rec.at(), s.note));
                 case COMPENSATION_FAILED -> {
                     // an interrupted compensation leaves the step as it was: still applied
-                    if (rec.get("interrupted").isEmpty()) {
+                    if (rec.get(Keys.INTERRUPTED).isEmpty()) {
                         steps.put(name, compensation(s, StepStatus.COMPENSATION_FAILED, s.compensationStartedAt,
                                 rec.at(), s.note));
                     }
                 }
                 case COMPENSATION_SKIPPED -> steps.put(name, compensation(s, StepStatus.NOT_COMPENSATED,
-                        s.compensationStartedAt, s.compensationEndedAt, rec.data().get("reason")));
+                        s.compensationStartedAt, s.compensationEndedAt, rec.data().get(Keys.REASON)));
                 case RUN_FINISHED -> {
-                    status = RunStatus.valueOf(rec.data().get("status"));
+                    status = RunStatus.valueOf(rec.data().get(Keys.STATUS));
                     endedAt = rec.at();
                 }
                 case RUN_MARKED_GOOD -> markedGood = true;
@@ -398,13 +399,13 @@ final class RunState {
                 return;
             }
             Step s = rollbackSteps.get(name);
-            int attempt = number(rec.get("attempt").orElse(null), s == null ? 1 : s.attempts);
+            int attempt = number(rec.get(Keys.ATTEMPT).orElse(null), s == null ? 1 : s.attempts);
             switch (rec.type()) {
                 case STEP_STARTED -> {
-                    StepKind kind = "VERIFICATION".equals(rec.data().get("kind")) ? StepKind.VERIFICATION
+                    StepKind kind = "VERIFICATION".equals(rec.data().get(Keys.KIND)) ? StepKind.VERIFICATION
                             : StepKind.COMPENSATABLE;
                     rollbackSteps.put(name, s == null
-                            ? new Step(name, kind, rec.data().getOrDefault("type", ""), -1, true,
+                            ? new Step(name, kind, rec.data().getOrDefault(Keys.TYPE, ""), -1, true,
                                     StepStatus.INTERRUPTED, attempt, rec.at(), null, null, null, false, Map.of(),
                                     Map.of(), null, null)
                             : with(s, StepStatus.INTERRUPTED, attempt, s.endedAt, false));
@@ -415,8 +416,8 @@ final class RunState {
                     }
                 }
                 case STEP_FAILED -> {
-                    if (s != null && rec.get("retrying").isEmpty()) {
-                        rollbackSteps.put(name, with(s, rec.get("interrupted").isPresent() ? StepStatus.INTERRUPTED
+                    if (s != null && rec.get(Keys.RETRYING).isEmpty()) {
+                        rollbackSteps.put(name, with(s, rec.get(Keys.INTERRUPTED).isPresent() ? StepStatus.INTERRUPTED
                                 : StepStatus.FAILED, s.attempts, rec.at(), false));
                     }
                 }

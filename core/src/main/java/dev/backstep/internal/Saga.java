@@ -12,6 +12,7 @@ import dev.backstep.StepFailedException;
 import dev.backstep.StepStatus;
 import dev.backstep.event.RunEvent;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.JournalRecord.Keys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -184,8 +185,8 @@ final class Saga {
                 // the run is being stopped: leave the step as INTERRUPTED, recover() finishes it.
                 // The flag stays cleared so that the journal's file channel is not closed by it;
                 // DefaultRunner sets it again once the run is journaled and its lock released.
-                journal.append(JournalRecord.Type.STEP_FAILED, step.name(), "error", "interrupted",
-                        "errorType", InterruptedException.class.getName(), "interrupted", "true");
+                journal.append(JournalRecord.Type.STEP_FAILED, step.name(), Keys.ERROR, "interrupted",
+                        Keys.ERROR_TYPE, InterruptedException.class.getName(), Keys.INTERRUPTED, "true");
                 throw new InterruptedException("step '" + step.name() + "' interrupted");
             }
             // a secret of any step of the run is masked in what the failure shows
@@ -196,13 +197,13 @@ final class Saga {
             boolean unknown = Errors.outcomeUnknown(cause)
                     || (recordedSome && !Errors.commandExitedNonZero(step.type(), cause));
             journal.failed(step.name(), f);
-            journal.append(JournalRecord.Type.STEP_FAILED, step.name(), "error", Errors.message(cause),
-                    "errorType", cause.getClass().getName(), "attempts", Integer.toString(hooks.lastAttempt),
-                    "outcome", unknown ? "unknown" : null);
+            journal.append(JournalRecord.Type.STEP_FAILED, step.name(), Keys.ERROR, Errors.message(cause),
+                    Keys.ERROR_TYPE, cause.getClass().getName(), Keys.ATTEMPTS, Integer.toString(hooks.lastAttempt),
+                    Keys.OUTCOME, unknown ? "unknown" : null);
             return Optional.of(f);
         }
         try {
-            journal.append(JournalRecord.Type.STEP_SUCCEEDED, step.name(), "attempts", Integer.toString(attempts));
+            journal.append(JournalRecord.Type.STEP_SUCCEEDED, step.name(), Keys.ATTEMPTS, Integer.toString(attempts));
         } catch (RuntimeException e) {
             // the action did its work: the step stays applied, so the rollback compensates it
             return Optional.of(new StepFailedException(step.name(), attempts, e));
@@ -219,7 +220,7 @@ final class Saga {
             failures.stream().skip(1).forEach(f::addSuppressed);
             failure = Optional.of(f);
         }
-        journal.append(JournalRecord.Type.RUN_FINISHED, null, "status", status.name());
+        journal.append(JournalRecord.Type.RUN_FINISHED, null, Keys.STATUS, status.name());
         listeners.emit(new RunEvent.RunFinished(run.runId(), ended, plan.name(), status,
                 Duration.between(started, ended), failure.map(x -> (Throwable) x)));
         return new DefaultRunResult(run.runId(), plan.name(), plan.target(), status, started, ended,
@@ -244,9 +245,9 @@ final class Saga {
         public void started(int attempt) {
             lastAttempt = attempt;
             Instant now = run.clock().instant();
-            journal.append(JournalRecord.Type.STEP_STARTED, step.name(), "kind", step.kind().name(),
-                    "type", step.type(), "stage", Integer.toString(stages.get(step.name())), "attempt", Integer.toString(attempt),
-                    "hostIndependent", step.hostIndependent() ? "true" : null);
+            journal.append(JournalRecord.Type.STEP_STARTED, step.name(), Keys.KIND, step.kind().name(),
+                    Keys.TYPE, step.type(), Keys.STAGE, Integer.toString(stages.get(step.name())), Keys.ATTEMPT, Integer.toString(attempt),
+                    Keys.HOST_INDEPENDENT, step.hostIndependent() ? "true" : null);
             listeners.emit(new RunEvent.StepStarted(run.runId(), now, step.name(), step.kind(), attempt));
         }
 
@@ -258,9 +259,9 @@ final class Saga {
 
         @Override
         public void retrying(int failedAttempt, Duration delay, Throwable error) {
-            journal.append(JournalRecord.Type.STEP_FAILED, step.name(), "error", Errors.message(error),
-                    "errorType", error.getClass().getName(), "attempt", Integer.toString(failedAttempt),
-                    "retrying", "true");
+            journal.append(JournalRecord.Type.STEP_FAILED, step.name(), Keys.ERROR, Errors.message(error),
+                    Keys.ERROR_TYPE, error.getClass().getName(), Keys.ATTEMPT, Integer.toString(failedAttempt),
+                    Keys.RETRYING, "true");
             listeners.emit(new RunEvent.StepRetrying(run.runId(), run.clock().instant(), step.name(), false,
                     failedAttempt, delay, error));
         }
