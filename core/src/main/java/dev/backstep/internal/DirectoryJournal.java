@@ -110,6 +110,7 @@ public final class DirectoryJournal implements Journal {
     private final Path runsDir;
     private final Path realRunsDir;
     private final int maxOpen;
+    private final JournalIndex index;
     private final ConcurrentHashMap<RunId, RunWriter> open = new ConcurrentHashMap<>();
     private final AtomicLong useClock = new AtomicLong();
     private volatile boolean closed;
@@ -140,6 +141,7 @@ public final class DirectoryJournal implements Journal {
         if (!Files.isWritable(runsDir)) {
             throw new BackstepException("journal directory " + runsDir + " is not writable");
         }
+        this.index = new JournalIndex(realRunsDir.getParent(), runsDir, this::fileOf, this::read);
     }
 
     /** The directory this journal lives in. */
@@ -158,8 +160,10 @@ public final class DirectoryJournal implements Journal {
     public void append(JournalRecord record) {
         Objects.requireNonNull(record, "record");
         checkSequence(record);
+        index.before(record);
         appendLines(record.runId(), List.of(record.sequence()), encode(record),
                 record.type() == JournalRecord.Type.RUN_FINISHED);
+        index.after(record);
     }
 
     /**
@@ -186,7 +190,9 @@ public final class DirectoryJournal implements Journal {
             bytes.writeBytes(encode(r));
             sequences.add(r.sequence());
         }
+        records.forEach(index::before);
         appendLines(records.get(0).runId(), sequences, bytes.toByteArray(), false);
+        records.forEach(index::after);
     }
 
     private static void checkSequence(JournalRecord record) {
@@ -467,6 +473,22 @@ public final class DirectoryJournal implements Journal {
         }
         ids.sort(null);
         return List.copyOf(ids);
+    }
+
+    /** From the index ({@link JournalIndex}): reads only the runs of {@code target} and of unknown target. */
+    @Override
+    public List<RunId> runsOf(String target) {
+        return index.runsOf(Objects.requireNonNull(target, "target"));
+    }
+
+    /** From the index ({@link JournalIndex}): reads no finished run. */
+    @Override
+    public List<RunId> unfinishedRuns() {
+        return index.unfinished();
+    }
+
+    JournalIndex index() {
+        return index;
     }
 
     // ---------------------------------------------------------------- close

@@ -273,7 +273,7 @@ final class JournalRollbacks {
         List<Recovery.Unrecoverable> left = new ArrayList<>();
         boolean interrupted = false;
         List<ReplayedRun> candidates = new ArrayList<>();
-        for (RunId id : journal.runIds()) {
+        for (RunId id : journal.unfinishedRuns()) {
             Optional<ReplayedRun> seen;
             try {
                 seen = replayIfAny(id);

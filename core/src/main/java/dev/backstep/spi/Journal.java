@@ -4,6 +4,7 @@ import dev.backstep.JournalCorruptedException;
 import dev.backstep.RunId;
 import dev.backstep.internal.DirectoryJournal;
 import dev.backstep.internal.InMemoryJournal;
+import dev.backstep.internal.JournalScan;
 import dev.backstep.internal.JournalVerifier;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +46,37 @@ public interface Journal extends AutoCloseable {
 
     /** Every run in this journal, oldest first. */
     List<RunId> runIds();
+
+    /**
+     * The runs of {@code target}, in no particular order: every run whose {@code RUN_STARTED}
+     * record names it, plus every run whose target cannot be read (a damaged run: the caller reads
+     * it and reports the damage). May name more runs, never fewer: the runner reads each run and
+     * checks its target again, so the records stay the truth. {@code rollback(runId)}, {@code
+     * history} and {@code lastGood} cost what this costs. The default reads every run; the
+     * directory and JDBC journals answer from an index, so the answer does not grow with other
+     * targets' runs.
+     *
+     * <pre>{@code
+     * for (RunId id : journal.runsOf("shop@prod")) { List<JournalRecord> records = journal.read(id); }
+     * }</pre>
+     */
+    default List<RunId> runsOf(String target) {
+        return JournalScan.runsOf(this, Objects.requireNonNull(target, "target"));
+    }
+
+    /**
+     * The runs that may need recovery: whose latest forward run or rollback has no {@code
+     * RUN_FINISHED} record, or finished {@code INTERRUPTED}, plus every run that cannot be read
+     * (so that {@code recover()} reports it). May name more runs, never fewer. The default reads
+     * every run; the directory and JDBC journals answer from an index.
+     *
+     * <pre>{@code
+     * List<RunId> candidates = journal.unfinishedRuns();
+     * }</pre>
+     */
+    default List<RunId> unfinishedRuns() {
+        return JournalScan.unfinished(this);
+    }
 
     /**
      * The exception that reports {@code record} of this journal as malformed: it passed the
