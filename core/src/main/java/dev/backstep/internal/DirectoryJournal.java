@@ -491,6 +491,55 @@ public final class DirectoryJournal implements Journal {
         return index;
     }
 
+    /** {@link JournalRetention}: never a run that can still be rolled back, never a damaged one. */
+    @Override
+    public dev.backstep.spi.Retention.Report retain(dev.backstep.spi.Retention policy) {
+        return JournalRetention.retain(this, Objects.requireNonNull(policy, "policy"), Instant.now());
+    }
+
+    /** The size of a run file, -1 when missing. */
+    long sizeOf(RunId runId) {
+        try {
+            return Files.readAttributes(fileOf(runId), java.nio.file.attribute.BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).size();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Removes the files of {@code runs} (and their torn-tail evidence), skipping a run that is
+     * open for appending or whose file changed since it was judged ({@code sizes}); returns the
+     * runs removed.
+     */
+    List<RunId> remove(List<RunId> runs, Map<RunId, Long> sizes) {
+        List<RunId> removed = new ArrayList<>();
+        for (RunId id : runs) {
+            Path key = keyOf(id);
+            ReentrantLock lock = fileLock(key);
+            lock.lock();
+            try {
+                if (APPENDING.containsKey(key) || sizeOf(id) != sizes.get(id) || Files.isSymbolicLink(fileOf(id))) {
+                    continue;
+                }
+                Files.delete(fileOf(id));
+                Files.deleteIfExists(runsDir.resolve(id.value() + TORN_SUFFIX));
+                removed.add(id);
+            } catch (IOException e) {
+                throw new BackstepException("cannot remove journal file " + fileOf(id) + ": " + e, e);
+            } finally {
+                lock.unlock();
+            }
+        }
+        try {
+            OwnerOnlyFiles.fsyncDirectory(runsDir);
+        } catch (IOException e) {
+            throw new BackstepException("cannot sync journal directory " + runsDir + ": " + e, e);
+        }
+        index.removed(removed);
+        return removed;
+    }
+
     // ---------------------------------------------------------------- close
 
     @Override

@@ -1,5 +1,6 @@
 package dev.backstep.spi;
 
+import dev.backstep.BackstepException;
 import dev.backstep.JournalCorruptedException;
 import dev.backstep.RunId;
 import dev.backstep.internal.DirectoryJournal;
@@ -76,6 +77,26 @@ public interface Journal extends AutoCloseable {
      */
     default List<RunId> unfinishedRuns() {
         return JournalScan.unfinished(this);
+    }
+
+    /**
+     * Removes the runs {@code policy} lets go, never one that can still be rolled back or
+     * recovered (see {@link Retention}); a run whose records cannot be read is kept and reported.
+     * A rollback of a kept run works as before; a removed run is unknown to {@code rollback},
+     * {@code history} and {@code summary}. Only the journal's records are removed, not what a
+     * run's steps keep elsewhere (backups under the runner's state directory). Run it when no
+     * rollback of the runs it may remove is starting. The directory journal supports it; the
+     * default refuses.
+     *
+     * <pre>{@code
+     * Retention.Report r = Journal.directory(stateDir).retain(Retention.keepRuns(50));
+     * }</pre>
+     *
+     * @throws BackstepException when this journal cannot remove runs
+     */
+    default Retention.Report retain(Retention policy) {
+        Objects.requireNonNull(policy, "policy");
+        throw new BackstepException(this + " does not remove runs: retention is supported by Journal.directory");
     }
 
     /**
