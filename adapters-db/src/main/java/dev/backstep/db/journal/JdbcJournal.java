@@ -89,7 +89,7 @@ public final class JdbcJournal implements Journal {
         this.table = Dialect.checkTableName(table);
         createTable();
         this.index = new RunsIndex(dataSource, this.table);
-        index.create(this);
+        index.create();
     }
 
     /**

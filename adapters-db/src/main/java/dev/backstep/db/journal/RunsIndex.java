@@ -1,9 +1,9 @@
 package dev.backstep.db.journal;
 
 import dev.backstep.BackstepException;
-import dev.backstep.JournalCorruptedException;
 import dev.backstep.RunId;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.JsonCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,7 +14,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -56,7 +58,7 @@ final class RunsIndex {
      * Creates the table and its indexes when missing, then adds the runs it lacks (by their first
      * record: one probe of the primary key per run).
      */
-    void create(JdbcJournal journal) {
+    void create() {
         try (Connection c = dataSource.getConnection()) {
             Dialect d = Dialect.of(c);
             c.setAutoCommit(true);
@@ -64,19 +66,14 @@ final class RunsIndex {
                     + "target_key CHAR(64) NOT NULL, open_run SMALLINT NOT NULL)" + d.tableOptions);
             createIndex(c, table + "_t", "target_key");
             createIndex(c, table + "_o", "open_run");
-            List<RunId> missing = new ArrayList<>();
+            boolean missing;
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT j.run_id FROM " + journalTable + " j WHERE j.seq = 0 AND NOT EXISTS"
                          + " (SELECT 1 FROM " + table + " r WHERE r.run_id = j.run_id)")) {
-                while (rs.next()) {
-                    missing.add(RunId.of(rs.getString(1)));
-                }
+                missing = rs.next();
             }
-            for (RunId id : missing) {
-                backfill(c, journal, id);
-            }
-            if (!missing.isEmpty()) {
-                LOG.info("journal table {}: indexed {} run(s) in {}", journalTable, missing.size(), table);
+            if (missing) {
+                backfill(c);
             }
         } catch (SQLException e) {
             throw new BackstepException("cannot create the index table " + table + " of journal table " + journalTable
@@ -93,38 +90,71 @@ final class RunsIndex {
         }
     }
 
-    private void backfill(Connection c, JdbcJournal journal, RunId id) throws SQLException {
-        String key = UNKNOWN;
-        boolean open = true;
-        try {
-            List<JournalRecord> records = journal.read(id);
-            String target = null;
-            String status = null;
-            for (JournalRecord r : records) {
-                switch (r.type()) {
-                    case RUN_STARTED -> target = r.data().get("target");
-                    case ROLLBACK_STARTED -> status = null;
-                    case RUN_FINISHED -> status = r.data().get("status");
-                    default -> {
+    /**
+     * Indexes every run the index lacks from its run-level rows, in one pass: a row that fails its
+     * checksum makes its run of unknown target (named for every target and by unfinishedRuns(), so
+     * whoever reads it reports the damage).
+     */
+    private void backfill(Connection c) throws SQLException {
+        Map<String, String[]> runs = new LinkedHashMap<>(); // run id -> {target key, open}
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT j.run_id, j.seq, j.at, j.type, j.step, j.data, j.crc FROM "
+                     + journalTable + " j WHERE j.type IN ('RUN_STARTED', 'ROLLBACK_STARTED', 'RUN_FINISHED')"
+                     + " AND NOT EXISTS (SELECT 1 FROM " + table + " r WHERE r.run_id = j.run_id)"
+                     + " ORDER BY j.run_id, j.seq")) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                String type = rs.getString(4);
+                String data = rs.getString(6);
+                String[] run = runs.computeIfAbsent(id, k -> new String[] {UNKNOWN, "1", ""});
+                if (run[2].equals("damaged")) {
+                    continue;
+                }
+                Map<String, Object> values;
+                try {
+                    if (data == null || !JdbcJournal.crc(id, rs.getLong(2), rs.getString(3), type, rs.getString(5), data)
+                            .equals(rs.getString(7))) {
+                        throw new IllegalArgumentException("checksum");
                     }
+                    values = JsonCodec.parse(data);
+                } catch (RuntimeException damaged) {
+                    run[0] = UNKNOWN;
+                    run[1] = "1";
+                    run[2] = "damaged";
+                    continue;
+                }
+                switch (type) {
+                    case "RUN_STARTED" -> run[0] = values.get("target") instanceof String t ? key(t) : UNKNOWN;
+                    case "ROLLBACK_STARTED" -> run[1] = "1";
+                    default -> run[1] = "INTERRUPTED".equals(values.get("status")) ? "1" : "0";
                 }
             }
-            key = target == null ? UNKNOWN : key(target);
-            open = status == null || status.equals("INTERRUPTED");
-        } catch (JournalCorruptedException damaged) {
-            // named for every target and by unfinishedRuns(): whoever reads it reports the damage
         }
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
                 + " (run_id, target_key, open_run) VALUES (?, ?, ?)")) {
-            ps.setString(1, id.value());
-            ps.setString(2, key);
-            ps.setInt(3, open ? 1 : 0);
-            ps.executeUpdate();
+            int n = 0;
+            for (Map.Entry<String, String[]> e : runs.entrySet()) {
+                ps.setString(1, e.getKey());
+                ps.setString(2, e.getValue()[0]);
+                ps.setInt(3, Integer.parseInt(e.getValue()[1]));
+                ps.addBatch();
+                if (++n % 1000 == 0) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+            c.commit();
         } catch (SQLException e) {
+            c.rollback();
             if (!Dialect.isUniqueViolation(e)) {
                 throw e;
-            } // indexed by its writer meanwhile
+            } // another host indexed them at the same moment: its rows are as good
+        } finally {
+            c.setAutoCommit(auto);
         }
+        LOG.info("journal table {}: indexed {} run(s) in {}", journalTable, runs.size(), table);
     }
 
     /** Keeps the run's row in step with {@code r}, in the caller's transaction. */
@@ -165,12 +195,14 @@ final class RunsIndex {
 
     /** The runs of {@code target} and of unknown target; empty when the index table cannot be queried. */
     Optional<List<RunId>> runsOf(String target) {
-        return query("SELECT run_id FROM " + table + " WHERE target_key = ? OR target_key = ?", key(target), UNKNOWN);
+        return query("SELECT run_id FROM " + table + " WHERE target_key IN (?, ?)", key(target), UNKNOWN);
     }
 
     /** The runs that may need recovery, and those of unknown target; empty when the index cannot be queried. */
     Optional<List<RunId>> unfinished() {
-        return query("SELECT run_id FROM " + table + " WHERE open_run = 1 OR target_key = ?", UNKNOWN);
+        // a UNION, not an OR: each side is answered from its own index
+        return query("SELECT run_id FROM " + table + " WHERE open_run = 1 UNION SELECT run_id FROM " + table
+                + " WHERE target_key = ?", UNKNOWN);
     }
 
     private Optional<List<RunId>> query(String sql, String... args) {
