@@ -125,6 +125,7 @@ public final class JournalScaleBenchmark {
         Side side;
         if (kind.equals("directory")) {
             writeRunFiles(dir.resolve("journal"), others);
+            sync(); // the files' write-back must not slow the first rounds' fsyncs down
             long written = System.nanoTime();
             Journal journal = Journal.directory(dir.resolve("journal"));
             journal.runsOf(TARGET); // builds the index from the run files
@@ -143,6 +144,7 @@ public final class JournalScaleBenchmark {
             Connection keepOpen = ds.getConnection();
             JdbcJournal.create(ds).close(); // creates the tables
             insertRows(keepOpen, others);
+            sync();
             long inserted = System.nanoTime();
             JdbcJournal journal = JdbcJournal.create(ds); // indexes the runs it finds
             System.out.printf("  h2, %,d runs: rows inserted in %d ms, indexed by JdbcJournal.create in %d ms%n", others,
@@ -154,7 +156,18 @@ public final class JournalScaleBenchmark {
         // the target's first run, marked good: lastGood has something to find
         RunResult first = side.runner.run(plan());
         side.runner.markGood(first.runId());
+        long t = System.nanoTime();
+        side.runner.recover(); // the first recover() of a directory journal compares every run file with the index
+        System.out.printf("  %s, %,d runs: first recover() %d ms%n", kind, others, (System.nanoTime() - t) / 1_000_000);
         return side;
+    }
+
+    private static void sync() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sync").inheritIO().start();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("sync did not finish in 10 minutes");
+        }
     }
 
     private static void measure(String kind, List<Side> sides, int rounds) {

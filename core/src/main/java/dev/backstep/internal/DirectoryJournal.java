@@ -64,6 +64,11 @@ import org.slf4j.LoggerFactory;
  * fresh line. Any other damage raises {@link JournalCorruptedException} naming file, line and
  * reason.
  *
+ * <p>Index: {@link #runsOf} and {@link #unfinishedRuns} answer from {@code <dir>/runs.index}
+ * ({@link JournalIndex}), which every append of a run-level record keeps up to date (before a run
+ * or rollback starts, after it finishes) and which is checked against the run files when first
+ * needed. {@link #retain} removes old runs ({@link JournalRetention}).
+ *
  * <p>Sequence numbers are assigned by the caller; they must be non-negative and unique per run
  * (a duplicate is rejected). Concurrent appenders may land in the file out of sequence order;
  * {@link #read} returns records sorted by sequence.

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.backstep.BackstepException;
 import dev.backstep.JournalCorruptedException;
 import dev.backstep.RunId;
+import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -93,8 +94,12 @@ final class JournalIndex {
     private Map<RunId, Entry> entries;
     private final Map<String, Set<RunId>> byTarget = new HashMap<>();
     private final Set<RunId> unknown = new LinkedHashSet<>();
+    /** The runs that may need recovery and those of unknown target: what {@link #unfinished} answers. */
+    private final Set<RunId> open = new LinkedHashSet<>();
     private Object fileKey;
     private long offset;
+    /** Whether {@link #unfinished} compared every run file with its entry already. */
+    private boolean statChecked;
     /** How many index files this instance has rebuilt or written back: for tests. */
     private int rewrites;
     /** How many run files this instance has read: for tests. */
@@ -126,13 +131,24 @@ final class JournalIndex {
     }
 
     /**
-     * The runs that may need recovery, and every run of unknown target. Every run file's length
-     * and modification time are compared with its entry first (one {@code stat} per run, no read):
-     * a run changed behind the index's back (by hand, by a writer that does not keep the index) is
-     * read again, so recover() still reports damage and finds a rollback that did not finish.
+     * The runs that may need recovery, and every run of unknown target. The first time this
+     * journal is asked, every run file's length and modification time are compared with its entry
+     * (one {@code stat} per run, no read): a run changed behind the index's back since the index
+     * was checked (by hand, by a writer that does not keep the index) is read again, so recover()
+     * reports its damage or finds its unfinished rollback. Later calls trust the lines every
+     * writer appends ({@link Journal#verify()} checks every run).
      */
     synchronized List<RunId> unfinished() {
         refresh();
+        if (!statChecked) {
+            statEveryRun();
+            statChecked = true;
+        }
+        return new ArrayList<>(open);
+    }
+
+    /** Reads again every run whose file is not as its entry says. Caller holds this. */
+    private void statEveryRun() {
         for (Entry e : new ArrayList<>(entries.values())) {
             if (e.length() < 0) {
                 continue; // read by the caller anyway
@@ -150,13 +166,6 @@ final class JournalIndex {
                 put(unknownEntry(e.runId()));
             }
         }
-        List<RunId> out = new ArrayList<>();
-        for (Entry e : entries.values()) {
-            if (e.open() || e.target() == null) {
-                out.add(e.runId());
-            }
-        }
-        return out;
     }
 
     /** The entry of a run, after a refresh; null when the index has none. */
@@ -279,6 +288,7 @@ final class JournalIndex {
         entries = new HashMap<>();
         byTarget.clear();
         unknown.clear();
+        open.clear();
         boolean sound = false;
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -293,6 +303,7 @@ final class JournalIndex {
                     entries.clear();
                     byTarget.clear();
                     unknown.clear();
+                    open.clear();
                 }
             } else {
                 log.warn("journal index {} is not a regular file; rebuilding it from the run files", file);
@@ -304,6 +315,7 @@ final class JournalIndex {
             entries.clear();
             byTarget.clear();
             unknown.clear();
+            open.clear();
         }
         boolean changed = check();
         if (!sound || changed) {
@@ -544,6 +556,9 @@ final class JournalIndex {
     private void put(Entry e) {
         remove(e.runId());
         entries.put(e.runId(), e);
+        if (e.open() || e.target() == null) {
+            open.add(e.runId());
+        }
         if (e.target() == null) {
             unknown.add(e.runId());
         } else {
@@ -556,6 +571,7 @@ final class JournalIndex {
         if (old == null) {
             return;
         }
+        open.remove(id);
         if (old.target() == null) {
             unknown.remove(id);
         } else {
