@@ -47,11 +47,13 @@ public final class JournalScaleBenchmark {
     private static final String TARGET = "shop@prod";
     private static final int OTHER_TARGETS = 1000;
     private static final String[] OPS = {"rollback", "history", "lastGood", "recover"};
+    /** {@code --no-index}: the runner sees the journal through the {@link Journal} defaults (reads every run), as before the index. */
+    private static boolean noIndex;
 
     private JournalScaleBenchmark() {
     }
 
-    /** {@code --runs=100,100000 --rounds=9 --journals=directory,h2}. */
+    /** {@code --runs=100,100000 --rounds=9 --journals=directory,h2 [--no-index]}. */
     public static void main(String[] args) throws Exception {
         int[] sizes = {100, 100_000};
         int rounds = 9;
@@ -63,12 +65,15 @@ public final class JournalScaleBenchmark {
                 rounds = Integer.parseInt(a.substring(9));
             } else if (a.startsWith("--journals=")) {
                 kinds = List.of(a.substring(11).split(","));
+            } else if (a.equals("--no-index")) {
+                noIndex = true;
             } else {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
         }
         Path base = JournalBenchmark.tempDir("backstep-scale");
-        System.out.printf("journal scale: %s journals, %s runs of %d other targets, %d rounds (load %s)%n", kinds,
+        System.out.printf("journal scale: %s journals%s, %s runs of %d other targets, %d rounds (load %s)%n", kinds,
+                noIndex ? " without their index (every lookup reads every run)" : "",
                 Arrays.toString(sizes), OTHER_TARGETS, rounds, Files.readString(Path.of("/proc/loadavg")).strip());
         try {
             for (String kind : kinds) {
@@ -97,7 +102,7 @@ public final class JournalScaleBenchmark {
         Side(int others, Journal journal, Path state, AutoCloseable resource) {
             this.others = others;
             this.journal = journal;
-            this.runner = Backstep.runner().journal(journal).stateDir(state).build();
+            this.runner = Backstep.runner().journal(noIndex ? withoutIndex(journal) : journal).stateDir(state).build();
             this.resource = resource;
             for (String op : OPS) {
                 millis.put(op, new ArrayList<>());
@@ -111,6 +116,31 @@ public final class JournalScaleBenchmark {
                 resource.close();
             }
         }
+    }
+
+    /** {@code journal} without its index: runsOf and unfinishedRuns are the defaults, which read every run. */
+    private static Journal withoutIndex(Journal journal) {
+        return new Journal() {
+            @Override
+            public void append(JournalRecord record) {
+                journal.append(record);
+            }
+
+            @Override
+            public void appendAll(List<JournalRecord> records) {
+                journal.appendAll(records);
+            }
+
+            @Override
+            public List<JournalRecord> read(RunId runId) {
+                return journal.read(runId);
+            }
+
+            @Override
+            public List<RunId> runIds() {
+                return journal.runIds();
+            }
+        };
     }
 
     private static Plan plan() {

@@ -104,6 +104,8 @@ final class JournalIndex {
     private int rewrites;
     /** How many run files this instance has read: for tests. */
     private int scans;
+    /** Lines applied since the last load. */
+    private long linesRead;
 
     /**
      * @param dir the journal directory (real path: journals of this process that reach it by other
@@ -286,6 +288,7 @@ final class JournalIndex {
     /** Reads the index file, checks it against the run files, writes it back when it was not right. */
     private void load() {
         entries = new HashMap<>();
+        linesRead = 0;
         byTarget.clear();
         unknown.clear();
         open.clear();
@@ -318,7 +321,8 @@ final class JournalIndex {
             open.clear();
         }
         boolean changed = check();
-        if (!sound || changed) {
+        // lines of runs that finished since the last rewrite pile up (about four a run): compact them
+        if (!sound || changed || linesRead > 2L * entries.size() + 1000) {
             rewrite();
         }
     }
@@ -502,6 +506,7 @@ final class JournalIndex {
             if (!applyLine(new String(bytes, pos, nl - pos, UTF_8))) {
                 return -1;
             }
+            linesRead++;
             pos = nl + 1;
         }
         return pos;
