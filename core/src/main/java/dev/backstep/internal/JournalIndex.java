@@ -355,8 +355,11 @@ final class JournalIndex {
                         && e.modified() == a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS) && a.isRegularFile()) {
                     continue;
                 }
-                put(scan(id, a));
-                changed = true;
+                Entry now = scan(id, a);
+                if (!now.equals(e)) { // a run still going reads the same as its entry: nothing to write back
+                    put(now);
+                    changed = true;
+                }
             }
         } catch (IOException e) {
             throw new BackstepException("cannot list journal directory " + runsDir + ": " + e, e);
@@ -379,15 +382,16 @@ final class JournalIndex {
         scans++;
         try {
             List<JournalRecord> records = reader.apply(id);
+            // length -1 (read again at the next check) comes with modification time 0, as in a "run" line
             if (records.isEmpty()) {
                 // a process died writing the first record, or is writing it now: read again next time
-                return new Entry(id, null, null, 0, null, false, false, -1, modified);
+                return new Entry(id, null, null, 0, null, false, false, -1, 0);
             }
             JournalScan.Facts f = JournalScan.facts(records);
             return new Entry(id, f.target(), f.plan(), f.order(), f.status(), f.good(), f.open(),
-                    f.open() ? -1 : length, modified);
+                    f.open() ? -1 : length, f.open() ? 0 : modified);
         } catch (JournalCorruptedException e) {
-            return new Entry(id, null, null, 0, null, false, true, -1, modified);
+            return unknownEntry(id);
         }
     }
 

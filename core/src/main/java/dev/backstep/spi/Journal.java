@@ -178,7 +178,10 @@ public interface Journal extends AutoCloseable {
      * record checksummed and fsynced before {@link #append} returns; owner-only files (0600) and
      * directories (0700). A torn last record (a crash during an append) is ignored; damage
      * anywhere else raises {@link dev.backstep.JournalCorruptedException}. Creates {@code dir}
-     * when missing.
+     * when missing. Keeps an index, {@code dir/runs.index} (target to runs, run to status), that
+     * {@link #runsOf} and {@link #unfinishedRuns} answer from; it is rebuilt from the run files
+     * when missing, damaged or stale, and the run files stay the truth. {@link #retain} removes
+     * old runs.
      *
      * <pre>{@code
      * try (Journal journal = Journal.directory(Path.of("/var/lib/shop/backstep"))) {

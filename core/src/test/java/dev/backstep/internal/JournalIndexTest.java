@@ -140,6 +140,30 @@ class JournalIndexTest {
     }
 
     @Test
+    void lookupsOnASoundIndexWriteNothingEvenWithARunThatIsStillGoing() throws Exception {
+        Path dir = tmp.resolve("journal");
+        RunId going = RunId.generate(Instant.now());
+        try (Journal journal = Journal.directory(dir)) {
+            deploy(runner(journal), "shop@prod", "a");
+            // a run whose process is still going (or died): its entry says "read me again"
+            journal.append(new JournalRecord(going, 0, Instant.now(), JournalRecord.Type.RUN_STARTED, Optional.empty(),
+                    Map.of("plan", "deploy b", "target", "shop@prod", "steps", "0")));
+        }
+        Path index = dir.resolve(JournalIndex.FILE);
+        byte[] before = Files.readAllBytes(index);
+        Object inode = Files.getAttribute(index, "unix:ino");
+
+        DirectoryJournal again = new DirectoryJournal(dir);
+        assertThat(again.runsOf("shop@prod")).hasSize(2);
+        assertThat(again.unfinishedRuns()).containsExactly(going);
+        assertThat(runner(again).history("shop@prod")).hasSize(2);
+
+        assertThat(again.index().rewrites()).isZero();
+        assertThat(Files.readAllBytes(index)).isEqualTo(before);
+        assertThat(Files.getAttribute(index, "unix:ino")).isEqualTo(inode);
+    }
+
+    @Test
     void theIndexIsAnOwnerOnlyRegularFileBesideTheRunFiles() throws Exception {
         Path dir = tmp.resolve("journal");
         try (Journal journal = Journal.directory(dir)) {

@@ -71,7 +71,9 @@ import javax.sql.DataSource;
  * and filled from the journal rows of the runs it does not know each time a journal is created,
  * so it is rebuilt when dropped; runs journaled meanwhile by a Backstep without the index are
  * seen by the next journal created: upgrade every host that writes to the table. When the index
- * table cannot be queried, the lookups read every run (the {@link Journal} defaults).
+ * table cannot be queried, the lookups read every run (the {@link Journal} defaults); an append of
+ * a run-level record fails while it is missing (no run escapes the index), until a journal is
+ * created again.
  *
  * <p>Thread-safe: every call borrows its own connection from the {@link DataSource} (use a pool)
  * and gives it back before returning.
