@@ -67,6 +67,11 @@ import org.slf4j.LoggerFactory;
  * fresh line. Any other damage raises {@link JournalCorruptedException} naming file, line and
  * reason.
  *
+ * <p>Index: {@link #runsOf} and {@link #unfinishedRuns} answer from {@code <dir>/runs.index}
+ * ({@link JournalIndex}), which every append of a run-level record keeps up to date (before a run
+ * or rollback starts, after it finishes) and which is checked against the run files when first
+ * needed. {@link #retain} removes old runs ({@link JournalRetention}).
+ *
  * <p>Sequence numbers are assigned by the caller; they must be non-negative and unique per run
  * (a duplicate is rejected). Concurrent appenders may land in the file out of sequence order;
  * {@link #read} returns records sorted by sequence.
@@ -113,6 +118,7 @@ public final class DirectoryJournal implements Journal {
     private final Path runsDir;
     private final Path realRunsDir;
     private final int maxOpen;
+    private final JournalIndex index;
     private final ConcurrentHashMap<RunId, RunWriter> open = new ConcurrentHashMap<>();
     private final AtomicLong useClock = new AtomicLong();
     private volatile boolean closed;
@@ -143,6 +149,7 @@ public final class DirectoryJournal implements Journal {
         if (!Files.isWritable(runsDir)) {
             throw new BackstepException("journal directory " + runsDir + " is not writable");
         }
+        this.index = new JournalIndex(realRunsDir.getParent(), runsDir, this::fileOf, this::read);
     }
 
     /** The directory this journal lives in. */
@@ -161,8 +168,10 @@ public final class DirectoryJournal implements Journal {
     public void append(JournalRecord record) {
         Objects.requireNonNull(record, "record");
         checkSequence(record);
+        index.before(record);
         appendLines(record.runId(), List.of(record.sequence()), encode(record),
                 record.type() == JournalRecord.Type.RUN_FINISHED);
+        index.after(record);
     }
 
     /**
@@ -189,7 +198,9 @@ public final class DirectoryJournal implements Journal {
             bytes.writeBytes(encode(r));
             sequences.add(r.sequence());
         }
+        records.forEach(index::before);
         appendLines(records.get(0).runId(), sequences, bytes.toByteArray(), false);
+        records.forEach(index::after);
     }
 
     private static void checkSequence(JournalRecord record) {
@@ -470,6 +481,71 @@ public final class DirectoryJournal implements Journal {
         }
         ids.sort(null);
         return List.copyOf(ids);
+    }
+
+    /** From the index ({@link JournalIndex}): reads only the runs of {@code target} and of unknown target. */
+    @Override
+    public List<RunId> runsOf(String target) {
+        return index.runsOf(Objects.requireNonNull(target, "target"));
+    }
+
+    /** From the index ({@link JournalIndex}): reads no finished run. */
+    @Override
+    public List<RunId> unfinishedRuns() {
+        return index.unfinished();
+    }
+
+    JournalIndex index() {
+        return index;
+    }
+
+    /** {@link JournalRetention}: never a run that can still be rolled back, never a damaged one. */
+    @Override
+    public dev.backstep.spi.Retention.Report retain(dev.backstep.spi.Retention policy) {
+        return JournalRetention.retain(this, Objects.requireNonNull(policy, "policy"), Instant.now());
+    }
+
+    /** The size of a run file, -1 when missing. */
+    long sizeOf(RunId runId) {
+        try {
+            return Files.readAttributes(fileOf(runId), java.nio.file.attribute.BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).size();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Removes the files of {@code runs} (and their torn-tail evidence), skipping a run that is
+     * open for appending or whose file changed since it was judged ({@code sizes}); returns the
+     * runs removed.
+     */
+    List<RunId> remove(List<RunId> runs, Map<RunId, Long> sizes) {
+        List<RunId> removed = new ArrayList<>();
+        for (RunId id : runs) {
+            Path key = keyOf(id);
+            ReentrantLock lock = fileLock(key);
+            lock.lock();
+            try {
+                if (APPENDING.containsKey(key) || sizeOf(id) != sizes.get(id) || Files.isSymbolicLink(fileOf(id))) {
+                    continue;
+                }
+                Files.delete(fileOf(id));
+                Files.deleteIfExists(runsDir.resolve(id.value() + TORN_SUFFIX));
+                removed.add(id);
+            } catch (IOException e) {
+                throw new BackstepException("cannot remove journal file " + fileOf(id) + ": " + e, e);
+            } finally {
+                lock.unlock();
+            }
+        }
+        try {
+            OwnerOnlyFiles.fsyncDirectory(runsDir);
+        } catch (IOException e) {
+            throw new BackstepException("cannot sync journal directory " + runsDir + ": " + e, e);
+        }
+        index.removed(removed);
+        return removed;
     }
 
     // ---------------------------------------------------------------- close

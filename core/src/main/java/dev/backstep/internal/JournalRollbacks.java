@@ -272,7 +272,7 @@ final class JournalRollbacks {
         List<Recovery.Unrecoverable> left = new ArrayList<>();
         boolean interrupted = false;
         List<RunState> candidates = new ArrayList<>();
-        for (RunId id : journal.runIds()) {
+        for (RunId id : journal.unfinishedRuns()) {
             Optional<RunState> seen;
             try {
                 seen = replayIfAny(id);

@@ -55,7 +55,7 @@ final class RunOrder {
                                     java.util.function.Consumer<JournalCorruptedException> corrupted,
                                     Map<RunId, String> targets) {
         List<RunState> out = new ArrayList<>();
-        for (RunId id : journal.runIds()) {
+        for (RunId id : journal.runsOf(target)) {
             String known = targets.get(id);
             if (known != null && !known.equals(target)) {
                 continue;

@@ -154,6 +154,16 @@ final class RunSecrets {
             public List<dev.backstep.RunId> runIds() {
                 return journal.runIds();
             }
+
+            @Override
+            public List<dev.backstep.RunId> runsOf(String target) {
+                return journal.runsOf(target);
+            }
+
+            @Override
+            public List<dev.backstep.RunId> unfinishedRuns() {
+                return journal.unfinishedRuns();
+            }
         };
     }
 

@@ -1,9 +1,11 @@
 package dev.backstep.spi;
 
+import dev.backstep.BackstepException;
 import dev.backstep.JournalCorruptedException;
 import dev.backstep.RunId;
 import dev.backstep.internal.DirectoryJournal;
 import dev.backstep.internal.InMemoryJournal;
+import dev.backstep.internal.JournalScan;
 import dev.backstep.internal.JournalVerifier;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +47,57 @@ public interface Journal extends AutoCloseable {
 
     /** Every run in this journal, oldest first. */
     List<RunId> runIds();
+
+    /**
+     * The runs of {@code target}, in no particular order: every run whose {@code RUN_STARTED}
+     * record names it, plus every run whose target cannot be read (a damaged run: the caller reads
+     * it and reports the damage). May name more runs, never fewer: the runner reads each run and
+     * checks its target again, so the records stay the truth. {@code rollback(runId)}, {@code
+     * history} and {@code lastGood} cost what this costs. The default reads every run; the
+     * directory and JDBC journals answer from an index, so the answer does not grow with other
+     * targets' runs.
+     *
+     * <pre>{@code
+     * for (RunId id : journal.runsOf("shop@prod")) { List<JournalRecord> records = journal.read(id); }
+     * }</pre>
+     */
+    default List<RunId> runsOf(String target) {
+        return JournalScan.runsOf(this, Objects.requireNonNull(target, "target"));
+    }
+
+    /**
+     * The runs that may need recovery: whose latest forward run or rollback has no {@code
+     * RUN_FINISHED} record, or finished {@code INTERRUPTED}, plus every run that cannot be read
+     * (so that {@code recover()} reports it). May name more runs, never fewer. The default reads
+     * every run; the directory and JDBC journals answer from an index.
+     *
+     * <pre>{@code
+     * List<RunId> candidates = journal.unfinishedRuns();
+     * }</pre>
+     */
+    default List<RunId> unfinishedRuns() {
+        return JournalScan.unfinished(this);
+    }
+
+    /**
+     * Removes the runs {@code policy} lets go, never one that can still be rolled back or
+     * recovered (see {@link Retention}); a run whose records cannot be read is kept and reported.
+     * A rollback of a kept run works as before; a removed run is unknown to {@code rollback},
+     * {@code history} and {@code summary}. Only the journal's records are removed, not what a
+     * run's steps keep elsewhere (backups under the runner's state directory). Run it when no
+     * rollback of the runs it may remove is starting. The directory journal supports it; the
+     * default refuses.
+     *
+     * <pre>{@code
+     * Retention.Report r = Journal.directory(stateDir).retain(Retention.keepRuns(50));
+     * }</pre>
+     *
+     * @throws BackstepException when this journal cannot remove runs
+     */
+    default Retention.Report retain(Retention policy) {
+        Objects.requireNonNull(policy, "policy");
+        throw new BackstepException(this + " does not remove runs: retention is supported by Journal.directory");
+    }
 
     /**
      * The exception that reports {@code record} of this journal as malformed: it passed the
@@ -125,7 +178,10 @@ public interface Journal extends AutoCloseable {
      * record checksummed and fsynced before {@link #append} returns; owner-only files (0600) and
      * directories (0700). A torn last record (a crash during an append) is ignored; damage
      * anywhere else raises {@link dev.backstep.JournalCorruptedException}. Creates {@code dir}
-     * when missing.
+     * when missing. Keeps an index, {@code dir/runs.index} (target to runs, run to status), that
+     * {@link #runsOf} and {@link #unfinishedRuns} answer from; it is rebuilt from the run files
+     * when missing, damaged or stale, and the run files stay the truth. {@link #retain} removes
+     * old runs.
      *
      * <pre>{@code
      * try (Journal journal = Journal.directory(Path.of("/var/lib/shop/backstep"))) {

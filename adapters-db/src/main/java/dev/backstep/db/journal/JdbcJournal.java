@@ -61,6 +61,22 @@ import javax.sql.DataSource;
  * Unicode survives a latin1 server default), H2 and others {@code CLOB}. Statements are portable
  * SQL; {@link #runIds} is sorted in Java, independent of the database collation.
  *
+ * <p>Index: a second table, {@code <table>_runs(run_id PRIMARY KEY, target_key CHAR(64),
+ * open_run SMALLINT)} with an index on each column, written in the same transaction as a run's
+ * {@code RUN_STARTED}, {@code ROLLBACK_STARTED} and {@code RUN_FINISHED} records: {@link #runsOf}
+ * and {@link #unfinishedRuns} are indexed queries, so {@code rollback(runId)}, {@code history},
+ * {@code lastGood} and {@code recover()} do not read other targets' or finished runs.
+ * {@code target_key} is the SHA-256 of the target (hex), {@code -} when a run's target cannot be
+ * read (such runs are named for every target, so that their damage is reported); the runner reads
+ * every run it is given and checks its target again. The index table is created beside an existing
+ * journal table without changing it ({@code CREATE TABLE IF NOT EXISTS}, a migration-safe upgrade)
+ * and filled from the journal rows of the runs it does not know each time a journal is created,
+ * so it is rebuilt when dropped; runs journaled meanwhile by a Backstep without the index are
+ * seen by the next journal created: upgrade every host that writes to the table. When the index
+ * table cannot be queried, the lookups read every run (the {@link Journal} defaults); an append of
+ * a run-level record fails while it is missing (no run escapes the index), until a journal is
+ * created again.
+ *
  * <p>Thread-safe: every call borrows its own connection from the {@link DataSource} (use a pool)
  * and gives it back before returning.
  */
@@ -70,11 +86,14 @@ public final class JdbcJournal implements Journal {
 
     private final DataSource dataSource;
     private final String table;
+    private final RunsIndex index;
 
     private JdbcJournal(DataSource dataSource, String table) {
         this.dataSource = PlanDefinitionException.requireNonNull(dataSource, null, "the data source");
         this.table = Dialect.checkTableName(table);
         createTable();
+        this.index = new RunsIndex(dataSource, this.table);
+        index.create();
     }
 
     /**
@@ -159,6 +178,7 @@ public final class JdbcJournal implements Journal {
                 ps.setString(6, data);
                 ps.setString(7, crc);
                 ps.executeUpdate();
+                index.track(c, record);
                 c.commit();
             } catch (SQLException e) {
                 rollbackQuietly(c, e);
@@ -250,6 +270,24 @@ public final class JdbcJournal implements Journal {
         }
         ids.sort(null); // Java order, whatever the database collation
         return List.copyOf(ids);
+    }
+
+    /** From the index table: an indexed query on the target's key. */
+    @Override
+    public List<RunId> runsOf(String target) {
+        Objects.requireNonNull(target, "target");
+        return index.runsOf(target).orElseGet(() -> Journal.super.runsOf(target));
+    }
+
+    /** From the index table: an indexed query on {@code open_run}. */
+    @Override
+    public List<RunId> unfinishedRuns() {
+        return index.unfinished().orElseGet(Journal.super::unfinishedRuns);
+    }
+
+    /** The index table ({@code <table>_runs}). */
+    String indexTable() {
+        return index.table();
     }
 
     /**

@@ -263,6 +263,84 @@ abstract class JdbcJournalAndLockContract {
         }
     }
 
+    // ---------------------------------------------------------------- index table
+
+    private static void run(Journal journal, String run, String target, String... statuses) {
+        long seq = 0;
+        journal.append(record(run, seq++, JournalRecord.Type.RUN_STARTED, null, Map.of("plan", "p", "target", target)));
+        for (String status : statuses) {
+            if (status.equals("ROLLBACK")) {
+                journal.append(record(run, seq++, JournalRecord.Type.ROLLBACK_STARTED, null, Map.of("reason", "r")));
+            } else {
+                journal.append(record(run, seq++, JournalRecord.Type.RUN_FINISHED, null, Map.of("status", status)));
+            }
+        }
+    }
+
+    private long indexRows(String table) throws SQLException {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table + "_runs")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void runsOfAndUnfinishedRunsAreAnsweredFromTheIndexTableKeptWithEachRecord() throws SQLException {
+        String table = freshTable("journal");
+        JdbcJournal journal = JdbcJournal.create(dataSource(), table);
+        run(journal, "shop-1", "shop@prod", "SUCCEEDED");
+        run(journal, "shop-2", "shop@prod", "SUCCEEDED", "ROLLBACK"); // a rollback that did not finish
+        run(journal, "shop-3", "shop@prod", "INTERRUPTED");
+        run(journal, "blog-1", "blog@prod", "SUCCEEDED", "ROLLBACK", "ROLLED_BACK");
+        run(journal, "blog-2", "blog@prod"); // running
+
+        assertThat(indexRows(table)).isEqualTo(5);
+        assertThat(journal.indexTable()).isEqualTo(table + "_runs");
+        assertThat(journal.runsOf("shop@prod")).extracting(RunId::value)
+                .containsExactlyInAnyOrder("shop-1", "shop-2", "shop-3");
+        assertThat(journal.runsOf("blog@prod")).extracting(RunId::value).containsExactlyInAnyOrder("blog-1", "blog-2");
+        assertThat(journal.runsOf("nothing")).isEmpty();
+        assertThat(journal.unfinishedRuns()).extracting(RunId::value)
+                .containsExactlyInAnyOrder("shop-2", "shop-3", "blog-2");
+    }
+
+    @Test
+    void aJournalTableWrittenBeforeTheIndexOrWhoseIndexWasDroppedIsIndexedWhenAJournalIsCreated() throws Exception {
+        String table = freshTable("journal");
+        JdbcJournal before = JdbcJournal.create(dataSource(), table);
+        run(before, "shop-1", "shop@prod", "SUCCEEDED");
+        run(before, "shop-2", "shop@prod", "SUCCEEDED", "ROLLBACK");
+        run(before, "blog-1", "blog@prod", "SUCCEEDED");
+        execute("DROP TABLE " + table + "_runs");
+        // while the index is gone, the lookups read every run
+        assertThat(before.runsOf("shop@prod")).extracting(RunId::value).containsExactlyInAnyOrder("shop-1", "shop-2");
+        assertThat(before.unfinishedRuns()).extracting(RunId::value).containsExactly("shop-2");
+
+        JdbcJournal after = JdbcJournal.create(dataSource(), table);
+
+        assertThat(indexRows(table)).isEqualTo(3);
+        assertThat(after.runsOf("shop@prod")).extracting(RunId::value).containsExactlyInAnyOrder("shop-1", "shop-2");
+        assertThat(after.runsOf("blog@prod")).extracting(RunId::value).containsExactly("blog-1");
+        assertThat(after.unfinishedRuns()).extracting(RunId::value).containsExactly("shop-2");
+    }
+
+    @Test
+    void aRunWhoseFirstRowIsDamagedIsNamedForEveryTargetAndReportedByRecover() throws Exception {
+        String table = freshTable("journal");
+        JdbcJournal journal = JdbcJournal.create(dataSource(), table);
+        run(journal, "shop-1", "shop@prod", "SUCCEEDED");
+        run(journal, "blog-1", "blog@prod", "SUCCEEDED");
+        execute("DROP TABLE " + table + "_runs");
+        execute("UPDATE " + table + " SET crc = '00000000' WHERE run_id = 'blog-1' AND seq = 0");
+
+        JdbcJournal after = JdbcJournal.create(dataSource(), table);
+
+        assertThat(after.runsOf("shop@prod")).extracting(RunId::value).containsExactlyInAnyOrder("shop-1", "blog-1");
+        assertThat(Backstep.runner().journal(after).stateDir(state.resolve("state")).build().recover().unrecoverable())
+                .extracting(dev.backstep.Recovery.Unrecoverable::runId).containsExactly(RunId.of("blog-1"));
+    }
+
     @Test
     void aHandEditedRowIsReportedForItsRunAloneAndRecoveryGoesOnWithTheOthers() throws Exception {
         String table = freshTable("journal");

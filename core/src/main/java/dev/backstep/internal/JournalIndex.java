@@ -1,0 +1,617 @@
+package dev.backstep.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.backstep.BackstepException;
+import dev.backstep.JournalCorruptedException;
+import dev.backstep.RunId;
+import dev.backstep.spi.Journal;
+import dev.backstep.spi.JournalRecord;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The index of a {@link DirectoryJournal}: target to runs, run to target, plan, place, status
+ * and whether it may need recovery, in {@code <dir>/runs.index} beside {@code <dir>/runs}. It
+ * only ever narrows which run files are read: the runner reads every run it names and checks
+ * the run's target again, and the run files stay the truth.
+ *
+ * <p>The file is a log of checksummed lines (CRC32C per line), owner-only (0600), never opened
+ * through a symbolic link. Every journal that writes to the directory appends a line before a
+ * run starts or a rollback of it starts ({@code run}, {@code open}: the index says "may need
+ * recovery" before the run file does) and after its {@code RUN_FINISHED} or {@code
+ * RUN_MARKED_GOOD} is durable ({@code done}, {@code good}, with the run file's length and
+ * modification time); lines are appended under a lock ({@code runs.index.lock}), and other
+ * journals read the lines added since they last looked (one {@code stat} per lookup). The lines
+ * are not forced: a line lost in a power failure is what the check at open repairs.
+ *
+ * <p>When a journal first needs the index it checks it against the run files: every run file
+ * without an entry, with another length or modification time than its entry, or with an entry
+ * written before its run finished is read again; entries without a run file are dropped. A
+ * missing index, a line that fails its checksum, or a symbolic link in its place makes the
+ * whole index rebuilt from the run files. The checked index is written back atomically (a new
+ * file, forced, renamed over the old one, directory forced).
+ *
+ * <pre>{@code
+ * JournalIndex index = new JournalIndex(dir, runsDir, journal::fileOf, journal::read);
+ * List<RunId> runs = index.runsOf("shop@prod");
+ * }</pre>
+ */
+final class JournalIndex {
+    private static final Logger log = LoggerFactory.getLogger(JournalIndex.class);
+    static final String FILE = "runs.index";
+    static final String LOCK = "runs.index.lock";
+    private static final String VERSION = "1";
+    /** JVM-wide, by index file: journals of this process append one at a time (the OS lock is per process). */
+    private static final ConcurrentHashMap<Path, ReentrantLock> WRITERS = new ConcurrentHashMap<>();
+
+    /**
+     * One run as the index knows it.
+     *
+     * @param target null when unknown (a damaged or unreadable run): named for every target
+     * @param length the run file's length when the entry was written; -1 when the run was still
+     *     going (read again when the index is checked)
+     */
+    record Entry(RunId runId, String target, String plan, long order, String status, boolean good, boolean open,
+                 long length, long modified) {
+    }
+
+    private final Path file;
+    private final Path lockFile;
+    private final Path dir;
+    private final Path runsDir;
+    private final Function<RunId, Path> fileOf;
+    private final Function<RunId, List<JournalRecord>> reader;
+    private final ReentrantLock writer;
+
+    // guarded by this
+    private Map<RunId, Entry> entries;
+    private final Map<String, Set<RunId>> byTarget = new HashMap<>();
+    private final Set<RunId> unknown = new LinkedHashSet<>();
+    /** The runs that may need recovery and those of unknown target: what {@link #unfinished} answers. */
+    private final Set<RunId> open = new LinkedHashSet<>();
+    private Object fileKey;
+    private long offset;
+    /** Whether {@link #unfinished} compared every run file with its entry already. */
+    private boolean statChecked;
+    /** How many index files this instance has rebuilt or written back: for tests. */
+    private int rewrites;
+    /** How many run files this instance has read: for tests. */
+    private int scans;
+    /** Lines applied since the last load. */
+    private long linesRead;
+
+    /**
+     * @param dir the journal directory (real path: journals of this process that reach it by other
+     *     paths share one lock)
+     */
+    JournalIndex(Path dir, Path runsDir, Function<RunId, Path> fileOf, Function<RunId, List<JournalRecord>> reader) {
+        this.dir = dir;
+        this.runsDir = runsDir;
+        this.file = dir.resolve(FILE);
+        this.lockFile = dir.resolve(LOCK);
+        this.fileOf = fileOf;
+        this.reader = reader;
+        this.writer = WRITERS.computeIfAbsent(file, f -> new ReentrantLock());
+    }
+
+    // ---------------------------------------------------------------- lookups
+
+    /** The runs of {@code target} and every run of unknown target. */
+    synchronized List<RunId> runsOf(String target) {
+        refresh();
+        resolveUnknown();
+        List<RunId> out = new ArrayList<>(byTarget.getOrDefault(target, Set.of()));
+        out.addAll(unknown);
+        return out;
+    }
+
+    /**
+     * The runs that may need recovery, and every run of unknown target. The first time this
+     * journal is asked, every run file's length and modification time are compared with its entry
+     * (one {@code stat} per run, no read): a run changed behind the index's back since the index
+     * was checked (by hand, by a writer that does not keep the index) is read again, so recover()
+     * reports its damage or finds its unfinished rollback. Later calls trust the lines every
+     * writer appends ({@link Journal#verify()} checks every run).
+     */
+    synchronized List<RunId> unfinished() {
+        refresh();
+        if (!statChecked) {
+            statEveryRun();
+            statChecked = true;
+        }
+        return new ArrayList<>(open);
+    }
+
+    /** Reads again every run whose file is not as its entry says. Caller holds this. */
+    private void statEveryRun() {
+        for (Entry e : new ArrayList<>(entries.values())) {
+            if (e.length() < 0) {
+                continue; // read by the caller anyway
+            }
+            try {
+                BasicFileAttributes a = Files.readAttributes(fileOf.apply(e.runId()), BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (!a.isRegularFile() || a.size() != e.length()
+                        || a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS) != e.modified()) {
+                    put(scan(e.runId(), a));
+                }
+            } catch (NoSuchFileException gone) {
+                remove(e.runId());
+            } catch (IOException unreadable) {
+                put(unknownEntry(e.runId()));
+            }
+        }
+    }
+
+    /** The entry of a run, after a refresh; null when the index has none. */
+    synchronized Entry entry(RunId runId) {
+        refresh();
+        return entries.get(runId);
+    }
+
+    synchronized int rewrites() {
+        return rewrites;
+    }
+
+    synchronized int scans() {
+        return scans;
+    }
+
+    // ---------------------------------------------------------------- hooks of the journal
+
+    /** Before {@code r} reaches its run file: a run or a rollback starts, so the run may need recovery. */
+    void before(JournalRecord r) {
+        if (r.type() == JournalRecord.Type.RUN_STARTED) {
+            Map<String, String> d = r.data();
+            write(line("run", r.runId(), enc(d.get("target")), enc(d.get("plan")), Long.toString(RunOrder.placeOf(r))));
+        } else if (r.type() == JournalRecord.Type.ROLLBACK_STARTED) {
+            write(line("open", r.runId()));
+        }
+    }
+
+    /** After {@code r} is durable in its run file. */
+    void after(JournalRecord r) {
+        if (r.type() == JournalRecord.Type.RUN_FINISHED) {
+            long[] stat = stat(r.runId());
+            write(line("done", r.runId(), enc(r.data().get("status")), Long.toString(stat[0]), Long.toString(stat[1])));
+        } else if (r.type() == JournalRecord.Type.RUN_MARKED_GOOD) {
+            long[] stat = stat(r.runId());
+            write(line("good", r.runId(), Long.toString(stat[0]), Long.toString(stat[1])));
+        }
+    }
+
+    /** Retention removed these runs' files. */
+    void removed(List<RunId> runs) {
+        for (RunId id : runs) {
+            write(line("del", id));
+        }
+    }
+
+    private long[] stat(RunId id) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(fileOf.apply(id), BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            return new long[] {a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)};
+        } catch (IOException e) {
+            return new long[] {-1, -1}; // read again at the next check
+        }
+    }
+
+    /**
+     * Appends a line under the lock. A line that cannot be written would leave other journals
+     * with an index that misses it: the index file is deleted instead (every journal rebuilds it),
+     * and when even that fails the append is refused.
+     */
+    private void write(String line) {
+        writer.lock();
+        try (FileChannel lock = OwnerOnlyFiles.openOrCreate(lockFile); java.nio.channels.FileLock held = lock.lock()) {
+            // read back by every journal's next lookup (this one's too), in the order of the file
+            try (FileChannel ch = OwnerOnlyFiles.openOrCreate(file, StandardOpenOption.APPEND)) {
+                DirectoryJournal.writeFully(ch, ByteBuffer.wrap(line.getBytes(UTF_8)));
+            }
+        } catch (IOException | BackstepException e) {
+            try {
+                Files.deleteIfExists(file);
+                log.warn("journal index {} cannot be written ({}); deleted, it is rebuilt from the run files", file,
+                        e.toString());
+            } catch (IOException ex) {
+                e.addSuppressed(ex);
+                throw new BackstepException("cannot write journal index " + file + " and cannot delete it: " + e, e);
+            }
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- load, check, refresh
+
+    /** Caller holds this. Loads and checks on first use; then reads the lines other journals added. */
+    private void refresh() {
+        if (entries == null) {
+            load();
+            return;
+        }
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            load(); // deleted (damaged elsewhere, or by hand): rebuild
+            return;
+        }
+        if (!a.isRegularFile() || !Objects.equals(a.fileKey(), fileKey) || a.size() < offset) {
+            load();
+            return;
+        }
+        if (a.size() == offset) {
+            return;
+        }
+        try {
+            byte[] tail = readFrom(offset);
+            int used = apply(tail, false);
+            if (used < 0) {
+                load();
+                return;
+            }
+            offset += used;
+        } catch (IOException e) {
+            load();
+        }
+    }
+
+    /** Reads the index file, checks it against the run files, writes it back when it was not right. */
+    private void load() {
+        entries = new HashMap<>();
+        linesRead = 0;
+        byTarget.clear();
+        unknown.clear();
+        open.clear();
+        boolean sound = false;
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isRegularFile()) {
+                fileKey = a.fileKey();
+                byte[] bytes = readFrom(0);
+                int used = apply(bytes, true);
+                sound = used == bytes.length;
+                offset = used < 0 ? 0 : used;
+                if (used < 0) {
+                    log.warn("journal index {} is damaged; rebuilding it from the run files", file);
+                    entries.clear();
+                    byTarget.clear();
+                    unknown.clear();
+                    open.clear();
+                }
+            } else {
+                log.warn("journal index {} is not a regular file; rebuilding it from the run files", file);
+            }
+        } catch (NoSuchFileException e) {
+            log.debug("journal index {} is missing; building it from the run files", file);
+        } catch (IOException e) {
+            log.warn("journal index {} cannot be read ({}); rebuilding it from the run files", file, e.toString());
+            entries.clear();
+            byTarget.clear();
+            unknown.clear();
+            open.clear();
+        }
+        boolean changed = check();
+        // lines of runs that finished since the last rewrite pile up (about four a run): compact them
+        if (!sound || changed || linesRead > 2L * entries.size() + 1000) {
+            rewrite();
+        }
+    }
+
+    /** Compares every entry with its run file; reads the runs that differ. True when anything changed. */
+    private boolean check() {
+        boolean changed = false;
+        Set<RunId> seen = new HashSet<>();
+        try (Stream<Path> files = Files.list(runsDir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (!name.endsWith(DirectoryJournal.SUFFIX)) {
+                    continue;
+                }
+                RunId id;
+                try {
+                    id = RunId.of(name.substring(0, name.length() - DirectoryJournal.SUFFIX.length()));
+                } catch (BackstepException notARun) {
+                    continue;
+                }
+                seen.add(id);
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException gone) {
+                    continue;
+                }
+                Entry e = entries.get(id);
+                if (e != null && e.length() >= 0 && e.length() == a.size()
+                        && e.modified() == a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS) && a.isRegularFile()) {
+                    continue;
+                }
+                Entry now = scan(id, a);
+                if (!now.equals(e)) { // a run still going reads the same as its entry: nothing to write back
+                    put(now);
+                    changed = true;
+                }
+            }
+        } catch (IOException e) {
+            throw new BackstepException("cannot list journal directory " + runsDir + ": " + e, e);
+        }
+        for (Entry e : new ArrayList<>(entries.values())) {
+            RunId id = e.runId();
+            // a run registered but whose file is not created yet is kept: its writer is starting it
+            if (!seen.contains(id) && !(e.length() < 0 && e.open() && e.target() != null)) {
+                remove(id);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /** The entry of a run from its file; unknown target when it cannot be read. */
+    private Entry scan(RunId id, BasicFileAttributes a) {
+        long length = a.isRegularFile() ? a.size() : -1;
+        long modified = a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        scans++;
+        try {
+            List<JournalRecord> records = reader.apply(id);
+            // length -1 (read again at the next check) comes with modification time 0, as in a "run" line
+            if (records.isEmpty()) {
+                // a process died writing the first record, or is writing it now: read again next time
+                return new Entry(id, null, null, 0, null, false, false, -1, 0);
+            }
+            JournalScan.Facts f = JournalScan.facts(records);
+            return new Entry(id, f.target(), f.plan(), f.order(), f.status(), f.good(), f.open(),
+                    f.open() ? -1 : length, f.open() ? 0 : modified);
+        } catch (JournalCorruptedException e) {
+            return unknownEntry(id);
+        }
+    }
+
+    /** Reads the runs of unknown target again: most are runs another journal was starting. Caller holds this. */
+    private void resolveUnknown() {
+        for (RunId id : new ArrayList<>(unknown)) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(fileOf.apply(id), BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                Entry now = scan(id, a);
+                if (now.target() != null) {
+                    put(now);
+                }
+            } catch (NoSuchFileException gone) {
+                remove(id);
+            } catch (IOException ignored) {
+                // stays unknown: named for every target, the reader reports what is wrong
+            }
+        }
+    }
+
+    /** Writes the entries as a new index file, atomically. Caller holds this. */
+    private void rewrite() {
+        writer.lock();
+        try (FileChannel lock = OwnerOnlyFiles.openOrCreate(lockFile); java.nio.channels.FileLock held = lock.lock()) {
+            // lines other journals appended while this one was checking: newer than what it read
+            try {
+                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (a.isRegularFile() && Objects.equals(a.fileKey(), fileKey) && a.size() > offset) {
+                    int used = apply(readFrom(offset), false);
+                    if (used > 0) {
+                        offset += used;
+                    }
+                }
+            } catch (IOException ignored) {
+                // nothing to merge
+            }
+            StringBuilder text = new StringBuilder(entries.size() * 120);
+            for (Entry e : entries.values()) {
+                text.append(line("put", e.runId(), enc(e.target()), enc(e.plan()), Long.toString(e.order()),
+                        enc(e.status()), e.good() ? "1" : "0", e.open() ? "1" : "0", Long.toString(e.length()),
+                        Long.toString(e.modified())));
+            }
+            byte[] bytes = text.toString().getBytes(UTF_8);
+            Path tmp = dir.resolve(FILE + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            try (FileChannel ch = OwnerOnlyFiles.createNew(tmp)) {
+                DirectoryJournal.writeFully(ch, ByteBuffer.wrap(bytes));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException | RuntimeException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            OwnerOnlyFiles.fsyncDirectory(dir);
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            fileKey = a.fileKey();
+            offset = bytes.length;
+            rewrites++;
+        } catch (IOException e) {
+            // the index is a cache: without it every lookup still works, from this memory
+            log.warn("cannot write journal index {}: {}", file, e.toString());
+            fileKey = null;
+            offset = 0;
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- lines
+
+    /** {@code 1 op runId fields... crc}: fields URL-encoded, {@code -} for none, CRC32C of the rest. */
+    private static String line(String op, RunId runId, String... fields) {
+        StringBuilder b = new StringBuilder(96).append(VERSION).append(' ').append(op).append(' ').append(runId.value());
+        for (String f : fields) {
+            b.append(' ').append(f);
+        }
+        CRC32C crc = new CRC32C();
+        byte[] bytes = b.toString().getBytes(UTF_8);
+        crc.update(bytes, 0, bytes.length);
+        return b.append(' ').append(String.format("%08x", crc.getValue())).append('\n').toString();
+    }
+
+    private static String enc(String value) {
+        return value == null ? "-" : "=" + URLEncoder.encode(value, UTF_8);
+    }
+
+    private static String dec(String field) {
+        if (field.equals("-")) {
+            return null;
+        }
+        if (!field.startsWith("=")) {
+            throw new IllegalArgumentException("bad field");
+        }
+        return URLDecoder.decode(field.substring(1), UTF_8);
+    }
+
+    /**
+     * Applies the complete lines of {@code bytes}; returns how many bytes they take, or -1 when a
+     * line is damaged. An unterminated last line is left for later (a writer is appending it),
+     * unless {@code whole} and it is damaged anyway.
+     */
+    private int apply(byte[] bytes, boolean whole) {
+        int pos = 0;
+        while (pos < bytes.length) {
+            int nl = pos;
+            while (nl < bytes.length && bytes[nl] != '\n') {
+                nl++;
+            }
+            if (nl == bytes.length) {
+                // an append in progress or torn by a crash: a rebuild reads every run file again
+                return whole ? -1 : pos;
+            }
+            if (!applyLine(new String(bytes, pos, nl - pos, UTF_8))) {
+                return -1;
+            }
+            linesRead++;
+            pos = nl + 1;
+        }
+        return pos;
+    }
+
+    private boolean applyLine(String text) {
+        int sp = text.lastIndexOf(' ');
+        if (sp < 0) {
+            return false;
+        }
+        CRC32C crc = new CRC32C();
+        byte[] body = text.substring(0, sp).getBytes(UTF_8);
+        crc.update(body, 0, body.length);
+        if (!String.format("%08x", crc.getValue()).equals(text.substring(sp + 1))) {
+            return false;
+        }
+        String[] f = text.substring(0, sp).split(" ", -1);
+        try {
+            if (f.length < 3 || !f[0].equals(VERSION)) {
+                return false;
+            }
+            RunId id = RunId.of(f[2]);
+            Entry e = entries.get(id);
+            switch (f[1]) {
+                case "put" -> put(new Entry(id, dec(f[3]), dec(f[4]), Long.parseLong(f[5]), dec(f[6]),
+                        f[7].equals("1"), f[8].equals("1"), Long.parseLong(f[9]), Long.parseLong(f[10])));
+                case "run" -> put(new Entry(id, dec(f[3]), dec(f[4]), Long.parseLong(f[5]), null, false, true, -1, 0));
+                case "open" -> put(e == null ? unknownEntry(id)
+                        : new Entry(id, e.target(), e.plan(), e.order(), null, false, true, -1, 0));
+                case "done" -> {
+                    String status = dec(f[3]);
+                    put(e == null ? unknownEntry(id) : new Entry(id, e.target(), e.plan(), e.order(), status, false,
+                            status == null || status.equals("INTERRUPTED"), Long.parseLong(f[4]), Long.parseLong(f[5])));
+                }
+                case "good" -> put(e == null ? unknownEntry(id) : new Entry(id, e.target(), e.plan(), e.order(),
+                        e.status(), "SUCCEEDED".equals(e.status()), e.open(), Long.parseLong(f[3]), Long.parseLong(f[4])));
+                case "del" -> remove(id);
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        } catch (RuntimeException malformed) { // BackstepException, NumberFormat, index, decoding
+            return false;
+        }
+    }
+
+    private static Entry unknownEntry(RunId id) {
+        return new Entry(id, null, null, 0, null, false, true, -1, 0);
+    }
+
+    private void put(Entry e) {
+        remove(e.runId());
+        entries.put(e.runId(), e);
+        if (e.open() || e.target() == null) {
+            open.add(e.runId());
+        }
+        if (e.target() == null) {
+            unknown.add(e.runId());
+        } else {
+            byTarget.computeIfAbsent(e.target(), t -> new LinkedHashSet<>()).add(e.runId());
+        }
+    }
+
+    private void remove(RunId id) {
+        Entry old = entries.remove(id);
+        if (old == null) {
+            return;
+        }
+        open.remove(id);
+        if (old.target() == null) {
+            unknown.remove(id);
+        } else {
+            Set<RunId> runs = byTarget.get(old.target());
+            if (runs != null) {
+                runs.remove(id);
+                if (runs.isEmpty()) {
+                    byTarget.remove(old.target());
+                }
+            }
+        }
+    }
+
+    private byte[] readFrom(long from) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long size = ch.size();
+            if (size - from > Integer.MAX_VALUE - 8) {
+                throw new IOException("journal index " + file + " is too large");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.max(0, size - from));
+            long p = from;
+            while (buf.hasRemaining()) {
+                int n = ch.read(buf, p);
+                if (n < 0) {
+                    break;
+                }
+                p += n;
+            }
+            byte[] out = new byte[buf.position()];
+            System.arraycopy(buf.array(), 0, out, 0, out.length);
+            return out;
+        }
+    }
+}

@@ -1,0 +1,331 @@
+package dev.backstep.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backstep.Backstep;
+import dev.backstep.Plan;
+import dev.backstep.Recovery;
+import dev.backstep.RollbackRefusedException;
+import dev.backstep.RunId;
+import dev.backstep.RunResult;
+import dev.backstep.RunStatus;
+import dev.backstep.RunSummary;
+import dev.backstep.Runner;
+import dev.backstep.Step;
+import dev.backstep.spi.Journal;
+import dev.backstep.spi.JournalRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The index of the directory journal ({@link JournalIndex}): lookups read only the runs of the
+ * target asked about, and a missing, damaged, stale or hand-edited index never makes a rollback,
+ * a history or a recovery wrong.
+ */
+class JournalIndexTest {
+    @TempDir
+    Path tmp;
+
+    private final List<String> undone = new CopyOnWriteArrayList<>();
+
+    /** Every plan made, given to every runner: a rollback in a new runner finds its compensation. */
+    private final Map<String, Plan> plans = new ConcurrentHashMap<>();
+
+    private Plan plan(String target, String name) {
+        return plans.computeIfAbsent(name, n -> Plan.named("deploy " + n).target(target)
+                .step(Step.named(n).action(ctx -> ctx.record("v", n))
+                        .compensation(ctx -> undone.add(n)).build())
+                .build());
+    }
+
+    private Runner runner(Journal journal) {
+        Runner.Builder b = Backstep.runner().journal(journal).stateDir(tmp.resolve("state"));
+        plans.values().forEach(b::plan);
+        return b.build();
+    }
+
+    private RunId deploy(Runner runner, String target, String name) {
+        RunResult r = runner.run(plan(target, name));
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        return r.runId();
+    }
+
+    /** Counts the runs the runner reads through it. */
+    private static final class Counting implements Journal {
+        final Journal journal;
+        final Map<RunId, Integer> reads = new ConcurrentHashMap<>();
+
+        Counting(Journal journal) {
+            this.journal = journal;
+        }
+
+        @Override
+        public void append(JournalRecord record) {
+            journal.append(record);
+        }
+
+        @Override
+        public List<JournalRecord> read(RunId runId) {
+            reads.merge(runId, 1, Integer::sum);
+            return journal.read(runId);
+        }
+
+        @Override
+        public List<RunId> runIds() {
+            return journal.runIds();
+        }
+
+        @Override
+        public List<RunId> runsOf(String target) {
+            return journal.runsOf(target);
+        }
+
+        @Override
+        public List<RunId> unfinishedRuns() {
+            return journal.unfinishedRuns();
+        }
+    }
+
+    @Test
+    void rollbackHistoryLastGoodAndRecoverReadNoRunOfAnotherTarget() {
+        Path dir = tmp.resolve("journal");
+        Counting journal = new Counting(new DirectoryJournal(dir));
+        Runner runner = runner(journal);
+        List<RunId> others = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            others.add(deploy(runner, "other@prod", "o" + i));
+        }
+        RunId first = deploy(runner, "shop@prod", "a");
+        runner.markGood(first);
+        RunId second = deploy(runner, "shop@prod", "b");
+        journal.reads.clear();
+
+        assertThat(runner.history("shop@prod")).extracting(RunSummary::runId).containsExactly(first, second);
+        assertThat(runner.lastGood("shop@prod")).map(RunSummary::runId).contains(first);
+        assertThat(runner.rollback(second).status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(runner.recover().recovered()).isEmpty();
+
+        assertThat(undone).containsExactly("b");
+        assertThat(journal.reads.keySet()).as("runs read").containsOnly(first, second);
+    }
+
+    @Test
+    void aJournalOpenedOnASoundIndexReadsNoRunFileToAnswer() {
+        Path dir = tmp.resolve("journal");
+        try (Journal journal = Journal.directory(dir)) {
+            Runner runner = runner(journal);
+            deploy(runner, "other@prod", "o");
+            deploy(runner, "shop@prod", "a");
+            assertThat(journal.runsOf("shop@prod")).hasSize(1); // builds and writes the index
+        }
+        DirectoryJournal again = new DirectoryJournal(dir);
+        Counting counting = new Counting(again);
+        assertThat(runner(counting).history("shop@prod")).hasSize(1);
+        assertThat(again.index().rewrites()).as("index written back").isZero();
+        assertThat(again.index().scans()).as("run files read by the index").isZero();
+    }
+
+    @Test
+    void lookupsOnASoundIndexWriteNothingEvenWithARunThatIsStillGoing() throws Exception {
+        Path dir = tmp.resolve("journal");
+        RunId going = RunId.generate(Instant.now());
+        try (Journal journal = Journal.directory(dir)) {
+            deploy(runner(journal), "shop@prod", "a");
+            // a run whose process is still going (or died): its entry says "read me again"
+            journal.append(new JournalRecord(going, 0, Instant.now(), JournalRecord.Type.RUN_STARTED, Optional.empty(),
+                    Map.of("plan", "deploy b", "target", "shop@prod", "steps", "0")));
+        }
+        Path index = dir.resolve(JournalIndex.FILE);
+        byte[] before = Files.readAllBytes(index);
+        Object inode = Files.getAttribute(index, "unix:ino");
+
+        DirectoryJournal again = new DirectoryJournal(dir);
+        assertThat(again.runsOf("shop@prod")).hasSize(2);
+        assertThat(again.unfinishedRuns()).containsExactly(going);
+        assertThat(runner(again).history("shop@prod")).hasSize(2);
+
+        assertThat(again.index().rewrites()).isZero();
+        assertThat(Files.readAllBytes(index)).isEqualTo(before);
+        assertThat(Files.getAttribute(index, "unix:ino")).isEqualTo(inode);
+    }
+
+    @Test
+    void theIndexIsAnOwnerOnlyRegularFileBesideTheRunFiles() throws Exception {
+        Path dir = tmp.resolve("journal");
+        try (Journal journal = Journal.directory(dir)) {
+            deploy(runner(journal), "shop@prod", "a");
+            journal.runsOf("shop@prod");
+        }
+        Path index = dir.resolve(JournalIndex.FILE);
+        assertThat(index).isRegularFile();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(index, LinkOption.NOFOLLOW_LINKS)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(JournalIndex.LOCK),
+                LinkOption.NOFOLLOW_LINKS))).isEqualTo("rw-------");
+    }
+
+    /** Two runs of shop: the first cannot be rolled back while the second is applied. */
+    private RunId[] twoRunsThenClose(Path dir) {
+        try (Journal journal = Journal.directory(dir)) {
+            Runner runner = runner(journal);
+            RunId first = deploy(runner, "shop@prod", "a");
+            RunId second = deploy(runner, "shop@prod", "b");
+            deploy(runner, "other@prod", "o");
+            assertThat(journal.runsOf("shop@prod")).containsExactlyInAnyOrder(first, second);
+            return new RunId[] {first, second};
+        }
+    }
+
+    private void assertRollbackOfFirstRefusedBecauseOfSecond(Path dir, RunId first, RunId second) {
+        try (Journal journal = Journal.directory(dir)) {
+            assertThatThrownBy(() -> runner(journal).rollback(first)).isInstanceOf(RollbackRefusedException.class)
+                    .hasMessageContaining(second.value());
+            assertThat(runner(journal).history("shop@prod")).extracting(RunSummary::runId).containsExactly(first, second);
+            assertThat(undone).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeletedIndexIsRebuiltFromTheRunFiles() throws Exception {
+        Path dir = tmp.resolve("journal");
+        RunId[] runs = twoRunsThenClose(dir);
+        Files.delete(dir.resolve(JournalIndex.FILE));
+
+        assertRollbackOfFirstRefusedBecauseOfSecond(dir, runs[0], runs[1]);
+        assertThat(dir.resolve(JournalIndex.FILE)).as("rebuilt").isRegularFile();
+    }
+
+    @Test
+    void aHandEditedIndexLineFailsItsChecksumAndTheIndexIsRebuilt() throws Exception {
+        Path dir = tmp.resolve("journal");
+        RunId[] runs = twoRunsThenClose(dir);
+        Path index = dir.resolve(JournalIndex.FILE);
+        String text = Files.readString(index);
+        // move the second run to another target by hand, checksum left as it was
+        String edited = text.lines().map(l -> l.contains(runs[1].value()) ? l.replace("=shop%40prod", "=other%40prod") : l)
+                .reduce("", (a, l) -> a + l + "\n");
+        assertThat(edited).isNotEqualTo(text);
+        Files.writeString(index, edited);
+
+        assertRollbackOfFirstRefusedBecauseOfSecond(dir, runs[0], runs[1]);
+        assertThat(Files.readString(index)).as("rebuilt").isNotEqualTo(edited);
+    }
+
+    @Test
+    void aRunFileTheIndexDoesNotKnowIsFoundWhenTheJournalOpens() throws Exception {
+        Path dir = tmp.resolve("journal");
+        RunId[] runs = twoRunsThenClose(dir);
+        // an index written before the second run existed (or a run file copied in by hand)
+        Path index = dir.resolve(JournalIndex.FILE);
+        String text = Files.readString(index);
+        Files.writeString(index, text.lines().filter(l -> !l.contains(runs[1].value()))
+                .reduce("", (a, l) -> a + l + "\n"));
+
+        assertRollbackOfFirstRefusedBecauseOfSecond(dir, runs[0], runs[1]);
+    }
+
+    @Test
+    void aRunFileLongerThanIndexedIsReadAgainSoRecoverFindsARollbackThatDidNotFinish() throws Exception {
+        Path dir = tmp.resolve("journal");
+        RunId run;
+        Path index = dir.resolve(JournalIndex.FILE);
+        Path saved = tmp.resolve("index-before");
+        plan("shop@prod", "a");
+        try (Journal journal = Journal.directory(dir)) {
+            run = deploy(runner(journal), "shop@prod", "a");
+            assertThat(journal.unfinishedRuns()).isEmpty();
+            Files.copy(index, saved);
+            // a rollback of the run starts, and its process dies
+            long next = journal.read(run).size();
+            journal.append(new JournalRecord(run, next, Instant.now(), JournalRecord.Type.ROLLBACK_STARTED,
+                    Optional.empty(), Map.of("reason", "test")));
+        }
+        // the index lines written since were lost (a power failure): the index says the run finished
+        Files.copy(saved, index, StandardCopyOption.REPLACE_EXISTING);
+
+        try (Journal journal = Journal.directory(dir)) {
+            Recovery recovery = runner(journal).recover();
+            assertThat(recovery.recovered()).extracting(RunResult::runId).containsExactly(run);
+            assertThat(undone).containsExactly("a");
+        }
+    }
+
+    @Test
+    void aMissingRunFileIsDroppedFromTheIndex() throws Exception {
+        Path dir = tmp.resolve("journal");
+        RunId[] runs = twoRunsThenClose(dir);
+        Files.delete(dir.resolve("runs").resolve(runs[1].value() + ".jsonl"));
+
+        try (Journal journal = Journal.directory(dir)) {
+            assertThat(journal.runsOf("shop@prod")).containsExactly(runs[0]);
+            assertThat(runner(journal).rollback(runs[0]).status()).isEqualTo(RunStatus.ROLLED_BACK);
+        }
+        assertThat(Files.readString(dir.resolve(JournalIndex.FILE))).doesNotContain(runs[1].value());
+    }
+
+    @Test
+    void aSymbolicLinkInPlaceOfTheIndexIsNeverFollowedAndTheIndexIsRebuilt() throws Exception {
+        Path dir = tmp.resolve("journal");
+        RunId[] runs = twoRunsThenClose(dir);
+        Path index = dir.resolve(JournalIndex.FILE);
+        Path elsewhere = tmp.resolve("elsewhere");
+        Files.writeString(elsewhere, "not the journal's\n");
+        Files.delete(index);
+        Files.createSymbolicLink(index, elsewhere);
+
+        assertRollbackOfFirstRefusedBecauseOfSecond(dir, runs[0], runs[1]);
+        assertThat(Files.readString(elsewhere)).isEqualTo("not the journal's\n");
+        assertThat(Files.isSymbolicLink(index)).isFalse();
+        assertThat(index).isRegularFile();
+    }
+
+    @Test
+    void aRunStartedThroughAnotherJournalOnTheDirectoryIsSeenByTheNextLookup() {
+        Path dir = tmp.resolve("journal");
+        plan("shop@prod", "a");
+        plan("shop@prod", "b");
+        try (Journal one = Journal.directory(dir); Journal two = Journal.directory(dir)) {
+            RunId first = deploy(runner(one), "shop@prod", "a");
+            assertThat(one.runsOf("shop@prod")).containsExactly(first); // index loaded by one
+            RunId second = deploy(runner(two), "shop@prod", "b");
+
+            assertThat(one.runsOf("shop@prod")).containsExactlyInAnyOrder(first, second);
+            assertThatThrownBy(() -> runner(one).rollback(first)).isInstanceOf(RollbackRefusedException.class);
+            assertThat(runner(two).rollback(second).status()).isEqualTo(RunStatus.ROLLED_BACK);
+            assertThat(one.unfinishedRuns()).isEmpty();
+            assertThat(runner(one).rollback(first).status()).isEqualTo(RunStatus.ROLLED_BACK);
+        }
+        assertThat(undone).containsExactly("b", "a");
+    }
+
+    @Test
+    void aDamagedRunFileIsNamedForEveryTargetAndReportedByRecover() throws Exception {
+        Path dir = tmp.resolve("journal");
+        RunId[] runs = twoRunsThenClose(dir);
+        Path file = dir.resolve("runs").resolve(runs[1].value() + ".jsonl");
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        Files.writeString(file, text.replaceFirst("\"deploy b\"", "\"deploy c\""));
+
+        try (Journal journal = Journal.directory(dir)) {
+            assertThat(journal.runsOf("anything")).contains(runs[1]);
+            Recovery recovery = runner(journal).recover();
+            assertThat(recovery.unrecoverable()).extracting(Recovery.Unrecoverable::runId).containsExactly(runs[1]);
+            // the damaged run may be a later run of shop: rollback of the first is not done blindly
+            assertThat(Set.copyOf(journal.runsOf("shop@prod"))).containsExactlyInAnyOrder(runs[0], runs[1]);
+        }
+    }
+}
