@@ -432,6 +432,6 @@ final class JournalRollbacks {
         List<dev.backstep.StepOutcome> outcomes = r.steps.values().stream().map(s -> rj.outcome(s.name(), s.kind()))
                 .toList();
         return RollbackHooks.attach(new DefaultRunResult(r.runId, r.planName, r.target, status, started, ended,
-                outcomes, failure, Optional.empty(), c.compensatedOrder()), hooks.outcomes());
+                outcomes, failure, Optional.empty(), c.compensatedOrder(), rj.state().stillApplied(outcomes)), hooks.outcomes());
     }
 }

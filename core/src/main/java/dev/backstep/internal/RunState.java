@@ -266,6 +266,17 @@ final class RunState {
     }
 
     /** The run as history lists it. */
+    /**
+     * The steps whose change is, or may be, still in place (verifications change nothing), in the
+     * order of {@code inOrder}: what a result reports as still applied.
+     */
+    List<String> stillApplied(List<dev.backstep.StepOutcome> inOrder) {
+        return inOrder.stream().map(dev.backstep.StepOutcome::name).filter(n -> {
+            Step s = steps.get(n);
+            return s != null && s.kind() != StepKind.VERIFICATION && s.inEffect();
+        }).toList();
+    }
+
     RunSummary summary() {
         return new RunSummary(runId, planName, target, Optional.ofNullable(status), startedAt,
                 Optional.ofNullable(endedAt), markedGood && status == RunStatus.SUCCEEDED);

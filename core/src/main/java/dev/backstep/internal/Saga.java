@@ -9,6 +9,7 @@ import dev.backstep.Step;
 import dev.backstep.StepCancelledException;
 import dev.backstep.StepContext;
 import dev.backstep.StepFailedException;
+import dev.backstep.StepOutcome;
 import dev.backstep.StepStatus;
 import dev.backstep.event.RunEvent;
 import dev.backstep.spi.JournalRecord;
@@ -223,9 +224,9 @@ final class Saga {
         journal.append(JournalRecord.Type.RUN_FINISHED, null, Keys.STATUS, status.name());
         listeners.emit(new RunEvent.RunFinished(run.runId(), ended, plan.name(), status,
                 Duration.between(started, ended), failure.map(x -> (Throwable) x)));
-        return new DefaultRunResult(run.runId(), plan.name(), plan.target(), status, started, ended,
-                steps.stream().map(s -> journal.outcome(s.name(), s.kind())).toList(), failure, Optional.ofNullable(failedStep),
-                compensated);
+        List<StepOutcome> outcomes = steps.stream().map(s -> journal.outcome(s.name(), s.kind())).toList();
+        return new DefaultRunResult(run.runId(), plan.name(), plan.target(), status, started, ended, outcomes, failure,
+                Optional.ofNullable(failedStep), compensated, journal.state().stillApplied(outcomes));
     }
 
     private final class Hooks implements Attempts.Hooks {

@@ -150,7 +150,7 @@ class RunStateFoldPropertyTest {
         }
         assertThat(result.stillApplied()).as("still applied, " + what).isEqualTo(result.steps().stream()
                 .filter(o -> replay.step(o.name()).map(f -> f.kind() != StepKind.VERIFICATION
-                        && f.status().isApplied()).orElse(false)).map(StepOutcome::name).toList());
+                        && f.inEffect()).orElse(false)).map(StepOutcome::name).toList());
         for (String name : replay.rollbackSteps.keySet()) {
             assertThat(result.step(name).status()).as("rollback step " + name + ", " + what)
                     .isEqualTo(replay.rollbackSteps.get(name).status());

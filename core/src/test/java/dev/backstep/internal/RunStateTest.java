@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.backstep.JournalCorruptedException;
 import dev.backstep.RunId;
 import dev.backstep.RunStatus;
+import dev.backstep.StepKind;
 import dev.backstep.StepStatus;
 import dev.backstep.spi.JournalRecord;
 import dev.backstep.spi.JournalRecord.Type;
@@ -161,6 +162,20 @@ class RunStateTest {
         assertThat(s.needsRecovery()).isTrue();
         assertThat(s.step("a").orElseThrow().status()).isEqualTo(StepStatus.INTERRUPTED);
         assertThat(applied(s)).containsExactly("a");
+    }
+
+    @Test
+    void aFailureOfUnknownOutcomeThatNoRollbackReachedIsStillApplied() {
+        runStarted().started("a", 0, "COMPENSATABLE", 1).succeeded("a").started("b", 1, "COMPENSATABLE", 1)
+                .rec(Type.STEP_FAILED, "b", "error", "cut off", "outcome", "unknown")
+                .rec(Type.ROLLBACK_STARTED, null, "reason", "b failed")
+                .rec(Type.RUN_FINISHED, null, "status", "INTERRUPTED");
+
+        RunState s = fold();
+
+        assertThat(s.step("b").orElseThrow().status()).isEqualTo(StepStatus.FAILED);
+        assertThat(s.stillApplied(List.of(RunState.Step.notRun("a", StepKind.COMPENSATABLE),
+                RunState.Step.notRun("b", StepKind.COMPENSATABLE)))).containsExactly("a", "b");
     }
 
     @Test

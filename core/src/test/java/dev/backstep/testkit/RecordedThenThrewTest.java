@@ -134,4 +134,26 @@ class RecordedThenThrewTest {
         assertThat(conf).hasContent("listen=8080\n");
         assertThat(version).hasContent("1.0");
     }
+
+    @Test
+    void aStepThatRecordedAndThrewWhoseCompensationFailedIsReportedStillApplied() throws Exception {
+        Path conf = dir.resolve("app.conf");
+        Files.writeString(conf, "listen=8080\n");
+        Step half = Step.named("write config").action(ctx -> {
+            ctx.record("old", Files.readString(conf));
+            Files.writeString(conf, "listen=");
+            throw new IllegalStateException("disk full halfway");
+        }).compensation(ctx -> {
+            throw new IllegalStateException("cannot restore either");
+        }).build();
+
+        RunResult r = Backstep.runner().stateDir(dir.resolve("state")).journal(Journal.directory(dir.resolve("j")))
+                .build().run(Plan.named("deploy").step(half).build());
+
+        assertThat(r.status()).isNotEqualTo(dev.backstep.RunStatus.ROLLED_BACK);
+        assertThat(r.step("write config").status()).isEqualTo(StepStatus.COMPENSATION_FAILED);
+        assertThat(r.stillApplied()).as("its half-written change is still in place").containsExactly("write config");
+        assertThat(r.report().toText()).contains("write config");
+        assertThat(conf).hasContent("listen=");
+    }
 }
