@@ -51,6 +51,11 @@ public final class Db {
      * a later {@code runner.rollback(runId)} to restore it without {@code FORCE}: 1 hour.
      */
     public static final Duration DEFAULT_RESTORE_ON_ROLLBACK_MAX_AGE = Duration.ofHours(1);
+    /**
+     * How many parallel {@code pg_restore --jobs} restore a PostgreSQL dump unless told otherwise:
+     * {@code min(4, available processors)} of this host.
+     */
+    public static final int DEFAULT_RESTORE_JOBS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private static final Map<String, Compensation> COMPENSATIONS = Map.of(
             SNAPSHOT, DbCompensations.SNAPSHOT,
