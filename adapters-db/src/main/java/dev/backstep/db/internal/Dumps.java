@@ -193,11 +193,11 @@ public final class Dumps {
      */
     private static void restorePostgresParallel(String stepName, Target t, CommandRunner commands, Path file,
                                                 int jobs, Path work) throws IOException {
-        Path toc = work.resolve("toc.txt");
-        commands.run(CommandSpec.of(t.program("pg_restore"), "--list", "--file=" + toc, file.toString())
-                .timeout(TIMEOUT));
-        boolean createsPublic = Files.readAllLines(toc, StandardCharsets.UTF_8).stream()
-                .anyMatch(l -> !l.startsWith(";") && l.matches(".* SCHEMA - public .*"));
+        // the schema definitions only (no data, cheap): does the dump create "public" itself?
+        Path preData = work.resolve("pre-data.sql");
+        commands.run(CommandSpec.of(t.program("pg_restore"), "--section=pre-data", "--file=" + preData,
+                file.toString()).timeout(TIMEOUT));
+        boolean createsPublic = Files.readString(preData, StandardCharsets.UTF_8).contains("\nCREATE SCHEMA public;");
         try (Connection c = Jdbc.connect(t, stepName)) {
             c.setAutoCommit(false);
             List<String> schemas = new ArrayList<>();
