@@ -25,8 +25,10 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * <p>Snapshots: PostgreSQL with {@code pg_dump --format=custom} (restored by {@code pg_restore}
- * into a script that {@code psql} runs in one transaction after dropping the user schemas),
+ * <p>Snapshots: PostgreSQL with {@code pg_dump --format=custom} (restored, after dropping the
+ * user schemas, by {@code pg_restore --jobs} with {@link #DEFAULT_RESTORE_JOBS} connections, or
+ * with {@code restoreJobs(1)} by {@code psql} running {@code pg_restore}'s script in one
+ * transaction), or as a template clone on the server ({@link Database#templateSnapshot()}),
  * MariaDB with {@code mariadb-dump --single-transaction --routines --triggers} (restored by the
  * {@code mariadb} client after dropping the tables, views and routines), SQLite with the driver's
  * online backup, H2 with {@code SCRIPT TO} / {@code RUNSCRIPT FROM}. Client programs come from
