@@ -80,7 +80,7 @@ public class PostgresTemplateSnapshotCrashIT {
 
     @Test
     void aKillAfterAnyJournalRecordIsRecoveredWithEveryTableBack(@TempDir Path tmp) throws Exception {
-        CrashRehearsal.Result r = CrashRehearsal.of(Deploy.class).in(tmp).maxBoundaries(14)
+        CrashRehearsal.Result r = CrashRehearsal.of(Deploy.class).in(tmp).maxBoundaries(60)
                 .assertRestoredAtEveryBoundary();
 
         assertThat(r.toText()).contains("killed at");

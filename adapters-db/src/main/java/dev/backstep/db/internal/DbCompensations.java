@@ -53,9 +53,10 @@ public final class DbCompensations {
         }
     };
 
+    /** The journaled names; a crash may have torn the write of the names after the first one. */
     private static TemplateClones.Names names(StepContext ctx) {
-        return new TemplateClones.Names(ctx.recorded(Keys.CLONE).orElseThrow(),
-                ctx.recorded(Keys.CLONE_OLD).orElseThrow());
+        String snapshot = ctx.recorded(Keys.CLONE).orElseThrow();
+        return new TemplateClones.Names(snapshot, ctx.recorded(Keys.CLONE_OLD).orElse(snapshot + "_old"));
     }
 
     private static boolean terminate(StepContext ctx) {
