@@ -256,6 +256,10 @@ public final class TemplateClones {
                 if (earlier != null && earlier.name().equals(names.snapshot())) {
                     return recordedOid;
                 }
+                // the journal keeps the first attempt's oid: a new copy would not be the one it names
+                throw new DbException(stepName, "template snapshot " + names.snapshot() + " taken by an earlier"
+                        + " attempt of this step no longer exists under its name (dropped or renamed outside"
+                        + " Backstep); the step cannot take it again");
             }
             Db source = byName(c, t.database());
             if (source == null) {
