@@ -47,7 +47,10 @@ import java.util.Objects;
  * system has room for the copy ({@link #keepFree}); PostgreSQL has no SQL function for free disk
  * space, so on another host the space is not checked. The restore checks again that the snapshot
  * still exists (by oid), that both databases have the recorded owner and that nobody is connected.
- * A restore interrupted between the renames is finished by the next {@code recover()} or
+ * The step works through the server's maintenance database ({@code postgres}, or
+ * {@code template1} for a target named {@code postgres}), since a database cannot be copied or
+ * renamed by a session connected to it. A restore interrupted between the renames is finished by
+ * the next {@code recover()} or
  * {@code rollback(runId)}. Restored-on-rollback bounds, {@code SKIP_DATA_RESTORE} and {@code FORCE}
  * apply as to dumps; a clone is kept like a dump unless {@link #keep(int)} bounds how many are.
  *
