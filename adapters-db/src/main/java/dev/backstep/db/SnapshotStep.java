@@ -45,7 +45,9 @@ import java.util.Objects;
  * (or is superuser) and can act as the database's owner (the snapshot gets the same owner), and,
  * when the server runs on this host and lets the role read {@code data_directory}, that its file
  * system has room for the copy ({@link #keepFree}); PostgreSQL has no SQL function for free disk
- * space, so on another host the space is not checked. The restore checks again that the snapshot
+ * space, so on another host the space is not checked. The copy gets the database's privileges
+ * ({@code GRANT ... ON DATABASE}) and connection limit; a database with settings of its own
+ * ({@code ALTER DATABASE ... SET}), which a copy would not carry, is refused. The restore checks again that the snapshot
  * still exists (by oid), that both databases have the recorded owner and that nobody is connected.
  * The step works through the server's maintenance database ({@code postgres}, or
  * {@code template1} for a target named {@code postgres}), since a database cannot be copied or

@@ -185,6 +185,28 @@ class PostgresTemplateSnapshotIT {
     }
 
     @Test
+    void theSwappedInDatabaseKeepsItsPrivilegesAndConnectionLimit() throws Exception {
+        exec("postgres", "REVOKE ALL ON DATABASE shop FROM PUBLIC", "GRANT CONNECT ON DATABASE shop TO weak",
+                "GRANT CONNECT ON DATABASE shop TO deployer", "ALTER DATABASE shop CONNECTION LIMIT 40");
+        String acl = "SELECT datacl::text || ' ' || datconnlimit FROM pg_database WHERE datname = 'shop'";
+        String before = one("postgres", acl);
+
+        assertThat(runner().run(migrateAndFail(shop().templateSnapshot().restoreOnRollback()))).rolledBack();
+
+        assertThat(one("postgres", acl)).isEqualTo(before).contains("weak=c/").endsWith(" 40");
+    }
+
+    @Test
+    void aDatabaseWithSettingsOfItsOwnIsRefusedBeforeAnythingChanges() throws Exception {
+        exec("postgres", "ALTER DATABASE shop SET work_mem = '8MB'");
+
+        assertThatThrownBy(() -> runner().run(migrate(shop().templateSnapshot().restoreOnRollback())))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining("database shop has settings of its own (ALTER DATABASE ... SET");
+        assertThat(snapshots()).isEmpty();
+    }
+
+    @Test
     void aFinishedRunIsRolledBackLaterFromTheJournalByTheSwap() throws Exception {
         List<Fingerprint> before = fp();
         RunResult r = runner().run(migrate(shop().templateSnapshot().restoreOnRollback()));

@@ -182,6 +182,10 @@ public final class TemplateClones {
             if (p != null) {
                 problems.add(p);
             }
+            String settings = settingsProblem(c, source);
+            if (settings != null) {
+                problems.add(settings);
+            }
             if (!terminate) {
                 List<Integer> others = otherSessions(c, t.database());
                 if (!others.isEmpty()) {
@@ -277,8 +281,12 @@ public final class TemplateClones {
             if (stale != null) {
                 s.execute("DROP DATABASE " + q(names.snapshot()));
             }
+            String settings = settingsProblem(c, source);
+            if (settings != null) {
+                throw new DbException(stepName, settings);
+            }
             String create = "CREATE DATABASE " + q(names.snapshot()) + " TEMPLATE " + q(t.database()) + " OWNER "
-                    + q(source.owner());
+                    + q(source.owner()) + connectionLimit(c, source);
             SQLException last = null;
             for (int attempt = 0; attempt < 3; attempt++) {
                 List<Integer> others = otherSessions(c, t.database());
@@ -303,11 +311,90 @@ public final class TemplateClones {
             if (last != null) {
                 throw Jdbc.failure(stepName, t, "creating template snapshot " + names.snapshot(), last);
             }
+            copyPrivileges(c, s, source, names.snapshot());
             s.execute("COMMENT ON DATABASE " + q(names.snapshot()) + " IS "
                     + literal(MARK + t.database() + " at " + now + " by run " + runId));
             return byName(c, names.snapshot()).oid();
         } catch (SQLException e) {
             throw Jdbc.failure(stepName, t, "creating template snapshot " + names.snapshot(), e);
+        }
+    }
+
+    /**
+     * {@code ALTER DATABASE ... SET} settings belong to the database, not to its contents: a copy
+     * swapped in would silently lose them, so a database with any is refused.
+     */
+    static String settingsProblem(Connection c, Db source) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_db_role_setting"
+                + " WHERE setdatabase = ?")) {
+            ps.setLong(1, source.oid());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) == 0) {
+                    return null;
+                }
+            }
+        }
+        return "database " + source.name() + " has settings of its own (ALTER DATABASE ... SET, see"
+                + " pg_db_role_setting), which a template copy does not carry and a swap would lose;"
+                + " use a dump snapshot, or move them to the roles (ALTER ROLE ... IN DATABASE is kept neither)";
+    }
+
+    /** The source's connection limit, which CREATE DATABASE does not copy from the template. */
+    private static String connectionLimit(Connection c, Db source) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT datconnlimit FROM pg_database WHERE oid = ?")) {
+            ps.setLong(1, source.oid());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                int limit = rs.getInt(1);
+                return limit == -1 ? "" : " CONNECTION LIMIT " + limit;
+            }
+        }
+    }
+
+    /**
+     * Gives the copy the source's database privileges ({@code GRANT CONNECT ... ON DATABASE}),
+     * which CREATE DATABASE does not copy: after a swap, roles connect as before.
+     */
+    private static void copyPrivileges(Connection c, Statement s, Db source, String copy) throws SQLException {
+        List<String> grants = new ArrayList<>();
+        boolean explicit;
+        try (PreparedStatement ps = c.prepareStatement("SELECT datacl IS NOT NULL FROM pg_database WHERE oid = ?")) {
+            ps.setLong(1, source.oid());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                explicit = rs.getBoolean(1);
+            }
+        }
+        if (!explicit) {
+            return; // the defaults, which the copy has too
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN a.grantee = 0 THEN NULL"
+                + " ELSE pg_get_userbyid(a.grantee) END, a.privilege_type, a.is_grantable"
+                + " FROM pg_database d, aclexplode(d.datacl) a WHERE d.oid = ? AND a.grantee <> d.datdba")) {
+            ps.setLong(1, source.oid());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String grantee = rs.getString(1) == null ? "PUBLIC" : q(rs.getString(1));
+                    grants.add("GRANT " + privilege(rs.getString(2)) + " ON DATABASE " + q(copy) + " TO " + grantee
+                            + (rs.getBoolean(3) ? " WITH GRANT OPTION" : ""));
+                }
+            }
+        }
+        s.execute("REVOKE ALL ON DATABASE " + q(copy) + " FROM PUBLIC");
+        for (String g : grants) {
+            s.execute(g);
+        }
+    }
+
+    private static String privilege(String p) {
+        switch (p) {
+            case "CONNECT":
+            case "CREATE":
+            case "TEMPORARY":
+                return p;
+            default:
+                throw new IllegalStateException("unexpected database privilege " + p);
         }
     }
 
