@@ -255,6 +255,17 @@ class PostgresTemplateSnapshotIT {
     }
 
     @Test
+    void terminationOfASessionTheRoleMayNotEndIsRefusedBeforeAnythingChanges() throws Exception {
+        try (Connection superuser = admin("shop")) {
+            assertThatThrownBy(() -> runner().run(migrate(shop().templateSnapshot().terminateConnections())))
+                    .isInstanceOf(StepValidationException.class)
+                    .hasMessageContaining("terminateConnections() cannot end the sessions of [postgres]");
+            assertThat(superuser.isValid(5)).isTrue();
+        }
+        assertThat(snapshots()).isEmpty();
+    }
+
+    @Test
     void aLaterRollbackIsRefusedWhileAnotherSessionIsOpenAndNothingChanges() throws Exception {
         RunResult r = runner().run(migrate(shop().templateSnapshot().restoreOnRollback()));
         assertThat(r).succeeded();

@@ -106,8 +106,10 @@ public final class TemplateClones {
         long deadline = System.nanoTime() + OTHER_SESSIONS_WAIT_MS * 1_000_000;
         while (true) {
             List<Integer> pids = new ArrayList<>();
+            // autovacuum workers are not counted: CREATE DATABASE and RENAME stop them themselves
             try (PreparedStatement ps = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = ?"
-                    + " AND pid <> pg_backend_pid() ORDER BY pid")) {
+                    + " AND pid <> pg_backend_pid() AND backend_type IS DISTINCT FROM 'autovacuum worker'"
+                    + " ORDER BY pid")) {
                 ps.setString(1, database);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -156,6 +158,25 @@ public final class TemplateClones {
         }
     }
 
+    /** The roles of other sessions on {@code database} this role may not terminate. */
+    static List<String> unterminable(Connection c, String database) throws SQLException {
+        List<String> roles = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT a.usename FROM pg_stat_activity a"
+                + " JOIN pg_roles r ON r.oid = a.usesysid, pg_roles me WHERE me.rolname = current_user"
+                + " AND a.datname = ? AND a.pid <> pg_backend_pid()"
+                + " AND a.backend_type IS DISTINCT FROM 'autovacuum worker'"
+                + " AND NOT me.rolsuper AND (r.rolsuper OR NOT (pg_has_role(current_user, a.usesysid, 'MEMBER')"
+                + " OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER'))) ORDER BY 1")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    roles.add(rs.getString(1));
+                }
+            }
+        }
+        return roles;
+    }
+
     private static String sessions(String database, List<Integer> pids) {
         return pids.size() + " other session(s) are connected to database " + database + " (pids " + pids + ")";
     }
@@ -191,6 +212,13 @@ public final class TemplateClones {
                 if (!others.isEmpty()) {
                     problems.add(sessions(t.database(), others) + ": CREATE DATABASE ... TEMPLATE needs it to"
                             + " itself; stop them first or allow terminateConnections()");
+                }
+            } else {
+                List<String> untouchable = unterminable(c, t.database());
+                if (!untouchable.isEmpty()) {
+                    problems.add("terminateConnections() cannot end the sessions of " + untouchable + " on database "
+                            + t.database() + ": terminating needs superuser for a superuser's session, else"
+                            + " membership in pg_signal_backend or in the session's role");
                 }
             }
             String space = spaceProblem(c, t, source, keepFree);
