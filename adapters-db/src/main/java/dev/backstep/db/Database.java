@@ -104,6 +104,25 @@ public final class Database {
         return new SnapshotStep("snapshot " + target.id(), target, backupsDir.toAbsolutePath(), false);
     }
 
+    /**
+     * PostgreSQL only: a snapshot step that copies the database on its server
+     * ({@code CREATE DATABASE ... TEMPLATE}) and, restored on rollback, swaps the copy in by
+     * renaming; see {@link SnapshotStep} and {@link SnapshotMode#TEMPLATE_CLONE}.
+     *
+     * <pre>{@code
+     * shop.templateSnapshot().restoreOnRollback().terminateConnections().keep(3)
+     * }</pre>
+     *
+     * @throws PlanDefinitionException for another engine
+     */
+    public SnapshotStep templateSnapshot() {
+        if (target.engine() != DbEngine.POSTGRES) {
+            throw new PlanDefinitionException(null, null, "template snapshots are a PostgreSQL feature (CREATE DATABASE ... TEMPLATE);"
+                    + " " + target.id() + " is " + target.engine().id() + ": use snapshot(dir)");
+        }
+        return new SnapshotStep("snapshot " + target.id(), target, null, false);
+    }
+
     /** A restore step from the snapshot file {@code dump} (its manifest lies next to it). */
     public DbRestoreStep restore(Path dump) {
         PlanDefinitionException.requireNonNull(dump, null, "the dump");

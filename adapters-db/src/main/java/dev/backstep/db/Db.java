@@ -25,8 +25,9 @@ import java.util.Map;
  *     .build();
  * }</pre>
  *
- * <p>Snapshots: PostgreSQL with {@code pg_dump --format=custom} (restored by {@code pg_restore}
- * into a script that {@code psql} runs in one transaction after dropping the user schemas),
+ * <p>Snapshots: PostgreSQL with {@code pg_dump --format=custom} (restored, after dropping the
+ * user schemas, by {@code psql} running {@code pg_restore}'s script in one transaction, or with
+ * {@code restoreJobs(n)} by {@code pg_restore --jobs=n}), or as a template clone on the server ({@link Database#templateSnapshot()}),
  * MariaDB with {@code mariadb-dump --single-transaction --routines --triggers} (restored by the
  * {@code mariadb} client after dropping the tables, views and routines), SQLite with the driver's
  * online backup, H2 with {@code SCRIPT TO} / {@code RUNSCRIPT FROM}. Client programs come from
@@ -51,6 +52,13 @@ public final class Db {
      * a later {@code runner.rollback(runId)} to restore it without {@code FORCE}: 1 hour.
      */
     public static final Duration DEFAULT_RESTORE_ON_ROLLBACK_MAX_AGE = Duration.ofHours(1);
+    /**
+     * How many parallel {@code pg_restore --jobs} restore a PostgreSQL dump unless told otherwise:
+     * 1, so a restore runs in one transaction and a failure halfway leaves the database as it was
+     * (a rollback that fails can be retried from a known state). Ask for more with
+     * {@code restoreJobs(n)} / {@code jobs(n)} when restore time matters more.
+     */
+    public static final int DEFAULT_RESTORE_JOBS = 1;
 
     private static final Map<String, Compensation> COMPENSATIONS = Map.of(
             SNAPSHOT, DbCompensations.SNAPSHOT,

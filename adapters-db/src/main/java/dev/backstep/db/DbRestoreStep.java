@@ -36,10 +36,17 @@ public final class DbRestoreStep extends DbStep {
     private final Duration maxAge;
     private final boolean allowStale;
     private final Path safetyDir;
+    private final int jobs;
 
     DbRestoreStep(String name, Target target, Path file, Snapshot expected, Duration maxAge, boolean allowStale,
                 Path safetyDir) {
+        this(name, target, file, expected, maxAge, allowStale, safetyDir, Db.DEFAULT_RESTORE_JOBS);
+    }
+
+    private DbRestoreStep(String name, Target target, Path file, Snapshot expected, Duration maxAge,
+                        boolean allowStale, Path safetyDir, int jobs) {
         super(name, target);
+        this.jobs = jobs;
         this.file = file.toAbsolutePath();
         this.expected = expected;
         this.maxAge = maxAge;
@@ -53,23 +60,40 @@ public final class DbRestoreStep extends DbStep {
         if (age.isNegative() || age.isZero()) {
             throw new PlanDefinitionException(null, name, "maxAge must be positive, was " + age);
         }
-        return new DbRestoreStep(name, target, file, expected, age, allowStale, safetyDir);
+        return new DbRestoreStep(name, target, file, expected, age, allowStale, safetyDir, jobs);
     }
 
     /** Restores the snapshot whatever its age. */
     public DbRestoreStep allowStale() {
-        return new DbRestoreStep(name, target, file, expected, maxAge, true, safetyDir);
+        return new DbRestoreStep(name, target, file, expected, maxAge, true, safetyDir, jobs);
     }
 
     /** Where the safety snapshot taken before the restore goes (0700; created when missing). */
     public DbRestoreStep safetySnapshotsIn(Path dir) {
-        return new DbRestoreStep(name, target, file, expected, maxAge, allowStale, PlanDefinitionException.requireNonNull(dir, null, "the safety snapshot directory"));
+        return new DbRestoreStep(name, target, file, expected, maxAge, allowStale, PlanDefinitionException.requireNonNull(dir, null, "the safety snapshot directory"),
+                jobs);
     }
 
     /** This step under another name. */
     @Override
     public DbRestoreStep withName(String newName) {
-        return new DbRestoreStep(newName, target, file, expected, maxAge, allowStale, safetyDir);
+        return new DbRestoreStep(newName, target, file, expected, maxAge, allowStale, safetyDir, jobs);
+    }
+
+    /**
+     * PostgreSQL custom-format dumps: restored by {@code pg_restore --jobs=n} (default
+     * {@link Db#DEFAULT_RESTORE_JOBS}), also when this restore is undone from its safety
+     * snapshot. With 1 the restore runs in one transaction (a failure leaves the database as it
+     * was); with more, a failure halfway leaves it partly restored until the step is retried or
+     * undone. Plain-script dumps and other engines are restored as before.
+     *
+     * @throws PlanDefinitionException when {@code n < 1}
+     */
+    public DbRestoreStep jobs(int n) {
+        if (n < 1) {
+            throw new PlanDefinitionException(null, name, "jobs must be at least 1, was " + n);
+        }
+        return new DbRestoreStep(name, target, file, expected, maxAge, allowStale, safetyDir, n);
     }
 
     private Path safetyDir() {
@@ -114,6 +138,7 @@ public final class DbRestoreStep extends DbStep {
         target.record(ctx);
         ctx.record(Keys.SOURCE, file.toString());
         ctx.record(Keys.SOURCE_SHA256, source.sha256());
+        ctx.record(Keys.JOBS, String.valueOf(jobs));
         Snapshots.ensureDir(name, safetyDir());
         Instant now = ctx.clock().instant();
         Path safety = Snapshots.newFile(name, safetyDir(), target, now);
@@ -122,7 +147,7 @@ public final class DbRestoreStep extends DbStep {
         Snapshot s = Snapshots.seal(name, safety, target, now);
         ctx.record(Keys.SAFETY_SHA256, s.sha256());
         Snapshots.verify(name, file, source.sha256());
-        Dumps.restore(name, target, ctx.commands(), file);
+        Dumps.restore(name, target, ctx.commands(), file, jobs);
         ctx.summary("restored " + target.id() + " from " + file + " (safety snapshot " + safety + ")");
     }
 

@@ -155,4 +155,26 @@ class DbInputTest {
                 .hasMessageContaining("open to others");
         assertThat(DbContractTest.countFiles(open)).isZero();
     }
+
+    @Test
+    void templateSnapshotAndRestoreJobOptionsRefuseBadValuesBeforeAnythingRuns() {
+        Database pg = Db.postgres(DbConnection.of("db", 5432, "shop", "app", Secret.of("x")));
+        Database maria = Db.mariadb(DbConnection.of("db", 3306, "shop", "app", Secret.of("x")));
+
+        assertThatThrownBy(maria::templateSnapshot).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessageContaining("template snapshots are a PostgreSQL feature").hasMessageContaining("mariadb");
+        assertThatThrownBy(() -> pg.snapshot(tmp).terminateConnections()).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessageContaining("terminateConnections() applies to template snapshots");
+        assertThatThrownBy(() -> pg.snapshot(tmp).keep(2)).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessageContaining("keep(n) applies to template snapshots");
+        assertThatThrownBy(() -> pg.templateSnapshot().keep(0)).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessageContaining("n must be >= 1, was 0");
+        assertThatThrownBy(() -> pg.templateSnapshot().keepFree(-1)).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessageContaining("must not be negative");
+        assertThatThrownBy(() -> pg.snapshot(tmp).restoreJobs(0)).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessageContaining("restoreJobs must be at least 1, was 0");
+        assertThatThrownBy(() -> pg.restore(tmp.resolve("x.pgdump")).jobs(0)).isInstanceOf(dev.backstep.PlanDefinitionException.class)
+                .hasMessageContaining("jobs must be at least 1, was 0");
+        assertThat(Db.DEFAULT_RESTORE_JOBS).as("one transaction unless asked").isEqualTo(1);
+    }
 }

@@ -95,9 +95,18 @@ public final class Dumps {
 
     /** Replaces the contents of {@code t} by the dump {@code file} (checksum verified by the caller). */
     public static void restore(String stepName, Target t, CommandRunner commands, Path file) {
+        restore(stepName, t, commands, file, 1);
+    }
+
+    /**
+     * As {@link #restore(String, Target, CommandRunner, Path)}; a PostgreSQL custom-format dump
+     * with {@code jobs > 1} is restored by {@code pg_restore --jobs} straight into the emptied
+     * database (not in one transaction: a failure halfway leaves it partly restored).
+     */
+    public static void restore(String stepName, Target t, CommandRunner commands, Path file, int jobs) {
         switch (t.engine()) {
             case POSTGRES:
-                restorePostgres(stepName, t, commands, file);
+                restorePostgres(stepName, t, commands, file, jobs);
                 return;
             case MARIADB:
                 restoreMariadb(stepName, t, commands, file);
@@ -135,12 +144,16 @@ public final class Dumps {
      * pg_restore turns the dump into a script (a plain dump is one already); psql runs, in one transaction, the removal of every
      * user schema and that script, so the database ends exactly as dumped or unchanged.
      */
-    private static void restorePostgres(String stepName, Target t, CommandRunner commands, Path file) {
+    private static void restorePostgres(String stepName, Target t, CommandRunner commands, Path file, int jobs) {
         Path work = null;
         try {
             work = Files.createTempDirectory("backstep-pg-restore",
                     PosixFilePermissions.asFileAttribute(Snapshots.OWNER_DIR));
             Path script = file;
+            if (jobs > 1 && isArchive(file)) {
+                restorePostgresParallel(stepName, t, commands, file, jobs, work);
+                return;
+            }
             if (isArchive(file)) {
                 script = work.resolve("restore.sql");
                 commands.run(CommandSpec.of(t.program("pg_restore"), "--file=" + script, file.toString())
@@ -171,6 +184,46 @@ public final class Dumps {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /**
+     * Empties the database (every user schema dropped, {@code public} created again unless the
+     * dump creates it) in one transaction, then has {@code pg_restore --jobs} load the dump in
+     * parallel connections, stopping at the first error.
+     */
+    private static void restorePostgresParallel(String stepName, Target t, CommandRunner commands, Path file,
+                                                int jobs, Path work) throws IOException {
+        // the schema definitions only (no data, cheap): does the dump create "public" itself?
+        Path preData = work.resolve("pre-data.sql");
+        commands.run(CommandSpec.of(t.program("pg_restore"), "--section=pre-data", "--file=" + preData,
+                file.toString()).timeout(TIMEOUT));
+        boolean createsPublic = Files.readString(preData, StandardCharsets.UTF_8).contains("\nCREATE SCHEMA public;");
+        try (Connection c = Jdbc.connect(t, stepName)) {
+            c.setAutoCommit(false);
+            List<String> schemas = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%'"
+                         + " AND nspname <> 'information_schema' ORDER BY nspname")) {
+                while (rs.next()) {
+                    schemas.add(rs.getString(1));
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                for (String schema : schemas) {
+                    s.execute("DROP SCHEMA " + Jdbc.quote(DbEngine.POSTGRES, schema) + " CASCADE");
+                }
+                if (!createsPublic) {
+                    s.execute("CREATE SCHEMA public");
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw Jdbc.failure(stepName, t, "emptying the database before the restore", e);
+        }
+        List<String> argv = new ArrayList<>(List.of(t.program("pg_restore"), "--jobs=" + jobs, "--exit-on-error"));
+        argv.addAll(pgConn(t));
+        argv.addAll(List.of("--dbname=" + t.database(), file.toString()));
+        commands.run(withPassword(CommandSpec.of(argv).timeout(TIMEOUT), t));
     }
 
     /**

@@ -12,6 +12,13 @@ public final class Keys {
     public static final String SAFETY_SHA256 = "safetySnapshotSha256";
     public static final String DOWN = "down";
     public static final String COMMITTED = "committed";
+    public static final String MODE = "snapshotMode";
+    public static final String CLONE = "templateSnapshot";
+    public static final String CLONE_OLD = "templateSnapshotSwapName";
+    public static final String CLONE_OID = "templateSnapshotOid";
+    public static final String CLONE_OWNER = "templateSnapshotOwner";
+    public static final String TERMINATE = "terminateConnections";
+    public static final String JOBS = "restoreJobs";
 
     private Keys() {
     }
