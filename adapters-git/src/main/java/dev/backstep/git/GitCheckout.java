@@ -32,6 +32,10 @@ import java.util.Optional;
  * }</pre>
  */
 public final class GitCheckout implements GitStep {
+    /** A name that can only mean {@code refs/heads/<name>} when that branch exists (no {@code ~ ^ : @ ..}). */
+    private static final java.util.regex.Pattern PLAIN_NAME =
+            java.util.regex.Pattern.compile("(?!.*\\.\\.)(?!.*//)[A-Za-z0-9_][A-Za-z0-9._/-]*(?<![./])");
+
     private final Path repo;
     private final String ref;
     private final boolean stash;
@@ -104,14 +108,16 @@ public final class GitCheckout implements GitStep {
     @Override
     public void validate(StepContext ctx) {
         try {
-            GitCli cli = GitCli.open(ctx.commands(), git, repo);
-            cli.head();
-            cli.requireCommit(ref);
-            if (!stash) {
-                List<String> changed = cli.changedFiles(true);
-                if (!changed.isEmpty()) {
-                    throw new GitDirtyWorktreeException(cli.repo(), changed);
-                }
+            // two git processes: the work tree with the ref resolved, then HEAD and the changes
+            GitCli.Opened opened = GitCli.openResolving(ctx.commands(), git, repo, ref);
+            GitCli cli = opened.cli();
+            GitCli.Status status = cli.status(true);
+            cli.head(status);
+            if (opened.commit().isEmpty()) {
+                cli.requireCommit(ref);
+            }
+            if (!stash && !status.changed().isEmpty()) {
+                throw new GitDirtyWorktreeException(cli.repo(), status.changed());
             }
         } catch (GitException e) {
             throw Args.invalid(ctx.stepName(), e);
@@ -135,9 +141,15 @@ public final class GitCheckout implements GitStep {
 
     @Override
     public void execute(StepContext ctx) throws Exception {
-        GitCli cli = GitCli.open(ctx.commands(), git, repo);
-        boolean toBranch = cli.localBranchExists(ref);
-        String target = target(cli, toBranch);
+        // a plain name is a local branch exactly when refs/heads/<name> resolves: asked together
+        // with the work tree's top level, one git process less
+        boolean plain = PLAIN_NAME.matcher(ref).matches();
+        GitCli.Opened opened = GitCli.openResolving(ctx.commands(), git, repo, plain ? "refs/heads/" + ref : ref);
+        GitCli cli = opened.cli();
+        boolean toBranch = plain ? opened.commit().isPresent() : cli.localBranchExists(ref);
+        String target = plain
+                ? opened.commit().orElseGet(() -> cli.requireCommit(ref))
+                : toBranch ? cli.requireCommit("refs/heads/" + ref) : opened.commit().orElseGet(() -> cli.requireCommit(ref));
         List<String> changed = HeadState.captureAndRecord(ctx, cli, stash, Map.of(Keys.TARGET, target));
         try {
             HeadState.stashIfNeeded(ctx, cli, changed);

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.StepValidationException;
+import dev.backstep.spi.CommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +42,28 @@ class GitCheckoutTest {
         step.compensation().compensate(TestContext.compensation(sb, step.name(), ctx.recordedValues()));
         sb.assertAt(repo, c2, "main", "v2");
         assertThat(sb.status(repo)).isEmpty();
+    }
+
+    @Test
+    void validationCheckoutOfATagAndUndoStartTwoFourAndTwoGitProcesses() throws Exception {
+        List<List<String>> started = new ArrayList<>();
+        CommandRunner counting = spec -> {
+            started.add(spec.argv());
+            return sb.commands().run(spec);
+        };
+        GitCheckout step = Git.checkout(repo, "v1.0.0");
+
+        step.validate(TestContext.validation(counting, sb, step.name()));
+        assertThat(started).as("validation: top level with the ref, then HEAD and changes").hasSize(2);
+        started.clear();
+        TestContext ctx = TestContext.forward(counting, sb, step.name());
+        step.execute(ctx);
+        assertThat(started).as("checkout: top level with refs/heads/v1.0.0, the tag, status, checkout").hasSize(4);
+        started.clear();
+        step.compensation().compensate(TestContext.compensation(counting, sb, step.name(), ctx.recordedValues()));
+        assertThat(started).as("undo: status, checkout").hasSize(2);
+
+        sb.assertAt(repo, c2, "main", "v2");
     }
 
     @Test

@@ -44,7 +44,11 @@ final class TestContext implements StepContext {
     }
 
     static TestContext validation(GitSandbox sandbox, String stepName) {
-        return new TestContext(Phase.VALIDATE, sandbox.commands(), sandbox.root().resolve("backups"), stepName, Map.of());
+        return validation(sandbox.commands(), sandbox, stepName);
+    }
+
+    static TestContext validation(CommandRunner commands, GitSandbox sandbox, String stepName) {
+        return new TestContext(Phase.VALIDATE, commands, sandbox.root().resolve("backups"), stepName, Map.of());
     }
 
     /** A compensation context that knows nothing but the recorded values (as after a restart). */
