@@ -193,11 +193,20 @@ public final class ScenarioBenchmark {
         }
         System.out.printf("profile, %s: mean total %.1f ms over %d rounds (load %s)%n", fixture.getFileName(),
                 prof.total / rounds, rounds, Files.readString(Path.of("/proc/loadavg")).strip());
-        System.out.printf("  %-34s %8s %8s %8s %8s%n", "phase", "wall ms", "journal", "appends", "programs");
-        prof.wall.forEach((k, v) -> System.out.printf("  %-34s %8.1f %8.1f %8.1f %8.1f%n", k, v / 1e6 / rounds,
-                prof.journalNanos.getOrDefault(k, 0L) / 1e6 / rounds,
-                prof.appends.getOrDefault(k, 0) / (double) rounds,
-                prof.programNanos.getOrDefault(k, 0L) / 1e6 / rounds));
+        System.out.printf("  %-38s %8s %8s %7s %7s %8s%n", "phase", "wall ms", "journal", "forced", "lazy",
+                "programs");
+        long[] sums = new long[5];
+        prof.wall.forEach((k, v) -> {
+            long[] row = {v, prof.journalNanos.getOrDefault(k, 0L), prof.appends.getOrDefault(k, 0),
+                prof.lazyAppends.getOrDefault(k, 0), prof.programNanos.getOrDefault(k, 0L)};
+            for (int i = 0; i < row.length; i++) {
+                sums[i] += row[i];
+            }
+            System.out.printf("  %-38s %8.1f %8.1f %7.1f %7.1f %8.1f%n", k, row[0] / 1e6 / rounds, row[1] / 1e6 / rounds,
+                    row[2] / (double) rounds, row[3] / (double) rounds, row[4] / 1e6 / rounds);
+        });
+        System.out.printf("  %-38s %8.1f %8.1f %7.1f %7.1f %8.1f%n", "sum", sums[0] / 1e6 / rounds,
+                sums[1] / 1e6 / rounds, sums[2] / (double) rounds, sums[3] / (double) rounds, sums[4] / 1e6 / rounds);
         System.out.printf("  journal records (lines)            %5.1f per run%n", prof.lines / (double) rounds);
         prof.commands.forEach((k, v) -> System.out.printf("  program %-26s %5.1f per run%n", k,
                 v.get() / (double) rounds));
@@ -208,6 +217,7 @@ public final class ScenarioBenchmark {
         final Map<String, Long> wall = new LinkedHashMap<>();
         final Map<String, Long> journalNanos = new ConcurrentHashMap<>();
         final Map<String, Integer> appends = new ConcurrentHashMap<>();
+        final Map<String, Integer> lazyAppends = new ConcurrentHashMap<>();
         final Map<String, Long> programNanos = new ConcurrentHashMap<>();
         final Map<String, AtomicInteger> commands = new ConcurrentHashMap<>();
         double total;
@@ -231,6 +241,12 @@ public final class ScenarioBenchmark {
         public void journal(long nanos, int records) {
             journalNanos.merge(phase, nanos, Long::sum);
             appends.merge(phase, 1, Integer::sum);
+        }
+
+        @Override
+        public void lazy(long nanos) {
+            journalNanos.merge(phase, nanos, Long::sum);
+            lazyAppends.merge(phase, 1, Integer::sum);
         }
 
         @Override
@@ -276,7 +292,11 @@ public final class ScenarioBenchmark {
 
     /** Measures journal appends and programs for {@link Profile}. */
     interface Timer {
+        /** A durable append (or appendAll) took {@code nanos}. */
         void journal(long nanos, int records);
+
+        /** A lazy append (written, forced by the next durable one) took {@code nanos}. */
+        void lazy(long nanos);
 
         void program(long nanos);
     }
@@ -296,6 +316,13 @@ public final class ScenarioBenchmark {
                 long t = System.nanoTime();
                 journal.appendAll(records);
                 timer.journal(System.nanoTime() - t, records.size());
+            }
+
+            @Override
+            public void appendLazily(JournalRecord record) {
+                long t = System.nanoTime();
+                journal.appendLazily(record);
+                timer.lazy(System.nanoTime() - t);
             }
 
             @Override
