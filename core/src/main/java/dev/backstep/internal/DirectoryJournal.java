@@ -162,6 +162,24 @@ public final class DirectoryJournal implements Journal {
                 record.type() == JournalRecord.Type.RUN_FINISHED);
     }
 
+    /** Written under the run's lock like {@link #append}, forced by the run's next durable append or its close. */
+    @Override
+    public void appendLazily(JournalRecord record) {
+        Objects.requireNonNull(record, "record");
+        if (record.type() == JournalRecord.Type.RUN_FINISHED) {
+            append(record); // closes the file: forced
+            return;
+        }
+        checkSequence(record);
+        appendLines(record.runId(), List.of(record.sequence()), encode(record), false, false);
+    }
+
+    /** How many forces the run's open file has had (tests); 0 when it is not open. */
+    long forces(RunId runId) {
+        RunWriter w = open.get(runId);
+        return w == null ? 0 : w.commit.forces();
+    }
+
     /**
      * Several records of one run with one write and one force (records of several runs, or a
      * {@code RUN_FINISHED} among them, are appended one by one). Every record is durable when this
@@ -202,6 +220,11 @@ public final class DirectoryJournal implements Journal {
      * record, which is forced before the file is closed under the lock.
      */
     private void appendLines(RunId runId, List<Long> sequences, byte[] lines, boolean finished) {
+        appendLines(runId, sequences, lines, finished, true);
+    }
+
+    /** @param durable false: written only, the next durable append (or the close) forces it */
+    private void appendLines(RunId runId, List<Long> sequences, byte[] lines, boolean finished, boolean durable) {
         Path key = keyOf(runId);
         ReentrantLock lock = fileLock(key);
         RunWriter w;
@@ -239,7 +262,7 @@ public final class DirectoryJournal implements Journal {
         } finally {
             lock.unlock();
         }
-        if (!finished) {
+        if (!finished && durable) {
             try {
                 w.commit.awaitDurable(end);
             } catch (IOException e) {

@@ -32,8 +32,32 @@ final class RunJournal {
     // not synchronized: the journal orders and sequences concurrent appends itself (a parallel
     // group's appends then share the journal's forces instead of queueing for one each)
     void append(JournalRecord.Type type, String step, Map<String, String> data) {
-        journal.append(new JournalRecord(runId, sequence.getAndIncrement(), clock.instant(), type,
-                Optional.ofNullable(step), data));
+        JournalRecord r = new JournalRecord(runId, sequence.getAndIncrement(), clock.instant(), type,
+                Optional.ofNullable(step), data);
+        if (lazy(type, data)) {
+            journal.appendLazily(r);
+        } else {
+            journal.append(r);
+        }
+    }
+
+    /**
+     * Records that no side effect waits for ride the run's next forced record (one fsync fewer
+     * each): losing them in a power cut leaves the journal as if the process had stopped just
+     * before them, a state a crash can leave anyway. Forced, because something changes right
+     * after them that a rollback must know of: a step's start (its action runs next; a
+     * verification changes nothing), its undo data, a compensation's start (it covers the
+     * previous compensation's success and the failure that started the rollback: a second
+     * rollback must neither redo a finished compensation after a later one ran nor compensate a
+     * step that failed without changing anything), the run's start and end, marks.
+     */
+    static boolean lazy(JournalRecord.Type type, Map<String, String> data) {
+        return switch (type) {
+            case STEP_SUMMARY, STEP_SUCCEEDED, STEP_FAILED, ROLLBACK_STARTED, COMPENSATION_SUCCEEDED,
+                    COMPENSATION_FAILED, COMPENSATION_SKIPPED -> true;
+            case STEP_STARTED -> "VERIFICATION".equals(data.get("kind"));
+            default -> false;
+        };
     }
 
     /** One record per data map, with consecutive sequence numbers, all durable together. */

@@ -40,6 +40,23 @@ public interface Journal extends AutoCloseable {
         records.forEach(this::append);
     }
 
+    /**
+     * Appends a record that no side effect waits for (a step's success, a summary): written in
+     * order with the others, durable at the latest when the next {@link #append} or
+     * {@link #appendAll} of the same run returns, or at {@link #close}. A power loss before that
+     * can lose it together with the records after it, as if the process had stopped just before
+     * it. The default appends it durably at once; the directory journal leaves its force to the
+     * next durable append.
+     *
+     * <pre>{@code
+     * journal.appendLazily(stepSucceeded);  // written, not yet forced
+     * journal.append(nextStepStarted);      // one force makes both durable
+     * }</pre>
+     */
+    default void appendLazily(JournalRecord record) {
+        append(record);
+    }
+
     /** All records of a run, in sequence order; empty when the run is unknown. */
     List<JournalRecord> read(RunId runId);
 
