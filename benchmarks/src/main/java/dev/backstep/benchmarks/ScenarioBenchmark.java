@@ -17,6 +17,7 @@ import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.CommandSpec;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.Lock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -468,6 +469,13 @@ public final class ScenarioBenchmark {
             }
             Files.createSymbolicLink(dir.resolve("srv/shop/current"), Path.of("releases/1.0.0"));
             Files.writeString(dir.resolve("shared.env"), "# shop\nAPP_VERSION=1.0.0\nDB_HOST=127.0.0.1\n");
+            // a host that has deployed before: state, journal and lock directories exist (their
+            // first creation syncs four directories, once per host, not per deploy)
+            Journal.directory(dir.resolve("state/journal")).close();
+            try (Lock.Handle held = Lock.file(dir.resolve("state")).acquire(TARGET,
+                    RunId.generate(java.time.Instant.now()), java.time.Duration.ZERO)) {
+                // acquired once and released: the lock file exists, as on any host that deployed
+            }
             return dir;
         }
 
