@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  * {@code runs} directory is fsynced after the creation; every record is written with one
  * positional write and is durable ({@code force(true)}) before {@code append} returns; appenders
  * of one run that write while a force runs share the next force (group commit, {@link GroupCommit}).
+ * {@link #appendLazily} writes the same way and leaves the force to the run's next durable
+ * append or its close.
  *
  * <p>Reading: a torn last line (no trailing newline, or a last line that fails to parse or to
  * match its checksum) is the trace of an append that never returned; it is ignored. Before this
