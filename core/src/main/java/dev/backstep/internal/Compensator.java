@@ -137,10 +137,14 @@ final class Compensator {
             one(group.get(0), failures);
             return;
         }
+        // one force before the group instead of one per member start: it makes the failure and
+        // the earlier stages' outcomes durable before any member changes anything; a member's
+        // own start record changes nothing on replay (the step stays applied until it succeeds)
+        journal.sync();
         List<Attempts.Task<Void>> tasks = new ArrayList<>();
         for (StepState s : group) {
             tasks.add(new Attempts.Task<>(pool, () -> {
-                one(s, failures);
+                one(s, failures, true);
                 return null;
             }));
         }
@@ -165,7 +169,12 @@ final class Compensator {
 
     /** Compensates one step; adds its failure (or its cancellation) to {@code failures}. */
     private void one(StepState s, List<Throwable> failures) {
-        Hooks hooks = new Hooks(s);
+        one(s, failures, false);
+    }
+
+    /** @param grouped in a parallel group, after {@link RunJournal#sync}: its start record is lazy */
+    private void one(StepState s, List<Throwable> failures, boolean grouped) {
+        Hooks hooks = new Hooks(s, grouped);
         try {
             int attempts = Attempts.run(s.name, s.policy.compensationRetry(), s.policy.compensationTimeout(), pool,
                     s.compensation::compensate, hooks);
@@ -194,10 +203,12 @@ final class Compensator {
 
     private final class Hooks implements Attempts.Hooks {
         private final StepState s;
+        private final boolean grouped;
         private volatile int lastAttempt;
 
-        Hooks(StepState s) {
+        Hooks(StepState s, boolean grouped) {
             this.s = s;
+            this.grouped = grouped;
         }
 
         @Override
@@ -209,7 +220,12 @@ final class Compensator {
         public void started(int attempt) {
             lastAttempt = attempt;
             s.compensationStarted(run.clock().instant());
-            journal.append(JournalRecord.Type.COMPENSATION_STARTED, s.name, "attempt", Integer.toString(attempt));
+            if (grouped) {
+                journal.appendLazily(JournalRecord.Type.COMPENSATION_STARTED, s.name, "attempt",
+                        Integer.toString(attempt));
+            } else {
+                journal.append(JournalRecord.Type.COMPENSATION_STARTED, s.name, "attempt", Integer.toString(attempt));
+            }
             listeners.emit(new RunEvent.CompensationStarted(run.runId(), run.clock().instant(), s.name, attempt));
         }
 

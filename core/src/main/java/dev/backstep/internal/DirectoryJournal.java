@@ -176,6 +176,31 @@ public final class DirectoryJournal implements Journal {
         appendLines(record.runId(), List.of(record.sequence()), encode(record), false, false);
     }
 
+    /** Forces the run's open file if a lazy append left anything unforced; nothing when it is closed. */
+    @Override
+    public void sync(RunId runId) {
+        Objects.requireNonNull(runId, "runId");
+        RunWriter w;
+        long end;
+        ReentrantLock lock = fileLock(keyOf(runId));
+        lock.lock();
+        try {
+            w = open.get(runId);
+            if (w == null) {
+                return; // a file is forced before it is closed
+            }
+            end = w.size;
+        } finally {
+            lock.unlock();
+        }
+        // outside the lock, as an append waits: a close meanwhile forces first, so this returns
+        try {
+            w.commit.awaitDurable(end);
+        } catch (IOException e) {
+            throw new BackstepException("cannot sync journal file " + w.file + ": " + e, e);
+        }
+    }
+
     /** How many forces the run's open file has had (tests); 0 when it is not open. */
     long forces(RunId runId) {
         RunWriter w = open.get(runId);

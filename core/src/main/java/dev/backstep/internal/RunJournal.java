@@ -41,6 +41,17 @@ final class RunJournal {
         }
     }
 
+    /** A record the caller knows no side effect waits for (see {@link #lazy}), forced later. */
+    void appendLazily(JournalRecord.Type type, String step, String... keyValues) {
+        journal.appendLazily(new JournalRecord(runId, sequence.getAndIncrement(), clock.instant(), type,
+                Optional.ofNullable(step), data(keyValues)));
+    }
+
+    /** Every record of the run appended so far is durable when this returns. */
+    void sync() {
+        journal.sync(runId);
+    }
+
     /**
      * Records that no side effect waits for ride the run's next forced record (one fsync fewer
      * each): losing them in a power cut leaves the journal as if the process had stopped just
@@ -72,12 +83,16 @@ final class RunJournal {
     }
 
     void append(JournalRecord.Type type, String step, String... keyValues) {
+        append(type, step, data(keyValues));
+    }
+
+    private static Map<String, String> data(String... keyValues) {
         Map<String, String> data = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             if (keyValues[i + 1] != null) {
                 data.put(keyValues[i], keyValues[i + 1]);
             }
         }
-        append(type, step, data);
+        return data;
     }
 }

@@ -153,6 +153,11 @@ final class RunSecrets {
                 journal.appendLazily(masked(r));
             }
 
+            @Override
+            public void sync(dev.backstep.RunId runId) {
+                journal.sync(runId);
+            }
+
             private JournalRecord masked(JournalRecord r) {
                 Map<String, String> data = new LinkedHashMap<>();
                 r.data().forEach((k, v) -> data.put(k, STRUCTURAL.contains(k) ? v : mask(v)));

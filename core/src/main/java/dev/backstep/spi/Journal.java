@@ -57,6 +57,18 @@ public interface Journal extends AutoCloseable {
         append(record);
     }
 
+    /**
+     * Makes every record of the run appended so far durable: what {@link #appendLazily} left to a
+     * later force. The default does nothing (its lazy appends are durable at once).
+     *
+     * <pre>{@code
+     * journal.appendLazily(compensationSucceeded);
+     * journal.sync(runId);  // durable before a parallel group's compensations start
+     * }</pre>
+     */
+    default void sync(RunId runId) {
+    }
+
     /** All records of a run, in sequence order; empty when the run is unknown. */
     List<JournalRecord> read(RunId runId);
 

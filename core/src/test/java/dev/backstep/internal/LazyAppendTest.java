@@ -86,6 +86,42 @@ class LazyAppendTest {
         assertThat(journal.texts).noneMatch(t -> t.contains("s3cr3t-canary"));
     }
 
+    @Test
+    void aParallelGroupsCompensationsStartAfterOneSyncInsteadOfAForcedStartEach() {
+        Recording journal = new Recording();
+        Plan plan = Plan.named("group").target("group@test")
+                .parallel(Step.named("x").action(ctx -> ctx.record("k", "x")).compensation(ctx -> { }).build(),
+                        Step.named("y").action(ctx -> ctx.record("k", "y")).compensation(ctx -> { }).build(),
+                        Step.named("z").action(ctx -> ctx.record("k", "z")).compensation(ctx -> { }).build())
+                .verify(Step.verification("smoke test", ctx -> {
+                    throw new IllegalStateException("failed on purpose");
+                }))
+                .build();
+        RunResult r = Backstep.runner().journal(journal).stateDir(tmp).build().run(plan);
+
+        assertThat(r.status()).isEqualTo(RunStatus.ROLLED_BACK);
+        assertThat(journal.durable).noneMatch(d -> d.startsWith("COMPENSATION_STARTED"));
+        assertThat(journal.lazy).filteredOn(d -> d.startsWith("COMPENSATION_STARTED")).hasSize(3);
+        assertThat(journal.durable).containsSubsequence("SYNC", "RUN_FINISHED");
+        assertThat(journal.durable.subList(journal.durable.indexOf("SYNC"), journal.durable.size()))
+                .as("the sync comes after the failure and the rollback's start").containsExactly("SYNC",
+                        "RUN_FINISHED");
+        assertThat(journal.lazy.indexOf("ROLLBACK_STARTED")).isLessThan(journal.lazy.indexOf("COMPENSATION_STARTED x"));
+    }
+
+    @Test
+    void syncForcesWhatLazyAppendsLeftAndNothingWhenAllIsDurable() {
+        RunId run = RunId.generate(Instant.now());
+        try (DirectoryJournal journal = new DirectoryJournal(tmp)) {
+            journal.append(rec(run, 0, Type.RUN_STARTED));
+            journal.sync(run);
+            assertThat(journal.forces(run)).as("nothing unforced: no force").isEqualTo(1);
+            journal.appendLazily(rec(run, 1, Type.STEP_SUCCEEDED));
+            journal.sync(run);
+            assertThat(journal.forces(run)).isEqualTo(2);
+        }
+    }
+
     private static Plan plan(boolean withSecret) {
         Plan.Builder b = Plan.named("lazy").target("lazy@test")
                 .step(Step.named("a").action(ctx -> {
@@ -135,6 +171,11 @@ class LazyAppendTest {
             lazy.add(name(r));
             texts.add(r.data().toString());
             delegate.append(r);
+        }
+
+        @Override
+        public void sync(RunId runId) {
+            durable.add("SYNC");
         }
 
         @Override
