@@ -327,6 +327,13 @@ public final class ScenarioBenchmark {
             }
 
             @Override
+            public void sync(RunId runId) {
+                long t = System.nanoTime();
+                journal.sync(runId);
+                timer.journal(System.nanoTime() - t, 0);
+            }
+
+            @Override
             public List<JournalRecord> read(RunId runId) {
                 return journal.read(runId);
             }

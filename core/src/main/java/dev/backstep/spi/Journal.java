@@ -46,7 +46,8 @@ public interface Journal extends AutoCloseable {
      * {@link #appendAll} of the same run returns, or at {@link #close}. A power loss before that
      * can lose it together with the records after it, as if the process had stopped just before
      * it. The default appends it durably at once; the directory journal leaves its force to the
-     * next durable append.
+     * next durable append. A journal (or a wrapper) that overrides this must override
+     * {@link #sync} too.
      *
      * <pre>{@code
      * journal.appendLazily(stepSucceeded);  // written, not yet forced
