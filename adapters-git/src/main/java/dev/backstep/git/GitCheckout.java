@@ -1,5 +1,6 @@
 package dev.backstep.git;
 
+import dev.backstep.StepContext;
 import dev.backstep.git.internal.GitCli;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -23,6 +24,9 @@ import java.util.Optional;
  * }</pre>
  */
 public final class GitCheckout extends HeadMove implements GitStep {
+    /** A name that can only mean {@code refs/heads/<name>} when that branch exists (no {@code ~ ^ : @ ..}). */
+    private static final java.util.regex.Pattern PLAIN_NAME =
+            java.util.regex.Pattern.compile("(?!.*\\.\\.)(?!.*//)[A-Za-z0-9_][A-Za-z0-9._/-]*(?<![./])");
 
     GitCheckout(Path repo, String ref, boolean stash, String git) {
         super(repo, ref, stash, git);
@@ -52,9 +56,45 @@ public final class GitCheckout extends HeadMove implements GitStep {
     }
 
     @Override
+    public void validate(StepContext ctx) {
+        try {
+            // two git processes: the work tree with the ref resolved, then HEAD and the changes
+            GitCli.Opened opened = GitCli.openResolving(ctx.commands(), git, repo, ref);
+            GitCli cli = opened.cli();
+            GitCli.Status status = cli.status(true);
+            cli.head(status);
+            if (opened.commit().isEmpty()) {
+                cli.requireCommit(ref);
+            }
+            if (!stash && !status.changed().isEmpty()) {
+                throw new GitDirtyWorktreeException(cli.repo(), status.changed());
+            }
+        } catch (GitException e) {
+            throw Args.invalid(ctx.stepName(), e);
+        }
+    }
+
+    @Override
     Move resolve(GitCli cli) {
         boolean toBranch = cli.localBranchExists(ref);
-        String target = toBranch ? cli.requireCommit("refs/heads/" + ref) : cli.requireCommit(ref);
+        return move(toBranch ? cli.requireCommit("refs/heads/" + ref) : cli.requireCommit(ref), toBranch);
+    }
+
+    @Override
+    Opened open(StepContext ctx) {
+        // a plain name is a local branch exactly when refs/heads/<name> resolves: asked together
+        // with the work tree's top level, one git process less
+        boolean plain = PLAIN_NAME.matcher(ref).matches();
+        GitCli.Opened opened = GitCli.openResolving(ctx.commands(), git, repo, plain ? "refs/heads/" + ref : ref);
+        GitCli cli = opened.cli();
+        boolean toBranch = plain ? opened.commit().isPresent() : cli.localBranchExists(ref);
+        String target = plain
+                ? opened.commit().orElseGet(() -> cli.requireCommit(ref))
+                : toBranch ? cli.requireCommit("refs/heads/" + ref) : opened.commit().orElseGet(() -> cli.requireCommit(ref));
+        return new Opened(cli, move(target, toBranch));
+    }
+
+    private Move move(String target, boolean toBranch) {
         return toBranch
                 ? new Move(target, false, "checkout", ref, "--")
                 : new Move(target, true, "checkout", "--detach", target, "--");

@@ -35,6 +35,16 @@ abstract sealed class HeadMove extends GitStepBase permits GitCheckout, GitReset
     /** Resolves the ref (read-only) to the commit HEAD moves to and the command that moves it. */
     abstract Move resolve(GitCli cli);
 
+    /** The repository opened and the move resolved. */
+    record Opened(GitCli cli, Move move) {
+    }
+
+    /** Opens the repository and resolves the move; a step may do both in fewer git processes. */
+    Opened open(StepContext ctx) {
+        GitCli cli = cli(ctx);
+        return new Opened(cli, resolve(cli));
+    }
+
     /** What happens to the branch, for the preview. */
     abstract String headChange(Optional<String> branch, Move move);
 
@@ -94,8 +104,9 @@ abstract sealed class HeadMove extends GitStepBase permits GitCheckout, GitReset
 
     /** Records where HEAD is, stashes if asked, moves HEAD, updates submodules. */
     public void execute(StepContext ctx) throws Exception {
-        GitCli cli = cli(ctx);
-        Move move = resolve(cli);
+        Opened opened = open(ctx);
+        GitCli cli = opened.cli();
+        Move move = opened.move();
         String target = move.target();
         List<String> changed = HeadState.captureAndRecord(ctx, cli, stash, Map.of(Keys.TARGET, target));
         try {

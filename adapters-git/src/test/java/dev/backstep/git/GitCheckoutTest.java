@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
+import dev.backstep.spi.CommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +43,28 @@ class GitCheckoutTest {
         step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
         sb.assertAt(repo, c2, "main", "v2");
         assertThat(sb.status(repo)).isEmpty();
+    }
+
+    @Test
+    void validationCheckoutOfATagAndUndoStartTwoFourAndTwoGitProcesses() throws Exception {
+        List<List<String>> started = new ArrayList<>();
+        CommandRunner counting = spec -> {
+            started.add(spec.argv());
+            return sb.commands().run(spec);
+        };
+        GitCheckout step = Git.checkout(repo, "v1.0.0");
+
+        step.validate(GitHarness.validation(counting, sb, step));
+        assertThat(started).as("validation: top level with the ref, then HEAD and changes").hasSize(2);
+        started.clear();
+        StepContext ctx = GitHarness.forward(counting, sb, step);
+        step.execute(ctx);
+        assertThat(started).as("checkout: top level with refs/heads/v1.0.0, the tag, status, checkout").hasSize(4);
+        started.clear();
+        step.compensation().compensate(GitHarness.compensation(counting, sb, step, ctx.recordedValues()));
+        assertThat(started).as("undo: status, checkout").hasSize(2);
+
+        sb.assertAt(repo, c2, "main", "v2");
     }
 
     @Test

@@ -31,7 +31,11 @@ final class GitHarness {
     }
 
     static StepContext validation(GitSandbox sandbox, Step step) {
-        return harness(sandbox.commands(), sandbox, step).context(StepContext.Phase.VALIDATE);
+        return validation(sandbox.commands(), sandbox, step);
+    }
+
+    static StepContext validation(CommandRunner commands, GitSandbox sandbox, Step step) {
+        return harness(commands, sandbox, step).context(StepContext.Phase.VALIDATE);
     }
 
     /** A compensation context that knows nothing but the recorded values (as after a restart). */

@@ -3,6 +3,7 @@ package dev.backstep.benchmarks;
 import dev.backstep.Backstep;
 import dev.backstep.Plan;
 import dev.backstep.RunResult;
+import dev.backstep.RunId;
 import dev.backstep.RunStatus;
 import dev.backstep.Runner;
 import dev.backstep.Step;
@@ -15,6 +16,8 @@ import dev.backstep.spi.CommandResult;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.CommandSpec;
 import dev.backstep.spi.Journal;
+import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.Lock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -168,59 +171,183 @@ public final class ScenarioBenchmark {
                 files, median(b), median(s), median(ratio));
     }
 
-    /** Where Backstep's time goes: per step and compensation, and how many programs each starts. */
+    /**
+     * Where Backstep's time goes: the run's wall time cut into phases (set-up before the run's
+     * first record, each step and compensation, the gaps between them, the end), and within each
+     * the time spent waiting for journal appends (their fsync) and for programs (git, sync).
+     */
     static void profile(Path base, Path fixture, int rounds) throws Exception {
         runBackstep(fresh(base, fixture, "warm-p"), null, null);
-        Map<String, List<Double>> millis = new LinkedHashMap<>();
-        Map<String, AtomicInteger> commands = new ConcurrentHashMap<>();
-        double total = 0;
-        AtomicInteger records = new AtomicInteger();
+        Profile prof = new Profile();
         for (int r = 0; r < rounds; r++) {
             Path d = fresh(base, fixture, "p" + r);
-            Map<String, Long> starts = new ConcurrentHashMap<>();
-            RunListener timing = new RunListener() {
-                @Override
-                public void onStepStart(RunEvent.StepStarted e) {
-                    starts.put("step " + e.step(), System.nanoTime());
-                }
-
-                @Override
-                public void onStepEnd(RunEvent.StepFinished e) {
-                    add("step " + e.step());
-                }
-
-                @Override
-                public void onCompensationStart(RunEvent.CompensationStarted e) {
-                    starts.put("undo " + e.step(), System.nanoTime());
-                }
-
-                @Override
-                public void onCompensationEnd(RunEvent.CompensationFinished e) {
-                    add("undo " + e.step());
-                }
-
-                private void add(String key) {
-                    double ms = (System.nanoTime() - starts.get(key)) / 1e6;
-                    synchronized (millis) {
-                        millis.computeIfAbsent(key, k -> new ArrayList<>()).add(ms);
-                    }
-                }
-            };
-            total += runBackstep(d, timing, commands);
+            prof.begin();
+            prof.total += runBackstep(d, prof, prof.commands, prof);
+            prof.phase("end (journal close)");
             Fixture.checkRestored(fixture, d);
             try (var runs = Files.list(d.resolve("state/journal/runs"))) {
                 for (Path f : runs.toList()) {
-                    records.addAndGet(Files.readAllLines(f).size());
+                    prof.lines += Files.readAllLines(f).size();
                 }
             }
             JournalBenchmark.deleteRecursively(d);
         }
-        System.out.printf("profile, %s: mean total %.1f ms over %d rounds%n", fixture.getFileName(), total / rounds,
-                rounds);
-        millis.forEach((k, v) -> System.out.printf("  %-40s %7.1f ms%n", k,
-                v.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
-        System.out.printf("  journal records (lines)                  %5.1f per run%n", records.get() / (double) rounds);
-        commands.forEach((k, v) -> System.out.printf("  program %-32s %5.1f per run%n", k, v.get() / (double) rounds));
+        System.out.printf("profile, %s: mean total %.1f ms over %d rounds (load %s)%n", fixture.getFileName(),
+                prof.total / rounds, rounds, Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.printf("  %-38s %8s %8s %7s %7s %8s%n", "phase", "wall ms", "journal", "forced", "lazy",
+                "programs");
+        long[] sums = new long[5];
+        prof.wall.forEach((k, v) -> {
+            long[] row = {v, prof.journalNanos.getOrDefault(k, 0L), prof.appends.getOrDefault(k, 0),
+                prof.lazyAppends.getOrDefault(k, 0), prof.programNanos.getOrDefault(k, 0L)};
+            for (int i = 0; i < row.length; i++) {
+                sums[i] += row[i];
+            }
+            System.out.printf("  %-38s %8.1f %8.1f %7.1f %7.1f %8.1f%n", k, row[0] / 1e6 / rounds, row[1] / 1e6 / rounds,
+                    row[2] / (double) rounds, row[3] / (double) rounds, row[4] / 1e6 / rounds);
+        });
+        System.out.printf("  %-38s %8.1f %8.1f %7.1f %7.1f %8.1f%n", "sum", sums[0] / 1e6 / rounds,
+                sums[1] / 1e6 / rounds, sums[2] / (double) rounds, sums[3] / (double) rounds, sums[4] / 1e6 / rounds);
+        System.out.printf("  journal records (lines)            %5.1f per run%n", prof.lines / (double) rounds);
+        prof.commands.forEach((k, v) -> System.out.printf("  program %-26s %5.1f per run%n", k,
+                v.get() / (double) rounds));
+    }
+
+    /** Wall time per phase (sequential runs), journal and program time attributed to the phase they happen in. */
+    static final class Profile implements RunListener, Timer {
+        final Map<String, Long> wall = new LinkedHashMap<>();
+        final Map<String, Long> journalNanos = new ConcurrentHashMap<>();
+        final Map<String, Integer> appends = new ConcurrentHashMap<>();
+        final Map<String, Integer> lazyAppends = new ConcurrentHashMap<>();
+        final Map<String, Long> programNanos = new ConcurrentHashMap<>();
+        final Map<String, AtomicInteger> commands = new ConcurrentHashMap<>();
+        double total;
+        long lines;
+        private volatile String phase;
+        private long since;
+
+        void begin() {
+            phase = "set-up (lock, validate, first record)";
+            since = System.nanoTime();
+        }
+
+        synchronized void phase(String next) {
+            long now = System.nanoTime();
+            wall.merge(phase, now - since, Long::sum);
+            phase = next;
+            since = now;
+        }
+
+        @Override
+        public void journal(long nanos, int records) {
+            journalNanos.merge(phase, nanos, Long::sum);
+            appends.merge(phase, 1, Integer::sum);
+        }
+
+        @Override
+        public void lazy(long nanos) {
+            journalNanos.merge(phase, nanos, Long::sum);
+            lazyAppends.merge(phase, 1, Integer::sum);
+        }
+
+        @Override
+        public void program(long nanos) {
+            programNanos.merge(phase, nanos, Long::sum);
+        }
+
+        @Override
+        public void onRunStart(RunEvent.RunStarted e) {
+            phase("run start -> first step");
+        }
+
+        @Override
+        public void onStepStart(RunEvent.StepStarted e) {
+            phase("step " + e.step());
+        }
+
+        @Override
+        public void onStepEnd(RunEvent.StepFinished e) {
+            phase("after step " + e.step());
+        }
+
+        @Override
+        public void onRollbackStart(RunEvent.RollbackStarted e) {
+            phase("rollback start");
+        }
+
+        @Override
+        public void onCompensationStart(RunEvent.CompensationStarted e) {
+            phase("undo " + e.step());
+        }
+
+        @Override
+        public void onCompensationEnd(RunEvent.CompensationFinished e) {
+            phase("after undo " + e.step());
+        }
+
+        @Override
+        public void onRunEnd(RunEvent.RunFinished e) {
+            phase("run finished -> return");
+        }
+    }
+
+    /** Measures journal appends and programs for {@link Profile}. */
+    interface Timer {
+        /** A durable append (or appendAll) took {@code nanos}. */
+        void journal(long nanos, int records);
+
+        /** A lazy append (written, forced by the next durable one) took {@code nanos}. */
+        void lazy(long nanos);
+
+        void program(long nanos);
+    }
+
+    /** Times every append of {@code journal}. */
+    static Journal timed(Journal journal, Timer timer) {
+        return new Journal() {
+            @Override
+            public void append(JournalRecord record) {
+                long t = System.nanoTime();
+                journal.append(record);
+                timer.journal(System.nanoTime() - t, 1);
+            }
+
+            @Override
+            public void appendAll(List<JournalRecord> records) {
+                long t = System.nanoTime();
+                journal.appendAll(records);
+                timer.journal(System.nanoTime() - t, records.size());
+            }
+
+            @Override
+            public void appendLazily(JournalRecord record) {
+                long t = System.nanoTime();
+                journal.appendLazily(record);
+                timer.lazy(System.nanoTime() - t);
+            }
+
+            @Override
+            public void sync(RunId runId) {
+                long t = System.nanoTime();
+                journal.sync(runId);
+                timer.journal(System.nanoTime() - t, 0);
+            }
+
+            @Override
+            public List<JournalRecord> read(RunId runId) {
+                return journal.read(runId);
+            }
+
+            @Override
+            public List<RunId> runIds() {
+                return journal.runIds();
+            }
+
+            @Override
+            public void close() {
+                journal.close();
+            }
+        };
     }
 
     static Path fresh(Path base, Path fixture, String name) throws IOException, InterruptedException {
@@ -233,6 +360,10 @@ public final class ScenarioBenchmark {
     }
 
     static double runBackstep(Path dir, RunListener listener, Map<String, AtomicInteger> commandCount) {
+        return runBackstep(dir, listener, commandCount, null);
+    }
+
+    static double runBackstep(Path dir, RunListener listener, Map<String, AtomicInteger> commandCount, Timer timer) {
         Path repo = dir.resolve("repo");
         Path app = dir.resolve("srv/shop");
         long start = System.nanoTime();
@@ -240,9 +371,17 @@ public final class ScenarioBenchmark {
         CommandRunner commands = commandCount == null ? local : spec -> {
             commandCount.computeIfAbsent(spec.argv().get(0) + " " + firstVerb(spec), k -> new AtomicInteger())
                     .incrementAndGet();
-            return local.run(spec);
+            long t = System.nanoTime();
+            try {
+                return local.run(spec);
+            } finally {
+                if (timer != null) {
+                    timer.program(System.nanoTime() - t);
+                }
+            }
         };
-        try (Journal journal = Journal.directory(dir.resolve("state/journal"))) {
+        Journal directory = Journal.directory(dir.resolve("state/journal"));
+        try (Journal journal = timer == null ? directory : timed(directory, timer)) {
             Runner runner = Backstep.runner().journal(journal).stateDir(dir.resolve("state"))
                     .commands(commands).listener(listener == null ? RunListener.NONE : listener).build();
             Step checkout = Git.checkout(repo, "v2");
@@ -337,6 +476,13 @@ public final class ScenarioBenchmark {
             }
             Files.createSymbolicLink(dir.resolve("srv/shop/current"), Path.of("releases/1.0.0"));
             Files.writeString(dir.resolve("shared.env"), "# shop\nAPP_VERSION=1.0.0\nDB_HOST=127.0.0.1\n");
+            // a host that has deployed before: state, journal and lock directories exist (their
+            // first creation syncs four directories, once per host, not per deploy)
+            Journal.directory(dir.resolve("state/journal")).close();
+            try (Lock.Handle held = Lock.file(dir.resolve("state")).acquire(TARGET,
+                    RunId.generate(java.time.Instant.now()), java.time.Duration.ZERO)) {
+                // acquired once and released: the lock file exists, as on any host that deployed
+            }
             return dir;
         }
 

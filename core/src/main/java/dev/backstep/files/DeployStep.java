@@ -180,6 +180,7 @@ public final class DeployStep implements Step {
         if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !reuseExisting && !createdEarlier) {
             throw new StepValidationException(name, "release " + version + " already exists at " + dir);
         }
+        boolean created = false;
         try {
             Files.createDirectories(releases);
             ReleaseOps.capturePrevious(ctx, base, version);
@@ -196,10 +197,13 @@ public final class DeployStep implements Step {
                     ctx.record(ReleaseOps.CREATED, "true");
                     Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
                 }
+                created = true;
+            }
+            // before the switch: a run cut off here is undone by removing its line again. Writing
+            // the log syncs releases/, the new release's name in it too: one directory sync less
+            if (!ReleaseOps.logDeploy(base, version, ctx.runId().value(), ctx.clock().instant()) && created) {
                 FileOps.fsyncDir(releases);
             }
-            // before the switch: a run cut off here is undone by removing its line again
-            ReleaseOps.logDeploy(base, version, ctx.runId().value(), ctx.clock().instant());
             ReleaseOps.switchTo(ctx, base, version, hook);
         } catch (IOException e) {
             throw new FileStepException(name, dir, "cannot deploy release " + version + " in " + base, e);

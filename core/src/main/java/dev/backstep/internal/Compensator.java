@@ -152,10 +152,14 @@ final class Compensator {
             one(group.get(0), failures);
             return;
         }
+        // one force before the group instead of one per member start: it makes the failure and
+        // the earlier stages' outcomes durable before any member changes anything; a member's
+        // own start record changes nothing on replay (the step stays applied until it succeeds)
+        journal.sync();
         List<Attempts.Task<Void>> tasks = new ArrayList<>();
         for (Pending s : group) {
             tasks.add(new Attempts.Task<>(pool, () -> {
-                one(s, failures);
+                one(s, failures, true);
                 return null;
             }));
         }
@@ -180,8 +184,13 @@ final class Compensator {
 
     /** Compensates one step; adds its failure (or its cancellation) to {@code failures}. */
     private void one(Pending p, List<Throwable> failures) {
+        one(p, failures, false);
+    }
+
+    /** @param grouped in a parallel group, after {@link RunJournal#sync}: its start record is lazy */
+    private void one(Pending p, List<Throwable> failures, boolean grouped) {
         String s = p.name();
-        Hooks hooks = new Hooks(s);
+        Hooks hooks = new Hooks(s, grouped);
         try {
             int attempts = Attempts.run(s, p.undo().policy().compensationRetry(),
                     p.undo().policy().compensationTimeout(), pool, p.undo().compensation()::compensate, hooks);
@@ -202,17 +211,19 @@ final class Compensator {
                     run.secrets().scrub(cause));
             journal.compensationFailed(s, f);
             journal.append(JournalRecord.Type.COMPENSATION_FAILED, s, Keys.ERROR, Errors.message(cause),
-                    "errorType", cause.getClass().getName());
+                    Keys.ERROR_TYPE, cause.getClass().getName());
             failures.add(f);
         }
     }
 
     private final class Hooks implements Attempts.Hooks {
         private final String s;
+        private final boolean grouped;
         private volatile int lastAttempt;
 
-        Hooks(String s) {
+        Hooks(String s, boolean grouped) {
             this.s = s;
+            this.grouped = grouped;
         }
 
         @Override
@@ -223,7 +234,11 @@ final class Compensator {
         @Override
         public void started(int attempt) {
             lastAttempt = attempt;
-            journal.append(JournalRecord.Type.COMPENSATION_STARTED, s, Keys.ATTEMPT, Integer.toString(attempt));
+            if (grouped) {
+                journal.appendLazily(JournalRecord.Type.COMPENSATION_STARTED, s, Keys.ATTEMPT, Integer.toString(attempt));
+            } else {
+                journal.append(JournalRecord.Type.COMPENSATION_STARTED, s, Keys.ATTEMPT, Integer.toString(attempt));
+            }
             listeners.emit(new RunEvent.CompensationStarted(run.runId(), run.clock().instant(), s, attempt));
         }
 

@@ -59,6 +59,8 @@ import org.slf4j.LoggerFactory;
  * {@code runs} directory is fsynced after the creation; every record is written with one
  * positional write and is durable ({@code force(true)}) before {@code append} returns; appenders
  * of one run that write while a force runs share the next force (group commit, {@link GroupCommit}).
+ * {@link #appendLazily} writes the same way and leaves the force to the run's next durable
+ * append or its close.
  *
  * <p>Reading: a torn last line (no trailing newline, or a last line that fails to parse or to
  * match its checksum) is the trace of an append that never returned; it is ignored. Before this
@@ -174,6 +176,52 @@ public final class DirectoryJournal implements Journal {
         index.after(record);
     }
 
+    /** Written under the run's lock like {@link #append}, forced by the run's next durable append or its close. */
+    @Override
+    public void appendLazily(JournalRecord record) {
+        Objects.requireNonNull(record, "record");
+        if (record.type() == JournalRecord.Type.RUN_FINISHED) {
+            append(record); // closes the file: forced
+            return;
+        }
+        checkSequence(record);
+        // the index hears of a lazy record too: a rollback's start reopens its run for recover()
+        index.before(record);
+        appendLines(record.runId(), List.of(record.sequence()), encode(record), false, false);
+        index.after(record);
+    }
+
+    /** Forces the run's open file if a lazy append left anything unforced; nothing when it is closed. */
+    @Override
+    public void sync(RunId runId) {
+        Objects.requireNonNull(runId, "runId");
+        RunWriter w;
+        long end;
+        ReentrantLock lock = fileLock(keyOf(runId));
+        lock.lock();
+        try {
+            w = open.get(runId);
+            if (w == null) {
+                return; // a file is forced before it is closed
+            }
+            end = w.size;
+        } finally {
+            lock.unlock();
+        }
+        // outside the lock, as an append waits: a close meanwhile forces first, so this returns
+        try {
+            w.commit.awaitDurable(end);
+        } catch (IOException e) {
+            throw new BackstepException("cannot sync journal file " + w.file + ": " + e, e);
+        }
+    }
+
+    /** How many forces the run's open file has had (tests); 0 when it is not open. */
+    long forces(RunId runId) {
+        RunWriter w = open.get(runId);
+        return w == null ? 0 : w.commit.forces();
+    }
+
     /**
      * Several records of one run with one write and one force (records of several runs, or a
      * {@code RUN_FINISHED} among them, are appended one by one). Every record is durable when this
@@ -216,6 +264,11 @@ public final class DirectoryJournal implements Journal {
      * record, which is forced before the file is closed under the lock.
      */
     private void appendLines(RunId runId, List<Long> sequences, byte[] lines, boolean finished) {
+        appendLines(runId, sequences, lines, finished, true);
+    }
+
+    /** @param durable false: written only, the next durable append (or the close) forces it */
+    private void appendLines(RunId runId, List<Long> sequences, byte[] lines, boolean finished, boolean durable) {
         Path key = keyOf(runId);
         ReentrantLock lock = fileLock(key);
         RunWriter w;
@@ -253,7 +306,7 @@ public final class DirectoryJournal implements Journal {
         } finally {
             lock.unlock();
         }
-        if (!finished) {
+        if (!finished && durable) {
             try {
                 w.commit.awaitDurable(end);
             } catch (IOException e) {

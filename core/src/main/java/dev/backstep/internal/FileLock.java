@@ -308,7 +308,9 @@ public final class FileLock implements Lock {
             p += ch.write(buf, p);
         }
         ch.truncate(p);
-        ch.force(true);
+        // not forced: the OS lock, not these bytes, excludes other runs; after a power cut no lock
+        // is held and the name only feeds the "took over from" report (the journal, not the
+        // holder, tells which runs to finish). Release truncates without a force too.
     }
 
     /** The identity (device and inode) of the file at {@code file}, or null where the OS has none. */

@@ -21,12 +21,18 @@ final class GroupCommit {
     /** Everything before this offset is durable. */
     private long durable;
     private boolean forcing;
+    private long forces;
     private IOException failure;
 
     GroupCommit(FileChannel channel, long durableUpTo) {
         this.channel = channel;
         this.written = durableUpTo;
         this.durable = durableUpTo;
+    }
+
+    /** How many forces this file has had. */
+    synchronized long forces() {
+        return forces;
     }
 
     /** A write ending at {@code end} has completed (its bytes are in the file, not yet durable). */
@@ -75,6 +81,7 @@ final class GroupCommit {
             }
             synchronized (this) {
                 forcing = false;
+                forces++;
                 if (error != null) {
                     failure = error;
                 } else if (target > durable) {

@@ -5,6 +5,7 @@ import dev.backstep.StepKind;
 import dev.backstep.StepOutcome;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.spi.JournalRecord.Keys;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,9 +101,18 @@ final class RunJournal {
     // itself (a parallel group's appends then share the journal's forces instead of queueing for
     // one each); only numbering and folding are, so the state is folded in sequence order
     void append(JournalRecord.Type type, String step, Map<String, String> data) {
+        append(type, step, data, lazy(type, data));
+    }
+
+    /** A record the caller knows no side effect waits for (see {@link #lazy}), forced later. */
+    void appendLazily(JournalRecord.Type type, String step, String... keyValues) {
+        append(type, step, data(keyValues), true);
+    }
+
+    private void append(JournalRecord.Type type, String step, Map<String, String> data, boolean lazily) {
         if (base == null) {
-            journal.append(new JournalRecord(runId, sequence.getAndIncrement(), clock.instant(), type,
-                    Optional.ofNullable(step), data));
+            write(new JournalRecord(runId, sequence.getAndIncrement(), clock.instant(), type,
+                    Optional.ofNullable(step), data), lazily);
             return;
         }
         JournalRecord rec;
@@ -112,11 +122,43 @@ final class RunJournal {
             fold(List.of(rec));
         }
         try {
-            journal.append(rec);
+            write(rec, lazily);
         } catch (RuntimeException | Error e) {
             unfold(List.of(rec));
             throw e;
         }
+    }
+
+    private void write(JournalRecord rec, boolean lazily) {
+        if (lazily) {
+            journal.appendLazily(rec);
+        } else {
+            journal.append(rec);
+        }
+    }
+
+    /** Every record of the run appended so far is durable when this returns. */
+    void sync() {
+        journal.sync(runId);
+    }
+
+    /**
+     * Records that no side effect waits for ride the run's next forced record (one fsync fewer
+     * each): losing them in a power cut leaves the journal as if the process had stopped just
+     * before them, a state a crash can leave anyway. Forced, because something changes right
+     * after them that a rollback must know of: a step's start (its action runs next; a
+     * verification changes nothing), its undo data, a compensation's start (it covers the
+     * previous compensation's success and the failure that started the rollback: a second
+     * rollback must neither redo a finished compensation after a later one ran nor compensate a
+     * step that failed without changing anything), the run's start and end, marks.
+     */
+    static boolean lazy(JournalRecord.Type type, Map<String, String> data) {
+        return switch (type) {
+            case STEP_SUMMARY, STEP_SUCCEEDED, STEP_FAILED, ROLLBACK_STARTED, COMPENSATION_SUCCEEDED,
+                    COMPENSATION_FAILED, COMPENSATION_SKIPPED -> true;
+            case STEP_STARTED -> "VERIFICATION".equals(data.get(Keys.KIND));
+            default -> false;
+        };
     }
 
     /** One record per data map, with consecutive sequence numbers, all durable together. */
@@ -143,13 +185,17 @@ final class RunJournal {
     }
 
     void append(JournalRecord.Type type, String step, String... keyValues) {
+        append(type, step, data(keyValues));
+    }
+
+    private static Map<String, String> data(String... keyValues) {
         Map<String, String> data = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             if (keyValues[i + 1] != null) {
                 data.put(keyValues[i], keyValues[i + 1]);
             }
         }
-        append(type, step, data);
+        return data;
     }
 
     /** Caller holds {@link #foldLock}. */

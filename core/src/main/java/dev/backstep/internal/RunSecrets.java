@@ -140,9 +140,28 @@ final class RunSecrets {
         return new Journal() {
             @Override
             public void append(JournalRecord r) {
+                journal.append(masked(r));
+            }
+
+            @Override
+            public void appendAll(List<JournalRecord> records) {
+                journal.appendAll(records.stream().map(this::masked).toList()); // still one force
+            }
+
+            @Override
+            public void appendLazily(JournalRecord r) {
+                journal.appendLazily(masked(r));
+            }
+
+            @Override
+            public void sync(dev.backstep.RunId runId) {
+                journal.sync(runId);
+            }
+
+            private JournalRecord masked(JournalRecord r) {
                 Map<String, String> data = new LinkedHashMap<>();
                 r.data().forEach((k, v) -> data.put(k, STRUCTURAL.contains(k) ? v : mask(v)));
-                journal.append(new JournalRecord(r.runId(), r.sequence(), r.at(), r.type(), r.step(), data));
+                return new JournalRecord(r.runId(), r.sequence(), r.at(), r.type(), r.step(), data);
             }
 
             @Override

@@ -42,6 +42,36 @@ public interface Journal extends AutoCloseable {
         records.forEach(this::append);
     }
 
+    /**
+     * Appends a record that no side effect waits for (a step's success, a summary): written in
+     * order with the others, durable at the latest when the next {@link #append} or
+     * {@link #appendAll} of the same run returns, or at {@link #close}. A power loss before that
+     * can lose it together with the records after it, as if the process had stopped just before
+     * it. The default appends it durably at once; the directory journal leaves its force to the
+     * next durable append. A journal (or a wrapper) that overrides this must override
+     * {@link #sync} too.
+     *
+     * <pre>{@code
+     * journal.appendLazily(stepSucceeded);  // written, not yet forced
+     * journal.append(nextStepStarted);      // one force makes both durable
+     * }</pre>
+     */
+    default void appendLazily(JournalRecord record) {
+        append(record);
+    }
+
+    /**
+     * Makes every record of the run appended so far durable: what {@link #appendLazily} left to a
+     * later force. The default does nothing (its lazy appends are durable at once).
+     *
+     * <pre>{@code
+     * journal.appendLazily(compensationSucceeded);
+     * journal.sync(runId);  // durable before a parallel group's compensations start
+     * }</pre>
+     */
+    default void sync(RunId runId) {
+    }
+
     /** All records of a run, in sequence order; empty when the run is unknown. */
     List<JournalRecord> read(RunId runId);
 

@@ -65,6 +65,42 @@ public final class GitCli {
         return new GitCli(runner, git, Path.of(top.stdout().strip()));
     }
 
+    /**
+     * A work tree at a top level recorded earlier ({@link #repo()} of an opened one), without
+     * asking git: its first command fails if it is no longer one, and the caller then
+     * {@link #open}s it for the precise error.
+     */
+    public static GitCli at(CommandRunner runner, String git, Path topLevel) {
+        return new GitCli(runner, git, topLevel);
+    }
+
+    /** A work tree and what a ref names in it, learnt from one git process. */
+    public record Opened(GitCli cli, Optional<String> commit) {
+    }
+
+    /**
+     * Opens the work tree that contains {@code path} and resolves {@code ref} to a commit in the
+     * same git process ({@link #open} then {@link #resolveCommit}, one program start instead of
+     * two).
+     *
+     * @throws GitException GIT_NOT_FOUND, NOT_A_REPOSITORY
+     */
+    public static Opened openResolving(CommandRunner runner, String git, Path path, String ref) {
+        Path dir = path.toAbsolutePath().normalize();
+        if (Files.isDirectory(dir)) {
+            CommandResult r = new GitCli(runner, git, dir).exec(List.of("rev-parse", "--show-toplevel", "--verify",
+                    "--quiet", ref + "^{commit}"), Set.of(0, 1, 128));
+            String[] lines = r.stdout().strip().split("\n");
+            if (r.exitCode() != 128 && !lines[0].isBlank() && lines.length <= 2) {
+                GitCli cli = new GitCli(runner, git, Path.of(lines[0].strip()));
+                return new Opened(cli, r.exitCode() == 0 && lines.length == 2 && !lines[1].isBlank()
+                        ? Optional.of(lines[1].strip()) : Optional.empty());
+            }
+        }
+        GitCli cli = open(runner, git, path); // the precise error
+        return new Opened(cli, cli.resolveCommit(ref));
+    }
+
     /** The top level of the work tree. */
     public Path repo() {
         return repo;
@@ -152,8 +188,7 @@ public final class GitCli {
 
     /** The commit HEAD is at. @throws GitException NO_COMMITS */
     public String head() {
-        return resolveCommit("HEAD").orElseThrow(() -> new GitException(Reason.NO_COMMITS, repo,
-                repo + " has no commit yet: HEAD is unborn"));
+        return resolveCommit("HEAD").orElseThrow(this::noCommits);
     }
 
     /** The branch HEAD is attached to ({@code main}), or empty when HEAD is detached. */
@@ -193,6 +228,70 @@ public final class GitCli {
             }
         }
         return files;
+    }
+
+    /**
+     * HEAD's commit (empty while HEAD is unborn), its branch (empty when detached) and the changed
+     * paths as {@link #changedFiles} lists them.
+     */
+    public record Status(Optional<String> head, Optional<String> branch, List<String> changed) {
+    }
+
+    /**
+     * HEAD, its branch and the changed paths from one {@code git status} (porcelain v2 with its
+     * branch header) instead of three programs; same options as {@link #changedFiles}.
+     */
+    public Status status(boolean withSubmodules) {
+        List<String> args = new ArrayList<>(List.of("status", "--porcelain=v2", "--branch", "--no-ahead-behind",
+                "--untracked-files=all"));
+        if (!withSubmodules) {
+            args.add("--ignore-submodules=all");
+        }
+        String out = run(args.toArray(String[]::new));
+        Optional<String> head = Optional.empty();
+        Optional<String> branch = Optional.empty();
+        List<String> files = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (line.startsWith("# branch.oid ")) {
+                String oid = line.substring("# branch.oid ".length()).strip();
+                head = oid.equals("(initial)") || oid.isEmpty() ? Optional.empty() : Optional.of(oid);
+            } else if (line.startsWith("# branch.head ")) {
+                String name = line.substring("# branch.head ".length()).strip();
+                branch = name.equals("(detached)") || name.isEmpty() ? Optional.empty() : Optional.of(name);
+            } else if (!line.startsWith("#") && line.length() > 2) {
+                files.add(changedPath(line));
+            }
+        }
+        return new Status(head, branch, List.copyOf(files));
+    }
+
+    /** The path of a porcelain v2 entry, a rename as {@code old -> new} as porcelain v1 shows it. */
+    private static String changedPath(String line) {
+        int fields = switch (line.charAt(0)) {
+            case '1' -> 8;
+            case '2' -> 9;
+            case 'u' -> 10;
+            default -> 1; // '?' untracked, '!' ignored
+        };
+        int p = 0;
+        for (int i = 0; i < fields && p >= 0; i++) {
+            p = line.indexOf(' ', p) + 1;
+            if (p == 0) {
+                return line;
+            }
+        }
+        String path = line.substring(p);
+        int tab = path.indexOf('\t');
+        return tab >= 0 ? path.substring(tab + 1) + " -> " + path.substring(0, tab) : path;
+    }
+
+    /** HEAD's commit in {@code status}. @throws GitException NO_COMMITS */
+    public String head(Status status) {
+        return status.head().orElseThrow(this::noCommits);
+    }
+
+    private GitException noCommits() {
+        return new GitException(Reason.NO_COMMITS, repo, repo + " has no commit yet: HEAD is unborn");
     }
 
     public String subject(String commit) {

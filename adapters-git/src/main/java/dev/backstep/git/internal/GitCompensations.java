@@ -52,22 +52,35 @@ public enum GitCompensations implements Compensation {
 
     static void restoreHead(StepContext ctx) {
         Optional<String> head = ctx.recorded(Keys.HEAD);
-        Optional<GitCli> opened = head.isPresent() ? recordedRepo(ctx) : Optional.empty();
+        // the recorded top level as it is: its git status (one process for HEAD, branch and
+        // changes) fails if it is no longer a work tree, and opening it then names why
+        Optional<GitCli> opened = head.isPresent() ? ctx.recorded(Keys.REPO).map(repo ->
+                GitCli.at(ctx.commands(), ctx.recorded(Keys.GIT).orElse("git"), Path.of(repo))) : Optional.empty();
         if (opened.isEmpty()) {
             ctx.logger().info("nothing recorded about HEAD: the step changed nothing, nothing to undo");
             return;
         }
         GitCli cli = opened.get();
+        GitCli.Status status;
+        try {
+            status = cli.status(false);
+        } catch (GitException e) {
+            if (e.reason() != Reason.COMMAND_FAILED) {
+                throw e;
+            }
+            cli = recordedRepo(ctx).orElseThrow(); // NOT_A_REPOSITORY when it is none any more
+            status = cli.status(false);
+        }
         String wantHead = head.get();
         Optional<String> wantBranch = "true".equals(ctx.recorded(Keys.DETACHED).orElse("false"))
                 ? Optional.empty() : ctx.recorded(Keys.BRANCH);
 
+        GitCli repo = cli;
         Optional<String> stash = ctx.recorded(Keys.STASH)
-                .or(() -> ctx.recorded(Keys.STASH_MESSAGE).flatMap(cli::findStash));
+                .or(() -> ctx.recorded(Keys.STASH_MESSAGE).flatMap(repo::findStash));
         boolean stashPending = stash.isPresent() && cli.stashCommits().contains(stash.get());
 
-        boolean atHead = wantHead.equals(cli.resolveCommit("HEAD").orElse(""))
-                && wantBranch.equals(cli.branch());
+        boolean atHead = wantHead.equals(status.head().orElse("")) && wantBranch.equals(status.branch());
         if (atHead && !stashPending) {
             cli.updateSubmodulesIfAny();
             ctx.logger().info("{} is already at {}{}", cli.repo(), GitCli.shortSha(wantHead),
@@ -75,7 +88,7 @@ public enum GitCompensations implements Compensation {
             return;
         }
 
-        List<String> changed = cli.changedFiles(false);
+        List<String> changed = status.changed();
         Optional<String> safety = Optional.empty();
         if (!changed.isEmpty()) {
             String message = "backstep: changes found while undoing step '" + ctx.stepName() + "' of run "

@@ -27,9 +27,10 @@ public final class HeadState {
     /** As above, recording {@code extra} values of the step in the same journal sync. */
     public static List<String> captureAndRecord(StepContext ctx, GitCli cli, boolean stash,
                                                 Map<String, String> extra) {
-        String head = cli.head();
-        var branch = cli.branch();
-        List<String> changed = cli.changedFiles(true);
+        GitCli.Status status = cli.status(true); // HEAD, branch and changes from one git process
+        String head = cli.head(status);
+        var branch = status.branch();
+        List<String> changed = status.changed();
         if (!changed.isEmpty() && !stash) {
             throw new GitDirtyWorktreeException(cli.repo(), changed);
         }

@@ -384,14 +384,20 @@ public final class ReleaseOps {
                 FileOps.tempSibling(log), FaultHook.NONE);
     }
 
-    /** Appends this run's deploy of {@code version} to the log, once (a retry does not add it again). */
-    public static void logDeploy(Path base, String version, String runId, Instant at) throws IOException {
+    /**
+     * Appends this run's deploy of {@code version} to the log, once (a retry does not add it again).
+     *
+     * @return true when it wrote the log, which syncs {@code releases/} (so also a release
+     *     directory just renamed into it); false when the log had the line already
+     */
+    public static boolean logDeploy(Path base, String version, String runId, Instant at) throws IOException {
         List<LogEntry> entries = new ArrayList<>(readLog(base));
         if (entries.stream().anyMatch(e -> e.version().equals(version) && e.runId().equals(runId))) {
-            return;
+            return false;
         }
         entries.add(new LogEntry(version, runId, at.toString()));
         writeLog(base, entries);
+        return true;
     }
 
     /** Removes this run's deploy of {@code version} from the log (a rollback of that deploy). */
