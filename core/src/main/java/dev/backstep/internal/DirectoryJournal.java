@@ -402,7 +402,13 @@ public final class DirectoryJournal implements Journal {
             } catch (IOException e) {
                 throw new BackstepException("cannot read journal file " + file + ": " + e, e);
             }
-            List<JournalRecord> records = new ArrayList<>(scan(file, runId, bytes).records);
+            List<JournalRecord> records;
+            try {
+                records = new ArrayList<>(scan(file, runId, bytes).records);
+            } catch (JournalCorruptedException e) {
+                index.damaged(runId); // named for every target and by recover() from now on
+                throw e;
+            }
             records.sort(Comparator.comparingLong(JournalRecord::sequence));
             return List.copyOf(records);
         } finally {
