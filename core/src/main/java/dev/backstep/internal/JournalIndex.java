@@ -50,14 +50,26 @@ import org.slf4j.LoggerFactory;
  * RUN_MARKED_GOOD} is durable ({@code done}, {@code good}, with the run file's length and
  * modification time); lines are appended under a lock ({@code runs.index.lock}), and other
  * journals read the lines added since they last looked (one {@code stat} per lookup). The lines
- * are not forced: a line lost in a power failure is what the check at open repairs.
+ * are not forced: a line lost in a power failure (another boot) is what the check at open repairs.
  *
- * <p>When a journal first needs the index it checks it against the run files: every run file
- * without an entry, with another length or modification time than its entry, or with an entry
- * written before its run finished is read again; entries without a run file are dropped. A
- * missing index, a line that fails its checksum, or a symbolic link in its place makes the
- * whole index rebuilt from the run files. The checked index is written back atomically (a new
- * file, forced, renamed over the old one, directory forced).
+ * <p>A journal that opens an index it can trust checks only what it is asked about, so opening
+ * a journal and answering for one target cost the same at 100 runs as at 100,000: a lookup of a
+ * target compares that target's run files with their entries (one {@code stat} each) and reads
+ * those that differ; {@code runs/} is listed only when its modification time (ns, compared
+ * exactly) is not the one at which the index knew every run file (a {@code dir} line: written
+ * after a listing that saw no change, and by a journal that created a run file when the index
+ * knew every file just before). A run file created behind the index's back (a writer that does
+ * not keep it, a copy by hand) changes that time. The index is trusted when it was written in
+ * this boot (no appended line can have been lost to a power failure), its {@code self} line names
+ * this very file (not a copy put in its place), every line carries its own offset (no line was
+ * removed or inserted) and it is not shorter than the length kept in the lock file (not cut
+ * short). Otherwise, and when it is missing or a line fails its checksum, it is checked against
+ * every run file as before: every run file without an entry, with another length or modification
+ * time than its entry, or with an entry written before its run finished is read again; entries
+ * without a run file are dropped; a symbolic link in its place is never followed. The checked
+ * index is written back atomically (a new file, forced, renamed over the old one, directory
+ * forced). A finished run whose file is changed by hand is found by the next lookup of its
+ * target (and then named for every target and by recover()), or by {@link Journal#verify()}.
  *
  * <pre>{@code
  * JournalIndex index = new JournalIndex(dir, runsDir, journal::fileOf, journal::read);
@@ -642,7 +654,8 @@ final class JournalIndex {
         if (!field.startsWith("=")) {
             throw new IllegalArgumentException("bad field");
         }
-        return URLDecoder.decode(field.substring(1), UTF_8);
+        return field.indexOf('%') < 0 && field.indexOf('+') < 0 ? field.substring(1)
+                : URLDecoder.decode(field.substring(1), UTF_8);
     }
 
     /**
@@ -661,7 +674,23 @@ final class JournalIndex {
                 // an append in progress or torn by a crash: a rebuild reads every run file again
                 return whole ? -1 : pos;
             }
-            if (!applyLine(new String(bytes, pos, nl - pos, UTF_8), base + pos)) {
+            // the checksum on the bytes first: most of the cost of opening a large index
+            int sp = nl - 1;
+            while (sp > pos && bytes[sp] != ' ') {
+                sp--;
+            }
+            if (sp <= pos || nl - sp - 1 != 8) {
+                return -1;
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(bytes, pos, sp - pos);
+            long written;
+            try {
+                written = Long.parseLong(new String(bytes, sp + 1, 8, java.nio.charset.StandardCharsets.ISO_8859_1), 16);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+            if (written != crc.getValue() || !applyFields(new String(bytes, pos, sp - pos, UTF_8), base + pos)) {
                 return -1;
             }
             linesRead++;
@@ -670,18 +699,9 @@ final class JournalIndex {
         return pos;
     }
 
-    private boolean applyLine(String text, long at) {
-        int sp = text.lastIndexOf(' ');
-        if (sp < 0) {
-            return false;
-        }
-        CRC32C crc = new CRC32C();
-        byte[] body = text.substring(0, sp).getBytes(UTF_8);
-        crc.update(body, 0, body.length);
-        if (!String.format("%08x", crc.getValue()).equals(text.substring(sp + 1))) {
-            return false;
-        }
-        String[] f = text.substring(0, sp).split(" ", -1);
+    /** The fields of a line whose checksum matched. */
+    private boolean applyFields(String body, long at) {
+        String[] f = body.split(" ", -1);
         try {
             if (f.length < 3 || !f[0].equals(VERSION) || !f[f.length - 1].equals("@" + at)) {
                 return false;
