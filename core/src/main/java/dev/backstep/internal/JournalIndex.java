@@ -134,6 +134,8 @@ final class JournalIndex {
     /** The modification time of {@code runs/} just before a run file of this journal was created, by run. */
     private final Map<RunId, Long> beforeCreate = new ConcurrentHashMap<>();
     private boolean loading;
+    /** Whether {@link #unfinished} compared every run file with its entry already. */
+    private boolean statChecked;
 
     /**
      * @param dir the journal directory (real path: journals of this process that reach it by other
@@ -164,13 +166,19 @@ final class JournalIndex {
 
     /**
      * The runs that may need recovery, and every run of unknown target: those the index says were
-     * still going or being rolled back, and run files the index does not know. A finished run is
-     * not looked at: its {@code open} line is appended before its rollback reaches the run file,
-     * and lines appended during this boot are not lost ({@link Journal#verify()} checks every run).
+     * still going or being rolled back, and run files the index does not know. The first time this
+     * journal is asked, every run file's length and modification time are also compared with its
+     * entry (one {@code stat} per run, no read): a finished run damaged or changed behind the
+     * index's back (bit rot, by hand) is read again and reported. Later calls trust the lines every
+     * writer appends ({@link Journal#verify()} checks every run).
      */
     synchronized List<RunId> unfinished() {
         refresh();
         findUnknownFiles();
+        if (!statChecked) {
+            checkRuns(new LinkedHashSet<>(entries.keySet()));
+            statChecked = true;
+        }
         return new ArrayList<>(open);
     }
 
@@ -749,7 +757,8 @@ final class JournalIndex {
      * index shorter than that lost lines (cut short, or an older copy put in its place).
      */
     private static void recordLength(FileChannel lock, long length) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(8).putLong(0, length);
+        // text, fixed width: the journal's files stay readable as text
+        ByteBuffer b = ByteBuffer.wrap(String.format("%019d\n", length).getBytes(UTF_8));
         while (b.hasRemaining()) {
             lock.write(b, b.position());
         }
@@ -757,12 +766,12 @@ final class JournalIndex {
 
     private long recordedLength() {
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer b = ByteBuffer.allocate(8);
+            ByteBuffer b = ByteBuffer.allocate(20);
             while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
-                // until 8 bytes or the end
+                // until 20 bytes or the end
             }
-            return b.hasRemaining() ? Long.MAX_VALUE : b.getLong(0);
-        } catch (IOException e) {
+            return b.hasRemaining() ? Long.MAX_VALUE : Long.parseLong(new String(b.array(), 0, 19, UTF_8));
+        } catch (IOException | NumberFormatException e) {
             return Long.MAX_VALUE;
         }
     }
