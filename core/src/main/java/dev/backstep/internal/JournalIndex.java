@@ -69,7 +69,8 @@ import org.slf4j.LoggerFactory;
  * without a run file are dropped; a symbolic link in its place is never followed. The checked
  * index is written back atomically (a new file, forced, renamed over the old one, directory
  * forced). A finished run whose file is changed by hand is found by the next lookup of its
- * target (and then named for every target and by recover()), or by {@link Journal#verify()}.
+ * target (and then named for every target), by the first {@link #unfinished} of a journal (one
+ * {@code stat} per run), or by {@link Journal#verify()}.
  *
  * <pre>{@code
  * JournalIndex index = new JournalIndex(dir, runsDir, journal::fileOf, journal::read);
