@@ -41,6 +41,8 @@ import org.h2.jdbcx.JdbcDataSource;
  * <pre>{@code
  * ./mvnw -q -pl benchmarks -am package -DskipTests
  * java -cp benchmarks/target/benchmarks.jar dev.backstep.benchmarks.JournalScaleBenchmark --runs=100,100000 --rounds=9
+ * java -cp benchmarks/target/benchmarks.jar dev.backstep.benchmarks.JournalScaleBenchmark --runs=100,100000 --rounds=9 \
+ *     --journals=directory --fresh
  * }</pre>
  */
 public final class JournalScaleBenchmark {
@@ -49,6 +51,14 @@ public final class JournalScaleBenchmark {
     private static final String[] OPS = {"rollback", "history", "lastGood", "recover"};
     /** {@code --no-index}: the runner sees the journal through the {@link Journal} defaults (reads every run), as before the index. */
     private static boolean noIndex;
+    /**
+     * {@code --fresh}: each timed call opens a new {@code Journal.directory(dir)} and runner first
+     * (what an operator command or a deploy process does), the open included in the time.
+     */
+    private static boolean fresh;
+    private static final Plan PLAN = Plan.named("deploy shop").target(TARGET)
+            .step(Step.named("switch").action(ctx -> ctx.record("previous", "1.0")).compensation(ctx -> { }).build())
+            .build();
 
     private JournalScaleBenchmark() {
     }
@@ -67,13 +77,19 @@ public final class JournalScaleBenchmark {
                 kinds = List.of(a.substring(11).split(","));
             } else if (a.equals("--no-index")) {
                 noIndex = true;
+            } else if (a.equals("--fresh")) {
+                fresh = true;
             } else {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
         }
         Path base = JournalBenchmark.tempDir("backstep-scale");
-        System.out.printf("journal scale: %s journals%s, %s runs of %d other targets, %d rounds (load %s)%n", kinds,
+        if (fresh && kinds.contains("h2")) {
+            throw new IllegalArgumentException("--fresh measures the directory journal: add --journals=directory");
+        }
+        System.out.printf("journal scale: %s journals%s%s, %s runs of %d other targets, %d rounds (load %s)%n", kinds,
                 noIndex ? " without their index (every lookup reads every run)" : "",
+                fresh ? ", each call on a newly opened journal (open included)" : "",
                 Arrays.toString(sizes), OTHER_TARGETS, rounds, Files.readString(Path.of("/proc/loadavg")).strip());
         try {
             for (String kind : kinds) {
@@ -98,11 +114,15 @@ public final class JournalScaleBenchmark {
         final Runner runner;
         final AutoCloseable resource;
         final Map<String, List<Double>> millis = new LinkedHashMap<>();
+        /** The directory journal's directory, for {@code --fresh}; null for H2. */
+        Path dir;
+        final Path state;
 
         Side(int others, Journal journal, Path state, AutoCloseable resource) {
             this.others = others;
             this.journal = journal;
-            this.runner = Backstep.runner().journal(noIndex ? withoutIndex(journal) : journal).stateDir(state).build();
+            this.state = state;
+            this.runner = runnerOn(journal, state);
             this.resource = resource;
             for (String op : OPS) {
                 millis.put(op, new ArrayList<>());
@@ -144,9 +164,28 @@ public final class JournalScaleBenchmark {
     }
 
     private static Plan plan() {
-        return Plan.named("deploy shop").target(TARGET)
-                .step(Step.named("switch").action(ctx -> ctx.record("previous", "1.0")).compensation(ctx -> { }).build())
-                .build();
+        return PLAN;
+    }
+
+    private static Runner runnerOn(Journal journal, Path state) {
+        return Backstep.runner().journal(noIndex ? withoutIndex(journal) : journal).stateDir(state).plan(PLAN).build();
+    }
+
+    /** {@code call} on {@code s}'s runner, or with {@code --fresh} on a runner of a journal opened for it. */
+    private static double time(Side s, java.util.function.Function<Runner, Object> call) {
+        if (!fresh) {
+            return time(() -> call.apply(s.runner));
+        }
+        long t = System.nanoTime();
+        Journal journal = Journal.directory(s.dir);
+        call.apply(runnerOn(journal, s.state));
+        double ms = (System.nanoTime() - t) / 1e6;
+        try {
+            journal.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return ms;
     }
 
     private static Side setUp(String kind, int others, Path dir) throws Exception {
@@ -168,6 +207,7 @@ public final class JournalScaleBenchmark {
             System.out.printf("  directory, %,d runs: a new journal checked the index in %d ms%n", others,
                     (System.nanoTime() - reopen) / 1_000_000);
             side = new Side(others, journal, dir.resolve("state"), null);
+            side.dir = dir.resolve("journal");
         } else if (kind.equals("h2")) {
             JdbcDataSource ds = new JdbcDataSource();
             ds.setURL("jdbc:h2:file:" + dir.resolve("db").toAbsolutePath());
@@ -209,10 +249,10 @@ public final class JournalScaleBenchmark {
                 if (deployed.status() != RunStatus.SUCCEEDED) {
                     throw new IllegalStateException("deploy " + deployed.status());
                 }
-                double rollback = time(() -> s.runner.rollback(deployed.runId()).status());
-                double history = time(() -> s.runner.history(TARGET).size());
-                double lastGood = time(() -> s.runner.lastGood(TARGET).isPresent());
-                double recover = time(() -> s.runner.recover().recovered().size());
+                double rollback = time(s, r -> r.rollback(deployed.runId()).status());
+                double history = time(s, r -> r.history(TARGET).size());
+                double lastGood = time(s, r -> r.lastGood(TARGET).isPresent());
+                double recover = time(s, r -> r.recover().recovered().size());
                 if (round >= 0) {
                     s.millis.get("rollback").add(rollback);
                     s.millis.get("history").add(history);

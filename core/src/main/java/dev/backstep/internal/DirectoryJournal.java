@@ -440,6 +440,16 @@ public final class DirectoryJournal implements Journal {
     @Override
     public List<JournalRecord> read(RunId runId) {
         Objects.requireNonNull(runId, "runId");
+        try {
+            return readLocked(runId);
+        } catch (JournalCorruptedException e) {
+            // outside the run's lock: the index may be reading this run under its own lock
+            index.damaged(runId); // named for every target and by recover() from now on
+            throw e;
+        }
+    }
+
+    private List<JournalRecord> readLocked(RunId runId) {
         Path file = fileOf(runId);
         Path key = keyOf(runId);
         ReentrantLock lock = fileLock(key);

@@ -313,7 +313,7 @@ class JournalIndexTest {
     }
 
     @Test
-    void aDamagedRunFileIsNamedForEveryTargetAndReportedByRecover() throws Exception {
+    void aDamagedRunFileIsNamedForEveryTargetOnceALookupOfItsTargetFindsItAndReportedByRecover() throws Exception {
         Path dir = tmp.resolve("journal");
         RunId[] runs = twoRunsThenClose(dir);
         Path file = dir.resolve("runs").resolve(runs[1].value() + ".jsonl");
@@ -321,11 +321,143 @@ class JournalIndexTest {
         Files.writeString(file, text.replaceFirst("\"deploy b\"", "\"deploy c\""));
 
         try (Journal journal = Journal.directory(dir)) {
+            // the damaged run may be a later run of shop: rollback of the first is not done blindly
+            assertThat(Set.copyOf(journal.runsOf("shop@prod"))).containsExactlyInAnyOrder(runs[0], runs[1]);
             assertThat(journal.runsOf("anything")).contains(runs[1]);
             Recovery recovery = runner(journal).recover();
             assertThat(recovery.unrecoverable()).extracting(Recovery.Unrecoverable::runId).containsExactly(runs[1]);
-            // the damaged run may be a later run of shop: rollback of the first is not done blindly
-            assertThat(Set.copyOf(journal.runsOf("shop@prod"))).containsExactlyInAnyOrder(runs[0], runs[1]);
         }
+        // and for a journal opened afterwards: the index says so
+        try (Journal journal = Journal.directory(dir)) {
+            assertThat(journal.runsOf("anything")).contains(runs[1]);
+            assertThat(runner(journal).recover().unrecoverable()).extracting(Recovery.Unrecoverable::runId)
+                    .containsExactly(runs[1]);
+        }
+    }
+
+    // ---------------------------------------------------------------- a journal opened afresh
+
+    /**
+     * {@code n} finished one-step runs of {@code other@prod}, written straight into {@code dir}
+     * (no index line: as a writer that does not keep the index would), in the journal's line
+     * format: a run the journal wrote in a scratch directory, run id replaced, checksums again.
+     */
+    private List<RunId> writeRunFilesDirectly(Path dir, int n) throws Exception {
+        Path scratch = tmp.resolve("scratch-" + System.nanoTime());
+        RunId template;
+        try (Journal journal = Journal.directory(scratch)) {
+            template = deploy(runner(journal), "other@prod", "o-template");
+        }
+        List<String> lines = Files.readAllLines(scratch.resolve("runs").resolve(template.value() + ".jsonl"));
+        Files.createDirectories(dir.resolve("runs"));
+        Instant base = Instant.parse("2026-01-01T00:00:00Z");
+        List<RunId> ids = java.util.stream.IntStream.range(0, n).mapToObj(i -> RunId.generate(base.plusMillis(i)))
+                .toList();
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(4);
+        try {
+            pool.submit(() -> ids.parallelStream().forEach(id -> {
+                StringBuilder file = new StringBuilder();
+                for (String line : lines) {
+                    int crcAt = line.lastIndexOf(",\"crc\":\"");
+                    String canonical = (line.substring(0, crcAt) + "}").replace(template.value(), id.value());
+                    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                    byte[] bytes = canonical.getBytes(StandardCharsets.UTF_8);
+                    crc.update(bytes, 0, bytes.length);
+                    file.append(canonical, 0, canonical.length() - 1)
+                            .append(String.format(",\"crc\":\"%08x\"}", crc.getValue())).append('\n');
+                }
+                try {
+                    Files.writeString(dir.resolve("runs").resolve(id.value() + ".jsonl"), file);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })).get(5, java.util.concurrent.TimeUnit.MINUTES);
+        } finally {
+            pool.shutdown();
+        }
+        return ids;
+    }
+
+    /** Other runs, then two of shop; the index built and closed. */
+    private RunId[] manyOtherRunsThenTwoOfShop(Path dir, int others) throws Exception {
+        writeRunFilesDirectly(dir, others);
+        try (Journal journal = Journal.directory(dir)) {
+            Runner runner = runner(journal);
+            RunId first = deploy(runner, "shop@prod", "a");
+            RunId second = deploy(runner, "shop@prod", "b");
+            assertThat(journal.runsOf("shop@prod")).containsExactlyInAnyOrder(first, second);
+            return new RunId[] {first, second};
+        }
+    }
+
+    @Test
+    void aJournalOpenedOverTwentyThousandRunsStatsOnlyTheRunsOfTheTargetItIsAskedAbout() throws Exception {
+        Path dir = tmp.resolve("journal");
+        RunId[] shop = manyOtherRunsThenTwoOfShop(dir, 20_000);
+
+        DirectoryJournal again = new DirectoryJournal(dir);
+        Runner runner = runner(again);
+        assertThat(runner.history("shop@prod")).extracting(RunSummary::runId).containsExactly(shop[0], shop[1]);
+        assertThat(runner.lastGood("shop@prod")).isEmpty();
+        assertThat(runner.rollback(shop[1]).status()).isEqualTo(RunStatus.ROLLED_BACK);
+
+        assertThat(again.index().runFileAccesses()).as("run files stat-ed or read by the index").isLessThanOrEqualTo(10);
+        assertThat(again.index().listings()).as("listings of runs/").isZero();
+        assertThat(again.index().rewrites()).isZero();
+        assertThat(undone).containsExactly("b");
+        // the first recover() of a journal still compares every run file with its entry (bit rot)
+        assertThat(runner.recover().recovered()).isEmpty();
+        assertThat(again.index().scans()).as("run files read").isZero();
+    }
+
+    @Test
+    void aRunFileCreatedByAWriterThatDoesNotKeepTheIndexIsSeenByAJournalOpenedAfterwards() throws Exception {
+        Path dir = tmp.resolve("journal");
+        RunId[] shop = manyOtherRunsThenTwoOfShop(dir, 200);
+        // an older Backstep (or a copy by hand) adds a later run of shop: its file only
+        Path scratch = tmp.resolve("old-writer");
+        Files.createDirectories(scratch.resolve("runs"));
+        try (var files = Files.list(dir.resolve("runs"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, scratch.resolve("runs").resolve(f.getFileName()));
+            }
+        }
+        RunId later;
+        try (Journal old = Journal.directory(scratch)) {
+            later = deploy(runner(old), "shop@prod", "c");
+        }
+        Files.copy(scratch.resolve("runs").resolve(later.value() + ".jsonl"),
+                dir.resolve("runs").resolve(later.value() + ".jsonl"));
+
+        DirectoryJournal again = new DirectoryJournal(dir);
+        assertThatThrownBy(() -> runner(again).rollback(shop[1])).isInstanceOf(RollbackRefusedException.class)
+                .hasMessageContaining(later.value());
+        assertThat(runner(again).history("shop@prod")).extracting(RunSummary::runId)
+                .containsExactly(shop[0], shop[1], later);
+        assertThat(again.index().listings()).as("runs/ changed: listed once").isEqualTo(1);
+        assertThat(again.index().runFileAccesses()).as("the new file and the runs of shop, not the 200 others")
+                .isLessThanOrEqualTo(10);
+        assertThat(undone).isEmpty();
+    }
+
+    @Test
+    void aRollbackStartedByAnotherProcessAfterThisJournalOpenedIsSeenByItsNextLookupAndByRecover() throws Exception {
+        Path dir = tmp.resolve("journal");
+        RunId[] shop = manyOtherRunsThenTwoOfShop(dir, 200);
+        DirectoryJournal mine = new DirectoryJournal(dir);
+        assertThat(runner(mine).history("shop@prod")).hasSize(2); // the index loaded by this journal
+
+        // another process starts rolling back the second run and dies
+        try (Journal other = Journal.directory(dir)) {
+            long next = other.read(shop[1]).size();
+            other.append(new JournalRecord(shop[1], next, Instant.now(), JournalRecord.Type.ROLLBACK_STARTED,
+                    Optional.empty(), Map.of("reason", "test")));
+        }
+
+        assertThatThrownBy(() -> runner(mine).rollback(shop[0])).isInstanceOf(RollbackRefusedException.class);
+        assertThat(mine.index().runFileAccesses()).as("not the 200 other runs").isLessThanOrEqualTo(10);
+        assertThat(mine.unfinishedRuns()).containsExactly(shop[1]);
+        assertThat(runner(mine).recover().recovered()).extracting(RunResult::runId).containsExactly(shop[1]);
+        assertThat(undone).containsExactly("b");
     }
 }
