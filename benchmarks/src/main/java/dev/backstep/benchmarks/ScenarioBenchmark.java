@@ -49,6 +49,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ./mvnw -q -pl benchmarks -am package -DskipTests
  * java -cp benchmarks/target/benchmarks.jar dev.backstep.benchmarks.ScenarioBenchmark --files=200,2000 --rounds=7
  * java -cp benchmarks/target/benchmarks.jar dev.backstep.benchmarks.ScenarioBenchmark --profile   # time per step, git calls
+ * # variants: a real service process restarted around the switch, an embedded PostgreSQL snapshot restored
+ * ./mvnw -q -pl benchmarks -am compile exec:java -Dexec.classpathScope=compile \
+ *   -Dexec.mainClass=dev.backstep.benchmarks.ScenarioBenchmark -Dexec.args="--files=200 --rounds=5 --service --postgres"
  * }</pre>
  */
 public final class ScenarioBenchmark {
@@ -590,7 +593,7 @@ public final class ScenarioBenchmark {
     private static String firstVerb(CommandSpec spec) {
         for (String a : spec.argv().subList(1, spec.argv().size())) {
             if (!a.startsWith("-") && !a.contains("=")) {
-                return a;
+                return a.contains("/") ? "" : a; // a path (a dump to restore) would make a key per run
             }
         }
         return "";
