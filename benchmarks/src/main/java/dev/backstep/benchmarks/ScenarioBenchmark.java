@@ -1,6 +1,7 @@
 package dev.backstep.benchmarks;
 
 import dev.backstep.Backstep;
+import dev.backstep.Command;
 import dev.backstep.Plan;
 import dev.backstep.RunResult;
 import dev.backstep.RunId;
@@ -11,6 +12,7 @@ import dev.backstep.event.RunEvent;
 import dev.backstep.event.RunListener;
 import dev.backstep.files.ConfigFile;
 import dev.backstep.files.Release;
+import dev.backstep.db.Database;
 import dev.backstep.git.Git;
 import dev.backstep.spi.CommandResult;
 import dev.backstep.spi.CommandRunner;
@@ -24,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -46,6 +49,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ./mvnw -q -pl benchmarks -am package -DskipTests
  * java -cp benchmarks/target/benchmarks.jar dev.backstep.benchmarks.ScenarioBenchmark --files=200,2000 --rounds=7
  * java -cp benchmarks/target/benchmarks.jar dev.backstep.benchmarks.ScenarioBenchmark --profile   # time per step, git calls
+ * # variants: a real service process restarted around the switch, an embedded PostgreSQL snapshot restored
+ * ./mvnw -q -pl benchmarks -am compile exec:java -Dexec.classpathScope=compile \
+ *   -Dexec.mainClass=dev.backstep.benchmarks.ScenarioBenchmark -Dexec.args="--files=200 --rounds=5 --service --postgres"
  * }</pre>
  */
 public final class ScenarioBenchmark {
@@ -62,18 +68,71 @@ public final class ScenarioBenchmark {
      */
     static boolean durableScript;
 
+    /**
+     * {@code --service}: a real process stands for the service (started from {@link #SERVICE_CTL},
+     * pid file {@code srv/shop/run/shop.pid}, running in the current release); both sides stop it
+     * before the switch and start it after, and the rollback does the same around the switch back.
+     */
+    static Path serviceCtl;
+
+    /**
+     * {@code --postgres[=rows]}: an embedded PostgreSQL; Backstep adds
+     * {@code snapshot(dir).restoreOnRollback()} and a SQL change after the {@code .env} edit, the
+     * script {@code pg_dump -Fc} and {@code psql -c}, restored by {@code pg_restore --clean
+     * --single-transaction} in the rollback.
+     */
+    static ScenarioDatabase database;
+
     private ScenarioBenchmark() {
     }
+
+    /**
+     * The service's control script, the same for both sides (what a host without systemd has):
+     * {@code svc.sh start|stop APP}. Start launches a process in {@code APP/current}'s release that
+     * writes its pid file, and waits (at most 10 s) until the pid file names a live process; stop
+     * sends SIGTERM and waits (at most 10 s) until that process is gone (a zombie counts as gone:
+     * this machine's init may not reap).
+     */
+    static final String SERVICE_CTL = """
+            #!/bin/bash
+            set -euo pipefail
+            cmd=$1; app=$2; pidfile=$app/run/shop.pid
+            alive() { local st; read -r _ _ st _ 2>/dev/null < "/proc/$1/stat" || return 1; [ "$st" != Z ]; }
+            case $cmd in
+              start)
+                rel=$(readlink -f "$app/current")
+                rm -f "$pidfile"
+                ( cd "$rel" && exec setsid bash -c 'echo $$ > "$0.tmp" && mv "$0.tmp" "$0" && exec sleep 3600' \
+                    "$pidfile" </dev/null >/dev/null 2>&1 & )
+                for _ in $(seq 1000); do
+                  if [ -s "$pidfile" ] && alive "$(<"$pidfile")"; then exit 0; fi
+                  sleep 0.01
+                done
+                echo "the service of $app did not start within 10 s" >&2; exit 1 ;;
+              stop)
+                [ -s "$pidfile" ] || exit 0
+                pid=$(<"$pidfile")
+                kill "$pid" 2>/dev/null || true
+                for _ in $(seq 1000); do
+                  if ! alive "$pid"; then rm -f "$pidfile"; exit 0; fi
+                  sleep 0.01
+                done
+                echo "the service $pid of $app did not stop within 10 s" >&2; exit 1 ;;
+              *) echo "usage: svc.sh start|stop APP" >&2; exit 2 ;;
+            esac
+            """;
 
     /** The bash side: the same operations in the same order, no fsync (what such scripts do). */
     static final String SCRIPT = """
             #!/bin/bash
             set -euo pipefail
             repo=$1; app=$2; env=$3; tag=$4; version=$5; src=$6
+            svc=${SVC:-}; db=${PGDATABASE:-}; backups=${BACKUPS:-}   # --service, --postgres
             # deploy
             if [ -n "$(git -C "$repo" status --porcelain --untracked-files=all)" ]; then echo dirty >&2; exit 2; fi
             prev=$(git -C "$repo" rev-parse HEAD)
             git -C "$repo" checkout -q --detach "$tag" --
+            if [ -n "$svc" ]; then "$svc" stop "$app"; fi
             prevrel=$(readlink "$app/current")
             cp -a "$src" "$app/releases/.tmp-$version"
             [ "${DURABLE:-}" = 1 ] && sync -f "$app/releases/.tmp-$version"
@@ -83,24 +142,45 @@ public final class ScenarioBenchmark {
             cp -p "$env" "$env.bak"
             sed -i "s/^APP_VERSION=.*/APP_VERSION=$version/" "$env"
             [ "${DURABLE:-}" = 1 ] && sync -f "$env"
+            if [ -n "$db" ]; then   # PGHOST, PGPORT, PGUSER, PGPASSWORD come from the environment
+              mkdir -p -m 700 "$backups"
+              pg_dump --format=custom --file="$backups/shop.dump" --dbname="$db"
+              psql -X -q --set=ON_ERROR_STOP=1 --dbname="$db" -c "DELETE FROM items WHERE id % 10 = 0"
+            fi
+            if [ -n "$svc" ]; then "$svc" start "$app"; fi
             # the verification fails: roll back in reverse order
             if ! false; then
+              if [ -n "$svc" ]; then "$svc" stop "$app"; fi
+              if [ -n "$db" ]; then
+                pg_restore --clean --if-exists --single-transaction --exit-on-error --dbname="$db" "$backups/shop.dump"
+              fi
               cp -p "$env.bak" "$env"
               ln -s "$prevrel" "$app/.current-tmp"
               mv -T "$app/.current-tmp" "$app/current"
               rm -rf "$app/releases/$version"
+              if [ -n "$svc" ]; then "$svc" start "$app"; fi
               git -C "$repo" checkout -q --detach "$prev" --
               [ "${DURABLE:-}" = 1 ] && sync -f "$app"
             fi
             exit 0
             """;
 
-    /** {@code --files=200,2000 --rounds=7 --profile}. */
+    /** {@code --files=200,2000 --rounds=7 --profile --service --postgres[=rows]}. */
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = List.of(200, 2000);
         int rounds = 7;
         boolean profile = false;
+        boolean service = false;
+        int dbRows = 0;
         for (String a : args) {
+            if (a.equals("--service")) {
+                service = true;
+                continue;
+            }
+            if (a.equals("--postgres") || a.startsWith("--postgres=")) {
+                dbRows = a.contains("=") ? Integer.parseInt(a.substring(11)) : 10_000;
+                continue;
+            }
             if (a.equals("--parallel")) {
                 parallel = true;
                 continue;
@@ -117,14 +197,26 @@ public final class ScenarioBenchmark {
                 profile = true;
             } else {
                 throw new IllegalArgumentException("unknown argument " + a
-                        + " (--files=200,2000 --rounds=7 --profile --parallel --durable-script)");
+                        + " (--files=200,2000 --rounds=7 --profile --parallel --durable-script --service"
+                        + " --postgres[=rows])");
             }
+        }
+        if (parallel && (service || dbRows > 0)) {
+            throw new IllegalArgumentException("--parallel covers the three base steps only, not --service/--postgres");
         }
         Path base = JournalBenchmark.tempDir("backstep-scenario");
         try {
             Path script = base.resolve("rollback.sh");
             Files.writeString(script, SCRIPT);
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+            if (service) {
+                serviceCtl = base.resolve("svc.sh");
+                Files.writeString(serviceCtl, SERVICE_CTL);
+                Files.setPosixFilePermissions(serviceCtl, PosixFilePermissions.fromString("rwx------"));
+            }
+            if (dbRows > 0) {
+                database = ScenarioDatabase.start(dbRows);
+            }
             for (int files : sizes) {
                 Path fixture = Fixture.create(base.resolve("fixture-" + files), files);
                 if (profile) {
@@ -134,18 +226,49 @@ public final class ScenarioBenchmark {
                 }
             }
         } finally {
+            killServices(base);
+            if (database != null) {
+                database.close();
+            }
             JournalBenchmark.deleteRecursively(base);
         }
     }
 
+    /** Whatever a failed round left running (each round stops its services itself). */
+    private static void killServices(Path base) throws IOException {
+        if (serviceCtl == null) {
+            return;
+        }
+        try (var dirs = Files.list(base)) {
+            for (Path d : dirs.toList()) {
+                Path pid = d.resolve("srv/shop/run/shop.pid");
+                if (Files.exists(pid)) {
+                    ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroy);
+                }
+            }
+        }
+    }
+
+    /** What the variant adds, for the headings. */
+    private static String variant() {
+        return (serviceCtl != null ? " + service stop/start" : "")
+                + (database != null ? " + PostgreSQL snapshot/restore (" + database.rows + " rows)" : "");
+    }
+
     static void compare(Path base, Path fixture, Path script, int files, int rounds) throws Exception {
-        System.out.printf("deploy + failing verification + rollback%s, %d files, %d rounds (load %s)%n",
-                (parallel ? " (Backstep: one parallel group; script: sequential)" : "")
+        System.out.printf("deploy%s + failing verification + rollback%s, %d files, %d rounds (load %s)%n",
+                variant(), (parallel ? " (Backstep: one parallel group; script: sequential)" : "")
                         + (durableScript ? " (script with sync -f)" : ""), files, rounds,
                 Files.readString(Path.of("/proc/loadavg")).strip());
         // warm-up: JIT, page cache
-        runBackstep(fresh(base, fixture, "warm-b"), null, null);
-        runScript(fresh(base, fixture, "warm-s"), script);
+        Path wb = fresh(base, fixture, "warm-b");
+        runBackstep(wb, null, null);
+        Fixture.checkRestored(fixture, wb);
+        cleanUp(wb);
+        Path ws = fresh(base, fixture, "warm-s");
+        runScript(ws, script);
+        Fixture.checkRestored(fixture, ws);
+        cleanUp(ws);
         double[] b = new double[rounds];
         double[] s = new double[rounds];
         double[] ratio = new double[rounds];
@@ -162,8 +285,8 @@ public final class ScenarioBenchmark {
             ratio[r] = b[r] / s[r];
             Fixture.checkRestored(fixture, bd);
             Fixture.checkRestored(fixture, sd);
-            JournalBenchmark.deleteRecursively(bd);
-            JournalBenchmark.deleteRecursively(sd);
+            cleanUp(bd);
+            cleanUp(sd);
             System.out.printf("round %2d: backstep %7.1f ms  script %7.1f ms  backstep/script %.2f%n",
                     r + 1, b[r], s[r], ratio[r]);
         }
@@ -177,7 +300,9 @@ public final class ScenarioBenchmark {
      * the time spent waiting for journal appends (their fsync) and for programs (git, sync).
      */
     static void profile(Path base, Path fixture, int rounds) throws Exception {
-        runBackstep(fresh(base, fixture, "warm-p"), null, null);
+        Path warm = fresh(base, fixture, "warm-p");
+        runBackstep(warm, null, null);
+        cleanUp(warm);
         Profile prof = new Profile();
         for (int r = 0; r < rounds; r++) {
             Path d = fresh(base, fixture, "p" + r);
@@ -190,7 +315,7 @@ public final class ScenarioBenchmark {
                     prof.lines += Files.readAllLines(f).size();
                 }
             }
-            JournalBenchmark.deleteRecursively(d);
+            cleanUp(d);
         }
         System.out.printf("profile, %s: mean total %.1f ms over %d rounds (load %s)%n", fixture.getFileName(),
                 prof.total / rounds, rounds, Files.readString(Path.of("/proc/loadavg")).strip());
@@ -350,13 +475,45 @@ public final class ScenarioBenchmark {
         };
     }
 
-    static Path fresh(Path base, Path fixture, String name) throws IOException, InterruptedException {
+    static Path fresh(Path base, Path fixture, String name) throws Exception {
         Path dir = base.resolve(name);
         Process p = new ProcessBuilder("cp", "-a", fixture.toString(), dir.toString()).inheritIO().start();
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IOException("cp -a failed");
         }
+        if (database != null) {
+            database.reset(dbName(dir));
+        }
+        if (serviceCtl != null) {
+            service(dir, "start");
+        }
         return dir;
+    }
+
+    /** Stops the round's service, drops its database, deletes its directory (none of it timed). */
+    static void cleanUp(Path dir) throws Exception {
+        if (serviceCtl != null) {
+            service(dir, "stop");
+        }
+        if (database != null) {
+            database.drop(dbName(dir));
+        }
+        JournalBenchmark.deleteRecursively(dir);
+    }
+
+    /** {@code svc.sh start|stop} outside the measured runs (the fixture's service before, the clean-up after). */
+    static void service(Path dir, String verb) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(serviceCtl.toString(), verb, dir.resolve("srv/shop").toString())
+                .redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(1, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException("svc.sh " + verb + " failed: " + new String(out, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The database of one side of one round: {@code shop_b0}, {@code shop_warm_s}, ... */
+    static String dbName(Path dir) {
+        return "shop_" + dir.getFileName().toString().replace('-', '_');
     }
 
     static double runBackstep(Path dir, RunListener listener, Map<String, AtomicInteger> commandCount) {
@@ -388,7 +545,24 @@ public final class ScenarioBenchmark {
             Step deploy = Release.in(app).deploy("2.0.0", source(dir));
             Step env = ConfigFile.edit(dir.resolve("shared.env")).set("APP_VERSION", "2.0.0").withName("configure .env");
             Plan.Builder builder = Plan.named("deploy shop v2").target(TARGET);
-            builder = parallel ? builder.parallel(checkout, deploy, env) : builder.step(checkout).step(deploy).step(env);
+            if (parallel) {
+                builder = builder.parallel(checkout, deploy, env);
+            } else {
+                // the order of SCRIPT: checkout, stop service, release, .env, snapshot + change, start service
+                builder = builder.step(checkout);
+                if (serviceCtl != null) {
+                    builder = builder.step(serviceCommand(app, "stop", "start").withName("stop service"));
+                }
+                builder = builder.step(deploy).step(env);
+                if (database != null) {
+                    Database db = database.backstep(dbName(dir));
+                    builder = builder.step(db.snapshot(dir.resolve("backups")).restoreOnRollback().withName("snapshot db"))
+                            .step(db.sql(ScenarioDatabase.CHANGE).withName("change db"));
+                }
+                if (serviceCtl != null) {
+                    builder = builder.step(serviceCommand(app, "start", "stop").withName("start service"));
+                }
+            }
             Plan plan = builder
                     .verify(Step.verification("smoke test", ctx -> {
                         throw new IllegalStateException("smoke test failed (on purpose)");
@@ -402,6 +576,12 @@ public final class ScenarioBenchmark {
         return (System.nanoTime() - start) / 1e6;
     }
 
+    /** {@code svc.sh <verb> app}, compensated by {@code svc.sh <undo> app}; both wait at most 10 s. */
+    private static Command serviceCommand(Path app, String verb, String undo) {
+        return Command.of(serviceCtl.toString(), verb, app.toString()).timeout(Duration.ofSeconds(60))
+                .compensatedBy(Command.of(serviceCtl.toString(), undo, app.toString()).timeout(Duration.ofSeconds(60)));
+    }
+
     /**
      * What the release copies: the checked-out {@code public/}, or with {@code --parallel} a build
      * directory of the same content (a copy racing the checkout of its source would not be independent).
@@ -413,7 +593,7 @@ public final class ScenarioBenchmark {
     private static String firstVerb(CommandSpec spec) {
         for (String a : spec.argv().subList(1, spec.argv().size())) {
             if (!a.startsWith("-") && !a.contains("=")) {
-                return a;
+                return a.contains("/") ? "" : a; // a path (a dump to restore) would make a key per run
             }
         }
         return "";
@@ -426,6 +606,13 @@ public final class ScenarioBenchmark {
                 source(dir).toString())
                 .redirectErrorStream(true);
         pb.environment().put("DURABLE", durableScript ? "1" : "0");
+        pb.environment().put("SVC", serviceCtl == null ? "" : serviceCtl.toString());
+        pb.environment().put("BACKUPS", dir.resolve("backups").toString());
+        if (database != null) {
+            database.scriptEnv(pb.environment(), dbName(dir));
+        } else {
+            pb.environment().remove("PGDATABASE");
+        }
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
@@ -475,6 +662,7 @@ public final class ScenarioBenchmark {
                 throw new IOException("cp failed");
             }
             Files.createSymbolicLink(dir.resolve("srv/shop/current"), Path.of("releases/1.0.0"));
+            Files.createDirectories(dir.resolve("srv/shop/run")); // the service's pid file (--service)
             Files.writeString(dir.resolve("shared.env"), "# shop\nAPP_VERSION=1.0.0\nDB_HOST=127.0.0.1\n");
             // a host that has deployed before: state, journal and lock directories exist (their
             // first creation syncs four directories, once per host, not per deploy)
@@ -499,7 +687,23 @@ public final class ScenarioBenchmark {
             }
         }
 
-        static void checkRestored(Path fixture, Path dir) throws IOException {
+        /** Fails loudly unless {@code dir} is back as the fixture was: files, git, and the variants' service and rows. */
+        static void checkRestored(Path fixture, Path dir) throws Exception {
+            if (database != null && database.count(dbName(dir)) != database.rows) {
+                throw new IllegalStateException("database not restored: " + database.count(dbName(dir)) + " rows, not "
+                        + database.rows + ": " + dir);
+            }
+            if (serviceCtl != null) {
+                Path pidFile = dir.resolve("srv/shop/run/shop.pid");
+                String pid = Files.exists(pidFile) ? Files.readString(pidFile).strip() : "";
+                Path proc = Path.of("/proc", pid);
+                String stat = pid.isEmpty() || !Files.exists(proc) ? "" : Files.readString(proc.resolve("stat"));
+                if (stat.isEmpty() || stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")
+                        || !Files.readSymbolicLink(proc.resolve("cwd")).equals(
+                                dir.resolve("srv/shop/releases/1.0.0").toRealPath())) {
+                    throw new IllegalStateException("service not running in release 1.0.0 (pid '" + pid + "'): " + dir);
+                }
+            }
             if (!Files.readSymbolicLink(dir.resolve("srv/shop/current")).toString().equals("releases/1.0.0")
                     || !Files.readString(dir.resolve("shared.env")).equals(Files.readString(fixture.resolve("shared.env")))
                     || Files.exists(dir.resolve("srv/shop/releases/2.0.0"))
