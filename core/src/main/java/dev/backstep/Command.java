@@ -402,7 +402,7 @@ public final class Command implements Step {
         Optional<Command> u = compensationCommand();
         if (u.isPresent()) {
             u.get().checkNoSecretInArgv(Redactor.of(u.get().secretEnv.values()));
-            CommandCompensation.record(u.get().spec()).forEach(ctx::record);
+            ctx.recordAll(CommandCompensation.record(u.get().spec())); // one durable write, not one per value
         } else if (kind != StepKind.VERIFICATION) {
             ctx.record(CommandCompensation.NONE, compensation().irreversibleReason().orElse("not reversible"));
         }
