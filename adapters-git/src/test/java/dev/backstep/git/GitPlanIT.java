@@ -25,26 +25,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Git steps inside plans run by the real engine, against real repositories. */
-class GitPlanIT {
-    @TempDir
-    Path tmp;
-    GitSandbox sb;
-    Path repo;
-    String c1;
-    String c2;
+class GitPlanIT extends TwoCommitRepoTest {
     Journal journal;
     Runner runner;
 
     @BeforeEach
     void setUp() {
-        sb = new GitSandbox(tmp);
-        repo = sb.newRepo();
-        c1 = sb.head(repo);
-        sb.git(repo, "tag", "v1.0.0");
-        c2 = sb.commit(repo, "app.txt", "v2", "second");
         journal = Journal.inMemory();
         runner = Backstep.runner().stateDir(tmp.resolve("state")).journal(journal).commands(sb.commands()).build();
     }
