@@ -206,18 +206,18 @@ public class JournalBenchmark {
                 lineBytes, rounds, millis, base);
         try {
             // warm up both paths (JIT, page cache, first fsyncs)
-            runBare(base, lineBytes, millis);
+            bare(base, lineBytes, millis);
             runJournal(base, millis);
             double[] bare = new double[rounds];
             double[] journal = new double[rounds];
             double[] ratio = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 if (r % 2 == 0) {
-                    bare[r] = runBare(base, lineBytes, millis);
+                    bare[r] = bare(base, lineBytes, millis);
                     journal[r] = runJournal(base, millis);
                 } else {
                     journal[r] = runJournal(base, millis);
-                    bare[r] = runBare(base, lineBytes, millis);
+                    bare[r] = bare(base, lineBytes, millis);
                 }
                 ratio[r] = journal[r] / bare[r];
                 System.out.printf("round %2d: bare %8.0f/s  journal %8.0f/s  journal/bare %.2f%n",
@@ -231,7 +231,8 @@ public class JournalBenchmark {
         }
     }
 
-    private static double runBare(Path base, int lineBytes, long millis) throws IOException {
+    /** Appends {@code lineBytes}-byte lines with write + force(true) for {@code millis}; lines per second. */
+    static double bare(Path base, int lineBytes, long millis) throws IOException {
         Path dir = Files.createTempDirectory(base, "bare");
         byte[] bytes = new byte[lineBytes];
         java.util.Arrays.fill(bytes, (byte) 'x');
@@ -254,6 +255,8 @@ public class JournalBenchmark {
                 now = System.nanoTime();
             } while (now < end);
             return ops * 1e9 / (now - start);
+        } finally {
+            deleteRecursively(dir);
         }
     }
 
