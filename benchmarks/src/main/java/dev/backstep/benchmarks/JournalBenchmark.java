@@ -92,37 +92,38 @@ public class JournalBenchmark {
 
     /** One journal, one run per benchmark thread. */
     @State(Scope.Thread)
-    public static class JournalState {
-        Path dir;
-        Journal journal;
-        RunId run;
+    public static class JournalState extends OpenJournal {
         long seq;
 
-        @Setup(Level.Trial)
-        public void open() {
-            dir = tempDir("backstep-journal");
-            journal = Journal.directory(dir);
-            run = RunId.generate(Instant.now());
-        }
-
-        @TearDown(Level.Trial)
-        public void close() {
-            journal.close();
-            deleteRecursively(dir);
+        public JournalState() {
+            super("backstep-journal");
         }
     }
 
     /** One run shared by several threads, as the steps of a parallel group append. */
     @State(Scope.Benchmark)
-    public static class SharedRunState {
+    public static class SharedRunState extends OpenJournal {
+        final AtomicLong seq = new AtomicLong();
+
+        public SharedRunState() {
+            super("backstep-shared");
+        }
+    }
+
+    /** A directory journal in a fresh temporary directory and one run id, for a trial. */
+    public abstract static class OpenJournal {
+        private final String prefix;
         Path dir;
         Journal journal;
         RunId run;
-        final AtomicLong seq = new AtomicLong();
+
+        OpenJournal(String prefix) {
+            this.prefix = prefix;
+        }
 
         @Setup(Level.Trial)
         public void open() {
-            dir = tempDir("backstep-shared");
+            dir = tempDir(prefix);
             journal = Journal.directory(dir);
             run = RunId.generate(Instant.now());
         }
