@@ -74,6 +74,15 @@ final class FleetFixture implements AutoCloseable {
         return root.resolve(host);
     }
 
+    /** Gives each host {@code app.conf = "version=1"} and a build {@code "v2 on <host>"} to deploy. */
+    void seedVersion1WithBuild2(List<String> hosts) throws IOException {
+        for (String h : hosts) {
+            Files.writeString(dir(h).resolve("app.conf"), "version=1\n");
+            Files.createDirectories(dir(h).resolve("build"));
+            Files.writeString(dir(h).resolve("build/index.html"), "v2 on " + h);
+        }
+    }
+
     /** Starts (again) the worker of a host, in its own worker factory. */
     void startHost(String host) {
         WorkerFactory f = WorkerFactory.newInstance(client());

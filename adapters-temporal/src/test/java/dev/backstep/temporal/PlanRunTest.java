@@ -89,11 +89,7 @@ class PlanRunTest {
     @BeforeEach
     void start() throws IOException {
         fleet = FleetFixture.start(root, HOSTS, PlanRunTest::catalog);
-        for (String h : HOSTS) {
-            Files.writeString(fleet.dir(h).resolve("app.conf"), "version=1\n");
-            Files.createDirectories(fleet.dir(h).resolve("build"));
-            Files.writeString(fleet.dir(h).resolve("build/index.html"), "v2 on " + h);
-        }
+        fleet.seedVersion1WithBuild2(HOSTS);
     }
 
     @AfterEach

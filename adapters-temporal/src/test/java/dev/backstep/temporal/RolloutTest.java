@@ -63,11 +63,7 @@ class RolloutTest {
     void startFleet(List<String> hosts, boolean timeSkipping) throws IOException {
         fleet = timeSkipping ? FleetFixture.startTimeSkipping(root, hosts, this::catalog)
                 : FleetFixture.start(root, hosts, this::catalog);
-        for (String h : hosts) {
-            Files.writeString(fleet.dir(h).resolve("app.conf"), "version=1\n");
-            Files.createDirectories(fleet.dir(h).resolve("build"));
-            Files.writeString(fleet.dir(h).resolve("build/index.html"), "v2 on " + h);
-        }
+        fleet.seedVersion1WithBuild2(hosts);
     }
 
     @AfterEach
