@@ -120,27 +120,7 @@ public final class JournalScaleBenchmark {
 
     /** {@code journal} without its index: runsOf and unfinishedRuns are the defaults, which read every run. */
     private static Journal withoutIndex(Journal journal) {
-        return new Journal() {
-            @Override
-            public void append(JournalRecord record) {
-                journal.append(record);
-            }
-
-            @Override
-            public void appendAll(List<JournalRecord> records) {
-                journal.appendAll(records);
-            }
-
-            @Override
-            public List<JournalRecord> read(RunId runId) {
-                return journal.read(runId);
-            }
-
-            @Override
-            public List<RunId> runIds() {
-                return journal.runIds();
-            }
-        };
+        return new ForwardingJournal(journal);
     }
 
     private static Plan plan() {
