@@ -1,5 +1,7 @@
 package dev.backstep.benchmarks;
 
+import static dev.backstep.benchmarks.ScenarioBenchmark.median;
+
 import dev.backstep.RunId;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
@@ -276,12 +278,5 @@ public class JournalBenchmark {
             } while (now < end);
             return ops * 1e9 / (now - start);
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -214,7 +214,7 @@ public final class JournalScaleBenchmark {
                 kind, small.others, large.others);
         for (int op = 0; op < OPS.length; op++) {
             System.out.printf("  %-9s %8.2f ms %8.2f ms   ratio %.2f%n", OPS[op], median(small.millis.get(OPS[op])),
-                    median(large.millis.get(OPS[op])), median(ratios[op]));
+                    median(large.millis.get(OPS[op])), ScenarioBenchmark.median(ratios[op]));
         }
     }
 
@@ -225,13 +225,7 @@ public final class JournalScaleBenchmark {
     }
 
     private static double median(List<Double> xs) {
-        return median(xs.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
-    private static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return ScenarioBenchmark.median(xs.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static List<JournalRecord> records(RunId id, int i, Instant at) {
