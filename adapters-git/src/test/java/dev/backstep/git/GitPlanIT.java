@@ -60,12 +60,9 @@ class GitPlanIT extends TwoCommitRepoTest {
 
     @Test
     void aFailingLaterStepRollsBackAPullAndAReset() {
-        Path origin = sb.newBare();
-        sb.git(repo, "push", "-q", origin.toString(), "main");
-        Path work = sb.cloneOf(origin);
-        Path other = sb.cloneOf(origin);
-        String c3 = sb.commit(other, "app.txt", "v3", "third");
-        sb.git(other, "push", "-q", "origin", "main");
+        Behind behind = cloneBehindOrigin();
+        Path work = behind.work();
+        String c3 = behind.c3();
         String refsBefore = sb.git(work, "for-each-ref");
         Plan plan = Plan.named("update bot")
                 .step(Git.pull(work, "origin", "main"))

@@ -120,12 +120,7 @@ class GitRecoveryTest extends TwoCommitRepoTest {
 
     @Test
     void crashMidPullAfterFetchingIsUndoneIncludingTheRemoteRefs() throws Exception {
-        Path origin = sb.newBare();
-        sb.git(repo, "push", "-q", origin.toString(), "main");
-        Path work = sb.cloneOf(origin);
-        Path other = sb.cloneOf(origin);
-        sb.commit(other, "app.txt", "v3", "third");
-        sb.git(other, "push", "-q", "origin", "main");
+        Path work = cloneBehindOrigin().work();
         String refsBefore = sb.git(work, "for-each-ref");
         GitPull step = Git.pull(work, "origin", "main");
         StepContext ctx = GitHarness.forward(dyingAt(git("merge"), true), sb, step);
@@ -140,13 +135,7 @@ class GitRecoveryTest extends TwoCommitRepoTest {
 
     @Test
     void crashBetweenFetchingAndRecordingItsChangesFallsBackToTheSnapshot() throws Exception {
-        Path origin = sb.newBare();
-        sb.git(repo, "push", "-q", origin.toString(), "main");
-        Path work = sb.cloneOf(origin);
-        Path other = sb.cloneOf(origin);
-        sb.commit(other, "app.txt", "v3", "third");
-        sb.git(other, "tag", "v3.0.0");
-        sb.git(other, "push", "-q", "origin", "main", "v3.0.0");
+        Path work = cloneBehindOrigin("v3.0.0").work();
         String refsBefore = sb.git(work, "for-each-ref");
         GitFetch step = Git.fetch(work, "origin");
         StepContext ctx = GitHarness.forward(dyingAt(git("fetch"), true), sb, step);

@@ -1,6 +1,8 @@
 package dev.backstep.git;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,5 +33,28 @@ abstract class TwoCommitRepoTest {
             sb.git(repo, "tag", "v1.0.0");
         }
         c2 = sb.commit(repo, "app.txt", "v2", "second");
+    }
+
+    /** A clone of {@code repo} one commit behind its origin, and that commit. */
+    record Behind(Path work, String c3) {
+    }
+
+    /**
+     * Pushes main of {@code repo} to a new bare origin and clones it to {@code work}; another clone
+     * then commits {@code app.txt = "v3"}, tags it with {@code tags} and pushes main and the tags.
+     */
+    Behind cloneBehindOrigin(String... tags) {
+        Path origin = sb.newBare();
+        sb.git(repo, "push", "-q", origin.toString(), "main");
+        Path work = sb.cloneOf(origin);
+        Path other = sb.cloneOf(origin);
+        String c3 = sb.commit(other, "app.txt", "v3", "third");
+        List<String> push = new ArrayList<>(List.of("push", "-q", "origin", "main"));
+        for (String tag : tags) {
+            sb.git(other, "tag", tag);
+            push.add(tag);
+        }
+        sb.git(other, push.toArray(String[]::new));
+        return new Behind(work, c3);
     }
 }
