@@ -122,11 +122,7 @@ class GitCheckoutTest extends TwoCommitRepoTest {
     void validationRejectsUnknownRefNamingIt() {
         GitCheckout step = Git.checkout(repo, "v1.0.O");
 
-        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("'v1.0.O' does not name a commit")
-                .cause().isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.UNKNOWN_REF));
+        GitHarness.assertRefusedByValidation(sb, step, "'v1.0.O' does not name a commit", GitException.Reason.UNKNOWN_REF);
     }
 
     @Test

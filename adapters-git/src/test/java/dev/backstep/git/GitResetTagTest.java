@@ -126,22 +126,14 @@ class GitResetTagTest extends TwoCommitRepoTest {
         sb.git(repo, "tag", "v1.0.0", c1);
         GitTag step = Git.tag(repo, "v1.0.0");
 
-        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("already exists")
-                .cause().isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.TAG_EXISTS));
+        GitHarness.assertRefusedByValidation(sb, step, "already exists", GitException.Reason.TAG_EXISTS);
     }
 
     @Test
     void invalidTagNameIsRefusedByValidation() {
         GitTag step = Git.tag(repo, "bad..name");
 
-        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("not a valid tag name")
-                .cause().isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.INVALID_ARGUMENT));
+        GitHarness.assertRefusedByValidation(sb, step, "not a valid tag name", GitException.Reason.INVALID_ARGUMENT);
     }
 
     @Test
