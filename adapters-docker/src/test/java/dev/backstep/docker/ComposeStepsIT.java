@@ -90,6 +90,14 @@ class ComposeStepsIT {
         return DockerEngine.docker("image", "inspect", "--format", "{{.Id}}", ref).strip();
     }
 
+    /** Sets APP_VERSION=2.0, brings web up on it and waits up to 60 s for it to be healthy. */
+    private Plan.Builder deployTwoPointO() {
+        return Plan.named("deploy 2.0").target("shop")
+                .step(ConfigFile.edit(env).set("APP_VERSION", "2.0"))
+                .step(shop.up("web"))
+                .verify(shop.healthy("web").within(Duration.ofSeconds(60)));
+    }
+
     private static Step failing() {
         return Step.verification("smoke test", ctx -> {
             throw new AssertionError("smoke test failed");
@@ -100,10 +108,7 @@ class ComposeStepsIT {
     void aFailedDeployPutsTheServiceBackOnExactlyTheImageItRan() throws Exception {
         compose("up", "-d");
         String hashBefore = inspect("web", "{{index .Config.Labels \"com.docker.compose.config-hash\"}}");
-        Plan plan = Plan.named("deploy 2.0").target("shop")
-                .step(ConfigFile.edit(env).set("APP_VERSION", "2.0"))
-                .step(shop.up("web"))
-                .verify(shop.healthy("web").within(Duration.ofSeconds(60)))
+        Plan plan = deployTwoPointO()
                 .verify(failing())
                 .build();
 
@@ -120,11 +125,7 @@ class ComposeStepsIT {
     @Test
     void aSucceededDeployIsRolledBackTheNextDayByAnotherRunnerFromTheJournalAlone() throws Exception {
         compose("up", "-d");
-        Plan plan = Plan.named("deploy 2.0").target("shop")
-                .step(ConfigFile.edit(env).set("APP_VERSION", "2.0"))
-                .step(shop.up("web"))
-                .verify(shop.healthy("web").within(Duration.ofSeconds(60)))
-                .build();
+        Plan plan = deployTwoPointO().build();
         RunResult deployed = runner.run(plan);
         assertThat(deployed.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(served("web")).isEqualTo("version 2.0");
@@ -180,11 +181,7 @@ class ComposeStepsIT {
     @Test
     void rehearsalProvesTheRollbackRestoresTheServicesExactly() throws Exception {
         compose("up", "-d");
-        Plan plan = Plan.named("deploy 2.0").target("shop")
-                .step(ConfigFile.edit(env).set("APP_VERSION", "2.0"))
-                .step(shop.up("web"))
-                .verify(shop.healthy("web").within(Duration.ofSeconds(60)))
-                .build();
+        Plan plan = deployTwoPointO().build();
 
         Rehearsal rehearsal = runner.rehearse(plan);
 
@@ -195,10 +192,7 @@ class ComposeStepsIT {
     @Test
     void aLogCheckOnTheServiceRollsBackWhenTheNewVersionLogsAnError() throws Exception {
         compose("up", "-d");
-        Plan plan = Plan.named("deploy 2.0").target("shop")
-                .step(ConfigFile.edit(env).set("APP_VERSION", "2.0"))
-                .step(shop.up("web"))
-                .verify(shop.healthy("web").within(Duration.ofSeconds(60)))
+        Plan plan = deployTwoPointO()
                 .verify(shop.logs("web").since(Since.RUN_START).noneMatch("ERROR"))
                 .build();
 

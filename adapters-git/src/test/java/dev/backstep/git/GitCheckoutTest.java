@@ -11,27 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class GitCheckoutTest {
-    @TempDir
-    Path tmp;
-    GitSandbox sb;
-    Path repo;
-    String c1;
-    String c2;
-
-    @BeforeEach
-    void setUp() {
-        sb = new GitSandbox(tmp);
-        repo = sb.newRepo();
-        c1 = sb.head(repo);
-        sb.git(repo, "tag", "v1.0.0");
-        c2 = sb.commit(repo, "app.txt", "v2", "second");
-    }
-
+class GitCheckoutTest extends TwoCommitRepoTest {
     @Test
     void checkoutOfTagDetachesHeadAndCompensationReattachesTheBranchAtTheRecordedCommit() throws Exception {
         GitCheckout step = Git.checkout(repo, "v1.0.0");
@@ -140,11 +122,7 @@ class GitCheckoutTest {
     void validationRejectsUnknownRefNamingIt() {
         GitCheckout step = Git.checkout(repo, "v1.0.O");
 
-        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("'v1.0.O' does not name a commit")
-                .cause().isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.UNKNOWN_REF));
+        GitHarness.assertRefusedByValidation(sb, step, "'v1.0.O' does not name a commit", GitException.Reason.UNKNOWN_REF);
     }
 
     @Test

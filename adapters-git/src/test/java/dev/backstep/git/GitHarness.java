@@ -1,8 +1,12 @@
 package dev.backstep.git;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.backstep.RunId;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
+import dev.backstep.StepValidationException;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.testkit.StepHarness;
 import java.util.Map;
@@ -15,6 +19,18 @@ import java.util.Map;
  */
 final class GitHarness {
     private GitHarness() {
+    }
+
+    /**
+     * Asserts that validating {@code step} throws a {@link StepValidationException} whose message
+     * contains {@code message}, caused by a {@link GitException} of {@code reason}.
+     */
+    static void assertRefusedByValidation(GitSandbox sandbox, Step step, String message, GitException.Reason reason) {
+        assertThatThrownBy(() -> step.validate(validation(sandbox, step)))
+                .isInstanceOf(StepValidationException.class)
+                .hasMessageContaining(message)
+                .cause().isInstanceOfSatisfying(GitException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
     static StepHarness harness(CommandRunner commands, GitSandbox sandbox, Step step) {

@@ -25,26 +25,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Git steps inside plans run by the real engine, against real repositories. */
-class GitPlanIT {
-    @TempDir
-    Path tmp;
-    GitSandbox sb;
-    Path repo;
-    String c1;
-    String c2;
+class GitPlanIT extends TwoCommitRepoTest {
     Journal journal;
     Runner runner;
 
     @BeforeEach
     void setUp() {
-        sb = new GitSandbox(tmp);
-        repo = sb.newRepo();
-        c1 = sb.head(repo);
-        sb.git(repo, "tag", "v1.0.0");
-        c2 = sb.commit(repo, "app.txt", "v2", "second");
         journal = Journal.inMemory();
         runner = Backstep.runner().stateDir(tmp.resolve("state")).journal(journal).commands(sb.commands()).build();
     }
@@ -72,12 +60,9 @@ class GitPlanIT {
 
     @Test
     void aFailingLaterStepRollsBackAPullAndAReset() {
-        Path origin = sb.newBare();
-        sb.git(repo, "push", "-q", origin.toString(), "main");
-        Path work = sb.cloneOf(origin);
-        Path other = sb.cloneOf(origin);
-        String c3 = sb.commit(other, "app.txt", "v3", "third");
-        sb.git(other, "push", "-q", "origin", "main");
+        Behind behind = cloneBehindOrigin();
+        Path work = behind.work();
+        String c3 = behind.c3();
         String refsBefore = sb.git(work, "for-each-ref");
         Plan plan = Plan.named("update bot")
                 .step(Git.pull(work, "origin", "main"))

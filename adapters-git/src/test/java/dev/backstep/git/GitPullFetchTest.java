@@ -81,22 +81,14 @@ class GitPullFetchTest {
         sb.git(work, "checkout", "-q", "--detach", c1);
         GitPull step = Git.pull(work, "origin", "main");
 
-        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("HEAD is detached")
-                .cause().isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.DETACHED_HEAD));
+        GitHarness.assertRefusedByValidation(sb, step, "HEAD is detached", GitException.Reason.DETACHED_HEAD);
     }
 
     @Test
     void pullFromUnknownRemoteIsRefusedByValidation() {
         GitPull step = Git.pull(work, "upstream", "main");
 
-        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("no remote named 'upstream'")
-                .cause().isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.UNKNOWN_REMOTE));
+        GitHarness.assertRefusedByValidation(sb, step, "no remote named 'upstream'", GitException.Reason.UNKNOWN_REMOTE);
     }
 
     @Test

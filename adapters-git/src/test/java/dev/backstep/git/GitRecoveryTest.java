@@ -11,22 +11,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The process dies in the middle of a git step (simulated by an {@link Error} that the step does
  * not catch, thrown right before or after a real git command); a fresh compensation, built from
  * the step type alone and given only the values recorded so far, puts the repository back.
  */
-class GitRecoveryTest {
-    @TempDir
-    Path tmp;
-    GitSandbox sb;
-    Path repo;
-    String c1;
-    String c2;
+class GitRecoveryTest extends TwoCommitRepoTest {
 
     static final class ProcessDied extends Error {
         private static final long serialVersionUID = 1L;
@@ -59,15 +51,6 @@ class GitRecoveryTest {
     void recover(String type, Step step, Map<String, String> journaled) throws Exception {
         Compensation c = Git.compensations().get(type);
         c.compensate(GitHarness.compensation(sb, step, journaled));
-    }
-
-    @BeforeEach
-    void setUp() {
-        sb = new GitSandbox(tmp);
-        repo = sb.newRepo();
-        c1 = sb.head(repo);
-        sb.git(repo, "tag", "v1.0.0");
-        c2 = sb.commit(repo, "app.txt", "v2", "second");
     }
 
     @Test
@@ -137,12 +120,7 @@ class GitRecoveryTest {
 
     @Test
     void crashMidPullAfterFetchingIsUndoneIncludingTheRemoteRefs() throws Exception {
-        Path origin = sb.newBare();
-        sb.git(repo, "push", "-q", origin.toString(), "main");
-        Path work = sb.cloneOf(origin);
-        Path other = sb.cloneOf(origin);
-        sb.commit(other, "app.txt", "v3", "third");
-        sb.git(other, "push", "-q", "origin", "main");
+        Path work = cloneBehindOrigin().work();
         String refsBefore = sb.git(work, "for-each-ref");
         GitPull step = Git.pull(work, "origin", "main");
         StepContext ctx = GitHarness.forward(dyingAt(git("merge"), true), sb, step);
@@ -157,13 +135,7 @@ class GitRecoveryTest {
 
     @Test
     void crashBetweenFetchingAndRecordingItsChangesFallsBackToTheSnapshot() throws Exception {
-        Path origin = sb.newBare();
-        sb.git(repo, "push", "-q", origin.toString(), "main");
-        Path work = sb.cloneOf(origin);
-        Path other = sb.cloneOf(origin);
-        sb.commit(other, "app.txt", "v3", "third");
-        sb.git(other, "tag", "v3.0.0");
-        sb.git(other, "push", "-q", "origin", "main", "v3.0.0");
+        Path work = cloneBehindOrigin("v3.0.0").work();
         String refsBefore = sb.git(work, "for-each-ref");
         GitFetch step = Git.fetch(work, "origin");
         StepContext ctx = GitHarness.forward(dyingAt(git("fetch"), true), sb, step);

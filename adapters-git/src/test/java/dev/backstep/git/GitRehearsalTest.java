@@ -30,16 +30,9 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@link Runner#rehearse} of plans that move real git repositories, files and releases. */
-class GitRehearsalTest {
-    @TempDir
-    Path tmp;
-    GitSandbox sb;
-    Path repo;
-    String c1;
-    String c2;
+class GitRehearsalTest extends TwoCommitRepoTest {
     Path srv;
     Path env;
     Path conf;
@@ -48,11 +41,6 @@ class GitRehearsalTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        sb = new GitSandbox(tmp);
-        repo = sb.newRepo();
-        c1 = sb.head(repo);
-        sb.git(repo, "tag", "v1.0.0");
-        c2 = sb.commit(repo, "app.txt", "v2", "second");
         srv = Files.createDirectories(tmp.resolve("srv"));
         env = Files.writeString(Files.createDirectories(srv.resolve("shared")).resolve(".env"),
                 "APP_VERSION=2.0.0\nMAIL_HOST=smtp\n");

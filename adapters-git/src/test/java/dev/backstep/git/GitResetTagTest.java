@@ -5,25 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
-import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class GitResetTagTest {
-    @TempDir
-    Path tmp;
-    GitSandbox sb;
-    Path repo;
-    String c1;
-    String c2;
-
-    @BeforeEach
-    void setUp() {
-        sb = new GitSandbox(tmp);
-        repo = sb.newRepo();
-        c1 = sb.head(repo);
-        c2 = sb.commit(repo, "app.txt", "v2", "second");
+class GitResetTagTest extends TwoCommitRepoTest {
+    @Override
+    boolean tagsFirstCommit() {
+        return false; // tagThatExistsAtAnotherCommitIsRefusedByValidation creates v1.0.0 itself
     }
 
     @Test
@@ -139,22 +126,14 @@ class GitResetTagTest {
         sb.git(repo, "tag", "v1.0.0", c1);
         GitTag step = Git.tag(repo, "v1.0.0");
 
-        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("already exists")
-                .cause().isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.TAG_EXISTS));
+        GitHarness.assertRefusedByValidation(sb, step, "already exists", GitException.Reason.TAG_EXISTS);
     }
 
     @Test
     void invalidTagNameIsRefusedByValidation() {
         GitTag step = Git.tag(repo, "bad..name");
 
-        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("not a valid tag name")
-                .cause().isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.INVALID_ARGUMENT));
+        GitHarness.assertRefusedByValidation(sb, step, "not a valid tag name", GitException.Reason.INVALID_ARGUMENT);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.backstep.files.ReplaceStep;
 import dev.backstep.systemd.SystemdException.Reason;
 import dev.backstep.systemd.internal.InstallUndo;
 import dev.backstep.systemd.internal.Keys;
+import dev.backstep.systemd.internal.UndoOnFailure;
 import dev.backstep.systemd.internal.UnitFingerprints;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -118,16 +119,7 @@ public final class InstallUnitStep implements Step {
         ctx.record(Keys.SYSTEMCTL, systemctl.encode());
         ctx.record(Keys.UNIT, unit);
         write().execute(ctx);
-        try {
-            systemctl.manager(ctx.commands()).daemonReload();
-        } catch (Exception e) {
-            try {
-                compensation().compensate(ctx);
-            } catch (Exception undo) {
-                e.addSuppressed(undo);
-            }
-            throw e;
-        }
+        UndoOnFailure.run(() -> systemctl.manager(ctx.commands()).daemonReload(), compensation(), ctx);
         ctx.logger().info("installed {} and reloaded systemd", path());
     }
 

@@ -8,6 +8,7 @@ import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.systemd.SystemdException.Reason;
 import dev.backstep.systemd.internal.Keys;
+import dev.backstep.systemd.internal.UndoOnFailure;
 import dev.backstep.systemd.internal.UnitAction;
 import dev.backstep.systemd.internal.UnitFingerprints;
 import dev.backstep.systemd.internal.Units;
@@ -153,19 +154,12 @@ public final class UnitStep implements Step {
         }
         ctx.record(Keys.SYSTEMCTL, systemctl.encode());
         ctx.record(Keys.UNITS, String.join("\n", units));
-        try {
+        UndoOnFailure.run(() -> {
             for (String unit : units) {
                 ctx.throwIfCancelled();
                 action.apply(m, unit);
             }
-        } catch (Exception e) {
-            try {
-                compensation().compensate(ctx);
-            } catch (Exception undo) {
-                e.addSuppressed(undo);
-            }
-            throw e;
-        }
+        }, compensation(), ctx);
         ctx.logger().info("systemctl {} {} (before: {})", action.verb(), units, before);
         ctx.summary("before: " + String.join(", ", before));
     }

@@ -1,5 +1,8 @@
 package dev.backstep.temporal;
 
+import dev.backstep.Plan;
+import dev.backstep.files.ConfigFile;
+import dev.backstep.files.Release;
 import dev.backstep.spi.Journal;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -72,6 +75,27 @@ final class FleetFixture implements AutoCloseable {
     /** The host's filesystem. */
     Path dir(String host) {
         return root.resolve(host);
+    }
+
+    /**
+     * The {@code deploy-web} plan of a host over its directory {@code fs}: {@code app.conf} becomes
+     * {@code version=<version>}, then {@code fs/build} is deployed as release {@code <version>}.
+     */
+    static PlanCatalog.PlanFactory deployWeb(Path fs) {
+        return (host, p) -> Plan.named("deploy web " + p.get("version"))
+                .target(host)
+                .step(ConfigFile.replace(fs.resolve("app.conf"), "version=" + p.get("version") + "\n"))
+                .step(Release.in(fs).deploy(p.get("version"), fs.resolve("build")))
+                .build();
+    }
+
+    /** Gives each host {@code app.conf = "version=1"} and a build {@code "v2 on <host>"} to deploy. */
+    void seedVersion1WithBuild2(List<String> hosts) throws IOException {
+        for (String h : hosts) {
+            Files.writeString(dir(h).resolve("app.conf"), "version=1\n");
+            Files.createDirectories(dir(h).resolve("build"));
+            Files.writeString(dir(h).resolve("build/index.html"), "v2 on " + h);
+        }
     }
 
     /** Starts (again) the worker of a host, in its own worker factory. */

@@ -8,8 +8,6 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Step;
 import dev.backstep.StepStatus;
-import dev.backstep.files.ConfigFile;
-import dev.backstep.files.Release;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +30,7 @@ class PlanRunTest {
     /** The deploy plan of one host, over that host's own directory. */
     static PlanCatalog catalog(Path fs) {
         return PlanCatalog.builder()
-                .plan("deploy-web", (host, p) -> Plan.named("deploy web " + p.get("version"))
-                        .target(host)
-                        .step(ConfigFile.replace(fs.resolve("app.conf"), "version=" + p.get("version") + "\n"))
-                        .step(Release.in(fs).deploy(p.get("version"), fs.resolve("build")))
-                        .build())
+                .plan("deploy-web", FleetFixture.deployWeb(fs))
                 .plan("slow", (host, p) -> Plan.named("slow")
                         .target(host)
                         .step(Step.named("append run")
@@ -89,11 +83,7 @@ class PlanRunTest {
     @BeforeEach
     void start() throws IOException {
         fleet = FleetFixture.start(root, HOSTS, PlanRunTest::catalog);
-        for (String h : HOSTS) {
-            Files.writeString(fleet.dir(h).resolve("app.conf"), "version=1\n");
-            Files.createDirectories(fleet.dir(h).resolve("build"));
-            Files.writeString(fleet.dir(h).resolve("build/index.html"), "v2 on " + h);
-        }
+        fleet.seedVersion1WithBuild2(HOSTS);
     }
 
     @AfterEach

@@ -6,7 +6,6 @@ import dev.backstep.Plan;
 import dev.backstep.RunStatus;
 import dev.backstep.Step;
 import dev.backstep.files.ConfigFile;
-import dev.backstep.files.Release;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +29,7 @@ class RolloutTest {
      */
     PlanCatalog catalog(Path fs) {
         return PlanCatalog.builder()
-                .plan("deploy-web", (host, p) -> Plan.named("deploy web " + p.get("version"))
-                        .target(host)
-                        .step(ConfigFile.replace(fs.resolve("app.conf"), "version=" + p.get("version") + "\n"))
-                        .step(Release.in(fs).deploy(p.get("version"), fs.resolve("build")))
-                        .build())
+                .plan("deploy-web", FleetFixture.deployWeb(fs))
                 .plan("deploy-marker", (host, p) -> Plan.named("deploy marker").target(host)
                         .step(ConfigFile.replace(fs.resolve("app.conf"), "version=" + p.get("version") + "\n"))
                         .step(Step.named("enable feature")
@@ -63,11 +58,7 @@ class RolloutTest {
     void startFleet(List<String> hosts, boolean timeSkipping) throws IOException {
         fleet = timeSkipping ? FleetFixture.startTimeSkipping(root, hosts, this::catalog)
                 : FleetFixture.start(root, hosts, this::catalog);
-        for (String h : hosts) {
-            Files.writeString(fleet.dir(h).resolve("app.conf"), "version=1\n");
-            Files.createDirectories(fleet.dir(h).resolve("build"));
-            Files.writeString(fleet.dir(h).resolve("build/index.html"), "v2 on " + h);
-        }
+        fleet.seedVersion1WithBuild2(hosts);
     }
 
     @AfterEach

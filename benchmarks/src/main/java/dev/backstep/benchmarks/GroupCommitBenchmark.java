@@ -3,11 +3,8 @@ package dev.backstep.benchmarks;
 import dev.backstep.RunId;
 import dev.backstep.spi.Journal;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +51,7 @@ public final class GroupCommitBenchmark {
         System.out.printf("group commit: %d threads vs 1 appending to one run, vs bare write+force; %d rounds x %d ms"
                 + " (load %s)%n", threads, rounds, millis, Files.readString(Path.of("/proc/loadavg")).strip());
         try {
-            bare(base, lineBytes, millis);
+            JournalBenchmark.bare(base, lineBytes, millis);
             journal(base, 1, millis);
             journal(base, threads, millis);
             double[] bare = new double[rounds];
@@ -65,7 +62,7 @@ public final class GroupCommitBenchmark {
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < 3; k++) {
                     switch ((r + k) % 3) {
-                        case 0 -> bare[r] = bare(base, lineBytes, millis);
+                        case 0 -> bare[r] = JournalBenchmark.bare(base, lineBytes, millis);
                         case 1 -> single[r] = journal(base, 1, millis);
                         default -> group[r] = journal(base, threads, millis);
                     }
@@ -86,33 +83,6 @@ public final class GroupCommitBenchmark {
         }
     }
 
-    static double bare(Path base, int lineBytes, long millis) throws IOException {
-        Path dir = Files.createTempDirectory(base, "bare");
-        byte[] bytes = new byte[lineBytes];
-        java.util.Arrays.fill(bytes, (byte) 'x');
-        bytes[lineBytes - 1] = '\n';
-        ByteBuffer line = ByteBuffer.wrap(bytes);
-        long ops = 0;
-        long position = 0;
-        long start = System.nanoTime();
-        long end = start + TimeUnit.MILLISECONDS.toNanos(millis);
-        try (FileChannel ch = FileChannel.open(dir.resolve("bare.log"), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
-            long now;
-            do {
-                line.rewind();
-                while (line.hasRemaining()) {
-                    position += ch.write(line, position);
-                }
-                ch.force(true);
-                ops++;
-                now = System.nanoTime();
-            } while (now < end);
-            return ops * 1e9 / (now - start);
-        } finally {
-            JournalBenchmark.deleteRecursively(dir);
-        }
-    }
 
     static double journal(Path base, int threads, long millis) throws Exception {
         Path dir = Files.createTempDirectory(base, "journal");

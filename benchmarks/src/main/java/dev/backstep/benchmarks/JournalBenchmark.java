@@ -1,5 +1,7 @@
 package dev.backstep.benchmarks;
 
+import static dev.backstep.benchmarks.ScenarioBenchmark.median;
+
 import dev.backstep.RunId;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
@@ -92,37 +94,38 @@ public class JournalBenchmark {
 
     /** One journal, one run per benchmark thread. */
     @State(Scope.Thread)
-    public static class JournalState {
-        Path dir;
-        Journal journal;
-        RunId run;
+    public static class JournalState extends OpenJournal {
         long seq;
 
-        @Setup(Level.Trial)
-        public void open() {
-            dir = tempDir("backstep-journal");
-            journal = Journal.directory(dir);
-            run = RunId.generate(Instant.now());
-        }
-
-        @TearDown(Level.Trial)
-        public void close() {
-            journal.close();
-            deleteRecursively(dir);
+        public JournalState() {
+            super("backstep-journal");
         }
     }
 
     /** One run shared by several threads, as the steps of a parallel group append. */
     @State(Scope.Benchmark)
-    public static class SharedRunState {
+    public static class SharedRunState extends OpenJournal {
+        final AtomicLong seq = new AtomicLong();
+
+        public SharedRunState() {
+            super("backstep-shared");
+        }
+    }
+
+    /** A directory journal in a fresh temporary directory and one run id, for a trial. */
+    public abstract static class OpenJournal {
+        private final String prefix;
         Path dir;
         Journal journal;
         RunId run;
-        final AtomicLong seq = new AtomicLong();
+
+        OpenJournal(String prefix) {
+            this.prefix = prefix;
+        }
 
         @Setup(Level.Trial)
         public void open() {
-            dir = tempDir("backstep-shared");
+            dir = tempDir(prefix);
             journal = Journal.directory(dir);
             run = RunId.generate(Instant.now());
         }
@@ -206,18 +209,18 @@ public class JournalBenchmark {
                 lineBytes, rounds, millis, base);
         try {
             // warm up both paths (JIT, page cache, first fsyncs)
-            runBare(base, lineBytes, millis);
+            bare(base, lineBytes, millis);
             runJournal(base, millis);
             double[] bare = new double[rounds];
             double[] journal = new double[rounds];
             double[] ratio = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 if (r % 2 == 0) {
-                    bare[r] = runBare(base, lineBytes, millis);
+                    bare[r] = bare(base, lineBytes, millis);
                     journal[r] = runJournal(base, millis);
                 } else {
                     journal[r] = runJournal(base, millis);
-                    bare[r] = runBare(base, lineBytes, millis);
+                    bare[r] = bare(base, lineBytes, millis);
                 }
                 ratio[r] = journal[r] / bare[r];
                 System.out.printf("round %2d: bare %8.0f/s  journal %8.0f/s  journal/bare %.2f%n",
@@ -231,7 +234,8 @@ public class JournalBenchmark {
         }
     }
 
-    private static double runBare(Path base, int lineBytes, long millis) throws IOException {
+    /** Appends {@code lineBytes}-byte lines with write + force(true) for {@code millis}; lines per second. */
+    static double bare(Path base, int lineBytes, long millis) throws IOException {
         Path dir = Files.createTempDirectory(base, "bare");
         byte[] bytes = new byte[lineBytes];
         java.util.Arrays.fill(bytes, (byte) 'x');
@@ -254,6 +258,8 @@ public class JournalBenchmark {
                 now = System.nanoTime();
             } while (now < end);
             return ops * 1e9 / (now - start);
+        } finally {
+            deleteRecursively(dir);
         }
     }
 
@@ -272,12 +278,5 @@ public class JournalBenchmark {
             } while (now < end);
             return ops * 1e9 / (now - start);
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -140,27 +140,7 @@ public final class JournalScaleBenchmark {
 
     /** {@code journal} without its index: runsOf and unfinishedRuns are the defaults, which read every run. */
     private static Journal withoutIndex(Journal journal) {
-        return new Journal() {
-            @Override
-            public void append(JournalRecord record) {
-                journal.append(record);
-            }
-
-            @Override
-            public void appendAll(List<JournalRecord> records) {
-                journal.appendAll(records);
-            }
-
-            @Override
-            public List<JournalRecord> read(RunId runId) {
-                return journal.read(runId);
-            }
-
-            @Override
-            public List<RunId> runIds() {
-                return journal.runIds();
-            }
-        };
+        return new ForwardingJournal(journal);
     }
 
     private static Plan plan() {
@@ -274,7 +254,7 @@ public final class JournalScaleBenchmark {
                 kind, small.others, large.others);
         for (int op = 0; op < OPS.length; op++) {
             System.out.printf("  %-9s %8.2f ms %8.2f ms   ratio %.2f%n", OPS[op], median(small.millis.get(OPS[op])),
-                    median(large.millis.get(OPS[op])), median(ratios[op]));
+                    median(large.millis.get(OPS[op])), ScenarioBenchmark.median(ratios[op]));
         }
     }
 
@@ -285,13 +265,7 @@ public final class JournalScaleBenchmark {
     }
 
     private static double median(List<Double> xs) {
-        return median(xs.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
-    private static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return ScenarioBenchmark.median(xs.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static List<JournalRecord> records(RunId id, int i, Instant at) {
