@@ -35,8 +35,7 @@ class HttpCheckTest {
     }
 
     private void run(HttpCheck check) throws Exception {
-        check.validate(CheckContext.validating(check, tmp));
-        check.execute(CheckContext.forward(check, tmp));
+        CheckContext.run(check, tmp);
     }
 
     @Test

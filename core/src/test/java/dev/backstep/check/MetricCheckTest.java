@@ -56,8 +56,7 @@ class MetricCheckTest {
     }
 
     private void run(MetricCheck check) throws Exception {
-        check.validate(CheckContext.validating(check, tmp));
-        check.execute(CheckContext.forward(check, tmp));
+        CheckContext.run(check, tmp);
     }
 
     @Test
