@@ -187,8 +187,7 @@ class EngineEdgeCasesTest {
 
     @Test
     void interruptedRollbackStopsCleanlyAndRecoverFinishesIt() throws Exception {
-        Path version = file("VERSION");
-        Files.writeString(version, "1.0");
+        Path version = WriteFileStep.versionFile(dir);
         AtomicBoolean blockOnce = new AtomicBoolean(true);
         CountDownLatch undoing = new CountDownLatch(1);
         Step slowUndo = Step.named("slow").action(ctx -> ctx.record("k", "v")).compensation(ctx -> {
