@@ -4,11 +4,9 @@ import dev.backstep.Fingerprint;
 import dev.backstep.Plan;
 import dev.backstep.RehearsalMatrix;
 import dev.backstep.RehearsalOptions;
-import dev.backstep.RehearsalRefusedException;
 import dev.backstep.RunResult;
 import dev.backstep.Runner;
 import dev.backstep.Step;
-import dev.backstep.StepKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,21 +31,7 @@ final class MatrixRehearser {
         Rehearser.refuseKeptSteps(plan);
         DefaultRunner.validate(plan, single.info(plan, "rehearsal-validate"));
         List<String> unchecked = new ArrayList<>();
-        List<Fingerprint> before = new ArrayList<>();
-        RunInfo info = single.info(plan, "rehearsal-before");
-        for (Step step : plan.steps()) {
-            try {
-                List<Fingerprint> f = single.fingerprint(step, info);
-                before.addAll(f);
-                if (f.isEmpty() && step.kind() != StepKind.VERIFICATION) {
-                    unchecked.add(step.name());
-                }
-            } catch (Exception | LinkageError e) {
-                throw new RehearsalRefusedException(plan.name(), List.of(step.name()), "step '" + step.name()
-                        + "' cannot describe its resources (nothing was changed): " + Errors.message(e), e);
-            }
-        }
-        List<Fingerprint> mergedBefore = Fingerprint.merge(before);
+        List<Fingerprint> mergedBefore = Fingerprint.merge(single.fingerprintBefore(plan, unchecked));
 
         List<RehearsalMatrix.Point> points = new ArrayList<>();
         String stopped = null;
@@ -60,17 +44,8 @@ final class MatrixRehearser {
                 continue;
             }
             RunResult run = runner.run(Rehearser.withForcedFailure(plan, i + 1));
-            List<Fingerprint> after = new ArrayList<>();
             List<String> differences = new ArrayList<>();
-            RunInfo afterInfo = single.info(plan, "rehearsal-after-" + (i + 1));
-            for (Step step : plan.steps()) {
-                try {
-                    after.addAll(single.fingerprint(step, afterInfo));
-                } catch (Exception | LinkageError e) {
-                    differences.add("step '" + step.name() + "' cannot describe its resources after the rollback: "
-                            + Errors.message(e));
-                }
-            }
+            List<Fingerprint> after = single.fingerprintAfter(plan, "rehearsal-after-" + (i + 1), differences);
             differences.addAll(Fingerprint.differences(mergedBefore, after));
             RehearsalMatrix.Point point = new RehearsalMatrix.Point(i + 1, names, Optional.of(run),
                     Fingerprint.merge(after), differences, Optional.empty());

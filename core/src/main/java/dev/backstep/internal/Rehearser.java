@@ -43,34 +43,12 @@ final class Rehearser {
         // every step's validation, as run() does it, so a bad input fails before fingerprinting
         DefaultRunner.validate(plan, info(plan, "rehearsal-validate"));
         List<String> unchecked = new ArrayList<>();
-        List<Fingerprint> before = new ArrayList<>();
-        RunInfo info = info(plan, "rehearsal-before");
-        for (Step step : plan.steps()) {
-            try {
-                List<Fingerprint> f = fingerprint(step, info);
-                before.addAll(f);
-                if (f.isEmpty() && step.kind() != StepKind.VERIFICATION) {
-                    unchecked.add(step.name());
-                }
-            } catch (Exception | LinkageError e) {
-                throw new RehearsalRefusedException(plan.name(), List.of(step.name()), "step '" + step.name()
-                        + "' cannot describe its resources (nothing was changed): " + Errors.message(e), e);
-            }
-        }
+        List<Fingerprint> before = fingerprintBefore(plan, unchecked);
 
         RunResult rollbackRun = runner.run(withForcedFailure(plan));
 
-        List<Fingerprint> after = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        RunInfo afterInfo = info(plan, "rehearsal-after");
-        for (Step step : plan.steps()) {
-            try {
-                after.addAll(fingerprint(step, afterInfo));
-            } catch (Exception | LinkageError e) {
-                failures.add("step '" + step.name() + "' cannot describe its resources after the rollback: "
-                        + Errors.message(e));
-            }
-        }
+        List<Fingerprint> after = fingerprintAfter(plan, "rehearsal-after", failures);
         List<Fingerprint> mergedBefore = Fingerprint.merge(before);
         List<String> differences = new ArrayList<>(failures);
         differences.addAll(Fingerprint.differences(mergedBefore, after));
@@ -110,6 +88,48 @@ final class Rehearser {
             throw new RehearsalRefusedException(plan.name(), names, String.join("; ", why)
                     + ". Rehearse a plan without such steps (nothing was changed)");
         }
+    }
+
+    /**
+     * Every step's resources before the rehearsal runs, unmerged; adds to {@code unchecked} the
+     * steps (other than verifications) that describe none.
+     *
+     * @throws RehearsalRefusedException when a step cannot describe its resources
+     */
+    List<Fingerprint> fingerprintBefore(Plan plan, List<String> unchecked) {
+        List<Fingerprint> before = new ArrayList<>();
+        RunInfo info = info(plan, "rehearsal-before");
+        for (Step step : plan.steps()) {
+            try {
+                List<Fingerprint> f = fingerprint(step, info);
+                before.addAll(f);
+                if (f.isEmpty() && step.kind() != StepKind.VERIFICATION) {
+                    unchecked.add(step.name());
+                }
+            } catch (Exception | LinkageError e) {
+                throw new RehearsalRefusedException(plan.name(), List.of(step.name()), "step '" + step.name()
+                        + "' cannot describe its resources (nothing was changed): " + Errors.message(e), e);
+            }
+        }
+        return before;
+    }
+
+    /**
+     * Every step's resources after a rollback, unmerged; a step that cannot describe them adds a
+     * line to {@code failures} instead.
+     */
+    List<Fingerprint> fingerprintAfter(Plan plan, String runId, List<String> failures) {
+        List<Fingerprint> after = new ArrayList<>();
+        RunInfo afterInfo = info(plan, runId);
+        for (Step step : plan.steps()) {
+            try {
+                after.addAll(fingerprint(step, afterInfo));
+            } catch (Exception | LinkageError e) {
+                failures.add("step '" + step.name() + "' cannot describe its resources after the rollback: "
+                        + Errors.message(e));
+            }
+        }
+        return after;
     }
 
     List<Fingerprint> fingerprint(Step step, RunInfo info) throws Exception {

@@ -1,8 +1,10 @@
 package dev.backstep.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.backstep.RunReport;
 import dev.backstep.RunResult;
 import dev.backstep.StepOutcome;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,22 +129,14 @@ public final class TextAndJsonReport implements RunReport {
             g.writeEndArray();
             g.writeArrayFieldStart("rollbackSteps");
             for (StepOutcome s : r.rollbackSteps()) {
-                g.writeStartObject();
-                g.writeStringField("name", s.name());
-                g.writeStringField("kind", s.kind().name());
-                g.writeStringField("status", s.status().name());
-                g.writeNumberField("attempts", s.attempts());
+                startStep(g, s);
                 JsonText.optionalField(g, "error", s.error().map(e -> Errors.message(e)));
                 g.writeEndObject();
             }
             g.writeEndArray();
             g.writeArrayFieldStart("steps");
             for (StepOutcome s : r.steps()) {
-                g.writeStartObject();
-                g.writeStringField("name", s.name());
-                g.writeStringField("kind", s.kind().name());
-                g.writeStringField("status", s.status().name());
-                g.writeNumberField("attempts", s.attempts());
+                startStep(g, s);
                 JsonText.optionalField(g, "startedAt", s.startedAt().map(Object::toString));
                 JsonText.optionalField(g, "endedAt", s.endedAt().map(Object::toString));
                 JsonText.optionalField(g, "error", s.error().map(e -> Errors.message(e)));
@@ -159,6 +153,15 @@ public final class TextAndJsonReport implements RunReport {
             g.writeEndArray();
             g.writeEndObject();
         });
+    }
+
+    /** Opens a step's object with the fields every step list has. */
+    private static void startStep(JsonGenerator g, StepOutcome s) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", s.name());
+        g.writeStringField("kind", s.kind().name());
+        g.writeStringField("status", s.status().name());
+        g.writeNumberField("attempts", s.attempts());
     }
 
     @Override

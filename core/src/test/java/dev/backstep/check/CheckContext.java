@@ -31,4 +31,10 @@ final class CheckContext {
     static StepContext validating(Step step, Path dir) {
         return harness(step, dir).context(StepContext.Phase.VALIDATE);
     }
+
+    /** Validates {@code check}, then runs it forward, as the runner would. */
+    static void run(Step check, Path dir) throws Exception {
+        check.validate(validating(check, dir));
+        check.execute(forward(check, dir));
+    }
 }

@@ -22,7 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,13 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckPlanTest {
     @TempDir
     Path tmp;
+    @AutoClose
     private final TestServer server = TestServer.start();
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     private Runner runner() {
         return Backstep.runner().stateDir(tmp.resolve("state"))

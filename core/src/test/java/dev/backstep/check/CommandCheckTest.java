@@ -20,8 +20,7 @@ class CommandCheckTest {
     Path tmp;
 
     private void run(CommandCheck check) throws Exception {
-        check.validate(CheckContext.validating(check, tmp));
-        check.execute(CheckContext.forward(check, tmp));
+        CheckContext.run(check, tmp);
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,16 +27,11 @@ class HttpCheckTest {
 
     @TempDir
     Path tmp;
+    @AutoClose
     private final TestServer server = TestServer.start();
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
     private void run(HttpCheck check) throws Exception {
-        check.validate(CheckContext.validating(check, tmp));
-        check.execute(CheckContext.forward(check, tmp));
+        CheckContext.run(check, tmp);
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +38,7 @@ class MetricCheckTest {
 
     @TempDir
     Path tmp;
+    @AutoClose
     private final TestServer server = TestServer.start();
     private URI metrics;
 
@@ -50,14 +51,8 @@ class MetricCheckTest {
         metrics = server.uri("/metrics");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
     private void run(MetricCheck check) throws Exception {
-        check.validate(CheckContext.validating(check, tmp));
-        check.execute(CheckContext.forward(check, tmp));
+        CheckContext.run(check, tmp);
     }
 
     @Test

@@ -23,8 +23,7 @@ class TcpCheckTest {
     Path tmp;
 
     private void run(TcpCheck check) throws Exception {
-        check.validate(CheckContext.validating(check, tmp));
-        check.execute(CheckContext.forward(check, tmp));
+        CheckContext.run(check, tmp);
     }
 
     private static int closedPort() throws Exception {

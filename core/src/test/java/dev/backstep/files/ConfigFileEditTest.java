@@ -69,8 +69,7 @@ class ConfigFileEditTest {
         Path file = env("");
         Files.write(file, original);
         EditStep step = ConfigFile.edit(file).set("B", "3").set("C", "4");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.execute(ctx);
+        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
         assertThat(Files.readAllBytes(file)).isEqualTo(("A=1\r\n# caf\u00e9\r\nB=3\r\nC=4\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
 
@@ -188,8 +187,7 @@ class ConfigFileEditTest {
                 .isInstanceOf(StepValidationException.class).hasMessageContaining(file + " does not exist");
 
         EditStep create = step.createIfMissing();
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), create.name());
-        create.execute(ctx);
+        TestContext ctx = TestContext.executed(create, tmp.resolve("state"));
         assertThat(Files.readString(file)).isEqualTo("A=1\n");
         assertThat(Fs.mode(file)).isEqualTo("0600");
         create.compensation().compensate(ctx.compensating());

@@ -62,8 +62,7 @@ class ConfigFileReplaceTest {
         Files.write(file, ORIGINAL);
         Fs.chmod(file, "0644");
         ReplaceStep step = ConfigFile.replace(file, "x");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.execute(ctx);
+        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
 
         Path backup = Path.of(ctx.recorded("backup").orElseThrow());
         assertThat(Files.readAllBytes(backup)).isEqualTo(ORIGINAL);
@@ -80,8 +79,7 @@ class ConfigFileReplaceTest {
     void compensationRemovesAFileThatDidNotExist() throws Exception {
         Path file = app().resolve("new.conf");
         ReplaceStep step = ConfigFile.replace(file, "created");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.execute(ctx);
+        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
         assertThat(Files.readString(file)).isEqualTo("created");
         assertThat(Fs.mode(file)).isEqualTo("0600");
         assertThat(ctx.recordedValues()).containsEntry("existed", "false").doesNotContainKey("backup");
@@ -97,8 +95,7 @@ class ConfigFileReplaceTest {
         Files.write(file, ORIGINAL);
         Fs.chmod(file, "0640");
         ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.execute(ctx);
+        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
 
         step.compensation().compensate(ctx.compensating());
         step.compensation().compensate(ctx.compensating());
@@ -111,8 +108,7 @@ class ConfigFileReplaceTest {
         Path file = app().resolve("app.conf");
         Files.write(file, ORIGINAL);
         ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.execute(ctx);
+        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
         Files.writeString(Path.of(ctx.recorded("backup").orElseThrow()), "tampered");
 
         assertThatThrownBy(() -> step.compensation().compensate(ctx.compensating()))
@@ -126,8 +122,7 @@ class ConfigFileReplaceTest {
         Path file = app().resolve("app.conf");
         Files.write(file, ORIGINAL);
         ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.execute(ctx);
+        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
         Files.delete(Path.of(ctx.recorded("backup").orElseThrow()));
 
         assertThatThrownBy(() -> step.compensation().compensate(ctx.compensating()))
@@ -141,8 +136,7 @@ class ConfigFileReplaceTest {
         Files.setAttribute(file, "unix:uid", 4321);
         Files.setAttribute(file, "unix:gid", 4322);
         ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.execute(ctx);
+        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
         assertThat(Fs.uid(file)).isEqualTo(4321);
         assertThat(Fs.gid(file)).isEqualTo(4322);
 
@@ -170,8 +164,7 @@ class ConfigFileReplaceTest {
         Path real = Files.writeString(shared.resolve(".env"), "A=1\n");
         Path link = Files.createSymbolicLink(app().resolve(".env"), real);
         ReplaceStep step = ConfigFile.replace(link, "A=2\n");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.execute(ctx);
+        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
         assertThat(Files.isSymbolicLink(link)).isTrue();
         assertThat(Files.readString(real)).isEqualTo("A=2\n");
 
@@ -185,8 +178,7 @@ class ConfigFileReplaceTest {
         Path file = app().resolve("app.conf");
         Files.write(file, ORIGINAL);
         ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.execute(ctx);
+        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
         step.execute(ctx.nextAttempt());
 
         step.compensation().compensate(ctx.compensating());

@@ -39,8 +39,7 @@ class ConfigFileRestoreTest {
         Path file = env("A=1\nDB_PASSWORD=x\n");
         Path dir = tmp.resolve("backups");
         BackupStep step = ConfigFile.backup(file).to(dir);
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.execute(ctx);
+        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
 
         Path b = Path.of(ctx.recorded("backup").orElseThrow());
         assertThat(b.getParent()).isEqualTo(dir);
@@ -84,8 +83,7 @@ class ConfigFileRestoreTest {
         Backup b = backup(file, tmp.resolve("backups"));
         Files.delete(file);
         FileRestoreStep step = ConfigFile.restore(file).from(b);
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.execute(ctx);
+        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
         assertThat(Files.readString(file)).isEqualTo("A=1\n");
         step.compensation().compensate(ctx.compensating());
         assertThat(file).doesNotExist();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Backstep;
-import dev.backstep.spi.Journal;
 import dev.backstep.Plan;
 import dev.backstep.Rehearsal;
 import dev.backstep.RehearsalMatrix;
@@ -22,43 +21,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A release a failed run created is kept as {@code releases/<v>.failed-<run>} for an incident
  * review (live rollbacks and rollbacks from the journal alike), is never a release, and only
  * {@code keep(n).keepFailed(m)} removes it. Real engine, real files, a directory journal.
  */
-class FailedReleaseTest {
-    @TempDir
-    Path tmp;
-    private Path base;
-    private Release shop;
-    private Journal journal;
-    private Runner runner;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        base = Files.createDirectories(tmp.resolve("shop"));
-        shop = Release.in(base);
-        journal = Journal.directory(tmp.resolve("journal"));
-        runner = Backstep.runner().journal(journal).stateDir(tmp.resolve("state")).build();
-    }
-
-    @AfterEach
-    void closeJournal() throws Exception {
-        journal.close();
-    }
-
-    private Path build(String version) throws IOException {
-        Path b = Files.createDirectories(tmp.resolve("build-" + version));
-        Files.writeString(b.resolve("index.php"), version);
-        return b;
-    }
-
+class FailedReleaseTest extends ReleaseFixture {
     private RunResult deployGood(String version, PruneStep keep) throws IOException {
         RunResult r = runner.run(Plan.named("deploy " + version).target("shop")
                 .step(shop.deploy(version, build(version)))

@@ -14,7 +14,6 @@ import dev.backstep.RunStatus;
 import dev.backstep.Runner;
 import dev.backstep.Step;
 import dev.backstep.StepValidationException;
-import dev.backstep.spi.Journal;
 import dev.backstep.spi.StepRegistry;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -27,10 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Releases at the edges of "a reported rollback happened", run by the real engine on real files
@@ -39,38 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
  * (features/deploy.feature: Cleanup, Rolling Back, Rolling Back to a specific release) are here
  * in Backstep's terms.
  */
-class ReleaseRollbackEdgesTest {
-    @TempDir
-    Path tmp;
-    private Path base;
-    private Release shop;
-    private Journal journal;
-    private Runner runner;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        base = Files.createDirectories(tmp.resolve("shop"));
-        shop = Release.in(base);
-        journal = Journal.directory(tmp.resolve("journal"));
-        runner = Backstep.runner().journal(journal).stateDir(tmp.resolve("state")).build();
-    }
-
-    @AfterEach
-    void closeJournal() throws Exception {
-        journal.close();
-    }
-
+class ReleaseRollbackEdgesTest extends ReleaseFixture {
     /** Another process: knows no plan, only the step types' registered compensations. */
     private Runner laterProcess() {
         return Backstep.runner().journal(journal).stateDir(tmp.resolve("state"))
                 .registry(StepRegistry.custom().registerAll(Release.compensations())
                         .registerAll(ConfigFile.compensations()).build()).build();
-    }
-
-    private Path build(String version) throws IOException {
-        Path b = Files.createDirectories(tmp.resolve("build-" + version));
-        Files.writeString(b.resolve("index.php"), version);
-        return b;
     }
 
     private Step smokeTest(String version) {

@@ -96,8 +96,7 @@ class ReleaseTest {
         Path base = base();
         Release r = Release.in(base);
         DeployStep step = r.deploy("1.0.0", build("1.0.0"));
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.execute(ctx);
+        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
         assertThat(ctx.recordedValues()).containsEntry("hadCurrent", "false").doesNotContainKey("previous");
 
         step.compensation().compensate(ctx.compensating());
@@ -133,8 +132,7 @@ class ReleaseTest {
         Release r = Release.in(base);
         Path src = build("2.0.0");
         DeployStep step = r.deploy("2.0.0", src).link();
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.execute(ctx);
+        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
         assertThat(Files.readSymbolicLink(base.resolve("releases/2.0.0"))).isEqualTo(src.toRealPath());
         assertThat(r.list()).singleElement().satisfies(i -> assertThat(i.linked()).isTrue());
 
@@ -233,8 +231,7 @@ class ReleaseTest {
         deployed(r, "1.4.0");
 
         SwitchStep back = r.rollbackToLastGood();
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), back.name());
-        back.execute(ctx);
+        TestContext ctx = TestContext.executed(back, tmp.resolve("state"));
         assertThat(r.current()).contains("1.2.0");
         assertThat(r.list()).extracting(ReleaseInfo::version, ReleaseInfo::current, ReleaseInfo::good)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("1.2.0", true, true),

@@ -1,6 +1,7 @@
 package dev.backstep.files;
 
 import dev.backstep.RunId;
+import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.spi.CommandRunner;
 import java.io.IOException;
@@ -51,6 +52,13 @@ final class TestContext implements StepContext {
         return new TestContext(RunId.of("test-run"), stepName, Phase.FORWARD, new LinkedHashMap<>(),
                 stateDir.resolve("backups").resolve(stepName.replaceAll("[^A-Za-z0-9._-]", "_")), null,
                 Clock.systemUTC());
+    }
+
+    /** Runs {@code step}'s action in a fresh {@link #forward} context and returns that context. */
+    static TestContext executed(Step step, Path stateDir) throws Exception {
+        TestContext ctx = forward(stateDir, step.name());
+        step.execute(ctx);
+        return ctx;
     }
 
     /** Like {@link #forward} but every record is also synced to {@code journal}. */

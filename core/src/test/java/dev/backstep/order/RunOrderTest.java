@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,16 @@ class RunOrderTest {
 
     @TempDir
     Path tmp;
+    /** The runs' state directory (journal, lock) and their target directory, holding {@code app.env}. */
+    private Path state;
+    private Path work;
+
+    @BeforeEach
+    void firstVersion() throws IOException {
+        state = tmp.resolve("state");
+        work = Files.createDirectories(tmp.resolve("work"));
+        Files.writeString(work.resolve("app.env"), "VERSION=0\n");
+    }
 
     @AfterEach
     void killLeftoverChildren() throws InterruptedException {
@@ -56,10 +67,6 @@ class RunOrderTest {
 
     @Test
     void runsAreOrderedByWhenTheyTookTheLockNotByTheirIds() throws Exception {
-        Path state = tmp.resolve("state");
-        Path work = tmp.resolve("work");
-        Files.createDirectories(work);
-        Files.writeString(work.resolve("app.env"), "VERSION=0\n");
 
         // a host whose clock is an hour ahead deploys first and holds the lock: its run id sorts last
         Child ahead = start("deploy", state.toString(), work.toString(), "ahead", Long.toString(3_600_000), "true");
@@ -106,10 +113,6 @@ class RunOrderTest {
 
     @Test
     void aRunThatFindsADeadRunOfItsTargetRollsItBackFirstAndRecoverLosesNothingOfIt() throws Exception {
-        Path state = tmp.resolve("state");
-        Path work = tmp.resolve("work");
-        Files.createDirectories(work);
-        Files.writeString(work.resolve("app.env"), "VERSION=0\n");
 
         RunId dead = crash(state, work, "dead", false);
         assertThat(Files.readString(work.resolve("app.env"))).isEqualTo("VERSION=dead\n");
@@ -134,10 +137,6 @@ class RunOrderTest {
 
     @Test
     void recoverLeavesADeadRunAloneWhileALaterRunOfItsTargetIsApplied() throws Exception {
-        Path state = tmp.resolve("state");
-        Path work = tmp.resolve("work");
-        Files.createDirectories(work);
-        Files.writeString(work.resolve("app.env"), "VERSION=0\n");
         // runs without a lock (like runs journaled before runs had places) are ordered by id
         RunId dead = crash(state, work, "dead", false, "nolock");
 
@@ -168,10 +167,6 @@ class RunOrderTest {
 
     @Test
     void aRunRefusesToStartWhenTheDeadRunOfItsTargetCannotBeRolledBack() throws Exception {
-        Path state = tmp.resolve("state");
-        Path work = tmp.resolve("work");
-        Files.createDirectories(work);
-        Files.writeString(work.resolve("app.env"), "VERSION=0\n");
         // the dead run has a step whose compensation only its own plan knows
         RunId dead = crash(state, work, "dead", true);
         assertThat(work.resolve("marker")).exists();

@@ -24,7 +24,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.LongStream;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +49,18 @@ class DirectoryJournalIT {
 
     private Path runFile(Path dir, RunId id) {
         return dir.resolve("runs").resolve(id.value() + ".jsonl");
+    }
+
+    /**
+     * Reading {@code run} from {@code tmp} fails as a corrupted journal at {@code line}, for a
+     * reason that passes {@code reason}.
+     */
+    private void assertReadFailsAt(int line, Consumer<AbstractStringAssert<?>> reason) {
+        assertThatThrownBy(() -> Journal.directory(tmp).read(run))
+                .isInstanceOfSatisfying(JournalCorruptedException.class, e -> {
+                    assertThat(e.line()).isEqualTo(line);
+                    reason.accept(assertThat(e.reason()));
+                });
     }
 
     @Test
@@ -197,11 +211,7 @@ class DirectoryJournalIT {
         bytes[at + 2] = '9';
         Files.write(file, bytes);
 
-        assertThatThrownBy(() -> Journal.directory(tmp).read(run))
-                .isInstanceOfSatisfying(JournalCorruptedException.class, e -> {
-                    assertThat(e.line()).isEqualTo(1);
-                    assertThat(e.reason()).startsWith("checksum mismatch");
-                });
+        assertReadFailsAt(1, reason -> reason.startsWith("checksum mismatch"));
     }
 
     @Test
@@ -212,18 +222,10 @@ class DirectoryJournalIT {
         Path file = runFile(tmp, run);
         String good = Files.readString(file, UTF_8);
         Files.writeString(file, good + "\n" + good.replace("\"seq\":0", "\"seq\":1"), UTF_8);
-        assertThatThrownBy(() -> Journal.directory(tmp).read(run))
-                .isInstanceOfSatisfying(JournalCorruptedException.class, e -> {
-                    assertThat(e.line()).isEqualTo(2);
-                    assertThat(e.reason()).isEqualTo("empty line");
-                });
+        assertReadFailsAt(2, reason -> reason.isEqualTo("empty line"));
 
         Files.writeString(file, good + good, UTF_8);
-        assertThatThrownBy(() -> Journal.directory(tmp).read(run))
-                .isInstanceOfSatisfying(JournalCorruptedException.class, e -> {
-                    assertThat(e.line()).isEqualTo(2);
-                    assertThat(e.reason()).isEqualTo("sequence 0 appears twice");
-                });
+        assertReadFailsAt(2, reason -> reason.isEqualTo("sequence 0 appears twice"));
 
         // a checksummed record of another run copied into this file
         RunId other = RunId.of("20261122-014500-bbbbbb");
@@ -231,11 +233,7 @@ class DirectoryJournalIT {
             journal.append(rec(other, 1, JournalRecord.Type.STEP_SUCCEEDED, "s", Map.of()));
         }
         Files.writeString(file, good + Files.readString(runFile(tmp, other), UTF_8) + good.replace("\"seq\":0", "\"seq\":2"));
-        assertThatThrownBy(() -> Journal.directory(tmp).read(run))
-                .isInstanceOfSatisfying(JournalCorruptedException.class, e -> {
-                    assertThat(e.line()).isEqualTo(2);
-                    assertThat(e.reason()).contains("belongs to run '20261122-014500-bbbbbb'");
-                });
+        assertReadFailsAt(2, reason -> reason.contains("belongs to run '20261122-014500-bbbbbb'"));
     }
 
     @Test

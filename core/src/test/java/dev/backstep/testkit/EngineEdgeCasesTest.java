@@ -53,6 +53,19 @@ class EngineEdgeCasesTest {
         return dir.resolve(name);
     }
 
+    /**
+     * Starts {@code t}, interrupts it once {@code reached} counts down and waits until it ends
+     * (each wait bounded to a minute).
+     */
+    private static void startThenInterruptOnce(Thread t, CountDownLatch reached, String what)
+            throws InterruptedException {
+        t.start();
+        assertThat(reached.await(1, TimeUnit.MINUTES)).as(what).isTrue();
+        t.interrupt();
+        t.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(t.isAlive()).as("thread t still runs").isFalse();
+    }
+
     // ------------------------------------------------------------------ timeouts and interrupts
 
     @Test
@@ -130,11 +143,7 @@ class EngineEdgeCasesTest {
         AtomicReference<RunResult> result = new AtomicReference<>();
         Thread t = new Thread(() -> result.set(runner.run(Plan.named("p").step(guarded).build())));
 
-        t.start();
-        assertThat(started.await(1, TimeUnit.MINUTES)).as("started").isTrue();
-        t.interrupt();
-        t.join(TimeUnit.MINUTES.toMillis(1));
-        assertThat(t.isAlive()).as("thread t still runs").isFalse();
+        startThenInterruptOnce(t, started, "started");
 
         assertThat(result.get()).interrupted().stillApplied("guarded");
         assertThat(stopped).as("the step's thread was never told to stop").isTrue();
@@ -168,11 +177,7 @@ class EngineEdgeCasesTest {
             runReturned.countDown();
         });
 
-        t.start();
-        assertThat(bothStarted.await(1, TimeUnit.MINUTES)).as("bothStarted").isTrue();
-        t.interrupt();
-        t.join(TimeUnit.MINUTES.toMillis(1));
-        assertThat(t.isAlive()).as("thread t still runs").isFalse();
+        startThenInterruptOnce(t, bothStarted, "bothStarted");
 
         assertThat(result.get()).interrupted();
         assertThat(stoppedWhenRunReturned).as("members still running when run() returned").hasValue(2);
@@ -182,8 +187,7 @@ class EngineEdgeCasesTest {
 
     @Test
     void interruptedRollbackStopsCleanlyAndRecoverFinishesIt() throws Exception {
-        Path version = file("VERSION");
-        Files.writeString(version, "1.0");
+        Path version = WriteFileStep.versionFile(dir);
         AtomicBoolean blockOnce = new AtomicBoolean(true);
         CountDownLatch undoing = new CountDownLatch(1);
         Step slowUndo = Step.named("slow").action(ctx -> ctx.record("k", "v")).compensation(ctx -> {
@@ -209,11 +213,7 @@ class EngineEdgeCasesTest {
             flagKept.set(Thread.currentThread().isInterrupted());
         });
 
-        t.start();
-        assertThat(undoing.await(1, TimeUnit.MINUTES)).as("undoing").isTrue();
-        t.interrupt();
-        t.join(TimeUnit.MINUTES.toMillis(1));
-        assertThat(t.isAlive()).as("thread t still runs").isFalse();
+        startThenInterruptOnce(t, undoing, "undoing");
 
         assertThat(outcome.get()).isInstanceOfSatisfying(RunResult.class, r -> assertThat(r).interrupted()
                 .stillApplied("version", "slow"));
@@ -252,11 +252,7 @@ class EngineEdgeCasesTest {
             }
         });
 
-        t.start();
-        assertThat(undoing.await(1, TimeUnit.MINUTES)).as("undoing").isTrue();
-        t.interrupt();
-        t.join(TimeUnit.MINUTES.toMillis(1));
-        assertThat(t.isAlive()).as("thread t still runs").isFalse();
+        startThenInterruptOnce(t, undoing, "undoing");
 
         assertThat(outcome.get()).isInstanceOfSatisfying(RunResult.class, r -> assertThat(r).interrupted()
                 .failedAt("boom").stillApplied("a", "slow"));

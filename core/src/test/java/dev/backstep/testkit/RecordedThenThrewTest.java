@@ -69,8 +69,7 @@ class RecordedThenThrewTest {
     void aStepThatRecordedAndThenThrewIsCompensatedLive() throws Exception {
         Path conf = dir.resolve("app.conf");
         Files.writeString(conf, "listen=8080\nworkers=4\n");
-        Path version = dir.resolve("VERSION");
-        Files.writeString(version, "1.0");
+        Path version = WriteFileStep.versionFile(dir);
 
         RunResult r = Backstep.runner().stateDir(dir.resolve("state")).journal(Journal.directory(dir.resolve("j")))
                 .build().run(Plan.named("deploy").step(new WriteFileStep("version", version, "1.1"))
@@ -88,8 +87,7 @@ class RecordedThenThrewTest {
         Step early = Step.named("check input").action(ctx -> {
             throw new IllegalArgumentException("bad input, nothing touched");
         }).compensation(ctx -> Files.writeString(marker, "ran")).build();
-        Path version = dir.resolve("VERSION");
-        Files.writeString(version, "1.0");
+        Path version = WriteFileStep.versionFile(dir);
 
         RunResult r = Backstep.runner().stateDir(dir.resolve("state")).journal(Journal.directory(dir.resolve("j")))
                 .build().run(Plan.named("deploy").step(new WriteFileStep("version", version, "1.1")).step(early)
@@ -105,8 +103,7 @@ class RecordedThenThrewTest {
     void recoverCompensatesAStepThatRecordedAndThrewJustBeforeTheProcessDied() throws Exception {
         Path conf = dir.resolve("app.conf");
         Files.writeString(conf, "listen=8080\n");
-        Path version = dir.resolve("VERSION");
-        Files.writeString(version, "1.0");
+        Path version = WriteFileStep.versionFile(dir);
         Journal full = Journal.inMemory();
         RunResult live = Backstep.runner().stateDir(dir.resolve("state")).journal(full).build()
                 .run(Plan.named("deploy").step(new WriteFileStep("version", version, "1.1")).step(halfWrite(conf))

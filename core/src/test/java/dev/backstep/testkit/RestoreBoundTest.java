@@ -17,6 +17,7 @@ import dev.backstep.StepContext;
 import dev.backstep.StepStatus;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.RestoreBound;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -38,6 +39,11 @@ class RestoreBoundTest {
 
     Runner runner() {
         return Backstep.runner().journal(journal).stateDir(dir.resolve("state")).clock(clock).build();
+    }
+
+    /** The application's data file, {@code orders.csv}, with one order. */
+    Path orders() throws IOException {
+        return Files.writeString(dir.resolve("orders.csv"), "1,olena\n");
     }
 
     /** Copies the data file aside; its undo copies it back (discarding later writes). */
@@ -72,10 +78,8 @@ class RestoreBoundTest {
 
     @Test
     void staleDataIsRefusedUpFrontSkippedOnRequestOrRestoredWhenForced() throws Exception {
-        Path data = dir.resolve("orders.csv");
-        Files.writeString(data, "1,olena\n");
-        Path version = dir.resolve("VERSION");
-        Files.writeString(version, "1.0");
+        Path data = orders();
+        Path version = WriteFileStep.versionFile(dir);
         Runner runner = runner();
         RunResult run = runner.run(Plan.named("deploy").target("shop").step(captureData(data, Duration.ofHours(6)))
                 .step(new WriteFileStep("version", version, "1.1")).build());
@@ -100,8 +104,7 @@ class RestoreBoundTest {
 
     @Test
     void forceRestoresStaleDataAndFreshDataIsRestoredWithoutBeingAsked() throws Exception {
-        Path data = dir.resolve("orders.csv");
-        Files.writeString(data, "1,olena\n");
+        Path data = orders();
         Runner runner = runner();
         RunResult fresh = runner.run(Plan.named("deploy").target("a").step(captureData(data, Duration.ofHours(6))).build());
         Files.writeString(data, "changed\n");
@@ -119,10 +122,8 @@ class RestoreBoundTest {
 
     @Test
     void rollbackToLastGoodRefusesBeforeRollingBackAnyRunWhenOneWouldRestoreStaleData() throws Exception {
-        Path data = dir.resolve("orders.csv");
-        Files.writeString(data, "1,olena\n");
-        Path version = dir.resolve("VERSION");
-        Files.writeString(version, "1.0");
+        Path data = orders();
+        Path version = WriteFileStep.versionFile(dir);
         Runner runner = runner();
         RunResult good = runner.run(Plan.named("deploy 1.1").target("shop")
                 .step(new WriteFileStep("version", version, "1.1")).build());
@@ -139,10 +140,8 @@ class RestoreBoundTest {
 
     @Test
     void rollbackToARunUndoesEveryLaterRunNewestFirstAndSkipsDataRestoresWhenAsked() throws Exception {
-        Path data = dir.resolve("orders.csv");
-        Files.writeString(data, "1,olena\n");
-        Path version = dir.resolve("VERSION");
-        Files.writeString(version, "1.0");
+        Path data = orders();
+        Path version = WriteFileStep.versionFile(dir);
         Runner runner = runner();
         RunResult one = runner.run(Plan.named("deploy 1.1").target("shop")
                 .step(new WriteFileStep("version", version, "1.1")).build());
@@ -173,8 +172,7 @@ class RestoreBoundTest {
 
     @Test
     void rollbackToARunThatIsNotAppliedIsRefusedAndChangesNothing() throws Exception {
-        Path version = dir.resolve("VERSION");
-        Files.writeString(version, "1.0");
+        Path version = WriteFileStep.versionFile(dir);
         Runner runner = runner();
         RunResult one = runner.run(Plan.named("deploy 1.1").target("shop")
                 .step(new WriteFileStep("version", version, "1.1")).build());

@@ -3,6 +3,7 @@ package dev.backstep.testkit;
 import dev.backstep.Compensation;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,11 @@ record WriteFileStep(String name, Path file, String content) implements Step {
             Files.deleteIfExists(f);
         }
     };
+
+    /** A {@code VERSION} file in {@code dir} at {@code 1.0}: what the tests' "version" steps write over. */
+    static Path versionFile(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("VERSION"), "1.0");
+    }
 
     @Override
     public void execute(StepContext ctx) throws Exception {

@@ -111,29 +111,30 @@ public final class FileOps {
      * system refuses (not root, not a member of the group) is logged and skipped.
      */
     public static void setOwnerWherePermitted(Path p, Integer uid, Integer gid) throws IOException {
-        if (uid != null && uid != uidOf(p)) {
-            try {
-                Files.setAttribute(p, "unix:uid", uid);
-            } catch (AccessDeniedException e) {
-                LOG.warn("not permitted to give {} owner uid {}; it keeps uid {}", p, uid, uidOf(p));
-            } catch (FileSystemException e) {
-                if (!isNotPermitted(e)) {
-                    throw e;
-                }
-                LOG.warn("not permitted to give {} owner uid {}; it keeps uid {}", p, uid, uidOf(p));
-            }
+        if (uid != null) {
+            setIdWherePermitted(p, "uid", uid, "owner", uidOf(p));
         }
-        if (gid != null && gid != gidOf(p)) {
-            try {
-                Files.setAttribute(p, "unix:gid", gid);
-            } catch (AccessDeniedException e) {
-                LOG.warn("not permitted to give {} group gid {}; it keeps gid {}", p, gid, gidOf(p));
-            } catch (FileSystemException e) {
-                if (!isNotPermitted(e)) {
-                    throw e;
-                }
-                LOG.warn("not permitted to give {} group gid {}; it keeps gid {}", p, gid, gidOf(p));
+        if (gid != null) {
+            setIdWherePermitted(p, "gid", gid, "group", gidOf(p));
+        }
+    }
+
+    /**
+     * Sets {@code unix:<attribute>} unless it already is {@code current}; a refusal for want of
+     * permission is logged and skipped.
+     */
+    private static void setIdWherePermitted(Path p, String attribute, int id, String role, int current)
+            throws IOException {
+        if (id == current) {
+            return;
+        }
+        try {
+            Files.setAttribute(p, "unix:" + attribute, id);
+        } catch (FileSystemException e) {
+            if (!(e instanceof AccessDeniedException) && !isNotPermitted(e)) {
+                throw e;
             }
+            LOG.warn("not permitted to give {} {} {} {}; it keeps {} {}", p, role, attribute, id, attribute, current);
         }
     }
 

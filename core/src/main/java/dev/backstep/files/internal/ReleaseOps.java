@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -246,6 +247,14 @@ public final class ReleaseOps {
 
     /** Release versions present (directories or links to directories), in {@link VersionOrder}. */
     public static List<String> versions(Path base) throws IOException {
+        List<String> out = releaseEntries(base, (n, p) -> VERSION.matcher(n).matches() && !n.contains(FAILED)
+                && Files.isDirectory(p));
+        out.sort(VersionOrder.INSTANCE);
+        return out;
+    }
+
+    /** The names of the entries of {@code releases/} that {@code keep} accepts; none without that directory. */
+    private static List<String> releaseEntries(Path base, BiPredicate<String, Path> keep) throws IOException {
         List<String> out = new ArrayList<>();
         Path rel = releases(base);
         if (!Files.isDirectory(rel, LinkOption.NOFOLLOW_LINKS)) {
@@ -254,12 +263,11 @@ public final class ReleaseOps {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(rel)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                if (VERSION.matcher(n).matches() && !n.contains(FAILED) && Files.isDirectory(p)) {
+                if (keep.test(n, p)) {
                     out.add(n);
                 }
             }
         }
-        out.sort(VersionOrder.INSTANCE);
         return out;
     }
 
@@ -273,19 +281,7 @@ public final class ReleaseOps {
      * (generated run ids sort by start time).
      */
     public static List<String> failedCopies(Path base) throws IOException {
-        List<String> out = new ArrayList<>();
-        Path rel = releases(base);
-        if (!Files.isDirectory(rel, LinkOption.NOFOLLOW_LINKS)) {
-            return out;
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(rel)) {
-            for (Path p : ds) {
-                String n = p.getFileName().toString();
-                if (isFailedCopy(n)) {
-                    out.add(n);
-                }
-            }
-        }
+        List<String> out = releaseEntries(base, (n, p) -> isFailedCopy(n));
         out.sort(java.util.Comparator.comparing((String n) -> n.substring(n.indexOf(FAILED) + FAILED.length()))
                 .thenComparing(n -> n));
         return out;
