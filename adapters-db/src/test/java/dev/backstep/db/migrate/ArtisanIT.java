@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -113,19 +112,10 @@ class ArtisanIT {
     }
 
     List<String> rows(String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/" + database,
-                "shop_app", PASSWORD); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    b.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                out.add(b.toString());
-            }
+                "shop_app", PASSWORD)) {
+            return MigrationsContract.rows(c, sql);
         }
-        return out;
     }
 
     List<String> migrations() throws SQLException {
