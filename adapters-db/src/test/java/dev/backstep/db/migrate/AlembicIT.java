@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,20 +46,13 @@ class AlembicIT {
     static final String PASSWORD = "alembic-Pa55w0rd-do-not-leak";
     static final AtomicInteger N = new AtomicInteger();
     @RegisterExtension
-    static final PostgresServer pg = PostgresServer.withPasswords();
+    static final PostgresServer pg = PostgresServer.withPasswordRole("shop_app", PASSWORD);
 
     @TempDir
     Path tmp;
     Path app;
     Path state;
     String database;
-
-    @BeforeAll
-    static void start() throws Exception {
-        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
-            s.execute("CREATE ROLE shop_app LOGIN PASSWORD '" + PASSWORD + "'");
-        }
-    }
 
     @BeforeEach
     void freshDatabaseAndApp() throws Exception {

@@ -49,7 +49,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -75,7 +74,7 @@ class Runbook002IT {
     @RegisterExtension
     static final Runbook002Systemd BOX = new Runbook002Systemd();
     @RegisterExtension
-    static final PostgresServer pg = PostgresServer.withPasswords();
+    static final PostgresServer pg = PostgresServer.withPasswordRole("bot_app", PASSWORD);
 
     @TempDir
     Path dir;
@@ -89,13 +88,6 @@ class Runbook002IT {
     private Journal journal;
     private Runner runner;
     private final CommandRunner commands = CommandRunner.local();
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
-            s.execute("CREATE ROLE bot_app LOGIN PASSWORD '" + PASSWORD + "'");
-        }
-    }
 
     /** Version 1 of the bot deployed and running: cloned, .env written, schema at 0001, unit active. */
     @BeforeEach
