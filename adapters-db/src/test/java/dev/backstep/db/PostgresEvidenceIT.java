@@ -1,8 +1,7 @@
 package dev.backstep.db;
 
 import dev.backstep.Secret;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
+import dev.backstep.db.journal.PostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,23 +9,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link DbEvidence} on a real PostgreSQL 15 (embedded), dumped by this machine's pg_dump. */
 class PostgresEvidenceIT extends DbEvidenceContract {
     static final String PASSWORD = "pg-evidence-Pa55w0rd-do-not-leak";
-    static EmbeddedPostgres pg;
-
-    @BeforeAll
-    static void start() throws IOException {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        pg.close();
-    }
+    @RegisterExtension
+    static final PostgresServer pg = new PostgresServer();
 
     @Override
     Database db() {

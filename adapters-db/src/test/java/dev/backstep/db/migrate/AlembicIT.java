@@ -18,28 +18,22 @@ import dev.backstep.RunStatus;
 import dev.backstep.Secret;
 import dev.backstep.Step;
 import dev.backstep.StepValidationException;
+import dev.backstep.db.journal.PostgresServer;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.StepRegistry;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,42 +45,14 @@ class AlembicIT {
     static final String ALEMBIC = "/usr/bin/alembic";
     static final String PASSWORD = "alembic-Pa55w0rd-do-not-leak";
     static final AtomicInteger N = new AtomicInteger();
-    static EmbeddedPostgres pg;
+    @RegisterExtension
+    static final PostgresServer pg = PostgresServer.withPasswordRole("shop_app", PASSWORD);
 
     @TempDir
     Path tmp;
     Path app;
     Path state;
     String database;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().setDataDirectoryCustomizer(AlembicIT::passwordsForApplications).start();
-        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
-            s.execute("CREATE ROLE shop_app LOGIN PASSWORD '" + PASSWORD + "'");
-        }
-    }
-
-    /** The superuser connects without a password; every other role must give its password. */
-    static void passwordsForApplications(File dataDir) {
-        try {
-            Files.writeString(dataDir.toPath().resolve("pg_hba.conf"), String.join("\n",
-                    "local all postgres trust",
-                    "host all postgres 127.0.0.1/32 trust",
-                    "host all postgres ::1/128 trust",
-                    "host all all 127.0.0.1/32 scram-sha-256",
-                    "host all all ::1/128 scram-sha-256", ""));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        if (pg != null) {
-            pg.close();
-        }
-    }
 
     @BeforeEach
     void freshDatabaseAndApp() throws Exception {
@@ -116,18 +82,9 @@ class AlembicIT {
     }
 
     List<String> rows(String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = admin(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    b.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                out.add(b.toString());
-            }
+        try (Connection c = admin(database)) {
+            return MigrationsContract.rows(c, sql);
         }
-        return out;
     }
 
     boolean works(String sql) {

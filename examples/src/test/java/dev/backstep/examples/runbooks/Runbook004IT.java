@@ -16,6 +16,8 @@ import dev.backstep.Secret;
 import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
+import dev.backstep.db.journal.PostgresServer;
+import dev.backstep.db.migrate.CommandMigrationsFixtures;
 import dev.backstep.db.migrate.Migrations;
 import dev.backstep.docker.Compose;
 import dev.backstep.docker.ComposeCli;
@@ -24,10 +26,8 @@ import dev.backstep.examples.runbooks.Runbook004.Samokoder;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.CommandSpec;
 import dev.backstep.spi.Journal;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -38,7 +38,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -48,12 +47,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -82,7 +80,8 @@ class Runbook004IT {
     private static final String BAD = GOOD.replace("{status=\"200\"} 995", "{status=\"200\"} 800")
             .replace("{status=\"500\"} 5", "{status=\"500\"} 200");
     private static final AtomicInteger N = new AtomicInteger();
-    private static EmbeddedPostgres pg;
+    @RegisterExtension
+    static final PostgresServer pg = new PostgresServer();
     private static boolean imagesBuilt;
 
     @TempDir
@@ -101,18 +100,6 @@ class Runbook004IT {
     private Samokoder site;
     private final CommandRunner commands = CommandRunner.local();
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        if (pg != null) {
-            pg.close();
-        }
-    }
-
     @BeforeEach
     void samokoder() throws Exception {
         buildImages();
@@ -126,7 +113,8 @@ class Runbook004IT {
         db = Db.postgres(DbConnection.of("127.0.0.1", pg.getPort(), database, "postgres", Secret.of("unused")));
 
         dir = Files.createDirectories(tmp.resolve("samokoder" + Long.toHexString(System.nanoTime())));
-        app = copy(Path.of(Runbook004IT.class.getResource("/runbook004/api").toURI()), dir.resolve("api"));
+        app = CommandMigrationsFixtures.copyTree(Path.of(Runbook004IT.class.getResource("/runbook004/api").toURI()),
+                dir.resolve("api"));
         alembic("upgrade", "0002"); // what v1.2.3 runs on
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             apiPort = s.getLocalPort();
@@ -449,23 +437,5 @@ class Runbook004IT {
         });
         server.start();
         return server;
-    }
-
-    private static Path copy(Path from, Path into) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            s.forEach(p -> {
-                Path to = into.resolve(from.relativize(p).toString());
-                try {
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(to);
-                    } else if (!p.toString().contains("__pycache__")) {
-                        Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-        return into;
     }
 }
