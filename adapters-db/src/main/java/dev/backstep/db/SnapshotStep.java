@@ -238,20 +238,25 @@ public final class SnapshotStep extends DbStep {
             executeTemplate(ctx);
             return;
         }
-        target.record(ctx);
-        ctx.record(Keys.RESTORE_ON_ROLLBACK, String.valueOf(restoreOnRollback));
-        ctx.record(Keys.JOBS, String.valueOf(restoreJobs));
         Snapshots.ensureDir(name, dir);
         Instant now = ctx.clock().instant();
         Path file = Snapshots.newFile(name, dir, target, now);
-        ctx.record(Keys.SNAPSHOT, file.toAbsolutePath().toString());
+        // what the undo needs, durable in one journal write before the dump starts
+        Map<String, String> before = target.values();
+        before.put(Keys.RESTORE_ON_ROLLBACK, String.valueOf(restoreOnRollback));
+        before.put(Keys.JOBS, String.valueOf(restoreJobs));
+        before.put(Keys.SNAPSHOT, file.toAbsolutePath().toString());
+        ctx.recordAll(before);
         Dumps.dump(name, target, ctx.commands(), file);
         Snapshot s = Snapshots.seal(name, file, target, now);
-        ctx.record(Keys.SNAPSHOT_SHA256, s.sha256());
-        ctx.record(Keys.SNAPSHOT_SIZE, String.valueOf(s.size()));
+        Map<String, String> after = new LinkedHashMap<>();
+        after.put(Keys.SNAPSHOT_SHA256, s.sha256());
+        after.put(Keys.SNAPSHOT_SIZE, String.valueOf(s.size()));
         if (restoreOnRollback) {
-            new RestoreBound(now, maxAge).recordIn(ctx);
+            after.put(RestoreBound.CAPTURED_AT, now.toString());
+            after.put(RestoreBound.MAX_AGE, maxAge.toString());
         }
+        ctx.recordAll(after);
         ctx.summary("snapshot of " + target.id() + " -> " + file + " (" + s.size() + " bytes, sha256 "
                 + s.sha256().substring(0, 12) + ")");
     }

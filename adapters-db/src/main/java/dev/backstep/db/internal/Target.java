@@ -82,25 +82,32 @@ public record Target(DbEngine engine, String host, int port, String database, St
 
     /** Records everything but the password. */
     public void record(StepContext ctx) {
-        ctx.record(K_ENGINE, engine.id());
-        ctx.record(K_DATABASE, database);
-        ctx.record(K_URL, url);
+        ctx.recordAll(values()); // one durable journal write, not one per value
+    }
+
+    /** What {@link #record} records, in order. */
+    public Map<String, String> values() {
+        Map<String, String> v = new java.util.LinkedHashMap<>();
+        v.put(K_ENGINE, engine.id());
+        v.put(K_DATABASE, database);
+        v.put(K_URL, url);
         if (host != null) {
-            ctx.record(K_HOST, host);
-            ctx.record(K_PORT, String.valueOf(port));
+            v.put(K_HOST, host);
+            v.put(K_PORT, String.valueOf(port));
         }
         if (user != null) {
-            ctx.record(K_USER, user);
+            v.put(K_USER, user);
         }
         if (passwordEnv != null) {
-            ctx.record(K_PASSWORD_ENV, passwordEnv);
+            v.put(K_PASSWORD_ENV, passwordEnv);
         }
         if (binDir != null) {
-            ctx.record(K_BIN, binDir);
+            v.put(K_BIN, binDir);
         }
         if (!clientOptions.isEmpty()) {
-            ctx.record(K_OPTIONS, String.join("\n", clientOptions));
+            v.put(K_OPTIONS, String.join("\n", clientOptions));
         }
+        return v;
     }
 
     /** The target a step recorded, or empty when it crashed before recording it. */
