@@ -5,9 +5,7 @@ import dev.backstep.Compensation;
 import dev.backstep.Plan;
 import dev.backstep.RollbackRefusedException;
 import dev.backstep.RollbackStepFailedException;
-import dev.backstep.RunFailedException;
 import dev.backstep.RunId;
-import dev.backstep.RunReport;
 import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Step;
@@ -365,79 +363,6 @@ final class RollbackHooks {
 
     /** {@code result} with the outcomes of the rollback steps. */
     static RunResult attach(RunResult result, List<StepOutcome> outcomes) {
-        return outcomes.isEmpty() ? result : new WithRollbackSteps(result, List.copyOf(outcomes));
-    }
-
-    private record WithRollbackSteps(RunResult result, List<StepOutcome> rollbackSteps) implements RunResult {
-        @Override
-        public RunId runId() {
-            return result.runId();
-        }
-
-        @Override
-        public String planName() {
-            return result.planName();
-        }
-
-        @Override
-        public String target() {
-            return result.target();
-        }
-
-        @Override
-        public RunStatus status() {
-            return result.status();
-        }
-
-        @Override
-        public Instant startedAt() {
-            return result.startedAt();
-        }
-
-        @Override
-        public Instant endedAt() {
-            return result.endedAt();
-        }
-
-        @Override
-        public List<StepOutcome> steps() {
-            return result.steps();
-        }
-
-        @Override
-        public StepOutcome step(String name) {
-            return rollbackSteps.stream().filter(s -> s.name().equals(name)).findFirst()
-                    .orElseGet(() -> result.step(name));
-        }
-
-        @Override
-        public Optional<RunFailedException> failure() {
-            return result.failure();
-        }
-
-        @Override
-        public Optional<String> failedStep() {
-            return result.failedStep();
-        }
-
-        @Override
-        public List<String> compensated() {
-            return result.compensated();
-        }
-
-        @Override
-        public List<String> stillApplied() {
-            return result.stillApplied();
-        }
-
-        @Override
-        public RunReport report() {
-            return new TextAndJsonReport(this);
-        }
-
-        @Override
-        public String toString() {
-            return result.toString();
-        }
+        return EnrichedRunResult.withRollbackSteps(result, outcomes);
     }
 }
