@@ -100,8 +100,7 @@ public final class DefaultRunner implements Runner {
             RunJournal runJournal = RunJournal.folding(info.secrets().journal(journal), RunState.empty(runId), clock);
             EvidenceCapture.remember(plan, info);
             result = new Saga(plan, info, runJournal, listeners.masking(info.secrets()), pool, compensationMode)
-                    .guardedBy(new LockGuard(held)).run();
-            result = EvidenceCapture.attach(result, info.runStateDir());
+                    .guardedBy(new LockGuard(held)).run().withEvidence(EvidenceCapture.captured(info.runStateDir()));
         }
         if (result.status() == dev.backstep.RunStatus.INTERRUPTED && !LockGuard.lostLock(result)) {
             Thread.currentThread().interrupt();
@@ -123,8 +122,7 @@ public final class DefaultRunner implements Runner {
 
     @Override
     public RunResult rollback(RunId runId, RollbackOption... options) {
-        RunResult r = fromJournal.rollback(Objects.requireNonNull(runId, "runId"), options);
-        return EvidenceCapture.attach(r, stateDir.resolve("runs").resolve(runId.value()));
+        return fromJournal.rollback(Objects.requireNonNull(runId, "runId"), options);
     }
 
     @Override
@@ -139,9 +137,7 @@ public final class DefaultRunner implements Runner {
 
     @Override
     public Recovery recover(Plan... plans) {
-        Recovery r = fromJournal.recover(plans);
-        return new Recovery(r.recovered().stream().map(x -> EvidenceCapture.attach(x,
-                stateDir.resolve("runs").resolve(x.runId().value()))).toList(), r.unrecoverable());
+        return fromJournal.recover(plans);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.backstep.internal;
 
 import dev.backstep.Evidence;
 import dev.backstep.Plan;
-import dev.backstep.RunResult;
 import dev.backstep.spi.CommandResult;
 import dev.backstep.spi.CommandSpec;
 import java.io.IOException;
@@ -283,9 +282,4 @@ final class EvidenceCapture {
         }
     }
 
-    /** {@code result} with the evidence captured so far for its run, when there is any. */
-    static RunResult attach(RunResult result, Path runStateDir) {
-        List<Evidence.Captured> items = captured(runStateDir);
-        return EnrichedRunResult.withEvidence(result, items);
-    }
 }

@@ -431,7 +431,8 @@ final class JournalRollbacks {
                 failure.map(x -> (Throwable) x)));
         List<dev.backstep.StepOutcome> outcomes = r.steps.values().stream().map(s -> rj.outcome(s.name(), s.kind()))
                 .toList();
-        return RollbackHooks.attach(new DefaultRunResult(r.runId, r.planName, r.target, status, started, ended,
-                outcomes, failure, Optional.empty(), c.compensatedOrder(), rj.state().stillApplied(outcomes)), hooks.outcomes());
+        return new DefaultRunResult(r.runId, r.planName, r.target, status, started, ended, outcomes, failure,
+                Optional.empty(), c.compensatedOrder(), rj.state().stillApplied(outcomes))
+                .withRollbackSteps(hooks.outcomes()).withEvidence(EvidenceCapture.captured(runState));
     }
 }

@@ -6,7 +6,6 @@ import dev.backstep.Plan;
 import dev.backstep.RollbackRefusedException;
 import dev.backstep.RollbackStepFailedException;
 import dev.backstep.RunId;
-import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
@@ -357,12 +356,5 @@ final class RollbackHooks {
             listeners.emit(new RunEvent.StepRetrying(run.runId(), run.clock().instant(), hook.name(), false,
                     failedAttempt, delay, error));
         }
-    }
-
-    // ---- results -----------------------------------------------------------------------------
-
-    /** {@code result} with the outcomes of the rollback steps. */
-    static RunResult attach(RunResult result, List<StepOutcome> outcomes) {
-        return EnrichedRunResult.withRollbackSteps(result, outcomes);
     }
 }

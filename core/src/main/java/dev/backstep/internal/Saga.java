@@ -3,7 +3,6 @@ package dev.backstep.internal;
 import dev.backstep.CompensationMode;
 import dev.backstep.Plan;
 import dev.backstep.RunFailedException;
-import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Step;
 import dev.backstep.StepCancelledException;
@@ -66,7 +65,7 @@ final class Saga {
         return this;
     }
 
-    RunResult run() {
+    DefaultRunResult run() {
         Instant started = run.clock().instant();
         journal.append(JournalRecord.Type.RUN_STARTED, null, RunnerSupport.runStartedData(plan, run));
         listeners.emit(new RunEvent.RunStarted(run.runId(), started, plan.name(), plan.target(), stages.size()));
@@ -130,7 +129,7 @@ final class Saga {
                 status = hooks.status(status);
             }
         }
-        return RollbackHooks.attach(finish(started, status, failures, failedStep, compensated), hooks.outcomes());
+        return finish(started, status, failures, failedStep, compensated).withRollbackSteps(hooks.outcomes());
     }
 
     private Optional<String> firstRunning() {
@@ -212,7 +211,7 @@ final class Saga {
         return Optional.empty();
     }
 
-    private RunResult finish(Instant started, RunStatus status, List<Throwable> failures, String failedStep,
+    private DefaultRunResult finish(Instant started, RunStatus status, List<Throwable> failures, String failedStep,
                              List<String> compensated) {
         Instant ended = run.clock().instant();
         Optional<RunFailedException> failure = Optional.empty();
