@@ -150,6 +150,26 @@ class EvidenceTest {
     }
 
     @Test
+    void rollingBackToAnEarlierRunListsTheEvidenceCapturedBeforeTheLaterRunWasUndone() throws Exception {
+        RunResult v1 = runner().run(Plan.named("deploy shop").target("shop")
+                .step(ConfigFile.replace(conf, "listen 81;\n")).build());
+        RunResult v2 = runner().run(evidence(Plan.named("deploy shop").target("shop")
+                .step(ConfigFile.replace(conf, "listen 8080;\n"))).build());
+        assertThat(v2.succeeded()).isTrue();
+
+        List<RunResult> back = runner().rollbackTo(v1.runId());
+
+        assertThat(back).singleElement().satisfies(r -> {
+            assertThat(r.runId()).isEqualTo(v2.runId());
+            assertThat(r.status()).isEqualTo(RunStatus.ROLLED_BACK);
+            assertThat(r.evidence()).hasSize(6);
+            assertThat(r.evidence().get(0).file().orElseThrow()).hasContent("listen 8080;");
+            assertThat(r.report().toText()).contains("evidence: file " + conf);
+        });
+        assertThat(Files.readString(conf)).isEqualTo("listen 81;\n");
+    }
+
+    @Test
     void aHangingCaptureIsCutAtItsTimeoutAndTheRollbackStillRuns() throws Exception {
         long t0 = System.nanoTime();
         RunResult r = runner().run(Plan.named("p").step(ConfigFile.replace(conf, "listen 8080;\n"))
