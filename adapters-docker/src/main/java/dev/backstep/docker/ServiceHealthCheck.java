@@ -35,14 +35,8 @@ public final class ServiceHealthCheck extends PollingCheck<ServiceHealthCheck> {
     }
 
     @Override
-    protected ServiceHealthCheck withSchedule(Schedule schedule) {
-        return new ServiceHealthCheck(project, service, name(), schedule);
-    }
-
-    /** This check under another step name. */
-    @Override
-    public ServiceHealthCheck withName(String newName) {
-        return new ServiceHealthCheck(project, service, newName, schedule());
+    protected ServiceHealthCheck copy(String name, Schedule schedule) {
+        return new ServiceHealthCheck(project, service, name, schedule);
     }
 
     public String service() {

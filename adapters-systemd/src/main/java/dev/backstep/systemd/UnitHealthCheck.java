@@ -37,14 +37,8 @@ public final class UnitHealthCheck extends PollingCheck<UnitHealthCheck> {
     }
 
     @Override
-    protected UnitHealthCheck withSchedule(Schedule schedule) {
-        return new UnitHealthCheck(unit, systemctl, name(), schedule);
-    }
-
-    /** This check under another step name. */
-    @Override
-    public UnitHealthCheck withName(String newName) {
-        return new UnitHealthCheck(unit, systemctl, newName, schedule());
+    protected UnitHealthCheck copy(String name, Schedule schedule) {
+        return new UnitHealthCheck(unit, systemctl, name, schedule);
     }
 
     /** Asks this systemctl. */

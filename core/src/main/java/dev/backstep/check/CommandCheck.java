@@ -49,14 +49,8 @@ public final class CommandCheck extends PollingCheck<CommandCheck> {
     }
 
     @Override
-    protected CommandCheck withSchedule(Schedule schedule) {
-        return new CommandCheck(command, name(), schedule);
-    }
-
-    /** This check under another step name. */
-    @Override
-    public CommandCheck withName(String stepName) {
-        return new CommandCheck(command, Checks.name(what(), stepName), schedule());
+    protected CommandCheck copy(String name, Schedule schedule) {
+        return new CommandCheck(command, name, schedule);
     }
 
     /** The command that is run. */

@@ -39,14 +39,8 @@ public final class CustomCheck extends PollingCheck<CustomCheck> {
     }
 
     @Override
-    protected CustomCheck withSchedule(Schedule schedule) {
-        return new CustomCheck(name(), action, schedule);
-    }
-
-    /** This check under another step name. */
-    @Override
-    public CustomCheck withName(String stepName) {
-        return new CustomCheck(Checks.name("that", stepName), action, schedule());
+    protected CustomCheck copy(String name, Schedule schedule) {
+        return new CustomCheck(name, action, schedule);
     }
 
     /**

@@ -178,16 +178,9 @@ public final class HttpCheck extends PollingCheck<HttpCheck> {
     }
 
     @Override
-    protected HttpCheck withSchedule(Schedule schedule) {
-        return new HttpCheck(uri, name(), status, bodyContains, expectedHeaders, requestHeaders, secretHeaders,
+    protected HttpCheck copy(String name, Schedule schedule) {
+        return new HttpCheck(uri, name, status, bodyContains, expectedHeaders, requestHeaders, secretHeaders,
                 timeout, schedule);
-    }
-
-    /** This check under another step name. */
-    @Override
-    public HttpCheck withName(String stepName) {
-        return new HttpCheck(uri, Checks.name(what(), stepName), status, bodyContains, expectedHeaders,
-                requestHeaders, secretHeaders, timeout, schedule());
     }
 
     /** The URI, as given (it may hold secrets: show {@link #describe()} instead). */

@@ -119,14 +119,8 @@ public final class MetricCheck extends PollingCheck<MetricCheck> {
     }
 
     @Override
-    protected MetricCheck withSchedule(Schedule schedule) {
-        return new MetricCheck(source, name(), below, above, absentAs, timeout, schedule);
-    }
-
-    /** This check under another step name. */
-    @Override
-    public MetricCheck withName(String stepName) {
-        return new MetricCheck(source, Checks.name(what(), stepName), below, above, absentAs, timeout, schedule());
+    protected MetricCheck copy(String name, Schedule schedule) {
+        return new MetricCheck(source, name, below, above, absentAs, timeout, schedule);
     }
 
     @Override

@@ -18,8 +18,8 @@ import java.util.Objects;
  * ({@link Check#COMPENSATION}), whose {@link #validate} refuses polling settings that contradict
  * each other. The built-in {@link HttpCheck}, {@link TcpCheck}, {@link CommandCheck},
  * {@link MetricCheck} and {@link CustomCheck} extend it, and so can a check of an adapter: it
- * gives the name, the type, how to copy itself with another {@link Schedule}, and one attempt
- * ({@link #poll}).
+ * gives the name, the type, how to copy itself under another name or {@link Schedule}, and
+ * one attempt ({@link #poll}).
  *
  * <pre>{@code
  * public final class QueueDrained extends PollingCheck<QueueDrained> {
@@ -34,8 +34,7 @@ import java.util.Objects;
  *         return new QueueDrained(queue + " drained", queue, Schedule.ONCE);
  *     }
  *
- *     @Override protected QueueDrained withSchedule(Schedule s) { return new QueueDrained(name(), queue, s); }
- *     @Override public QueueDrained withName(String n) { return new QueueDrained(n, queue, schedule()); }
+ *     @Override protected QueueDrained copy(String name, Schedule s) { return new QueueDrained(name, queue, s); }
  *     @Override public void execute(StepContext ctx) throws Exception {
  *         poll(ctx, c -> assertThat(queue.depth()).isZero());   // an attempt fails by throwing
  *     }
@@ -66,26 +65,32 @@ public abstract class PollingCheck<C extends PollingCheck<C>> extends AbstractSt
         this.polling = schedule.polling;
     }
 
-    /** This check with another schedule, all else the same. */
-    protected abstract C withSchedule(Schedule schedule);
+    /** This check under {@code name} and tried as {@code schedule} says, all else the same. */
+    protected abstract C copy(String name, Schedule schedule);
 
-    /** This check under another step name. */
+    /**
+     * This check under another step name.
+     *
+     * @throws PlanDefinitionException when the name is null or blank
+     */
     @Override
-    public abstract C withName(String newName);
+    public C withName(String newName) {
+        return copy(Checks.name(what(), newName), schedule);
+    }
 
     /** Keeps trying until the check passes or {@code deadline} has passed (default: one attempt). */
     public C within(Duration deadline) {
-        return withSchedule(new Schedule(polling.within(name(), deadline)));
+        return copy(name(), new Schedule(polling.within(name(), deadline)));
     }
 
     /** The pause between attempts (default 1 s). */
     public C every(Duration interval) {
-        return withSchedule(new Schedule(polling.every(name(), interval)));
+        return copy(name(), new Schedule(polling.every(name(), interval)));
     }
 
     /** How many passes in a row are needed (default 1); needs {@link #within}. */
     public C consecutive(int passes) {
-        return withSchedule(new Schedule(polling.consecutive(name(), passes)));
+        return copy(name(), new Schedule(polling.consecutive(name(), passes)));
     }
 
     /** How often this check is tried, to hand to a copy of it. */

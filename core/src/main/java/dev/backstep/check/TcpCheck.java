@@ -55,14 +55,8 @@ public final class TcpCheck extends PollingCheck<TcpCheck> {
     }
 
     @Override
-    protected TcpCheck withSchedule(Schedule schedule) {
-        return new TcpCheck(host, port, name(), timeout, schedule);
-    }
-
-    /** This check under another step name. */
-    @Override
-    public TcpCheck withName(String stepName) {
-        return new TcpCheck(host, port, Checks.name(what(), stepName), timeout, schedule());
+    protected TcpCheck copy(String name, Schedule schedule) {
+        return new TcpCheck(host, port, name, timeout, schedule);
     }
 
     @Override

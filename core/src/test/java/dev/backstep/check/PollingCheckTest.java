@@ -36,13 +36,8 @@ class PollingCheckTest {
         }
 
         @Override
-        protected FileExists withSchedule(Schedule schedule) {
-            return new FileExists(name(), file, attempts, schedule);
-        }
-
-        @Override
-        public FileExists withName(String newName) {
-            return new FileExists(newName, file, attempts, schedule());
+        protected FileExists copy(String name, Schedule schedule) {
+            return new FileExists(name, file, attempts, schedule);
         }
 
         @Override
@@ -119,6 +114,7 @@ class PollingCheckTest {
                 .within(Duration.ofSeconds(5)).withName("marker").every(Duration.ofMillis(500));
 
         assertThat(check.name()).isEqualTo("marker");
+        assertThat(check).hasToString("FileExists[marker]");
         assertThat(check.describe()).isEqualTo("check marker (within 5 s, every 500 ms)");
     }
 
@@ -152,6 +148,6 @@ class PollingCheckTest {
                 .hasMessageContaining("consecutive(0) must be at least 1");
         assertThatThrownBy(() -> check.withName(" "))
                 .isInstanceOf(PlanDefinitionException.class)
-                .hasMessageContaining("a step needs a non-blank name, was ' '");
+                .hasMessageContaining("check ready exists: a check needs a non-blank name, was ' '");
     }
 }
