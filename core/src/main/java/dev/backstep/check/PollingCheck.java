@@ -157,8 +157,8 @@ public abstract class PollingCheck<C extends PollingCheck<C>> extends AbstractSt
     }
 
     /**
-     * How often a check is tried, set by {@link #within}, {@link #every} and {@link #consecutive};
-     * a subclass only hands it from one copy of itself to the next.
+     * How often a check is tried, set by {@link PollingCheck#within}, {@link PollingCheck#every} and
+     * {@link PollingCheck#consecutive}; a subclass only hands it from one copy of itself to the next.
      */
     public static final class Schedule {
         /** One attempt, the default. */
