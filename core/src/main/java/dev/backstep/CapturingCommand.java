@@ -1,5 +1,6 @@
 package dev.backstep;
 
+import dev.backstep.spi.AbstractStep;
 import dev.backstep.spi.CommandResult;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +42,7 @@ import java.util.regex.Pattern;
  *
  * <p>Immutable; every method returns a new object.
  */
-public final class CapturingCommand implements Step {
+public final class CapturingCommand extends AbstractStep {
     /** Recorded values are stored under this prefix plus the key. */
     public static final String RECORD_PREFIX = "captured.";
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -55,6 +56,7 @@ public final class CapturingCommand implements Step {
     }
 
     private CapturingCommand(Command command, List<Capture> captures) {
+        super(command.name(), Command.TYPE);
         this.command = command;
         this.captures = List.copyOf(captures);
     }
@@ -159,18 +161,8 @@ public final class CapturingCommand implements Step {
     }
 
     @Override
-    public String name() {
-        return command.name();
-    }
-
-    @Override
     public StepKind kind() {
         return command.kind();
-    }
-
-    @Override
-    public String type() {
-        return Command.TYPE;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.backstep;
 import dev.backstep.internal.CommandCompensation;
 import dev.backstep.internal.ProgramResolver;
 import dev.backstep.internal.Redactor;
+import dev.backstep.spi.AbstractStep;
 import dev.backstep.spi.CommandResult;
 import dev.backstep.spi.CommandSpec;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ import java.util.regex.Pattern;
  * the compensation restored anything. Wrap it in a step whose {@code fingerprint} describes what
  * the program touches (a schema version, a cache directory) to have that checked too.
  */
-public final class Command implements Step {
+public final class Command extends AbstractStep {
     /** The {@link #type()} of every command step. */
     public static final String TYPE = "command";
 
@@ -95,7 +96,7 @@ public final class Command implements Step {
     private final Map<String, Secret> secretEnv;
     private final Duration timeout;
     private final Set<Integer> successCodes;
-    private final String name;
+    private final String name; // as given; null: the command line, shortened
     private final StepKind kind;
     private final boolean checkAtExecution;
     /** The compensation command (its argv only when {@link #undoInherits}). */
@@ -106,6 +107,7 @@ public final class Command implements Step {
     private Command(List<String> argv, Path dir, Map<String, String> env, Map<String, Secret> secretEnv,
                     Duration timeout, Set<Integer> successCodes, String name, StepKind kind,
                     boolean checkAtExecution, Command undo, boolean undoInherits, String irreversibleReason) {
+        super(name != null ? name : defaultName(argv, secretEnv), TYPE);
         this.argv = argv;
         this.dir = dir;
         this.env = env;
@@ -342,12 +344,8 @@ public final class Command implements Step {
                 StepKind.COMPENSATABLE, checkAtExecution, null, false, null));
     }
 
-    @Override
-    public String name() {
-        if (name != null) {
-            return name;
-        }
-        String line = display().replaceAll("\\s+", " ");
+    private static String defaultName(List<String> argv, Map<String, Secret> secretEnv) {
+        String line = display(argv, Redactor.of(secretEnv.values())).replaceAll("\\s+", " ");
         return line.length() <= MAX_DEFAULT_NAME_CHARS ? line
                 : line.substring(0, MAX_DEFAULT_NAME_CHARS - 3) + "...";
     }
@@ -355,11 +353,6 @@ public final class Command implements Step {
     @Override
     public StepKind kind() {
         return kind;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
     }
 
     @Override
@@ -490,7 +483,10 @@ public final class Command implements Step {
 
     /** The argv for people: plain words as they are, others single-quoted; secrets masked. */
     private String display() {
-        Redactor r = redactor();
+        return display(argv, redactor());
+    }
+
+    private static String display(List<String> argv, Redactor r) {
         List<String> parts = new ArrayList<>(argv.size());
         for (String a : argv) {
             String shown = r.redact(a);

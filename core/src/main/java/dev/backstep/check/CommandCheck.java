@@ -4,14 +4,11 @@ import dev.backstep.Command;
 import dev.backstep.CommandFailedException;
 import dev.backstep.CommandTimeoutException;
 import dev.backstep.PlanDefinitionException;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.check.internal.Attempt;
-import dev.backstep.check.internal.Polling;
 import dev.backstep.check.internal.Texts;
 import dev.backstep.spi.CommandSpec;
-import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -32,47 +29,28 @@ import java.util.TreeSet;
  * (stderr: "FAILED tests/smoke/test_api.py::test_login")}. A program that cannot be found fails at
  * validation, before any step runs (or at once, with {@link Command#checkAtExecution()}).
  */
-public final class CommandCheck implements VerificationStep {
+public final class CommandCheck extends PollingCheck<CommandCheck> {
     /** The {@link #type()} of command checks. */
     public static final String TYPE = "check.command";
     private static final int STDERR_CHARS = 300;
 
     private final Command command;
-    private final String name;
-    private final Polling polling;
 
-    private CommandCheck(Command command, String name, Polling polling) {
+    private CommandCheck(Command command, String name, Schedule schedule) {
+        super(name, TYPE, schedule);
         this.command = command;
-        this.name = name;
-        this.polling = polling;
     }
 
     static CommandCheck of(Command command) {
         if (command == null) {
             throw new PlanDefinitionException(null, null, "check command: the command is null");
         }
-        return new CommandCheck(command, null, Polling.ONCE);
+        return new CommandCheck(command, command.name(), Schedule.ONCE);
     }
 
-    /** Keeps running the program until it succeeds or {@code deadline} has passed (default: once). */
-    public CommandCheck within(Duration deadline) {
-        return new CommandCheck(command, name, polling.within(name(), deadline));
-    }
-
-    /** The pause between runs (default 1 s). */
-    public CommandCheck every(Duration interval) {
-        return new CommandCheck(command, name, polling.every(name(), interval));
-    }
-
-    /** How many successful runs in a row are needed (default 1); needs {@link #within}. */
-    public CommandCheck consecutive(int passes) {
-        return new CommandCheck(command, name, polling.consecutive(name(), passes));
-    }
-
-    /** This check under another step name. */
     @Override
-    public CommandCheck withName(String stepName) {
-        return new CommandCheck(command, Checks.name(what(), stepName), polling);
+    protected CommandCheck copy(String name, Schedule schedule) {
+        return new CommandCheck(command, name, schedule);
     }
 
     /** The command that is run. */
@@ -80,20 +58,10 @@ public final class CommandCheck implements VerificationStep {
         return command;
     }
 
-    @Override
-    public String name() {
-        return name != null ? name : command.name();
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
     /** The command's own validation (program and working directory exist, no secret in argv). */
     @Override
     public void validate(StepContext ctx) {
-        Checks.validate(name(), polling);
+        super.validate(ctx);
         try {
             command.validate(ctx);
         } catch (StepValidationException e) {
@@ -117,7 +85,7 @@ public final class CommandCheck implements VerificationStep {
     public void execute(StepContext ctx) throws Exception {
         CommandSpec spec = command.spec();
         String expected = expected(spec.successCodes());
-        polling.run(ctx, what(), () -> attempt(ctx, spec, expected));
+        pollAttempts(ctx, () -> attempt(ctx, spec, expected));
     }
 
     private static Attempt attempt(StepContext ctx, CommandSpec spec, String expected) {
@@ -137,15 +105,11 @@ public final class CommandCheck implements VerificationStep {
     public String describe() {
         String run = command.describe().replaceFirst("^run ", "command ")
                 .replaceAll(" \\((undo|irreversible): .*\\)$", "");
-        return "check " + run + " exits " + expected(command.spec().successCodes()) + polling.describe();
+        return "check " + run + " exits " + expected(command.spec().successCodes()) + polled();
     }
 
     @Override
-    public String toString() {
-        return "CommandCheck[" + what() + "]";
-    }
-
-    private String what() {
+    String what() {
         return "command " + command.name();
     }
 

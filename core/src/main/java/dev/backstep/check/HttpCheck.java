@@ -2,7 +2,6 @@ package dev.backstep.check;
 
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Secret;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.check.internal.Attempt;
@@ -51,7 +50,7 @@ import java.util.TreeSet;
  * <p>A failure reads like {@code GET http://127.0.0.1:8000/health: expected status <200> but was
  * <503> (body: "db down") [31 attempts within 1 min; last 3: <503>, <503>, <503>]}.
  */
-public final class HttpCheck implements VerificationStep {
+public final class HttpCheck extends PollingCheck<HttpCheck> {
     /** The {@link #type()} of HTTP checks. */
     public static final String TYPE = "check.http";
     /** How long one request may take unless {@link #timeout} says otherwise. */
@@ -61,29 +60,26 @@ public final class HttpCheck implements VerificationStep {
     private static final int SNIPPET = 120;
 
     private final URI uri;
-    private final String name;
     private final StatusRule status;
     private final List<String> bodyContains;
     private final Map<String, String> expectedHeaders;
     private final Map<String, String> requestHeaders;
     private final Map<String, Secret> secretHeaders;
     private final Duration timeout;
-    private final Polling polling;
     private final Redactor redactor;
     private final java.util.Set<Secret> secrets;
 
     private HttpCheck(URI uri, String name, StatusRule status, List<String> bodyContains,
                       Map<String, String> expectedHeaders, Map<String, String> requestHeaders,
-                      Map<String, Secret> secretHeaders, Duration timeout, Polling polling) {
+                      Map<String, Secret> secretHeaders, Duration timeout, Schedule schedule) {
+        super(name, TYPE, schedule);
         this.uri = uri;
-        this.name = name;
         this.status = status;
         this.bodyContains = List.copyOf(bodyContains);
         this.expectedHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(expectedHeaders));
         this.requestHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(requestHeaders));
         this.secretHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(secretHeaders));
         this.timeout = timeout;
-        this.polling = polling;
         List<Secret> secrets = new ArrayList<>(Uris.secrets(uri));
         Uris.userInfo(uri).ifPresent(u -> secrets.add(Secret.of(u)));
         secrets.addAll(secretHeaders.values());
@@ -105,8 +101,8 @@ public final class HttpCheck implements VerificationStep {
         Uris.problem(uri).ifPresent(p -> {
             throw new PlanDefinitionException(null, null, "check GET " + Uris.masked(uri) + ": " + p);
         });
-        return new HttpCheck(uri, null, StatusRule.SUCCESS, List.of(), Map.of(), Map.of(), Map.of(),
-                DEFAULT_TIMEOUT, Polling.ONCE);
+        return new HttpCheck(uri, what(uri), StatusRule.SUCCESS, List.of(), Map.of(), Map.of(), Map.of(),
+                DEFAULT_TIMEOUT, Schedule.ONCE);
     }
 
     /** Passes only for these status codes (replaces the default: any 2xx). */
@@ -136,7 +132,7 @@ public final class HttpCheck implements VerificationStep {
         }
         List<String> b = new ArrayList<>(bodyContains);
         b.add(text);
-        return new HttpCheck(uri, name, status, b, expectedHeaders, requestHeaders, secretHeaders, timeout, polling);
+        return new HttpCheck(uri, name(), status, b, expectedHeaders, requestHeaders, secretHeaders, timeout, schedule());
     }
 
     /**
@@ -149,7 +145,7 @@ public final class HttpCheck implements VerificationStep {
         }
         Map<String, String> h = new LinkedHashMap<>(expectedHeaders);
         h.put(name, value);
-        return new HttpCheck(uri, this.name, status, bodyContains, h, requestHeaders, secretHeaders, timeout, polling);
+        return new HttpCheck(uri, name(), status, bodyContains, h, requestHeaders, secretHeaders, timeout, schedule());
     }
 
     /** Sends header {@code name} with each request. */
@@ -159,7 +155,7 @@ public final class HttpCheck implements VerificationStep {
         h.put(name, value);
         Map<String, Secret> s = new LinkedHashMap<>(secretHeaders);
         s.remove(name);
-        return new HttpCheck(uri, this.name, status, bodyContains, expectedHeaders, h, s, timeout, polling);
+        return new HttpCheck(uri, name(), status, bodyContains, expectedHeaders, h, s, timeout, schedule());
     }
 
     /**
@@ -172,35 +168,19 @@ public final class HttpCheck implements VerificationStep {
         s.put(name, value);
         Map<String, String> h = new LinkedHashMap<>(requestHeaders);
         h.remove(name);
-        return new HttpCheck(uri, this.name, status, bodyContains, expectedHeaders, h, s, timeout, polling);
+        return new HttpCheck(uri, name(), status, bodyContains, expectedHeaders, h, s, timeout, schedule());
     }
 
     /** How long one request (connect, response, body) may take; default {@link #DEFAULT_TIMEOUT}. */
     public HttpCheck timeout(Duration perRequest) {
-        return new HttpCheck(uri, name, status, bodyContains, expectedHeaders, requestHeaders, secretHeaders,
-                Polling.positive(name(), "timeout", perRequest), polling);
+        return new HttpCheck(uri, name(), status, bodyContains, expectedHeaders, requestHeaders, secretHeaders,
+                Polling.positive(name(), "timeout", perRequest), schedule());
     }
 
-    /** Keeps trying until the check passes or {@code deadline} has passed (default: one attempt). */
-    public HttpCheck within(Duration deadline) {
-        return copy(polling.within(name(), deadline));
-    }
-
-    /** The pause between attempts (default 1 s). */
-    public HttpCheck every(Duration interval) {
-        return copy(polling.every(name(), interval));
-    }
-
-    /** How many passes in a row are needed (default 1); needs {@link #within}. */
-    public HttpCheck consecutive(int passes) {
-        return copy(polling.consecutive(name(), passes));
-    }
-
-    /** This check under another step name. */
     @Override
-    public HttpCheck withName(String stepName) {
-        return new HttpCheck(uri, Checks.name(what(), stepName), status, bodyContains, expectedHeaders,
-                requestHeaders, secretHeaders, timeout, polling);
+    protected HttpCheck copy(String name, Schedule schedule) {
+        return new HttpCheck(uri, name, status, bodyContains, expectedHeaders, requestHeaders, secretHeaders,
+                timeout, schedule);
     }
 
     /** The URI, as given (it may hold secrets: show {@link #describe()} instead). */
@@ -209,21 +189,11 @@ public final class HttpCheck implements VerificationStep {
     }
 
     @Override
-    public String name() {
-        return name != null ? name : what();
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
     public void validate(StepContext ctx) {
         Uris.problem(uri).ifPresent(p -> {
             throw new StepValidationException(name(), p);
         });
-        Checks.validate(name(), polling);
+        super.validate(ctx);
     }
 
     /**
@@ -234,7 +204,7 @@ public final class HttpCheck implements VerificationStep {
     @Override
     public void execute(StepContext ctx) throws Exception {
         HttpRequest request = Http.request(uri, headersToSend()).build();
-        polling.run(ctx, what(), () -> attempt(request));
+        pollAttempts(ctx, () -> attempt(request));
     }
 
     private Attempt attempt(HttpRequest request) throws InterruptedException {
@@ -282,12 +252,7 @@ public final class HttpCheck implements VerificationStep {
             secretHeaders.keySet().forEach(k -> sent.add(k + ": " + Secret.MASK));
             sb.append(", sending ").append(String.join(", ", sent));
         }
-        return sb.append(polling.describe()).toString();
-    }
-
-    @Override
-    public String toString() {
-        return "HttpCheck[" + what() + "]";
+        return sb.append(polled()).toString();
     }
 
     private Map<String, String> headersToSend() {
@@ -296,18 +261,18 @@ public final class HttpCheck implements VerificationStep {
         return all;
     }
 
-    private String what() {
+    @Override
+    String what() {
+        return what(uri);
+    }
+
+    private static String what(URI uri) {
         return "GET " + Uris.masked(uri);
     }
 
     private HttpCheck copy(StatusRule s) {
-        return new HttpCheck(uri, name, s, bodyContains, expectedHeaders, requestHeaders, secretHeaders, timeout,
-                polling);
-    }
-
-    private HttpCheck copy(Polling p) {
-        return new HttpCheck(uri, name, status, bodyContains, expectedHeaders, requestHeaders, secretHeaders,
-                timeout, p);
+        return new HttpCheck(uri, name(), s, bodyContains, expectedHeaders, requestHeaders, secretHeaders, timeout,
+                schedule());
     }
 
     private int checkCode(int code) {

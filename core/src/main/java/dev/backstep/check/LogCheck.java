@@ -6,7 +6,9 @@ import dev.backstep.Secret;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.check.internal.LogMasking;
+import dev.backstep.check.internal.Polling;
 import dev.backstep.check.internal.Texts;
+import dev.backstep.spi.AbstractStep;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -19,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -47,7 +48,7 @@ import java.util.regex.PatternSyntaxException;
  * line matching /ERROR/ since the run started but found 2, first: "ERROR db password=****
  * rejected", "ERROR retry"}.
  */
-public final class LogCheck implements VerificationStep {
+public final class LogCheck extends AbstractStep implements VerificationStep {
     /** The {@link #type()} of log checks, whatever their source. */
     public static final String TYPE = "check.log";
     /** How many matching lines a failure quotes. */
@@ -61,13 +62,15 @@ public final class LogCheck implements VerificationStep {
     private final Pattern pattern;
     private final Duration during;
     private final Duration every;
-    private final String name;
+    private final String name; // as given; null: the name says what it looks for
     private final List<Secret> secrets;
     /** Positions taken at validation, by run and step name, until the check runs. */
     private final Map<String, String> marks = new ConcurrentHashMap<>();
 
     private LogCheck(LogSource source, Since since, Pattern pattern, Duration during, Duration every, String name,
                      List<Secret> secrets) {
+        super(name != null ? name : "no /" + (pattern == null ? "?" : pattern.pattern()) + "/ in " + source.describe(),
+                TYPE);
         this.source = source;
         this.since = since;
         this.pattern = pattern;
@@ -122,14 +125,14 @@ public final class LogCheck implements VerificationStep {
     /** Keeps reading the log for this long, failing at the first match (default: read once). */
     public LogCheck during(Duration watch) {
         return new LogCheck(source, since, pattern,
-                dev.backstep.check.internal.Polling.positive(name(), "during", watch),
+                Polling.positive(name(), "during", watch),
                 every, name, secrets);
     }
 
     /** The pause between reads while {@link #during} lasts (default 1 s). */
     public LogCheck every(Duration interval) {
         return new LogCheck(source, since, pattern, during,
-                dev.backstep.check.internal.Polling.positive(name(), "every", interval), name, secrets);
+                Polling.positive(name(), "every", interval), name, secrets);
     }
 
     /** Masks these values wherever a quoted line holds them. */
@@ -150,16 +153,6 @@ public final class LogCheck implements VerificationStep {
 
     public LogSource source() {
         return source;
-    }
-
-    @Override
-    public String name() {
-        return name != null ? name : "no /" + (pattern == null ? "?" : pattern.pattern()) + "/ in " + source.describe();
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
     }
 
     /**
@@ -226,7 +219,7 @@ public final class LogCheck implements VerificationStep {
                         since.phrase(), reads);
                 return;
             }
-            sleep(ctx, Math.min(every.toNanos(), left));
+            Polling.sleep(ctx, Math.min(every.toNanos(), left));
         }
     }
 
@@ -279,18 +272,6 @@ public final class LogCheck implements VerificationStep {
 
     private String what() {
         return source.describe();
-    }
-
-    private static void sleep(StepContext ctx, long nanos) throws InterruptedException {
-        long until = System.nanoTime() + nanos;
-        while (true) {
-            long left = until - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            ctx.throwIfCancelled();
-            Thread.sleep(Math.min(100, TimeUnit.NANOSECONDS.toMillis(left) + 1));
-        }
     }
 
     @Override

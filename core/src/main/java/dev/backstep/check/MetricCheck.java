@@ -2,7 +2,6 @@ package dev.backstep.check;
 
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.StepCancelledException;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.check.internal.Attempt;
@@ -51,41 +50,40 @@ import java.util.concurrent.Flow;
  * http_requests_total at http://127.0.0.1:8000/metrics: expected a value below <0.05> but was
  * <0.25>}.
  */
-public final class MetricCheck implements VerificationStep {
+public final class MetricCheck extends PollingCheck<MetricCheck> {
     /** The {@link #type()} of metric checks and gates. */
     public static final String TYPE = "check.metric";
     /** How long one scrape may take unless {@link #timeout} says otherwise. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private final Source source;
-    private final String name;
     private final Double below;
     private final Double above;
     private final Double absentAs;
     private final Duration timeout;
-    private final Polling polling;
 
     private MetricCheck(Source source, String name, Double below, Double above, Double absentAs, Duration timeout,
-                        Polling polling) {
+                        Schedule schedule) {
+        super(name, TYPE, schedule);
         this.source = source;
-        this.name = name;
         this.below = below;
         this.above = above;
         this.absentAs = absentAs;
         this.timeout = timeout;
-        this.polling = polling;
     }
 
     static MetricCheck sample(URI endpoint, MetricSelector selector) {
         checkEndpoint(endpoint, "metric " + selector);
-        return new MetricCheck(new Scrape(endpoint, List.of(requireSelector(selector))), null, null, null, null,
-                DEFAULT_TIMEOUT, Polling.ONCE);
+        return scrape(new Scrape(endpoint, List.of(requireSelector(selector))));
     }
 
     static MetricCheck ratio(URI endpoint, MetricSelector numerator, MetricSelector denominator) {
         checkEndpoint(endpoint, "ratio " + numerator + " / " + denominator);
-        return new MetricCheck(new Scrape(endpoint, List.of(requireSelector(numerator), requireSelector(denominator))),
-                null, null, null, null, DEFAULT_TIMEOUT, Polling.ONCE);
+        return scrape(new Scrape(endpoint, List.of(requireSelector(numerator), requireSelector(denominator))));
+    }
+
+    private static MetricCheck scrape(Scrape scrape) {
+        return new MetricCheck(scrape, scrape.defaultName(), null, null, null, DEFAULT_TIMEOUT, Schedule.ONCE);
     }
 
     static MetricCheck gate(String name, ValueSource source) {
@@ -93,17 +91,17 @@ public final class MetricCheck implements VerificationStep {
         if (source == null) {
             throw new PlanDefinitionException(null, name, "the value source is null");
         }
-        return new MetricCheck(new Custom(name, source), name, null, null, null, DEFAULT_TIMEOUT, Polling.ONCE);
+        return new MetricCheck(new Custom(name, source), name, null, null, null, DEFAULT_TIMEOUT, Schedule.ONCE);
     }
 
     /** Passes while the value is less than {@code threshold}. */
     public MetricCheck below(double threshold) {
-        return new MetricCheck(source, name, finite("below", threshold), above, absentAs, timeout, polling);
+        return new MetricCheck(source, name(), finite("below", threshold), above, absentAs, timeout, schedule());
     }
 
     /** Passes while the value is greater than {@code threshold}. */
     public MetricCheck above(double threshold) {
-        return new MetricCheck(source, name, below, finite("above", threshold), absentAs, timeout, polling);
+        return new MetricCheck(source, name(), below, finite("above", threshold), absentAs, timeout, schedule());
     }
 
     /**
@@ -111,44 +109,18 @@ public final class MetricCheck implements VerificationStep {
      * {@link ValueSource} returned NaN): for series that only appear once they are counted.
      */
     public MetricCheck absentAs(double value) {
-        return new MetricCheck(source, name, below, above, finite("absentAs", value), timeout, polling);
+        return new MetricCheck(source, name(), below, above, finite("absentAs", value), timeout, schedule());
     }
 
     /** How long one scrape of the endpoint may take; default {@link #DEFAULT_TIMEOUT}. No effect on a gate. */
     public MetricCheck timeout(Duration perScrape) {
-        return new MetricCheck(source, name, below, above, absentAs, Polling.positive(name(), "timeout", perScrape),
-                polling);
-    }
-
-    /** Keeps reading until the value passes or {@code deadline} has passed (default: one reading). */
-    public MetricCheck within(Duration deadline) {
-        return copy(polling.within(name(), deadline));
-    }
-
-    /** The pause between readings (default 1 s). */
-    public MetricCheck every(Duration interval) {
-        return copy(polling.every(name(), interval));
-    }
-
-    /** How many passing readings in a row are needed (default 1); needs {@link #within}. */
-    public MetricCheck consecutive(int passes) {
-        return copy(polling.consecutive(name(), passes));
-    }
-
-    /** This check under another step name. */
-    @Override
-    public MetricCheck withName(String stepName) {
-        return new MetricCheck(source, Checks.name(what(), stepName), below, above, absentAs, timeout, polling);
+        return new MetricCheck(source, name(), below, above, absentAs, Polling.positive(name(), "timeout", perScrape),
+                schedule());
     }
 
     @Override
-    public String name() {
-        return name != null ? name : source.defaultName();
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
+    protected MetricCheck copy(String name, Schedule schedule) {
+        return new MetricCheck(source, name, below, above, absentAs, timeout, schedule);
     }
 
     @Override
@@ -165,7 +137,7 @@ public final class MetricCheck implements VerificationStep {
             throw new StepValidationException(name(), "above(" + Texts.number(above) + ") and below("
                     + Texts.number(below) + ") leave no value that passes");
         }
-        Checks.validate(name(), polling);
+        super.validate(ctx);
     }
 
     /**
@@ -176,7 +148,7 @@ public final class MetricCheck implements VerificationStep {
     @Override
     public void execute(StepContext ctx) throws Exception {
         validate(ctx);
-        polling.run(ctx, what(), () -> attempt(ctx));
+        pollAttempts(ctx, () -> attempt(ctx));
     }
 
     private Attempt attempt(StepContext ctx) throws Exception {
@@ -201,12 +173,7 @@ public final class MetricCheck implements VerificationStep {
     @Override
     public String describe() {
         return "check " + what() + " " + (below == null && above == null ? "(no threshold)" : thresholds())
-                + (absentAs == null ? "" : ", no value counting as " + Texts.number(absentAs)) + polling.describe();
-    }
-
-    @Override
-    public String toString() {
-        return "MetricCheck[" + what() + "]";
+                + (absentAs == null ? "" : ", no value counting as " + Texts.number(absentAs)) + polled();
     }
 
     private String thresholds() {
@@ -216,12 +183,9 @@ public final class MetricCheck implements VerificationStep {
         return below != null ? "below <" + Texts.number(below) + ">" : "above <" + Texts.number(above) + ">";
     }
 
-    private String what() {
+    @Override
+    String what() {
         return source.what();
-    }
-
-    private MetricCheck copy(Polling p) {
-        return new MetricCheck(source, name, below, above, absentAs, timeout, p);
     }
 
     private double finite(String what, double v) {

@@ -1,7 +1,6 @@
 package dev.backstep.check;
 
 import dev.backstep.PlanDefinitionException;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.check.internal.Attempt;
@@ -26,7 +25,7 @@ import java.util.Optional;
  *
  * <p>A failure reads like {@code TCP 127.0.0.1:5432: expected a connection but it was refused}.
  */
-public final class TcpCheck implements VerificationStep {
+public final class TcpCheck extends PollingCheck<TcpCheck> {
     /** The {@link #type()} of TCP checks. */
     public static final String TYPE = "check.tcp";
     /** How long one connection attempt may take unless {@link #timeout} says otherwise. */
@@ -34,59 +33,30 @@ public final class TcpCheck implements VerificationStep {
 
     private final String host;
     private final int port;
-    private final String name;
     private final Duration timeout;
-    private final Polling polling;
 
-    private TcpCheck(String host, int port, String name, Duration timeout, Polling polling) {
+    private TcpCheck(String host, int port, String name, Duration timeout, Schedule schedule) {
+        super(name, TYPE, schedule);
         this.host = host;
         this.port = port;
-        this.name = name;
         this.timeout = timeout;
-        this.polling = polling;
     }
 
     static TcpCheck of(String host, int port) {
         problem(host, port).ifPresent(p -> {
             throw new PlanDefinitionException(null, null, "check TCP " + host + ":" + port + ": " + p);
         });
-        return new TcpCheck(host, port, null, DEFAULT_TIMEOUT, Polling.ONCE);
+        return new TcpCheck(host, port, what(host, port), DEFAULT_TIMEOUT, Schedule.ONCE);
     }
 
     /** How long one connection attempt may take; default {@link #DEFAULT_TIMEOUT}. */
     public TcpCheck timeout(Duration perAttempt) {
-        return new TcpCheck(host, port, name, Polling.positive(name(), "timeout", perAttempt), polling);
-    }
-
-    /** Keeps trying until a connection opens or {@code deadline} has passed (default: one attempt). */
-    public TcpCheck within(Duration deadline) {
-        return new TcpCheck(host, port, name, timeout, polling.within(name(), deadline));
-    }
-
-    /** The pause between attempts (default 1 s). */
-    public TcpCheck every(Duration interval) {
-        return new TcpCheck(host, port, name, timeout, polling.every(name(), interval));
-    }
-
-    /** How many successful connections in a row are needed (default 1); needs {@link #within}. */
-    public TcpCheck consecutive(int passes) {
-        return new TcpCheck(host, port, name, timeout, polling.consecutive(name(), passes));
-    }
-
-    /** This check under another step name. */
-    @Override
-    public TcpCheck withName(String stepName) {
-        return new TcpCheck(host, port, Checks.name(what(), stepName), timeout, polling);
+        return new TcpCheck(host, port, name(), Polling.positive(name(), "timeout", perAttempt), schedule());
     }
 
     @Override
-    public String name() {
-        return name != null ? name : what();
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
+    protected TcpCheck copy(String name, Schedule schedule) {
+        return new TcpCheck(host, port, name, timeout, schedule);
     }
 
     @Override
@@ -94,7 +64,7 @@ public final class TcpCheck implements VerificationStep {
         problem(host, port).ifPresent(p -> {
             throw new StepValidationException(name(), p);
         });
-        Checks.validate(name(), polling);
+        super.validate(ctx);
     }
 
     /**
@@ -104,7 +74,7 @@ public final class TcpCheck implements VerificationStep {
      */
     @Override
     public void execute(StepContext ctx) throws Exception {
-        polling.run(ctx, what(), this::attempt);
+        pollAttempts(ctx, this::attempt);
     }
 
     private Attempt attempt() {
@@ -132,15 +102,15 @@ public final class TcpCheck implements VerificationStep {
 
     @Override
     public String describe() {
-        return "check " + what() + " accepts connections" + polling.describe();
+        return "check " + what() + " accepts connections" + polled();
     }
 
     @Override
-    public String toString() {
-        return "TcpCheck[" + what() + "]";
+    String what() {
+        return what(host, port);
     }
 
-    private String what() {
+    private static String what(String host, int port) {
         return "TCP " + (host != null && host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 

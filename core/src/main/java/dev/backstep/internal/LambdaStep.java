@@ -7,9 +7,9 @@ import dev.backstep.StepContext;
 import dev.backstep.StepKind;
 import dev.backstep.StepPolicy;
 
-/** A step built by {@link Step#named}. */
+/** A step built by {@link Step#named}; its components named like {@link Step}'s methods are their answers. */
 public record LambdaStep(String name, StepKind kind, StepAction action, Compensation compensation,
-                         String description, StepPolicy policy, StepAction validation,
+                         String describe, StepPolicy policy, StepAction validation,
                          Step.FingerprintSource fingerprints, String type) implements Step {
 
     @Override
@@ -23,18 +23,8 @@ public record LambdaStep(String name, StepKind kind, StepAction action, Compensa
     }
 
     @Override
-    public String describe() {
-        return description;
-    }
-
-    @Override
     public void validate(StepContext ctx) throws Exception {
         validation.run(ctx);
-    }
-
-    @Override
-    public String type() {
-        return type;
     }
 
     @Override

@@ -1,11 +1,15 @@
 package dev.backstep.check;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.backstep.RunId;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
+import dev.backstep.StepValidationException;
 import dev.backstep.testkit.StepHarness;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
+import org.assertj.core.api.AbstractThrowableAssert;
 
 /** Contexts for calling a check directly, from the test kit's {@link StepHarness}: real commands, a cancel switch. */
 final class CheckContext {
@@ -30,6 +34,15 @@ final class CheckContext {
 
     static StepContext validating(Step step, Path dir) {
         return harness(step, dir).context(StepContext.Phase.VALIDATE);
+    }
+
+    /**
+     * Asserts that validating {@code check}, as the runner does before the plan's first step,
+     * throws a {@link StepValidationException}; chain what its message must say.
+     */
+    static AbstractThrowableAssert<?, ? extends Throwable> refusedByValidation(Step check, Path dir) {
+        return assertThatThrownBy(() -> check.validate(validating(check, dir)))
+                .isInstanceOf(StepValidationException.class);
     }
 
     /** Validates {@code check}, then runs it forward, as the runner would. */

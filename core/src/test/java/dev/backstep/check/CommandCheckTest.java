@@ -8,7 +8,6 @@ import dev.backstep.Command;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Secret;
 import dev.backstep.StepKind;
-import dev.backstep.StepValidationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,8 +78,7 @@ class CommandCheckTest {
     void validationFindsAMissingProgramBeforeAnythingRuns() {
         CommandCheck check = Check.command("no-such-program-backstep", "--version").withName("smoke");
 
-        assertThatThrownBy(() -> check.validate(CheckContext.validating(check, tmp)))
-                .isInstanceOf(StepValidationException.class)
+        CheckContext.refusedByValidation(check, tmp)
                 .hasMessageStartingWith("step 'smoke': ")
                 .hasMessageContaining("no-such-program-backstep");
     }

@@ -9,7 +9,6 @@ import dev.backstep.Secret;
 import dev.backstep.StepCancelledException;
 import dev.backstep.StepContext;
 import dev.backstep.StepKind;
-import dev.backstep.StepValidationException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -263,14 +262,11 @@ class HttpCheckTest {
         HttpCheck tooShort = Check.http(server.uri("/health")).within(Duration.ofSeconds(1))
                 .every(Duration.ofMillis(600)).consecutive(3);
 
-        assertThatThrownBy(() -> noDeadline.validate(CheckContext.validating(noDeadline, tmp)))
-                .isInstanceOf(StepValidationException.class)
+        CheckContext.refusedByValidation(noDeadline, tmp)
                 .hasMessage("step 'health': consecutive(3) needs within(...): without it the check is tried only once");
-        assertThatThrownBy(() -> swapped.validate(CheckContext.validating(swapped, tmp)))
-                .isInstanceOf(StepValidationException.class)
+        CheckContext.refusedByValidation(swapped, tmp)
                 .hasMessageContaining("every(5 s) is longer than within(1 s)");
-        assertThatThrownBy(() -> tooShort.validate(CheckContext.validating(tooShort, tmp)))
-                .isInstanceOf(StepValidationException.class)
+        CheckContext.refusedByValidation(tooShort, tmp)
                 .hasMessageContaining("consecutive(3) every(600 ms) needs at least 1.2 s but within is 1 s");
         assertThat(server.hits("/health")).isZero();
     }

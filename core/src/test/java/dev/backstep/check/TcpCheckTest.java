@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.StepContext;
 import dev.backstep.StepKind;
-import dev.backstep.StepValidationException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -112,8 +111,7 @@ class TcpCheckTest {
     void validationRefusesConsecutiveWithoutDeadline() {
         TcpCheck check = Check.tcp("db", 5432).consecutive(2);
 
-        assertThatThrownBy(() -> check.validate(CheckContext.validating(check, tmp)))
-                .isInstanceOf(StepValidationException.class)
+        CheckContext.refusedByValidation(check, tmp)
                 .hasMessageStartingWith("step 'TCP db:5432': consecutive(2) needs within(...)");
     }
 

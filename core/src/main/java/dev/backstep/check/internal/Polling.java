@@ -162,7 +162,8 @@ public record Polling(Optional<Duration> within, Duration every, int consecutive
                 lastFailure == null ? null : lastFailure.cause());
     }
 
-    private static void sleep(StepContext ctx, long nanos) throws InterruptedException {
+    /** Sleeps {@code nanos} in short slices, checking {@link StepContext#throwIfCancelled()} between them. */
+    public static void sleep(StepContext ctx, long nanos) throws InterruptedException {
         long end = System.nanoTime() + nanos;
         while (true) {
             long left = end - System.nanoTime();
