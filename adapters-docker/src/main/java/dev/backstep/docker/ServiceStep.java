@@ -122,8 +122,7 @@ public final class ServiceStep extends AbstractStep {
                 }
             }
             if (action == ServiceAction.EXEC && !checkAtExecution && !engine.state(services.get(0)).running()) {
-                throw new DockerException(Reason.NOT_RUNNING, services.get(0), "service " + services.get(0)
-                        + " has no running container to exec in");
+                throw noContainerToExecIn();
             }
         } catch (DockerException e) {
             throw new StepValidationException(ctx.stepName(), e.getMessage(), e);
@@ -157,8 +156,7 @@ public final class ServiceStep extends AbstractStep {
             }
         }
         if (action == ServiceAction.EXEC && !states.get(services.get(0)).running()) {
-            throw new DockerException(Reason.NOT_RUNNING, services.get(0), "service " + services.get(0)
-                    + " has no running container to exec in");
+            throw noContainerToExecIn();
         }
         ctx.record(Keys.PROJECT, spec.encode());
         ctx.record(Keys.ACTION, action.verb());
@@ -198,6 +196,11 @@ public final class ServiceStep extends AbstractStep {
             }
         }
         return out;
+    }
+
+    private DockerException noContainerToExecIn() {
+        return new DockerException(Reason.NOT_RUNNING, services.get(0), "service " + services.get(0)
+                + " has no running container to exec in");
     }
 
     /** up touches dependencies too: it records every service of the project. */

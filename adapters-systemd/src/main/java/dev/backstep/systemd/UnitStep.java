@@ -136,7 +136,7 @@ public final class UnitStep extends AbstractStep {
         ServiceManager m = systemctl.manager(ctx.commands());
         List<String> parts = new ArrayList<>();
         for (String unit : units) {
-            String prop = action.aboutEnablement() ? "UnitFileState" : "ActiveState";
+            String prop = action.stateProperty();
             parts.add(unit + " " + m.show(unit, prop).getOrDefault(prop, "?"));
         }
         return command(action, units) + ": " + String.join(", ", parts);
@@ -147,10 +147,10 @@ public final class UnitStep extends AbstractStep {
         ServiceManager m = systemctl.manager(ctx.commands());
         List<String> before = new ArrayList<>();
         for (String unit : units) {
-            String prop = action.aboutEnablement() ? "UnitFileState" : "ActiveState";
+            String prop = action.stateProperty();
             String state = m.show(unit, prop).getOrDefault(prop, "");
             before.add(unit + " " + state);
-            ctx.record(action.aboutEnablement() ? Keys.enabled(unit) : Keys.active(unit), state);
+            ctx.record(action.stateKey(unit), state);
         }
         ctx.record(Keys.SYSTEMCTL, systemctl.encode());
         ctx.record(Keys.UNITS, String.join("\n", units));
