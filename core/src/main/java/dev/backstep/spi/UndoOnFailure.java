@@ -6,10 +6,12 @@ import java.util.Objects;
 
 /**
  * Runs the part of a step's action that can fail halfway and, when it throws, runs the step's own
- * compensation before the failure leaves the step: the engine does not compensate a step whose
- * action threw, so a step that changes several things (stops three units, recreates two
- * containers) puts back what it changed so far itself. The compensation reads the values the step
- * recorded before acting, so record first, then run the change through here.
+ * compensation before the failure leaves the action. A step that changes several things (stops
+ * three units, recreates two containers) and fails after the first is then back where it started
+ * at once: a retry of the action starts from the state before the step rather than a half-changed
+ * one, and the rollback that follows the last attempt finds nothing left to undo.
+ * The compensation reads the values the step recorded before acting, so record first, then run the
+ * change through here; compensations are idempotent, so running it again later is harmless.
  *
  * <pre>{@code
  * public void execute(StepContext ctx) throws Exception {

@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.backstep.Backstep;
 import dev.backstep.Compensation;
 import dev.backstep.Plan;
+import dev.backstep.RetryPolicy;
 import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Runner;
-import dev.backstep.StepContext;
+import dev.backstep.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,61 +28,43 @@ class UndoOnFailureTest {
     @TempDir
     Path state;
 
-    static final Compensation RESTORE_FIRST = ctx -> Files.writeString(Path.of(ctx.recorded("first").orElseThrow()),
-            ctx.recorded("first.was").orElseThrow());
+    /** A step writing 2 into {@code first}, then into {@code second}; {@code undo} restores the first. */
+    private static Step writeTwo(Path first, Path second, Compensation undo) {
+        return writeTwo(first, second, undo, RetryPolicy.none(), new ArrayList<>());
+    }
 
-    /** Writes {@code version} into {@code first}, then into {@code second}; undo restores the first. */
-    static final class WriteTwo extends AbstractStep {
-        private final Path first;
-        private final Path second;
-        private final Compensation undo;
-
-        WriteTwo(Path first, Path second, Compensation undo) {
-            super("write two", "test.writeTwo");
-            this.first = first;
-            this.second = second;
-            this.undo = undo;
-        }
-
-        @Override
-        public WriteTwo withName(String newName) {
-            return this;
-        }
-
-        @Override
-        public void execute(StepContext ctx) throws Exception {
-            ctx.record("first", first.toString());
-            ctx.record("first.was", Files.readString(first));
+    /** As above, retried by {@code retry}, each attempt adding what it finds in {@code first} to {@code found}. */
+    private static Step writeTwo(Path first, Path second, Compensation undo, RetryPolicy retry, List<String> found) {
+        return Step.named("write two").action(ctx -> {
+            found.add(Files.readString(first));
+            ctx.record("file", first.toString());
+            ctx.record("previous", Files.readString(first));
             UndoOnFailure.run(() -> {
                 Files.writeString(first, "2");
                 Files.writeString(second, "2");
             }, undo, ctx);
-        }
-
-        @Override
-        public Compensation compensation() {
-            return undo;
-        }
-
-        @Override
-        public String describe() {
-            return "write 2 into " + first + " and " + second;
-        }
+        }).compensation(undo).describe("write 2 into " + first + " and " + second).retry(retry).build();
     }
 
-    private RunResult run(WriteTwo step) {
+    private RunResult run(Step step) {
         Runner runner = Backstep.runner().stateDir(state).journal(Journal.directory(state.resolve("journal"))).build();
         return runner.run(Plan.named("deploy").step(step).build());
     }
 
     @Test
-    void whenTheActionFailsHalfwayTheStepPutsBackWhatItChangedAndTheFailureLeavesTheStep() throws IOException {
+    void whenTheActionFailsHalfwayTheStepIsPutBackBeforeTheFailureLeavesItSoARetryStartsFromTheBefore()
+            throws IOException {
         Path first = tmp.resolve("first");
         Files.writeString(first, "1");
+        RetryPolicy twice = RetryPolicy.custom().maxAttempts(2).delay(Duration.ZERO).build();
+        List<String> found = Collections.synchronizedList(new ArrayList<>());
 
-        RunResult r = run(new WriteTwo(first, tmp.resolve("missing-dir").resolve("second"), RESTORE_FIRST));
+        RunResult r = run(writeTwo(first, tmp.resolve("missing-dir").resolve("second"), AbstractStepTest.RESTORE,
+                twice, found));
 
         assertThat(r.status()).isNotEqualTo(RunStatus.SUCCEEDED);
+        assertThat(r.step("write two").attempts()).isEqualTo(2);
+        assertThat(found).containsExactly("1", "1");
         Throwable cause = r.step("write two").error().orElseThrow().getCause();
         assertThat(cause).isInstanceOf(NoSuchFileException.class);
         assertThat(cause.getSuppressed()).isEmpty();
@@ -92,7 +79,7 @@ class UndoOnFailureTest {
             throw new IOException("undo broke");
         };
 
-        RunResult r = run(new WriteTwo(first, tmp.resolve("missing-dir").resolve("second"), broken));
+        RunResult r = run(writeTwo(first, tmp.resolve("missing-dir").resolve("second"), broken));
 
         Throwable cause = r.step("write two").error().orElseThrow().getCause();
         assertThat(cause).isInstanceOf(NoSuchFileException.class);
@@ -105,7 +92,7 @@ class UndoOnFailureTest {
         Path second = tmp.resolve("second");
         Files.writeString(first, "1");
 
-        RunResult r = run(new WriteTwo(first, second, RESTORE_FIRST));
+        RunResult r = run(writeTwo(first, second, AbstractStepTest.RESTORE));
 
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(Files.readString(first)).isEqualTo("2");
