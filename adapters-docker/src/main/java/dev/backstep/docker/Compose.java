@@ -10,6 +10,7 @@ import dev.backstep.docker.internal.Detect;
 import dev.backstep.docker.internal.ProjectSpec;
 import dev.backstep.docker.internal.ServiceAction;
 import dev.backstep.spi.CommandRunner;
+import dev.backstep.spi.JournaledArgv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ public final class Compose {
             throw new PlanDefinitionException(null, null, "the compose project directory is null");
         }
         Path d = directory.toAbsolutePath().normalize();
-        ComposeCli.check("project directory", d.toString());
+        JournaledArgv.word("project directory", d.toString());
         return new Compose(d, List.of(), null, null, ComposeCli.detect());
     }
 
@@ -125,7 +126,7 @@ public final class Compose {
 
     /** Talks to this engine ({@code DOCKER_HOST}, e.g. {@code unix:///run/docker.sock}); journaled, no secrets. */
     public Compose dockerHost(String host) {
-        ComposeCli.check("DOCKER_HOST", host);
+        JournaledArgv.word("DOCKER_HOST", host);
         return new Compose(dir, files, envFile, host, cli);
     }
 
@@ -249,7 +250,7 @@ public final class Compose {
             throw new PlanDefinitionException(null, null, "the " + what + " of " + describe() + " is blank, was "
                     + (path == null ? null : "'" + path + "'"));
         }
-        ComposeCli.check(what, path);
+        JournaledArgv.word(what, path);
         return dir.resolve(path).normalize();
     }
 

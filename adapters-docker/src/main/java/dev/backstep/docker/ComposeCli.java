@@ -1,7 +1,6 @@
 package dev.backstep.docker;
 
-import dev.backstep.PlanDefinitionException;
-import dev.backstep.docker.DockerException.Reason;
+import dev.backstep.spi.JournaledArgv;
 import java.util.List;
 import java.util.Objects;
 
@@ -52,26 +51,17 @@ public final class ComposeCli {
 
     /** Runs docker and compose through a wrapper: {@code via("sudo", "-n")}. */
     public ComposeCli via(String... wrapperArgv) {
-        if (wrapperArgv == null || wrapperArgv.length == 0) {
-            throw new PlanDefinitionException(null, null, "via() needs the wrapper program, was "
-                    + (wrapperArgv == null ? null : "[]"));
-        }
-        for (String a : wrapperArgv) {
-            check("wrapper argument", a);
-        }
-        return new ComposeCli(kind, List.of(wrapperArgv), docker, dockerCompose);
+        return new ComposeCli(kind, JournaledArgv.wrapper(wrapperArgv), docker, dockerCompose);
     }
 
     /** The docker CLI to run ({@code /usr/bin/docker}); default {@code docker} from the PATH. */
     public ComposeCli docker(String executable) {
-        check("docker executable", executable);
-        return new ComposeCli(kind, wrapper, executable, dockerCompose);
+        return new ComposeCli(kind, wrapper, JournaledArgv.word("docker executable", executable), dockerCompose);
     }
 
     /** The standalone compose to run for v1; default {@code docker-compose} from the PATH. */
     public ComposeCli dockerCompose(String executable) {
-        check("docker-compose executable", executable);
-        return new ComposeCli(kind, wrapper, docker, executable);
+        return new ComposeCli(kind, wrapper, docker, JournaledArgv.word("docker-compose executable", executable));
     }
 
     Kind kind() {
@@ -92,13 +82,6 @@ public final class ComposeCli {
         java.util.ArrayList<String> out = new java.util.ArrayList<>(a);
         out.addAll(b);
         return List.copyOf(out);
-    }
-
-    static void check(String what, String a) {
-        if (a == null || a.isBlank() || a.indexOf('\n') >= 0 || a.indexOf('\0') >= 0) {
-            throw new PlanDefinitionException(null, null, "the " + what + " is blank or holds a newline, was "
-                    + (a == null ? null : "'" + a.replace("\n", "\\n").replace("\0", "\\0") + "'"));
-        }
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.backstep.docker;
 
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.docker.DockerException.Reason;
@@ -11,6 +10,8 @@ import dev.backstep.docker.internal.Keys;
 import dev.backstep.docker.internal.ProjectSpec;
 import dev.backstep.docker.internal.ServiceAction;
 import dev.backstep.docker.internal.ServiceState;
+import dev.backstep.spi.AbstractStep;
+import dev.backstep.spi.UndoOnFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ import java.util.Map;
  * excepted) and, for exec, a service without a running container. When an earlier step of the same
  * plan pulls or builds the image or starts the service, use {@link #checkAtExecution()}.
  */
-public final class ServiceStep implements Step {
+public final class ServiceStep extends AbstractStep {
     private final Compose project;
     private final ServiceAction action;
     private final List<String> services;
@@ -41,11 +42,12 @@ public final class ServiceStep implements Step {
     private final boolean checkAtExecution;
 
     ServiceStep(Compose project, ServiceAction action, List<String> services, List<String> execArgv) {
-        this(project, action, services, execArgv, false);
+        this(command(action, services, execArgv), project, action, services, execArgv, false);
     }
 
-    private ServiceStep(Compose project, ServiceAction action, List<String> services, List<String> execArgv,
-                        boolean checkAtExecution) {
+    private ServiceStep(String name, Compose project, ServiceAction action, List<String> services,
+                        List<String> execArgv, boolean checkAtExecution) {
+        super(name, action.type());
         this.project = project;
         this.action = action;
         this.services = services;
@@ -55,7 +57,12 @@ public final class ServiceStep implements Step {
 
     /** Checks images and running containers when the step runs instead of when the plan is validated. */
     public ServiceStep checkAtExecution() {
-        return new ServiceStep(project, action, services, execArgv, true);
+        return new ServiceStep(name(), project, action, services, execArgv, true);
+    }
+
+    @Override
+    public ServiceStep withName(String newName) {
+        return new ServiceStep(newName, project, action, services, execArgv, checkAtExecution);
     }
 
     /** The services named (empty: all of the project, for up and pull). */
@@ -73,17 +80,6 @@ public final class ServiceStep implements Step {
     }
 
     @Override
-    public String name() {
-        return "compose " + String.join(" ", action.args(services, execArgv)).replace("up -d", "up")
-                .replace("exec -T", "exec");
-    }
-
-    @Override
-    public String type() {
-        return action.type();
-    }
-
-    @Override
     public Compensation compensation() {
         return action.compensation();
     }
@@ -96,7 +92,7 @@ public final class ServiceStep implements Step {
             case RESTART -> "restarted again, or recreated on the recorded image";
             default -> "every service back on the image and status it had";
         };
-        return name() + " in " + project.directory() + "; undo: " + undo;
+        return command(action, services, execArgv) + " in " + project.directory() + "; undo: " + undo;
     }
 
     @Override
@@ -126,8 +122,7 @@ public final class ServiceStep implements Step {
                 }
             }
             if (action == ServiceAction.EXEC && !checkAtExecution && !engine.state(services.get(0)).running()) {
-                throw new DockerException(Reason.NOT_RUNNING, services.get(0), "service " + services.get(0)
-                        + " has no running container to exec in");
+                throw noContainerToExecIn();
             }
         } catch (DockerException e) {
             throw new StepValidationException(ctx.stepName(), e.getMessage(), e);
@@ -139,7 +134,7 @@ public final class ServiceStep implements Step {
         Engine engine = new Engine(project.spec(ctx.commands()), ctx.commands());
         List<String> parts = new ArrayList<>();
         engine.states(recordedServices(engine, null)).forEach((s, st) -> parts.add(s + " " + st.brief()));
-        return name() + ": " + String.join(", ", parts);
+        return command(action, services, execArgv) + ": " + String.join(", ", parts);
     }
 
     @Override
@@ -161,26 +156,18 @@ public final class ServiceStep implements Step {
             }
         }
         if (action == ServiceAction.EXEC && !states.get(services.get(0)).running()) {
-            throw new DockerException(Reason.NOT_RUNNING, services.get(0), "service " + services.get(0)
-                    + " has no running container to exec in");
+            throw noContainerToExecIn();
         }
         ctx.record(Keys.PROJECT, spec.encode());
         ctx.record(Keys.ACTION, action.verb());
         ctx.record(Keys.SERVICES, String.join("\n", recorded));
-        try {
+        UndoOnFailure.run(() -> {
             ctx.throwIfCancelled();
             engine.compose(action == ServiceAction.UP || action == ServiceAction.PULL || action == ServiceAction.EXEC
                     ? java.time.Duration.ofMinutes(15) : java.time.Duration.ofMinutes(2), services.isEmpty() ? null
                     : services.get(0), List.of(), action.args(services, execArgv));
-        } catch (Exception e) {
-            try {
-                compensation().compensate(ctx);
-            } catch (Exception undo) {
-                e.addSuppressed(undo);
-            }
-            throw e;
-        }
-        ctx.logger().info("{} (before: {})", name(), before);
+        }, compensation(), ctx);
+        ctx.logger().info("{} (before: {})", command(action, services, execArgv), before);
         ctx.summary("before: " + String.join(", ", before));
     }
 
@@ -211,6 +198,11 @@ public final class ServiceStep implements Step {
         return out;
     }
 
+    private DockerException noContainerToExecIn() {
+        return new DockerException(Reason.NOT_RUNNING, services.get(0), "service " + services.get(0)
+                + " has no running container to exec in");
+    }
+
     /** up touches dependencies too: it records every service of the project. */
     private List<String> recordedServices(Engine engine, Map<String, String> images) {
         if (action == ServiceAction.UP || services.isEmpty()) {
@@ -219,8 +211,9 @@ public final class ServiceStep implements Step {
         return services;
     }
 
-    @Override
-    public String toString() {
-        return "ServiceStep[" + name() + "]";
+    /** The compose command line as a step name and in descriptions: {@code compose up api}. */
+    private static String command(ServiceAction action, List<String> services, List<String> execArgv) {
+        return "compose " + String.join(" ", action.args(services, execArgv)).replace("up -d", "up")
+                .replace("exec -T", "exec");
     }
 }

@@ -44,6 +44,20 @@ class ComposeArgumentsTest {
     }
 
     @Test
+    void aRenamedStepIsStillAServiceStepOfTheSameTypeDescribingTheSameCommand() {
+        ServiceStep up = shop.up("web").checkAtExecution();
+
+        ServiceStep renamed = up.withName("start the shop");
+
+        assertThat(renamed.name()).isEqualTo("start the shop");
+        assertThat(renamed.type()).isEqualTo(Compose.UP);
+        assertThat(renamed.describe()).isEqualTo(up.describe()).startsWith("compose up web in /srv/shop");
+        assertThat(renamed.checkAtExecution().name()).isEqualTo("start the shop");
+        assertThat(renamed).hasToString("ServiceStep[start the shop]");
+        assertThat(up).hasToString("ServiceStep[compose up web]");
+    }
+
+    @Test
     void everyStepTypeIsFoundByTheRegistryForRollbacksFromTheJournal() {
         StepRegistry registry = StepRegistry.discover();
         for (String type : new String[] {Compose.UP, Compose.PULL, Compose.STOP, Compose.RESTART, Compose.EXEC,

@@ -3,15 +3,15 @@ package dev.backstep.systemd;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.ConfigFile;
 import dev.backstep.files.ReplaceStep;
+import dev.backstep.spi.AbstractStep;
+import dev.backstep.spi.UndoOnFailure;
 import dev.backstep.systemd.SystemdException.Reason;
 import dev.backstep.systemd.internal.InstallUndo;
 import dev.backstep.systemd.internal.Keys;
-import dev.backstep.systemd.internal.UndoOnFailure;
 import dev.backstep.systemd.internal.UnitFingerprints;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ import java.util.List;
  *     .in(Path.of("/etc/systemd/system"));
  * }</pre>
  */
-public final class InstallUnitStep implements Step {
+public final class InstallUnitStep extends AbstractStep {
     /** Where system unit files go unless {@link #in} says otherwise. */
     public static final Path DEFAULT_DIRECTORY = Path.of("/etc/systemd/system");
 
@@ -42,7 +42,8 @@ public final class InstallUnitStep implements Step {
     private final Path dir;
     private final Systemctl systemctl;
 
-    InstallUnitStep(String unit, byte[] content, Path dir, Systemctl systemctl) {
+    private InstallUnitStep(String name, String unit, byte[] content, Path dir, Systemctl systemctl) {
+        super(name, Systemd.INSTALL_UNIT);
         this.unit = unit;
         this.content = content;
         this.dir = dir;
@@ -55,7 +56,7 @@ public final class InstallUnitStep implements Step {
             throw new PlanDefinitionException(null, name(), "the unit directory must be an absolute path, was "
                     + directory);
         }
-        return new InstallUnitStep(unit, content, directory.normalize(), systemctl);
+        return new InstallUnitStep(name(), unit, content, directory.normalize(), systemctl);
     }
 
     /** Reloads through this systemctl. */
@@ -63,7 +64,12 @@ public final class InstallUnitStep implements Step {
         if (other == null) {
             throw new PlanDefinitionException(null, name(), "systemctl is null");
         }
-        return new InstallUnitStep(unit, content, dir, other);
+        return new InstallUnitStep(name(), unit, content, dir, other);
+    }
+
+    @Override
+    public InstallUnitStep withName(String newName) {
+        return new InstallUnitStep(newName, unit, content, dir, systemctl);
     }
 
     public String unit() {
@@ -77,16 +83,6 @@ public final class InstallUnitStep implements Step {
 
     private ReplaceStep write() {
         return ConfigFile.replace(path(), content).mode("0644").within(dir).withName(name());
-    }
-
-    @Override
-    public String name() {
-        return "install unit " + unit;
-    }
-
-    @Override
-    public String type() {
-        return Systemd.INSTALL_UNIT;
     }
 
     @Override
@@ -135,12 +131,8 @@ public final class InstallUnitStep implements Step {
         if (content == null) {
             throw new PlanDefinitionException(null, null, unit + ": the unit file content is null");
         }
-        return new InstallUnitStep(dev.backstep.systemd.internal.Units.require(unit),
-                content.getBytes(StandardCharsets.UTF_8), DEFAULT_DIRECTORY, Systemctl.system());
-    }
-
-    @Override
-    public String toString() {
-        return "InstallUnitStep[" + path() + "]";
+        String checked = dev.backstep.systemd.internal.Units.require(unit);
+        return new InstallUnitStep("install unit " + checked, checked, content.getBytes(StandardCharsets.UTF_8),
+                DEFAULT_DIRECTORY, Systemctl.system());
     }
 }

@@ -2,6 +2,7 @@ package dev.backstep.systemd;
 
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.spi.CommandRunner;
+import dev.backstep.spi.JournaledArgv;
 import dev.backstep.systemd.SystemdException.Reason;
 import dev.backstep.systemd.internal.SystemctlManager;
 import java.util.ArrayList;
@@ -60,33 +61,17 @@ public final class Systemctl {
      * {@code via("nsenter", "-t", pid, "-a")}. Arguments, not a shell string.
      */
     public Systemctl via(String... wrapperArgv) {
-        if (wrapperArgv == null || wrapperArgv.length == 0) {
-            throw new PlanDefinitionException(null, null, "via() needs the wrapper program, was "
-                    + (wrapperArgv == null ? null : List.of()));
-        }
-        for (String a : wrapperArgv) {
-            checkArg("wrapper argument", a);
-        }
-        return new Systemctl(List.of(wrapperArgv), executable, machine, user);
+        return new Systemctl(JournaledArgv.wrapper(wrapperArgv), executable, machine, user);
     }
 
     /** Runs this systemctl executable instead of {@code systemctl} from the PATH. */
     public Systemctl executable(String path) {
-        checkArg("systemctl executable", path);
-        return new Systemctl(wrapper, path, machine, user);
+        return new Systemctl(wrapper, JournaledArgv.word("systemctl executable", path), machine, user);
     }
 
     /** The argv that runs systemctl, before the verb. */
     public List<String> prefix() {
-        List<String> argv = new ArrayList<>(wrapper);
-        argv.add(executable);
-        if (machine != null) {
-            argv.add("--machine=" + machine);
-        }
-        if (user) {
-            argv.add("--user");
-        }
-        return List.copyOf(argv);
+        return commandLine(executable);
     }
 
     /**
@@ -94,9 +79,14 @@ public final class Systemctl {
      * {@code --user}, {@code journalctl} from the PATH (or next to a systemctl given by path).
      */
     public List<String> journalctlPrefix() {
-        List<String> argv = new ArrayList<>(wrapper);
         int slash = executable.lastIndexOf('/');
-        argv.add(slash >= 0 ? executable.substring(0, slash + 1) + "journalctl" : "journalctl");
+        return commandLine(slash >= 0 ? executable.substring(0, slash + 1) + "journalctl" : "journalctl");
+    }
+
+    /** {@code program} of this systemd: through the wrapper, for the machine and {@code --user}. */
+    private List<String> commandLine(String program) {
+        List<String> argv = new ArrayList<>(wrapper);
+        argv.add(program);
         if (machine != null) {
             argv.add("--machine=" + machine);
         }
@@ -125,13 +115,6 @@ public final class Systemctl {
             throw new SystemdException(Reason.INVALID_ARGUMENT, null, "no systemctl command line was recorded");
         }
         return new SystemctlManager(commands, List.of(encoded.split("\n")));
-    }
-
-    private static void checkArg(String what, String a) {
-        if (a == null || a.isBlank() || a.indexOf('\n') >= 0 || a.indexOf('\0') >= 0) {
-            throw new PlanDefinitionException(null, null, "the " + what + " is blank or holds a newline, was "
-                    + (a == null ? null : "'" + a.replace("\n", "\\n").replace("\0", "\\0") + "'"));
-        }
     }
 
     @Override

@@ -3,12 +3,12 @@ package dev.backstep.systemd;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
 import dev.backstep.Fingerprint;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
+import dev.backstep.spi.AbstractStep;
+import dev.backstep.spi.UndoOnFailure;
 import dev.backstep.systemd.SystemdException.Reason;
 import dev.backstep.systemd.internal.Keys;
-import dev.backstep.systemd.internal.UndoOnFailure;
 import dev.backstep.systemd.internal.UnitAction;
 import dev.backstep.systemd.internal.UnitFingerprints;
 import dev.backstep.systemd.internal.Units;
@@ -33,12 +33,17 @@ import java.util.Map;
  * broken (for start and restart) and, for enable and disable, units that are neither enabled nor
  * disabled (static, masked, generated). A unit the same plan installs is not known yet then.
  */
-public final class UnitStep implements Step {
+public final class UnitStep extends AbstractStep {
     private final UnitAction action;
     private final List<String> units;
     private final Systemctl systemctl;
 
     UnitStep(UnitAction action, List<String> units, Systemctl systemctl) {
+        this(command(action, units), action, units, systemctl);
+    }
+
+    private UnitStep(String name, UnitAction action, List<String> units, Systemctl systemctl) {
+        super(name, action.type());
         this.action = action;
         this.units = units;
         this.systemctl = systemctl;
@@ -49,7 +54,12 @@ public final class UnitStep implements Step {
         if (other == null) {
             throw new PlanDefinitionException(null, name(), "systemctl is null");
         }
-        return new UnitStep(action, units, other);
+        return new UnitStep(name(), action, units, other);
+    }
+
+    @Override
+    public UnitStep withName(String newName) {
+        return new UnitStep(newName, action, units, systemctl);
     }
 
     /** The units, full names, in order. */
@@ -64,16 +74,6 @@ public final class UnitStep implements Step {
 
     public Systemctl systemctl() {
         return systemctl;
-    }
-
-    @Override
-    public String name() {
-        return "systemctl " + action.verb() + " " + String.join(" ", units);
-    }
-
-    @Override
-    public String type() {
-        return action.type();
     }
 
     @Override
@@ -101,7 +101,7 @@ public final class UnitStep implements Step {
                 undo = "enable the units that were enabled";
                 break;
         }
-        return name() + (systemctl.equals(Systemctl.system()) ? "" : " (" + systemctl + ")") + "; undo: " + undo;
+        return command(action, units) + (systemctl.equals(Systemctl.system()) ? "" : " (" + systemctl + ")") + "; undo: " + undo;
     }
 
     @Override
@@ -136,10 +136,10 @@ public final class UnitStep implements Step {
         ServiceManager m = systemctl.manager(ctx.commands());
         List<String> parts = new ArrayList<>();
         for (String unit : units) {
-            String prop = action.aboutEnablement() ? "UnitFileState" : "ActiveState";
+            String prop = action.stateProperty();
             parts.add(unit + " " + m.show(unit, prop).getOrDefault(prop, "?"));
         }
-        return name() + ": " + String.join(", ", parts);
+        return command(action, units) + ": " + String.join(", ", parts);
     }
 
     @Override
@@ -147,10 +147,10 @@ public final class UnitStep implements Step {
         ServiceManager m = systemctl.manager(ctx.commands());
         List<String> before = new ArrayList<>();
         for (String unit : units) {
-            String prop = action.aboutEnablement() ? "UnitFileState" : "ActiveState";
+            String prop = action.stateProperty();
             String state = m.show(unit, prop).getOrDefault(prop, "");
             before.add(unit + " " + state);
-            ctx.record(action.aboutEnablement() ? Keys.enabled(unit) : Keys.active(unit), state);
+            ctx.record(action.stateKey(unit), state);
         }
         ctx.record(Keys.SYSTEMCTL, systemctl.encode());
         ctx.record(Keys.UNITS, String.join("\n", units));
@@ -191,8 +191,8 @@ public final class UnitStep implements Step {
         return List.copyOf(list);
     }
 
-    @Override
-    public String toString() {
-        return "UnitStep[" + name() + "]";
+    /** The systemctl command line as a step name and in descriptions: {@code systemctl stop a.service}. */
+    private static String command(UnitAction action, List<String> units) {
+        return "systemctl " + action.verb() + " " + String.join(" ", units);
     }
 }

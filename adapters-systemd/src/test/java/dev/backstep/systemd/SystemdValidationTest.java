@@ -70,6 +70,24 @@ class SystemdValidationTest {
     }
 
     @Test
+    void aRenamedStepKeepsItsClassTypeAndDescription() {
+        UnitStep stop = Systemd.stop("bot");
+        InstallUnitStep install = Systemd.installUnit("bot.service", "[Service]\n");
+
+        UnitStep renamed = stop.withName("stop the bot").using(Systemctl.system().user());
+        InstallUnitStep renamedInstall = install.withName("install the bot").in(Path.of("/etc/systemd/user"));
+
+        assertThat(renamed.name()).isEqualTo("stop the bot");
+        assertThat(renamed.type()).isEqualTo(Systemd.STOP);
+        assertThat(renamed.describe()).startsWith("systemctl stop bot.service (systemctl --user); undo:");
+        assertThat(renamed).hasToString("UnitStep[stop the bot]");
+        assertThat(renamedInstall.name()).isEqualTo("install the bot");
+        assertThat(renamedInstall.type()).isEqualTo(Systemd.INSTALL_UNIT);
+        assertThat(renamedInstall.path()).isEqualTo(Path.of("/etc/systemd/user/bot.service"));
+        assertThat(install.name()).isEqualTo("install unit bot.service");
+    }
+
+    @Test
     void everyStepTypeIsRegisteredForRecovery() {
         StepRegistry registry = StepRegistry.discover();
 

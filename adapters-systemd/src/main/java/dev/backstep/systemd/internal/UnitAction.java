@@ -46,6 +46,16 @@ public enum UnitAction {
         return this == ENABLE || this == DISABLE;
     }
 
+    /** The unit property the step records and its undo puts back: UnitFileState or ActiveState. */
+    public String stateProperty() {
+        return aboutEnablement() ? "UnitFileState" : "ActiveState";
+    }
+
+    /** The journal key of a unit's {@link #stateProperty()} before the step. */
+    public String stateKey(String unit) {
+        return aboutEnablement() ? Keys.enabled(unit) : Keys.active(unit);
+    }
+
     /** Runs the verb on one unit. */
     public void apply(ServiceManager m, String unit) {
         switch (this) {
@@ -86,11 +96,11 @@ public enum UnitAction {
             List<String> list = new ArrayList<>(List.of(units.get().split("\n")));
             java.util.Collections.reverse(list);
             for (String unit : list) {
+                Optional<String> was = ctx.recorded(action.stateKey(unit));
+                if (was.isEmpty()) {
+                    continue;
+                }
                 if (action.aboutEnablement()) {
-                    Optional<String> was = ctx.recorded(Keys.enabled(unit));
-                    if (was.isEmpty()) {
-                        continue;
-                    }
                     boolean wasEnabled = "enabled".equals(was.get());
                     boolean isEnabled = m.isEnabled(unit);
                     if (wasEnabled && !isEnabled) {
@@ -100,10 +110,6 @@ public enum UnitAction {
                         m.disable(unit);
                         ctx.logger().info("{}: disabled again", unit);
                     }
-                    continue;
-                }
-                Optional<String> was = ctx.recorded(Keys.active(unit));
-                if (was.isEmpty()) {
                     continue;
                 }
                 boolean wasRunning = Units.running(was.get());
