@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.PlanDefinitionException;
+import dev.backstep.StepContext;
+import dev.backstep.testkit.StepHarness;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FileOps;
 import java.io.IOException;
@@ -32,14 +34,14 @@ class ConfigFileReplaceTest {
         Files.write(file, ORIGINAL);
         Fs.chmod(file, "0640");
         ReplaceStep step = ConfigFile.replace(file, "A=2\n").mode("0600");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        StepHarness h = Fs.harness(step, tmp);
 
-        step.validate(ctx);
-        step.execute(ctx);
+        h.validate();
+        h.execute();
         assertThat(Files.readString(file)).isEqualTo("A=2\n");
         assertThat(Fs.mode(file)).isEqualTo("0600");
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
         assertThat(Fs.mode(file)).isEqualTo("0640");
         assertThat(Fs.names(file.getParent())).containsExactly("app.conf");
@@ -51,7 +53,7 @@ class ConfigFileReplaceTest {
         Files.writeString(file, "old");
         Fs.chmod(file, "0640");
         ReplaceStep step = ConfigFile.replace(file, "new");
-        step.execute(TestContext.forward(tmp.resolve("state"), step.name()));
+        Fs.harness(step, tmp).execute();
         assertThat(Fs.mode(file)).isEqualTo("0640");
         assertThat(Files.readString(file)).isEqualTo("new");
     }
@@ -62,14 +64,14 @@ class ConfigFileReplaceTest {
         Files.write(file, ORIGINAL);
         Fs.chmod(file, "0644");
         ReplaceStep step = ConfigFile.replace(file, "x");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        StepHarness h = Fs.harness(step, tmp).execute();
 
-        Path backup = Path.of(ctx.recorded("backup").orElseThrow());
+        Path backup = Path.of(h.recorded().get("backup"));
         assertThat(Files.readAllBytes(backup)).isEqualTo(ORIGINAL);
         assertThat(Fs.mode(backup)).isEqualTo("0600");
         assertThat(Fs.mode(backup.getParent())).isEqualTo("0700");
         assertThat(Fs.mode(Backup.read(backup).checksumFile())).isEqualTo("0600");
-        assertThat(ctx.recordedValues()).containsEntry("sha256", FileOps.sha256(ORIGINAL))
+        assertThat(h.recorded()).containsEntry("sha256", FileOps.sha256(ORIGINAL))
                 .containsEntry("mode", "0644").containsEntry("existed", "true")
                 .containsEntry("path", file.toRealPath().toString());
         assertThat(Backup.read(backup).sha256()).isEqualTo(FileOps.sha256(ORIGINAL));
@@ -79,12 +81,12 @@ class ConfigFileReplaceTest {
     void compensationRemovesAFileThatDidNotExist() throws Exception {
         Path file = app().resolve("new.conf");
         ReplaceStep step = ConfigFile.replace(file, "created");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        StepHarness h = Fs.harness(step, tmp).execute();
         assertThat(Files.readString(file)).isEqualTo("created");
         assertThat(Fs.mode(file)).isEqualTo("0600");
-        assertThat(ctx.recordedValues()).containsEntry("existed", "false").doesNotContainKey("backup");
+        assertThat(h.recorded()).containsEntry("existed", "false").doesNotContainKey("backup");
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(file).doesNotExist();
         assertThat(Fs.names(file.getParent())).isEmpty();
     }
@@ -95,10 +97,10 @@ class ConfigFileReplaceTest {
         Files.write(file, ORIGINAL);
         Fs.chmod(file, "0640");
         ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        StepHarness h = Fs.harness(step, tmp).execute();
 
-        step.compensation().compensate(ctx.compensating());
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
+        h.compensate();
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
         assertThat(Fs.mode(file)).isEqualTo("0640");
     }
@@ -108,12 +110,12 @@ class ConfigFileReplaceTest {
         Path file = app().resolve("app.conf");
         Files.write(file, ORIGINAL);
         ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
-        Files.writeString(Path.of(ctx.recorded("backup").orElseThrow()), "tampered");
+        StepHarness h = Fs.harness(step, tmp).execute();
+        Files.writeString(Path.of(h.recorded().get("backup")), "tampered");
 
-        assertThatThrownBy(() -> step.compensation().compensate(ctx.compensating()))
+        assertThatThrownBy(() -> h.compensate())
                 .isInstanceOf(BackupIntegrityException.class)
-                .hasMessageContaining("sha256").hasMessageContaining(ctx.recorded("backup").orElseThrow());
+                .hasMessageContaining("sha256").hasMessageContaining(h.recorded().get("backup"));
         assertThat(Files.readString(file)).isEqualTo("new");
     }
 
@@ -122,10 +124,10 @@ class ConfigFileReplaceTest {
         Path file = app().resolve("app.conf");
         Files.write(file, ORIGINAL);
         ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
-        Files.delete(Path.of(ctx.recorded("backup").orElseThrow()));
+        StepHarness h = Fs.harness(step, tmp).execute();
+        Files.delete(Path.of(h.recorded().get("backup")));
 
-        assertThatThrownBy(() -> step.compensation().compensate(ctx.compensating()))
+        assertThatThrownBy(() -> h.compensate())
                 .isInstanceOf(BackupIntegrityException.class).hasMessageContaining("missing");
     }
 
@@ -136,12 +138,12 @@ class ConfigFileReplaceTest {
         Files.setAttribute(file, "unix:uid", 4321);
         Files.setAttribute(file, "unix:gid", 4322);
         ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        StepHarness h = Fs.harness(step, tmp).execute();
         assertThat(Fs.uid(file)).isEqualTo(4321);
         assertThat(Fs.gid(file)).isEqualTo(4322);
 
         Files.setAttribute(file, "unix:uid", 0);
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Fs.uid(file)).isEqualTo(4321);
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
     }
@@ -152,8 +154,8 @@ class ConfigFileReplaceTest {
         Fs.chmod(source, "0644");
         Path file = app().resolve("shop.conf");
         ReplaceStep step = ConfigFile.replace(file, source);
-        step.validate(TestContext.forward(tmp, step.name()));
-        step.execute(TestContext.forward(tmp.resolve("state"), step.name()));
+        StepHarness.of(step).validate();
+        Fs.harness(step, tmp).execute();
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
         assertThat(Fs.mode(file)).isEqualTo("0644");
     }
@@ -164,11 +166,11 @@ class ConfigFileReplaceTest {
         Path real = Files.writeString(shared.resolve(".env"), "A=1\n");
         Path link = Files.createSymbolicLink(app().resolve(".env"), real);
         ReplaceStep step = ConfigFile.replace(link, "A=2\n");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        StepHarness h = Fs.harness(step, tmp).execute();
         assertThat(Files.isSymbolicLink(link)).isTrue();
         assertThat(Files.readString(real)).isEqualTo("A=2\n");
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Files.isSymbolicLink(link)).isTrue();
         assertThat(Files.readString(real)).isEqualTo("A=1\n");
     }
@@ -178,10 +180,10 @@ class ConfigFileReplaceTest {
         Path file = app().resolve("app.conf");
         Files.write(file, ORIGINAL);
         ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
-        step.execute(ctx.nextAttempt());
+        StepHarness h = Fs.harness(step, tmp).execute();
+        h.execute();
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
     }
 
@@ -195,16 +197,16 @@ class ConfigFileReplaceTest {
                 throw new IOException("injected failure " + point);
             }
         });
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        StepHarness h = Fs.harness(step, tmp);
 
-        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(FileStepException.class)
+        assertThatThrownBy(() -> h.execute()).isInstanceOf(FileStepException.class)
                 .hasMessageContaining(file.toRealPath().toString()).hasMessageContaining("unchanged")
                 .hasRootCauseMessage("injected failure before-rename");
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
         assertThat(Fs.mode(file)).isEqualTo("0640");
         assertThat(Fs.names(file.getParent())).containsExactly("app.conf");
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
         assertThat(Fs.mode(file)).isEqualTo("0640");
     }
@@ -215,7 +217,8 @@ class ConfigFileReplaceTest {
         Files.write(file, ORIGINAL);
         Path notADir = Files.writeString(tmp.resolve("state"), "a file where the state directory should be");
         ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.forward(notADir, step.name());
+        StepContext ctx = Fs.withBackupDir(StepHarness.of(step).context(StepContext.Phase.FORWARD),
+                notADir.resolve("backups"));
 
         assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(FileStepException.class)
                 .hasMessageContaining("cannot back up " + file.toRealPath())
@@ -228,7 +231,7 @@ class ConfigFileReplaceTest {
     void aParentThatIsARegularFileIsAValidationError() throws Exception {
         Path plain = Files.writeString(tmp.resolve("plain"), "x");
         ReplaceStep step = ConfigFile.replace(plain.resolve(".env"), "A=1");
-        assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
+        assertThatThrownBy(() -> StepHarness.of(step).validate())
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining(plain + " is a file, not a directory");
     }
@@ -236,7 +239,7 @@ class ConfigFileReplaceTest {
     @Test
     void aMissingDirectoryIsAValidationError() {
         ReplaceStep step = ConfigFile.replace(tmp.resolve("nope/.env"), "A=1");
-        assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
+        assertThatThrownBy(() -> StepHarness.of(step).validate())
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("directory " + tmp.resolve("nope") + " does not exist");
     }
@@ -245,7 +248,7 @@ class ConfigFileReplaceTest {
     void aDirectoryWhereAFileIsExpectedIsAValidationError() throws Exception {
         Path dir = Files.createDirectories(app().resolve("conf.d"));
         ReplaceStep step = ConfigFile.replace(dir, "x");
-        assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
+        assertThatThrownBy(() -> StepHarness.of(step).validate())
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining(dir + " is a directory, expected a regular file");
     }
@@ -256,7 +259,7 @@ class ConfigFileReplaceTest {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
             ReplaceStep step = ConfigFile.replace(sock, "x");
-            assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
+            assertThatThrownBy(() -> StepHarness.of(step).validate())
                     .isInstanceOf(StepValidationException.class)
                     .hasMessageContaining(sock + " is not a regular file");
         }
@@ -266,11 +269,11 @@ class ConfigFileReplaceTest {
     void aMissingOrDirectorySourceIsAValidationError() throws Exception {
         Path file = app().resolve("app.conf");
         ReplaceStep missing = ConfigFile.replace(file, tmp.resolve("missing.conf"));
-        assertThatThrownBy(() -> missing.validate(TestContext.forward(tmp, missing.name())))
+        assertThatThrownBy(() -> StepHarness.of(missing).validate())
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("source " + tmp.resolve("missing.conf") + " does not exist");
         ReplaceStep dir = ConfigFile.replace(file, app());
-        assertThatThrownBy(() -> dir.validate(TestContext.forward(tmp, dir.name())))
+        assertThatThrownBy(() -> StepHarness.of(dir).validate())
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("is a directory, expected a regular file");
     }
@@ -298,13 +301,13 @@ class ConfigFileReplaceTest {
         Path secret = Files.writeString(outside.resolve("secret.conf"), "keep");
         Files.createSymbolicLink(base.resolve("conf"), outside);
         ReplaceStep step = ConfigFile.replace(base.resolve("conf/secret.conf"), "x").within(base);
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        StepHarness h = Fs.harness(step, tmp);
 
-        assertThatThrownBy(() -> step.validate(ctx)).isInstanceOf(PathEscapeException.class)
+        assertThatThrownBy(() -> h.validate()).isInstanceOf(PathEscapeException.class)
                 .hasMessageContaining("outside the base directory " + base);
-        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> h.execute()).isInstanceOf(PathEscapeException.class);
         assertThat(Files.readString(secret)).isEqualTo("keep");
-        assertThat(ctx.recordedValues()).isEmpty();
+        assertThat(h.recorded()).isEmpty();
     }
 
     @Test
@@ -313,7 +316,7 @@ class ConfigFileReplaceTest {
         Files.writeString(file, "password hunter2");
         ReplaceStep step = ConfigFile.replace(file, "password swordfish");
         assertThat(step.describe()).contains(file.toString()).doesNotContain("swordfish");
-        assertThat(step.preview(TestContext.forward(tmp, step.name())))
+        assertThat(StepHarness.of(step).preview())
                 .contains("16 bytes").contains("18 bytes").doesNotContain("hunter2").doesNotContain("swordfish");
         assertThat(step.type()).isEqualTo("files.replace");
         assertThat(ConfigFile.compensations()).containsEntry("files.replace", step.compensation());

@@ -2,6 +2,10 @@ package dev.backstep.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backstep.Step;
+import dev.backstep.StepContext;
+import dev.backstep.testkit.StepHarness;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -34,6 +38,11 @@ class CrashRecoveryIT {
         return p.exitValue();
     }
 
+    /** A compensation context of {@code step} knowing only what the child synced to {@code journal}. */
+    private static StepContext fromJournal(Step step, Path journal) throws IOException {
+        return StepHarness.of(step).compensationContext(Fs.journal(journal));
+    }
+
     @Test
     void aProcessKilledBetweenTempWriteAndRenameLeavesTheOldFileAndIsCompensatedFromTheJournal() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("app"));
@@ -50,9 +59,8 @@ class CrashRecoveryIT {
         List<String> left = Fs.names(dir);
         assertThat(left).hasSize(2).contains("app.conf");
 
-        TestContext recovered = TestContext.compensatingFromJournal(journal, "replace " + file);
-        assertThat(recovered.recordedValues()).containsKeys("path", "existed", "backup", "sha256", "mode", "temp");
-        ConfigFile.compensations().get("files.replace").compensate(recovered);
+        assertThat(Fs.journal(journal)).containsKeys("path", "existed", "backup", "sha256", "mode", "temp");
+        ConfigFile.compensations().get("files.replace").compensate(fromJournal(ConfigFile.replace(file, ""), journal));
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
         assertThat(Fs.mode(file)).isEqualTo("0640");
         assertThat(Fs.names(dir)).containsExactly("app.conf");
@@ -72,7 +80,7 @@ class CrashRecoveryIT {
         assertThat(Files.readString(file)).isEqualTo("B=2\nB=2\nB=2\n");
         assertThat(Fs.mode(file)).isEqualTo("0600");
         ConfigFile.compensations().get("files.replace")
-                .compensate(TestContext.compensatingFromJournal(journal, "replace " + file));
+                .compensate(fromJournal(ConfigFile.replace(file, ""), journal));
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
         assertThat(Fs.mode(file)).isEqualTo("0644");
     }
@@ -94,7 +102,7 @@ class CrashRecoveryIT {
         assertThat(Fs.names(base)).hasSize(3).contains("current", "releases");
 
         Release.compensations().get("release.deploy")
-                .compensate(TestContext.compensatingFromJournal(journal, "deploy 1.1.0"));
+                .compensate(fromJournal(Release.in(base).deploy("1.1.0", build), journal));
         assertThat(Fs.names(base)).containsExactly("current", "releases");
         assertThat(Files.readSymbolicLink(base.resolve("current"))).isEqualTo(Path.of("releases/1.0.0"));
         assertThat(Release.in(base).list()).extracting(ReleaseInfo::version).containsExactly("1.0.0");
@@ -117,7 +125,7 @@ class CrashRecoveryIT {
         assertThat(Fs.names(base.resolve("releases"))).anyMatch(n -> n.startsWith(".tmp-1.0.0-"));
 
         Release.compensations().get("release.deploy")
-                .compensate(TestContext.compensatingFromJournal(journal, "deploy 1.0.0"));
+                .compensate(fromJournal(Release.in(base).deploy("1.0.0", build), journal));
         assertThat(Fs.names(base.resolve("releases"))).isEmpty(); // no staging copy, no pending marker left
     }
 }

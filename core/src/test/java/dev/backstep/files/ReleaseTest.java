@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.PlanDefinitionException;
+import dev.backstep.RunId;
+import dev.backstep.StepContext;
+import dev.backstep.testkit.StepHarness;
 import dev.backstep.StepValidationException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,12 +41,12 @@ class ReleaseTest {
         return b;
     }
 
-    private TestContext deployed(Release r, String version) throws Exception {
+    private StepHarness deployed(Release r, String version) throws Exception {
         DeployStep step = r.deploy(version, build(version));
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.validate(ctx);
-        step.execute(ctx);
-        return ctx;
+        StepHarness h = Fs.harness(step, tmp);
+        h.validate();
+        h.execute();
+        return h;
     }
 
     private Path current(Path base) throws IOException {
@@ -74,19 +77,19 @@ class ReleaseTest {
         Release r = Release.in(base);
         deployed(r, "1.2.0");
         DeployStep step = r.deploy("1.3.0", build("1.3.0"));
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name()).withRunId("run-2");
-        step.execute(ctx);
+        StepHarness h = Fs.harness(step, tmp).runId(RunId.of("run-2"));
+        h.execute();
         assertThat(current(base)).isEqualTo(Path.of("releases/1.3.0"));
-        assertThat(ctx.recordedValues()).containsEntry("previous", "releases/1.2.0")
+        assertThat(h.recorded()).containsEntry("previous", "releases/1.2.0")
                 .containsEntry("hadCurrent", "true").containsEntry("created", "true");
         assertThat(r.pendingRollbackTargets()).containsEntry("run-2", "1.2.0");
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
         assertThat(base.resolve("releases/1.3.0")).doesNotExist();
         assertThat(r.pendingRollbackTargets()).doesNotContainKey("run-2");
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
         assertThat(base.resolve("releases/1.2.0")).isDirectory();
     }
@@ -96,10 +99,10 @@ class ReleaseTest {
         Path base = base();
         Release r = Release.in(base);
         DeployStep step = r.deploy("1.0.0", build("1.0.0"));
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
-        assertThat(ctx.recordedValues()).containsEntry("hadCurrent", "false").doesNotContainKey("previous");
+        StepHarness h = Fs.harness(step, tmp).execute();
+        assertThat(h.recorded()).containsEntry("hadCurrent", "false").doesNotContainKey("previous");
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Files.exists(base.resolve("current"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
         assertThat(base.resolve("releases/1.0.0")).doesNotExist();
         assertThat(r.list()).isEmpty();
@@ -112,16 +115,16 @@ class ReleaseTest {
         deployed(r, "1.2.0");
         deployed(r, "1.3.0");
         DeployStep again = r.deploy("1.2.0", build("1.2.0"));
-        assertThatThrownBy(() -> again.validate(TestContext.forward(tmp, again.name())))
+        assertThatThrownBy(() -> StepHarness.of(again).validate())
                 .isInstanceOf(StepValidationException.class).hasMessageContaining("already exists")
                 .hasMessageContaining("reuseExisting()");
 
         DeployStep reuse = again.reuseExisting();
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), reuse.name());
-        reuse.validate(ctx);
-        reuse.execute(ctx);
+        StepHarness h = Fs.harness(reuse, tmp);
+        h.validate();
+        h.execute();
         assertThat(r.current()).contains("1.2.0");
-        reuse.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(r.current()).contains("1.3.0");
         assertThat(base.resolve("releases/1.2.0")).isDirectory();
     }
@@ -132,11 +135,11 @@ class ReleaseTest {
         Release r = Release.in(base);
         Path src = build("2.0.0");
         DeployStep step = r.deploy("2.0.0", src).link();
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        StepHarness h = Fs.harness(step, tmp).execute();
         assertThat(Files.readSymbolicLink(base.resolve("releases/2.0.0"))).isEqualTo(src.toRealPath());
         assertThat(r.list()).singleElement().satisfies(i -> assertThat(i.linked()).isTrue());
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(base.resolve("releases/2.0.0")).doesNotExist();
         assertThat(src.resolve("index.php")).exists();
     }
@@ -166,7 +169,7 @@ class ReleaseTest {
         try {
             for (int i = 0; i < 100; i++) {
                 SwitchStep s = r.rollbackTo(i % 2 == 0 ? "1.0.0" : "2.0.0");
-                s.execute(TestContext.forward(tmp.resolve("state"), s.name()));
+                Fs.harness(s, tmp).execute();
             }
         } finally {
             stop.set(true);
@@ -185,16 +188,16 @@ class ReleaseTest {
         deployed(r, "1.2.0");
         deployed(r, "1.3.0");
         SwitchStep step = r.rollbackTo("1.2.0");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.validate(ctx);
-        assertThat(step.preview(ctx)).isEqualTo("current: 1.3.0 -> 1.2.0");
-        step.execute(ctx);
+        StepHarness h = Fs.harness(step, tmp);
+        h.validate();
+        assertThat(h.preview()).isEqualTo("current: 1.3.0 -> 1.2.0");
+        h.execute();
         assertThat(r.current()).contains("1.2.0");
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(r.current()).contains("1.3.0");
 
         SwitchStep unknown = r.rollbackTo("0.9.0");
-        assertThatThrownBy(() -> unknown.validate(ctx)).isInstanceOf(StepValidationException.class)
+        assertThatThrownBy(() -> StepHarness.of(unknown).validate()).isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("release 0.9.0 does not exist");
     }
 
@@ -204,11 +207,12 @@ class ReleaseTest {
         Release r = Release.in(base);
         deployed(r, "1.0.0");
         deployed(r, "1.1.0");
-        TestContext ctx = deployed(r, "1.2.0");
+        StepHarness h = deployed(r, "1.2.0");
         SwitchStep other = r.rollbackTo("1.0.0");
-        other.execute(TestContext.forward(tmp.resolve("state"), other.name()));
+        Fs.harness(other, tmp).execute();
 
-        assertThatThrownBy(() -> Release.compensations().get("release.deploy").compensate(ctx.compensating()))
+        assertThatThrownBy(() -> Release.compensations().get("release.deploy")
+                .compensate(h.context(StepContext.Phase.COMPENSATE)))
                 .isInstanceOf(FileStepException.class).hasMessageContaining("points to releases/1.0.0");
         assertThat(r.current()).contains("1.0.0");
     }
@@ -219,25 +223,25 @@ class ReleaseTest {
         Release r = Release.in(base);
         deployed(r, "1.2.0");
         MarkGoodStep good = r.markGood("1.2.0");
-        TestContext goodCtx = TestContext.forward(tmp.resolve("state"), good.name());
-        good.execute(goodCtx);
+        StepHarness goodH = Fs.harness(good, tmp);
+        goodH.execute();
         deployed(r, "1.3.0");
         MarkGoodStep good13 = r.markGood("1.3.0");
-        TestContext good13Ctx = TestContext.forward(tmp.resolve("state"), good13.name());
-        good13.execute(good13Ctx);
+        StepHarness good13H = Fs.harness(good13, tmp);
+        good13H.execute();
         assertThat(r.good()).contains("1.3.0");
-        good13.compensation().compensate(good13Ctx.compensating());
+        good13H.compensate();
         assertThat(r.good()).contains("1.2.0");
         deployed(r, "1.4.0");
 
         SwitchStep back = r.rollbackToLastGood();
-        TestContext ctx = TestContext.executed(back, tmp.resolve("state"));
+        StepHarness h = Fs.harness(back, tmp).execute();
         assertThat(r.current()).contains("1.2.0");
         assertThat(r.list()).extracting(ReleaseInfo::version, ReleaseInfo::current, ReleaseInfo::good)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("1.2.0", true, true),
                         org.assertj.core.groups.Tuple.tuple("1.3.0", false, false),
                         org.assertj.core.groups.Tuple.tuple("1.4.0", false, false));
-        good.compensation().compensate(goodCtx.compensating());
+        goodH.compensate();
         assertThat(r.good()).isEmpty();
     }
 
@@ -267,28 +271,28 @@ class ReleaseTest {
         for (String v : versions) {
             deployed(r, v);
         }
-        r.clearPending("test-run");
+        r.clearPending("harness-run");
         // 1.2.0 is marked good; a run switched 1.3.0 -> 1.7.0 and has not finished; 1.7.0 is current
         MarkGoodStep good = r.markGood("1.2.0");
-        good.execute(TestContext.forward(tmp.resolve("state"), good.name()));
+        Fs.harness(good, tmp).execute();
         SwitchStep to3 = r.rollbackTo("1.3.0");
-        to3.execute(TestContext.forward(tmp.resolve("state"), to3.name()).withRunId("old-run"));
+        Fs.harness(to3, tmp).runId(RunId.of("old-run")).execute();
         r.clearPending("old-run");
         SwitchStep to7 = r.rollbackTo("1.7.0");
-        to7.execute(TestContext.forward(tmp.resolve("state"), to7.name()).withRunId("unfinished-run"));
+        Fs.harness(to7, tmp).runId(RunId.of("unfinished-run")).execute();
 
         PruneStep prune = r.keep(2).protect("1.1.0");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), prune.name());
-        assertThat(prune.preview(ctx)).isEqualTo("would delete 1.4.0, 1.5.0, 1.6.0, 1.8.0");
-        prune.execute(ctx);
+        StepHarness h = Fs.harness(prune, tmp);
+        assertThat(h.preview()).isEqualTo("would delete 1.4.0, 1.5.0, 1.6.0, 1.8.0");
+        h.execute();
 
         assertThat(r.list()).extracting(ReleaseInfo::version)
                 .containsExactly("1.1.0", "1.2.0", "1.3.0", "1.7.0", "1.9.0", "1.10.0");
-        assertThat(ctx.recordedValues()).as("nothing recorded per pruned release").isEmpty();
+        assertThat(h.recorded()).as("nothing recorded per pruned release").isEmpty();
         assertThat(Files.readString(base.resolve("releases/.releases_log"))).doesNotContain("1.4.0", "1.8.0")
                 .contains("1.1.0", "1.3.0", "1.10.0");
         assertThat(r.current()).contains("1.7.0");
-        prune.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(r.list()).hasSize(6);
     }
 
@@ -298,13 +302,13 @@ class ReleaseTest {
         Release r = Release.in(base);
         Path src = build("0.1.0");
         DeployStep linked = r.deploy("0.1.0", src).link();
-        linked.execute(TestContext.forward(tmp.resolve("state"), linked.name()));
-        r.clearPending("test-run");
+        Fs.harness(linked, tmp).execute();
+        r.clearPending("harness-run");
         deployed(r, "0.2.0");
-        r.clearPending("test-run");
+        r.clearPending("harness-run");
 
         PruneStep prune = r.keep(1);
-        prune.execute(TestContext.forward(tmp.resolve("state"), prune.name()));
+        Fs.harness(prune, tmp).execute();
         assertThat(r.list()).extracting(ReleaseInfo::version).containsExactly("0.2.0");
         assertThat(src.resolve("index.php")).exists();
     }
@@ -319,18 +323,18 @@ class ReleaseTest {
                 throw new IOException("injected at " + point);
             }
         });
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(FileStepException.class)
+        StepHarness h = Fs.harness(step, tmp);
+        assertThatThrownBy(() -> h.execute()).isInstanceOf(FileStepException.class)
                 .hasMessageContaining("cannot deploy release 1.1.0").hasRootCauseMessage("injected at before-switch");
         assertThat(current(base)).isEqualTo(Path.of("releases/1.0.0"));
         assertThat(Fs.names(base)).containsExactly("current", "releases");
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(r.list()).extracting(ReleaseInfo::version).containsExactly("1.0.0");
         assertThat(current(base)).isEqualTo(Path.of("releases/1.0.0"));
         // the failed release is kept for review under a name no release can have
         assertThat(Fs.names(base.resolve("releases"))).containsExactly(".releases_log", "1.0.0",
-                "1.1.0.failed-" + ctx.runId().value());
+                "1.1.0.failed-" + h.context(StepContext.Phase.FORWARD).runId().value());
         assertThat(Files.readString(base.resolve("releases/.releases_log"))).startsWith("1.0.0\t")
                 .doesNotContain("1.1.0");
     }
@@ -344,12 +348,12 @@ class ReleaseTest {
                 throw new IOException("injected at " + point);
             }
         });
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(FileStepException.class);
+        StepHarness h = Fs.harness(step, tmp);
+        assertThatThrownBy(() -> h.execute()).isInstanceOf(FileStepException.class);
         assertThat(base.resolve("releases/1.0.0")).doesNotExist();
         assertThat(r.list()).isEmpty();
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Fs.names(base.resolve("releases"))).isEmpty();
     }
 
@@ -379,12 +383,12 @@ class ReleaseTest {
         Files.createSymbolicLink(base.resolve("releases"), elsewhere);
         Release r = Release.in(base);
         DeployStep step = r.deploy("2.0.0", build("2.0.0"));
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        assertThatThrownBy(() -> step.validate(ctx)).isInstanceOf(PathEscapeException.class)
+        StepHarness h = Fs.harness(step, tmp);
+        assertThatThrownBy(() -> h.validate()).isInstanceOf(PathEscapeException.class)
                 .hasMessageContaining("is a symbolic link to " + elsewhere.toRealPath());
-        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> h.execute()).isInstanceOf(PathEscapeException.class);
         PruneStep prune = r.keep(1);
-        assertThatThrownBy(() -> prune.execute(ctx)).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> Fs.harness(prune, tmp).execute()).isInstanceOf(PathEscapeException.class);
         assertThat(elsewhere.resolve("1.0.0")).isDirectory();
         assertThat(Fs.names(elsewhere)).containsExactly("1.0.0");
     }
@@ -393,28 +397,27 @@ class ReleaseTest {
     void unusableLayoutsAndSourcesGiveClearValidationErrors() throws Exception {
         Path base = base();
         Path src = build("1.0.0");
-        TestContext ctx = TestContext.forward(tmp, "x");
 
         Path fileBase = Files.writeString(tmp.resolve("file-base"), "x");
-        assertThatThrownBy(() -> Release.in(fileBase).deploy("1.0.0", src).validate(ctx))
+        assertThatThrownBy(() -> StepHarness.of(Release.in(fileBase).deploy("1.0.0", src)).validate())
                 .isInstanceOf(StepValidationException.class).hasMessageContaining(fileBase + " is not a directory");
-        assertThatThrownBy(() -> Release.in(tmp.resolve("missing")).deploy("1.0.0", src).validate(ctx))
+        assertThatThrownBy(() -> StepHarness.of(Release.in(tmp.resolve("missing")).deploy("1.0.0", src)).validate())
                 .isInstanceOf(StepValidationException.class).hasMessageContaining("does not exist");
 
         Files.createDirectories(base.resolve("current"));
-        assertThatThrownBy(() -> Release.in(base).deploy("1.0.0", src).validate(ctx))
+        assertThatThrownBy(() -> StepHarness.of(Release.in(base).deploy("1.0.0", src)).validate())
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining(base.resolve("current") + " is a directory, not a symbolic link");
         Files.delete(base.resolve("current"));
 
         Files.writeString(base.resolve("releases"), "oops");
-        assertThatThrownBy(() -> Release.in(base).deploy("1.0.0", src).validate(ctx))
+        assertThatThrownBy(() -> StepHarness.of(Release.in(base).deploy("1.0.0", src)).validate())
                 .isInstanceOf(StepValidationException.class).hasMessageContaining("is a file, not a directory");
         Files.delete(base.resolve("releases"));
 
-        assertThatThrownBy(() -> Release.in(base).deploy("1.0.0", tmp.resolve("no-build")).validate(ctx))
+        assertThatThrownBy(() -> StepHarness.of(Release.in(base).deploy("1.0.0", tmp.resolve("no-build"))).validate())
                 .isInstanceOf(StepValidationException.class).hasMessageContaining("does not exist");
-        assertThatThrownBy(() -> Release.in(base).deploy("1.0.0", tmp).validate(ctx))
+        assertThatThrownBy(() -> StepHarness.of(Release.in(base).deploy("1.0.0", tmp)).validate())
                 .isInstanceOf(StepValidationException.class).hasMessageContaining("contains the base directory");
     }
 
