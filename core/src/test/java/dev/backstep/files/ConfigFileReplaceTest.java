@@ -28,11 +28,26 @@ class ConfigFileReplaceTest {
         return Files.createDirectories(tmp.resolve("app"));
     }
 
+    /** {@code app/app.conf} holding {@link #ORIGINAL}. */
+    private Path original() throws IOException {
+        return Files.write(app().resolve("app.conf"), ORIGINAL);
+    }
+
+    private Path original(String mode) throws IOException {
+        Path file = original();
+        Fs.chmod(file, mode);
+        return file;
+    }
+
+    /** {@code file} holds {@link #ORIGINAL} again, with this mode. */
+    private static void assertOriginal(Path file, String mode) throws IOException {
+        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
+        assertThat(Fs.mode(file)).isEqualTo(mode);
+    }
+
     @Test
     void compensationRestoresExactBytesAndMode() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
-        Fs.chmod(file, "0640");
+        Path file = original("0640");
         ReplaceStep step = ConfigFile.replace(file, "A=2\n").mode("0600");
         StepHarness h = Fs.harness(step, tmp);
 
@@ -42,8 +57,7 @@ class ConfigFileReplaceTest {
         assertThat(Fs.mode(file)).isEqualTo("0600");
 
         h.compensate();
-        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
-        assertThat(Fs.mode(file)).isEqualTo("0640");
+        assertOriginal(file, "0640");
         assertThat(Fs.names(file.getParent())).containsExactly("app.conf");
     }
 
@@ -60,9 +74,7 @@ class ConfigFileReplaceTest {
 
     @Test
     void backupIsOwnerOnlyAndRecordedWithChecksumModeAndExistence() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
-        Fs.chmod(file, "0644");
+        Path file = original("0644");
         ReplaceStep step = ConfigFile.replace(file, "x");
         StepHarness h = Fs.harness(step, tmp).execute();
 
@@ -93,22 +105,18 @@ class ConfigFileReplaceTest {
 
     @Test
     void compensationIsIdempotent() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
-        Fs.chmod(file, "0640");
+        Path file = original("0640");
         ReplaceStep step = ConfigFile.replace(file, "new");
         StepHarness h = Fs.harness(step, tmp).execute();
 
         h.compensate();
         h.compensate();
-        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
-        assertThat(Fs.mode(file)).isEqualTo("0640");
+        assertOriginal(file, "0640");
     }
 
     @Test
     void compensationRefusesABackupWhoseChecksumChanged() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
+        Path file = original();
         ReplaceStep step = ConfigFile.replace(file, "new");
         StepHarness h = Fs.harness(step, tmp).execute();
         Files.writeString(Path.of(h.recorded().get("backup")), "tampered");
@@ -121,8 +129,7 @@ class ConfigFileReplaceTest {
 
     @Test
     void compensationWithoutTheBackupFileFailsLoudly() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
+        Path file = original();
         ReplaceStep step = ConfigFile.replace(file, "new");
         StepHarness h = Fs.harness(step, tmp).execute();
         Files.delete(Path.of(h.recorded().get("backup")));
@@ -133,8 +140,7 @@ class ConfigFileReplaceTest {
 
     @Test
     void ownerIsKeptByTheReplacementAndRestoredByTheCompensation() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
+        Path file = original();
         Files.setAttribute(file, "unix:uid", 4321);
         Files.setAttribute(file, "unix:gid", 4322);
         ReplaceStep step = ConfigFile.replace(file, "new");
@@ -156,8 +162,7 @@ class ConfigFileReplaceTest {
         ReplaceStep step = ConfigFile.replace(file, source);
         StepHarness.of(step).validate();
         Fs.harness(step, tmp).execute();
-        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
-        assertThat(Fs.mode(file)).isEqualTo("0644");
+        assertOriginal(file, "0644");
     }
 
     @Test
@@ -177,8 +182,7 @@ class ConfigFileReplaceTest {
 
     @Test
     void aRetryKeepsTheBackupOfTheFirstAttempt() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
+        Path file = original();
         ReplaceStep step = ConfigFile.replace(file, "new");
         StepHarness h = Fs.harness(step, tmp).execute();
         h.execute();
@@ -189,9 +193,7 @@ class ConfigFileReplaceTest {
 
     @Test
     void aFailureBetweenTempWriteAndRenameLeavesTheOldFileAndNoTempFile() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
-        Fs.chmod(file, "0640");
+        Path file = original("0640");
         ReplaceStep step = ConfigFile.replace(file, "new content").withFaultHook(point -> {
             if (point.equals("before-rename")) {
                 throw new IOException("injected failure " + point);
@@ -202,19 +204,16 @@ class ConfigFileReplaceTest {
         assertThatThrownBy(() -> h.execute()).isInstanceOf(FileStepException.class)
                 .hasMessageContaining(file.toRealPath().toString()).hasMessageContaining("unchanged")
                 .hasRootCauseMessage("injected failure before-rename");
-        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
-        assertThat(Fs.mode(file)).isEqualTo("0640");
+        assertOriginal(file, "0640");
         assertThat(Fs.names(file.getParent())).containsExactly("app.conf");
 
         h.compensate();
-        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
-        assertThat(Fs.mode(file)).isEqualTo("0640");
+        assertOriginal(file, "0640");
     }
 
     @Test
     void aBackupDirectoryThatCannotBeCreatedFailsNamingItAndChangesNothing() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
+        Path file = original();
         Path notADir = Files.writeString(tmp.resolve("state"), "a file where the state directory should be");
         ReplaceStep step = ConfigFile.replace(file, "new");
         StepContext ctx = Fs.withBackupDir(StepHarness.of(step).context(StepContext.Phase.FORWARD),
