@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.testkit.StepHarness;
 import dev.backstep.Secret;
-import dev.backstep.StepValidationException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,8 +183,7 @@ class ConfigFileEditTest {
         Path dir = Files.createDirectories(tmp.resolve("app"));
         Path file = dir.resolve(".env");
         EditStep step = ConfigFile.edit(file).set("A", "1");
-        assertThatThrownBy(() -> StepHarness.of(step).validate())
-                .isInstanceOf(StepValidationException.class).hasMessageContaining(file + " does not exist");
+        Fs.assertInvalid(step, file + " does not exist");
 
         EditStep create = step.createIfMissing();
         StepHarness h = Fs.harness(create, tmp).execute();
@@ -205,8 +203,7 @@ class ConfigFileEditTest {
         assertThatThrownBy(() -> ConfigFile.edit(file).remove("=x"))
                 .isInstanceOf(PlanDefinitionException.class);
         EditStep empty = ConfigFile.edit(file);
-        assertThatThrownBy(() -> StepHarness.of(empty).validate())
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("nothing to edit");
+        Fs.assertInvalid(empty, "nothing to edit");
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.StepContext;
 import dev.backstep.testkit.StepHarness;
-import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FileOps;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -230,26 +229,20 @@ class ConfigFileReplaceTest {
     void aParentThatIsARegularFileIsAValidationError() throws Exception {
         Path plain = Files.writeString(tmp.resolve("plain"), "x");
         ReplaceStep step = ConfigFile.replace(plain.resolve(".env"), "A=1");
-        assertThatThrownBy(() -> StepHarness.of(step).validate())
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining(plain + " is a file, not a directory");
+        Fs.assertInvalid(step, plain + " is a file, not a directory");
     }
 
     @Test
     void aMissingDirectoryIsAValidationError() {
         ReplaceStep step = ConfigFile.replace(tmp.resolve("nope/.env"), "A=1");
-        assertThatThrownBy(() -> StepHarness.of(step).validate())
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("directory " + tmp.resolve("nope") + " does not exist");
+        Fs.assertInvalid(step, "directory " + tmp.resolve("nope") + " does not exist");
     }
 
     @Test
     void aDirectoryWhereAFileIsExpectedIsAValidationError() throws Exception {
         Path dir = Files.createDirectories(app().resolve("conf.d"));
         ReplaceStep step = ConfigFile.replace(dir, "x");
-        assertThatThrownBy(() -> StepHarness.of(step).validate())
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining(dir + " is a directory, expected a regular file");
+        Fs.assertInvalid(step, dir + " is a directory, expected a regular file");
     }
 
     @Test
@@ -258,9 +251,7 @@ class ConfigFileReplaceTest {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
             ReplaceStep step = ConfigFile.replace(sock, "x");
-            assertThatThrownBy(() -> StepHarness.of(step).validate())
-                    .isInstanceOf(StepValidationException.class)
-                    .hasMessageContaining(sock + " is not a regular file");
+            Fs.assertInvalid(step, sock + " is not a regular file");
         }
     }
 
@@ -268,13 +259,9 @@ class ConfigFileReplaceTest {
     void aMissingOrDirectorySourceIsAValidationError() throws Exception {
         Path file = app().resolve("app.conf");
         ReplaceStep missing = ConfigFile.replace(file, tmp.resolve("missing.conf"));
-        assertThatThrownBy(() -> StepHarness.of(missing).validate())
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("source " + tmp.resolve("missing.conf") + " does not exist");
+        Fs.assertInvalid(missing, "source " + tmp.resolve("missing.conf") + " does not exist");
         ReplaceStep dir = ConfigFile.replace(file, app());
-        assertThatThrownBy(() -> StepHarness.of(dir).validate())
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("is a directory, expected a regular file");
+        Fs.assertInvalid(dir, "is a directory, expected a regular file");
     }
 
     @Test

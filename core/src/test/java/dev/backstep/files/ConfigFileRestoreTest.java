@@ -113,9 +113,7 @@ class ConfigFileRestoreTest {
         Path file = env("A=1\n");
         Path handMade = Files.writeString(tmp.resolve(".env.backup.2025-01-01"), "A=0\n");
         FileRestoreStep step = ConfigFile.restore(file).from(handMade);
-        assertThatThrownBy(() -> StepHarness.of(step).validate())
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("has no checksum file " + handMade + ".sha256");
+        Fs.assertInvalid(step, "has no checksum file " + handMade + ".sha256");
         Files.writeString(tmp.resolve(".env.backup.2025-01-01.sha256"), FileOps.sha256("A=0\n".getBytes()) + "  x\n");
         StepHarness.of(step).validate();
     }
@@ -174,22 +172,18 @@ class ConfigFileRestoreTest {
     void aRestoreWithoutBackupOrWithAnEmptyBackupDirIsAValidationError() throws Exception {
         Path file = env("A=1\n");
         FileRestoreStep none = ConfigFile.restore(file);
-        assertThatThrownBy(() -> StepHarness.of(none).validate())
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("no backup given");
+        Fs.assertInvalid(none, "no backup given");
         FileRestoreStep empty = ConfigFile.restore(file).fromLatestIn(Files.createDirectories(tmp.resolve("empty")));
-        assertThatThrownBy(() -> StepHarness.of(empty).validate())
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("no backup of .env in");
+        Fs.assertInvalid(empty, "no backup of .env in");
     }
 
     @Test
     void backupOfAMissingFileOrIntoAFileIsAValidationError() throws Exception {
         BackupStep missing = ConfigFile.backup(tmp.resolve("nope.env"));
-        assertThatThrownBy(() -> StepHarness.of(missing).validate())
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("does not exist");
+        Fs.assertInvalid(missing, "does not exist");
         Path file = env("A=1\n");
         Path plain = Files.writeString(tmp.resolve("plain"), "x");
         BackupStep into = ConfigFile.backup(file).to(plain.resolve("backups"));
-        assertThatThrownBy(() -> StepHarness.of(into).validate())
-                .isInstanceOf(StepValidationException.class).hasMessageContaining(plain + " is not a directory");
+        Fs.assertInvalid(into, plain + " is not a directory");
     }
 }

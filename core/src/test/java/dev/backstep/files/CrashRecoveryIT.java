@@ -62,7 +62,8 @@ class CrashRecoveryIT {
         Path file = appConf("0640");
         Path dir = file.getParent();
 
-        int exit = runChild("replace", "before-rename", file.toString(), "NEW=content-that-must-never-be-seen-half-written\n", "20000");
+        int exit = runChild("replace", "before-rename", file.toString(),
+                "NEW=content-that-must-never-be-seen-half-written\n", "20000");
 
         assertThat(exit).as(Files.readString(tmp.resolve("child.log"))).isEqualTo(CrashMain.HALTED);
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);

@@ -1,7 +1,11 @@
 package dev.backstep.files;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.backstep.Step;
 import dev.backstep.StepContext;
+import dev.backstep.StepValidationException;
 import dev.backstep.testkit.StepHarness;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +26,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
-/** Small real-file helpers for the tests. */
+/** Small real-file helpers for the tests, and the hand-driven steps they check. */
 final class Fs {
     private Fs() {
     }
@@ -69,6 +73,12 @@ final class Fs {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
+    }
+
+    /** Validating {@code step} fails with a {@link StepValidationException} naming each of {@code parts}. */
+    static void assertInvalid(Step step, String... parts) {
+        assertThatThrownBy(() -> StepHarness.of(step).validate()).isInstanceOf(StepValidationException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains(parts));
     }
 
     /** Drives {@code step} by hand, its backups under {@code tmp/state}. */

@@ -7,7 +7,6 @@ import dev.backstep.PlanDefinitionException;
 import dev.backstep.RunId;
 import dev.backstep.StepContext;
 import dev.backstep.testkit.StepHarness;
-import dev.backstep.StepValidationException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -115,9 +114,7 @@ class ReleaseTest {
         deployed(r, "1.2.0");
         deployed(r, "1.3.0");
         DeployStep again = r.deploy("1.2.0", build("1.2.0"));
-        assertThatThrownBy(() -> StepHarness.of(again).validate())
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("already exists")
-                .hasMessageContaining("reuseExisting()");
+        Fs.assertInvalid(again, "already exists", "reuseExisting()");
 
         DeployStep reuse = again.reuseExisting();
         StepHarness h = Fs.harness(reuse, tmp);
@@ -197,8 +194,7 @@ class ReleaseTest {
         assertThat(r.current()).contains("1.3.0");
 
         SwitchStep unknown = r.rollbackTo("0.9.0");
-        assertThatThrownBy(() -> StepHarness.of(unknown).validate()).isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("release 0.9.0 does not exist");
+        Fs.assertInvalid(unknown, "release 0.9.0 does not exist");
     }
 
     @Test
@@ -399,26 +395,20 @@ class ReleaseTest {
         Path src = build("1.0.0");
 
         Path fileBase = Files.writeString(tmp.resolve("file-base"), "x");
-        assertThatThrownBy(() -> StepHarness.of(Release.in(fileBase).deploy("1.0.0", src)).validate())
-                .isInstanceOf(StepValidationException.class).hasMessageContaining(fileBase + " is not a directory");
-        assertThatThrownBy(() -> StepHarness.of(Release.in(tmp.resolve("missing")).deploy("1.0.0", src)).validate())
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("does not exist");
+        Fs.assertInvalid(Release.in(fileBase).deploy("1.0.0", src), fileBase + " is not a directory");
+        Fs.assertInvalid(Release.in(tmp.resolve("missing")).deploy("1.0.0", src), "does not exist");
 
         Files.createDirectories(base.resolve("current"));
-        assertThatThrownBy(() -> StepHarness.of(Release.in(base).deploy("1.0.0", src)).validate())
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining(base.resolve("current") + " is a directory, not a symbolic link");
+        Fs.assertInvalid(Release.in(base).deploy("1.0.0", src),
+                base.resolve("current") + " is a directory, not a symbolic link");
         Files.delete(base.resolve("current"));
 
         Files.writeString(base.resolve("releases"), "oops");
-        assertThatThrownBy(() -> StepHarness.of(Release.in(base).deploy("1.0.0", src)).validate())
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("is a file, not a directory");
+        Fs.assertInvalid(Release.in(base).deploy("1.0.0", src), "is a file, not a directory");
         Files.delete(base.resolve("releases"));
 
-        assertThatThrownBy(() -> StepHarness.of(Release.in(base).deploy("1.0.0", tmp.resolve("no-build"))).validate())
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("does not exist");
-        assertThatThrownBy(() -> StepHarness.of(Release.in(base).deploy("1.0.0", tmp)).validate())
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("contains the base directory");
+        Fs.assertInvalid(Release.in(base).deploy("1.0.0", tmp.resolve("no-build")), "does not exist");
+        Fs.assertInvalid(Release.in(base).deploy("1.0.0", tmp), "contains the base directory");
     }
 
     @Test
