@@ -38,6 +38,11 @@ class ConfigFileReplaceTest {
         return file;
     }
 
+    /** A finished replace of {@code file} with {@code content}. */
+    private StepHarness replaced(Path file, String content) throws Exception {
+        return Fs.harness(ConfigFile.replace(file, content), tmp).execute();
+    }
+
     /** {@code file} holds {@link #ORIGINAL} again, with this mode. */
     private static void assertOriginal(Path file, String mode) throws IOException {
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
@@ -74,8 +79,7 @@ class ConfigFileReplaceTest {
     @Test
     void backupIsOwnerOnlyAndRecordedWithChecksumModeAndExistence() throws Exception {
         Path file = original("0644");
-        ReplaceStep step = ConfigFile.replace(file, "x");
-        StepHarness h = Fs.harness(step, tmp).execute();
+        StepHarness h = replaced(file, "x");
 
         Path backup = Path.of(h.recorded().get("backup"));
         assertThat(Files.readAllBytes(backup)).isEqualTo(ORIGINAL);
@@ -91,8 +95,7 @@ class ConfigFileReplaceTest {
     @Test
     void compensationRemovesAFileThatDidNotExist() throws Exception {
         Path file = app().resolve("new.conf");
-        ReplaceStep step = ConfigFile.replace(file, "created");
-        StepHarness h = Fs.harness(step, tmp).execute();
+        StepHarness h = replaced(file, "created");
         assertThat(Files.readString(file)).isEqualTo("created");
         assertThat(Fs.mode(file)).isEqualTo("0600");
         assertThat(h.recorded()).containsEntry("existed", "false").doesNotContainKey("backup");
@@ -105,8 +108,7 @@ class ConfigFileReplaceTest {
     @Test
     void compensationIsIdempotent() throws Exception {
         Path file = original("0640");
-        ReplaceStep step = ConfigFile.replace(file, "new");
-        StepHarness h = Fs.harness(step, tmp).execute();
+        StepHarness h = replaced(file, "new");
 
         h.compensate();
         h.compensate();
@@ -116,8 +118,7 @@ class ConfigFileReplaceTest {
     @Test
     void compensationRefusesABackupWhoseChecksumChanged() throws Exception {
         Path file = original();
-        ReplaceStep step = ConfigFile.replace(file, "new");
-        StepHarness h = Fs.harness(step, tmp).execute();
+        StepHarness h = replaced(file, "new");
         Files.writeString(Path.of(h.recorded().get("backup")), "tampered");
 
         assertThatThrownBy(() -> h.compensate())
@@ -129,8 +130,7 @@ class ConfigFileReplaceTest {
     @Test
     void compensationWithoutTheBackupFileFailsLoudly() throws Exception {
         Path file = original();
-        ReplaceStep step = ConfigFile.replace(file, "new");
-        StepHarness h = Fs.harness(step, tmp).execute();
+        StepHarness h = replaced(file, "new");
         Files.delete(Path.of(h.recorded().get("backup")));
 
         assertThatThrownBy(() -> h.compensate())
@@ -142,8 +142,7 @@ class ConfigFileReplaceTest {
         Path file = original();
         Files.setAttribute(file, "unix:uid", 4321);
         Files.setAttribute(file, "unix:gid", 4322);
-        ReplaceStep step = ConfigFile.replace(file, "new");
-        StepHarness h = Fs.harness(step, tmp).execute();
+        StepHarness h = replaced(file, "new");
         assertThat(Fs.uid(file)).isEqualTo(4321);
         assertThat(Fs.gid(file)).isEqualTo(4322);
 
@@ -169,8 +168,7 @@ class ConfigFileReplaceTest {
         Path shared = Files.createDirectories(tmp.resolve("shared"));
         Path real = Files.writeString(shared.resolve(".env"), "A=1\n");
         Path link = Files.createSymbolicLink(app().resolve(".env"), real);
-        ReplaceStep step = ConfigFile.replace(link, "A=2\n");
-        StepHarness h = Fs.harness(step, tmp).execute();
+        StepHarness h = replaced(link, "A=2\n");
         assertThat(Files.isSymbolicLink(link)).isTrue();
         assertThat(Files.readString(real)).isEqualTo("A=2\n");
 
@@ -182,8 +180,7 @@ class ConfigFileReplaceTest {
     @Test
     void aRetryKeepsTheBackupOfTheFirstAttempt() throws Exception {
         Path file = original();
-        ReplaceStep step = ConfigFile.replace(file, "new");
-        StepHarness h = Fs.harness(step, tmp).execute();
+        StepHarness h = replaced(file, "new");
         h.execute();
 
         h.compensate();

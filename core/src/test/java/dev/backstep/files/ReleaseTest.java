@@ -18,17 +18,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ReleaseTest {
-    @TempDir
-    Path tmp;
-
-    private Path base() throws IOException {
-        return Files.createDirectories(tmp.resolve("shop"));
-    }
-
-    private Path build(String version) throws IOException {
+/** The release steps driven by hand; the fixture's builds here also hold an executable and a link. */
+class ReleaseTest extends ReleaseFixture {
+    @Override
+    Path build(String version) throws IOException {
         Path b = Files.createDirectories(tmp.resolve("build-" + version));
         Files.writeString(b.resolve("index.php"), "<?php echo '" + version + "';");
         Files.createDirectories(b.resolve("bin"));
@@ -40,8 +34,8 @@ class ReleaseTest {
         return b;
     }
 
-    private StepHarness deployed(Release r, String version) throws Exception {
-        DeployStep step = r.deploy(version, build(version));
+    private StepHarness deployed(String version) throws Exception {
+        DeployStep step = shop.deploy(version, build(version));
         StepHarness h = Fs.harness(step, tmp);
         h.validate();
         h.execute();
@@ -54,39 +48,35 @@ class ReleaseTest {
 
     @Test
     void deployCopiesTheReleaseAndSwitchesCurrent() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.2.0");
+        deployed("1.2.0");
 
         assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
         Path rel = base.resolve("releases/1.2.0");
         assertThat(Files.readString(base.resolve("current/index.php"))).contains("1.2.0");
         assertThat(Fs.mode(rel.resolve("bin/console"))).isEqualTo("0750");
         assertThat(Files.readSymbolicLink(rel.resolve("storage"))).isEqualTo(Path.of("../../shared/storage"));
-        assertThat(r.current()).contains("1.2.0");
+        assertThat(shop.current()).contains("1.2.0");
         assertThat(Fs.names(base)).containsExactly("current", "releases");
         // the first deploy leaves no rollback mark: there is no release to go back to
         assertThat(Fs.names(base.resolve("releases"))).containsExactly(".releases_log", "1.2.0");
-        assertThat(r.pendingRollbackTargets()).isEmpty();
+        assertThat(shop.pendingRollbackTargets()).isEmpty();
     }
 
     @Test
     void compensationSwitchesBackToThePreviousReleaseAndRemovesTheNewOne() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.2.0");
-        DeployStep step = r.deploy("1.3.0", build("1.3.0"));
+        deployed("1.2.0");
+        DeployStep step = shop.deploy("1.3.0", build("1.3.0"));
         StepHarness h = Fs.harness(step, tmp).runId(RunId.of("run-2"));
         h.execute();
         assertThat(current(base)).isEqualTo(Path.of("releases/1.3.0"));
         assertThat(h.recorded()).containsEntry("previous", "releases/1.2.0")
                 .containsEntry("hadCurrent", "true").containsEntry("created", "true");
-        assertThat(r.pendingRollbackTargets()).containsEntry("run-2", "1.2.0");
+        assertThat(shop.pendingRollbackTargets()).containsEntry("run-2", "1.2.0");
 
         h.compensate();
         assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
         assertThat(base.resolve("releases/1.3.0")).doesNotExist();
-        assertThat(r.pendingRollbackTargets()).doesNotContainKey("run-2");
+        assertThat(shop.pendingRollbackTargets()).doesNotContainKey("run-2");
 
         h.compensate();
         assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
@@ -95,46 +85,40 @@ class ReleaseTest {
 
     @Test
     void compensationOfAFirstDeployRemovesCurrentAndTheRelease() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        DeployStep step = r.deploy("1.0.0", build("1.0.0"));
+        DeployStep step = shop.deploy("1.0.0", build("1.0.0"));
         StepHarness h = Fs.harness(step, tmp).execute();
         assertThat(h.recorded()).containsEntry("hadCurrent", "false").doesNotContainKey("previous");
 
         h.compensate();
         assertThat(Files.exists(base.resolve("current"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
         assertThat(base.resolve("releases/1.0.0")).doesNotExist();
-        assertThat(r.list()).isEmpty();
+        assertThat(shop.list()).isEmpty();
     }
 
     @Test
     void aReusedReleaseIsNotRemovedByTheCompensation() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.2.0");
-        deployed(r, "1.3.0");
-        DeployStep again = r.deploy("1.2.0", build("1.2.0"));
+        deployed("1.2.0");
+        deployed("1.3.0");
+        DeployStep again = shop.deploy("1.2.0", build("1.2.0"));
         Fs.assertInvalid(again, "already exists", "reuseExisting()");
 
         DeployStep reuse = again.reuseExisting();
         StepHarness h = Fs.harness(reuse, tmp);
         h.validate();
         h.execute();
-        assertThat(r.current()).contains("1.2.0");
+        assertThat(shop.current()).contains("1.2.0");
         h.compensate();
-        assertThat(r.current()).contains("1.3.0");
+        assertThat(shop.current()).contains("1.3.0");
         assertThat(base.resolve("releases/1.2.0")).isDirectory();
     }
 
     @Test
     void aLinkedReleaseIsALinkAndItsCompensationNeverTouchesTheSource() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
         Path src = build("2.0.0");
-        DeployStep step = r.deploy("2.0.0", src).link();
+        DeployStep step = shop.deploy("2.0.0", src).link();
         StepHarness h = Fs.harness(step, tmp).execute();
         assertThat(Files.readSymbolicLink(base.resolve("releases/2.0.0"))).isEqualTo(src.toRealPath());
-        assertThat(r.list()).singleElement().satisfies(i -> assertThat(i.linked()).isTrue());
+        assertThat(shop.list()).singleElement().satisfies(i -> assertThat(i.linked()).isTrue());
 
         h.compensate();
         assertThat(base.resolve("releases/2.0.0")).doesNotExist();
@@ -143,10 +127,8 @@ class ReleaseTest {
 
     @Test
     void currentNeverDisappearsWhileItIsSwitched() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.0.0");
-        deployed(r, "2.0.0");
+        deployed("1.0.0");
+        deployed("2.0.0");
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger reads = new AtomicInteger();
         AtomicReference<Throwable> missing = new AtomicReference<>();
@@ -165,7 +147,7 @@ class ReleaseTest {
         reader.start();
         try {
             for (int i = 0; i < 100; i++) {
-                SwitchStep s = r.rollbackTo(i % 2 == 0 ? "1.0.0" : "2.0.0");
+                SwitchStep s = shop.rollbackTo(i % 2 == 0 ? "1.0.0" : "2.0.0");
                 Fs.harness(s, tmp).execute();
             }
         } finally {
@@ -180,70 +162,63 @@ class ReleaseTest {
 
     @Test
     void rollbackToSwitchesToAnExistingReleaseAndBack() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.2.0");
-        deployed(r, "1.3.0");
-        SwitchStep step = r.rollbackTo("1.2.0");
+        deployed("1.2.0");
+        deployed("1.3.0");
+        SwitchStep step = shop.rollbackTo("1.2.0");
         StepHarness h = Fs.harness(step, tmp);
         h.validate();
         assertThat(h.preview()).isEqualTo("current: 1.3.0 -> 1.2.0");
         h.execute();
-        assertThat(r.current()).contains("1.2.0");
+        assertThat(shop.current()).contains("1.2.0");
         h.compensate();
-        assertThat(r.current()).contains("1.3.0");
+        assertThat(shop.current()).contains("1.3.0");
 
-        SwitchStep unknown = r.rollbackTo("0.9.0");
+        SwitchStep unknown = shop.rollbackTo("0.9.0");
         Fs.assertInvalid(unknown, "release 0.9.0 does not exist");
     }
 
     @Test
     void compensationRefusesToMoveCurrentWhenSomeoneElseSwitchedItSince() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.0.0");
-        deployed(r, "1.1.0");
-        StepHarness h = deployed(r, "1.2.0");
-        SwitchStep other = r.rollbackTo("1.0.0");
+        deployed("1.0.0");
+        deployed("1.1.0");
+        StepHarness h = deployed("1.2.0");
+        SwitchStep other = shop.rollbackTo("1.0.0");
         Fs.harness(other, tmp).execute();
 
         assertThatThrownBy(() -> Release.compensations().get("release.deploy")
                 .compensate(h.context(StepContext.Phase.COMPENSATE)))
                 .isInstanceOf(FileStepException.class).hasMessageContaining("points to releases/1.0.0");
-        assertThat(r.current()).contains("1.0.0");
+        assertThat(shop.current()).contains("1.0.0");
     }
 
     @Test
     void markGoodAndRollbackToLastGood() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.2.0");
-        MarkGoodStep good = r.markGood("1.2.0");
+        deployed("1.2.0");
+        MarkGoodStep good = shop.markGood("1.2.0");
         StepHarness goodH = Fs.harness(good, tmp);
         goodH.execute();
-        deployed(r, "1.3.0");
-        MarkGoodStep good13 = r.markGood("1.3.0");
+        deployed("1.3.0");
+        MarkGoodStep good13 = shop.markGood("1.3.0");
         StepHarness good13H = Fs.harness(good13, tmp);
         good13H.execute();
-        assertThat(r.good()).contains("1.3.0");
+        assertThat(shop.good()).contains("1.3.0");
         good13H.compensate();
-        assertThat(r.good()).contains("1.2.0");
-        deployed(r, "1.4.0");
+        assertThat(shop.good()).contains("1.2.0");
+        deployed("1.4.0");
 
-        SwitchStep back = r.rollbackToLastGood();
+        SwitchStep back = shop.rollbackToLastGood();
         StepHarness h = Fs.harness(back, tmp).execute();
-        assertThat(r.current()).contains("1.2.0");
-        assertThat(r.list()).extracting(ReleaseInfo::version, ReleaseInfo::current, ReleaseInfo::good)
+        assertThat(shop.current()).contains("1.2.0");
+        assertThat(shop.list()).extracting(ReleaseInfo::version, ReleaseInfo::current, ReleaseInfo::good)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("1.2.0", true, true),
                         org.assertj.core.groups.Tuple.tuple("1.3.0", false, false),
                         org.assertj.core.groups.Tuple.tuple("1.4.0", false, false));
         goodH.compensate();
-        assertThat(r.good()).isEmpty();
+        assertThat(shop.good()).isEmpty();
     }
 
     @Test
     void listSortsVersionsNaturally() throws Exception {
-        Path base = base();
         Path rel = Files.createDirectories(base.resolve("releases"));
         for (String v : List.of("1.10.0", "1.9.0", "1.2.0", "20240105", "1.9.1-rc1")) {
             Files.createDirectories(rel.resolve(v));
@@ -258,63 +233,57 @@ class ReleaseTest {
 
     @Test
     void keepPrunesOldReleasesButNeverCurrentGoodPendingOrProtected() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
         List<String> versions = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
             versions.add("1." + i + ".0");
         }
         for (String v : versions) {
-            deployed(r, v);
+            deployed(v);
         }
-        r.clearPending("harness-run");
+        shop.clearPending("harness-run");
         // 1.2.0 is marked good; a run switched 1.3.0 -> 1.7.0 and has not finished; 1.7.0 is current
-        MarkGoodStep good = r.markGood("1.2.0");
+        MarkGoodStep good = shop.markGood("1.2.0");
         Fs.harness(good, tmp).execute();
-        SwitchStep to3 = r.rollbackTo("1.3.0");
+        SwitchStep to3 = shop.rollbackTo("1.3.0");
         Fs.harness(to3, tmp).runId(RunId.of("old-run")).execute();
-        r.clearPending("old-run");
-        SwitchStep to7 = r.rollbackTo("1.7.0");
+        shop.clearPending("old-run");
+        SwitchStep to7 = shop.rollbackTo("1.7.0");
         Fs.harness(to7, tmp).runId(RunId.of("unfinished-run")).execute();
 
-        PruneStep prune = r.keep(2).protect("1.1.0");
+        PruneStep prune = shop.keep(2).protect("1.1.0");
         StepHarness h = Fs.harness(prune, tmp);
         assertThat(h.preview()).isEqualTo("would delete 1.4.0, 1.5.0, 1.6.0, 1.8.0");
         h.execute();
 
-        assertThat(r.list()).extracting(ReleaseInfo::version)
+        assertThat(shop.list()).extracting(ReleaseInfo::version)
                 .containsExactly("1.1.0", "1.2.0", "1.3.0", "1.7.0", "1.9.0", "1.10.0");
         assertThat(h.recorded()).as("nothing recorded per pruned release").isEmpty();
         assertThat(Files.readString(base.resolve("releases/.releases_log"))).doesNotContain("1.4.0", "1.8.0")
                 .contains("1.1.0", "1.3.0", "1.10.0");
-        assertThat(r.current()).contains("1.7.0");
+        assertThat(shop.current()).contains("1.7.0");
         h.compensate();
-        assertThat(r.list()).hasSize(6);
+        assertThat(shop.list()).hasSize(6);
     }
 
     @Test
     void pruningALinkedReleaseRemovesOnlyTheLink() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
         Path src = build("0.1.0");
-        DeployStep linked = r.deploy("0.1.0", src).link();
+        DeployStep linked = shop.deploy("0.1.0", src).link();
         Fs.harness(linked, tmp).execute();
-        r.clearPending("harness-run");
-        deployed(r, "0.2.0");
-        r.clearPending("harness-run");
+        shop.clearPending("harness-run");
+        deployed("0.2.0");
+        shop.clearPending("harness-run");
 
-        PruneStep prune = r.keep(1);
+        PruneStep prune = shop.keep(1);
         Fs.harness(prune, tmp).execute();
-        assertThat(r.list()).extracting(ReleaseInfo::version).containsExactly("0.2.0");
+        assertThat(shop.list()).extracting(ReleaseInfo::version).containsExactly("0.2.0");
         assertThat(src.resolve("index.php")).exists();
     }
 
     @Test
     void aFailureBeforeTheSwitchLeavesCurrentAndTheCompensationRemovesTheCopy() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.0.0");
-        DeployStep step = r.deploy("1.1.0", build("1.1.0")).withFaultHook(point -> {
+        deployed("1.0.0");
+        DeployStep step = shop.deploy("1.1.0", build("1.1.0")).withFaultHook(point -> {
             if (point.equals("before-switch")) {
                 throw new IOException("injected at " + point);
             }
@@ -326,7 +295,7 @@ class ReleaseTest {
         assertThat(Fs.names(base)).containsExactly("current", "releases");
 
         h.compensate();
-        assertThat(r.list()).extracting(ReleaseInfo::version).containsExactly("1.0.0");
+        assertThat(shop.list()).extracting(ReleaseInfo::version).containsExactly("1.0.0");
         assertThat(current(base)).isEqualTo(Path.of("releases/1.0.0"));
         // the failed release is kept for review under a name no release can have
         assertThat(Fs.names(base.resolve("releases"))).containsExactly(".releases_log", "1.0.0",
@@ -337,9 +306,7 @@ class ReleaseTest {
 
     @Test
     void aFailureWhileCopyingLeavesNoPartialReleaseDirectory() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        DeployStep step = r.deploy("1.0.0", build("1.0.0")).withFaultHook(point -> {
+        DeployStep step = shop.deploy("1.0.0", build("1.0.0")).withFaultHook(point -> {
             if (point.equals("before-release-rename")) {
                 throw new IOException("injected at " + point);
             }
@@ -347,7 +314,7 @@ class ReleaseTest {
         StepHarness h = Fs.harness(step, tmp);
         assertThatThrownBy(() -> h.execute()).isInstanceOf(FileStepException.class);
         assertThat(base.resolve("releases/1.0.0")).doesNotExist();
-        assertThat(r.list()).isEmpty();
+        assertThat(shop.list()).isEmpty();
 
         h.compensate();
         assertThat(Fs.names(base.resolve("releases"))).isEmpty();
@@ -355,35 +322,31 @@ class ReleaseTest {
 
     @Test
     void versionsThatLeaveTheReleasesDirectoryAreRejectedBeforeAnythingChanges() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
         Path src = build("x");
         for (String bad : List.of("../x", "..", "/etc", "a/b", "..\\x", ".")) {
-            assertThatThrownBy(() -> r.deploy(bad, src)).as(bad).isInstanceOf(PathEscapeException.class);
-            assertThatThrownBy(() -> r.rollbackTo(bad)).as(bad).isInstanceOf(PathEscapeException.class);
+            assertThatThrownBy(() -> shop.deploy(bad, src)).as(bad).isInstanceOf(PathEscapeException.class);
+            assertThatThrownBy(() -> shop.rollbackTo(bad)).as(bad).isInstanceOf(PathEscapeException.class);
         }
-        assertThatThrownBy(() -> r.keep(3).protect("../../etc")).isInstanceOf(PathEscapeException.class);
-        assertThatThrownBy(() -> r.markGood("../1.0")).isInstanceOf(PathEscapeException.class);
-        assertThatThrownBy(() -> r.deploy(".good", src)).isInstanceOf(PlanDefinitionException.class)
+        assertThatThrownBy(() -> shop.keep(3).protect("../../etc")).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> shop.markGood("../1.0")).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> shop.deploy(".good", src)).isInstanceOf(PlanDefinitionException.class)
                 .hasMessageContaining("invalid release version '.good'");
-        assertThatThrownBy(() -> r.deploy("v 1", src)).isInstanceOf(PlanDefinitionException.class);
-        assertThatThrownBy(() -> r.keep(0)).isInstanceOf(PlanDefinitionException.class);
+        assertThatThrownBy(() -> shop.deploy("v 1", src)).isInstanceOf(PlanDefinitionException.class);
+        assertThatThrownBy(() -> shop.keep(0)).isInstanceOf(PlanDefinitionException.class);
         assertThat(Fs.names(base)).isEmpty();
     }
 
     @Test
     void aReleasesDirectoryThatLinksOutOfTheBaseIsRejected() throws Exception {
-        Path base = base();
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
         Files.createDirectories(elsewhere.resolve("1.0.0"));
         Files.createSymbolicLink(base.resolve("releases"), elsewhere);
-        Release r = Release.in(base);
-        DeployStep step = r.deploy("2.0.0", build("2.0.0"));
+        DeployStep step = shop.deploy("2.0.0", build("2.0.0"));
         StepHarness h = Fs.harness(step, tmp);
         assertThatThrownBy(() -> h.validate()).isInstanceOf(PathEscapeException.class)
                 .hasMessageContaining("is a symbolic link to " + elsewhere.toRealPath());
         assertThatThrownBy(() -> h.execute()).isInstanceOf(PathEscapeException.class);
-        PruneStep prune = r.keep(1);
+        PruneStep prune = shop.keep(1);
         assertThatThrownBy(() -> Fs.harness(prune, tmp).execute()).isInstanceOf(PathEscapeException.class);
         assertThat(elsewhere.resolve("1.0.0")).isDirectory();
         assertThat(Fs.names(elsewhere)).containsExactly("1.0.0");
@@ -391,7 +354,6 @@ class ReleaseTest {
 
     @Test
     void unusableLayoutsAndSourcesGiveClearValidationErrors() throws Exception {
-        Path base = base();
         Path src = build("1.0.0");
 
         Path fileBase = Files.writeString(tmp.resolve("file-base"), "x");
@@ -413,14 +375,13 @@ class ReleaseTest {
 
     @Test
     void describeAndTypesAreStable() throws Exception {
-        Release r = Release.in(base());
-        assertThat(r.deploy("1.0.0", tmp).type()).isEqualTo("release.deploy");
-        assertThat(r.rollbackTo("1.0.0").type()).isEqualTo("release.switch");
-        assertThat(r.keep(3).type()).isEqualTo("release.prune");
-        assertThat(r.markGood("1.0.0").type()).isEqualTo("release.markGood");
+        assertThat(shop.deploy("1.0.0", tmp).type()).isEqualTo("release.deploy");
+        assertThat(shop.rollbackTo("1.0.0").type()).isEqualTo("release.switch");
+        assertThat(shop.keep(3).type()).isEqualTo("release.prune");
+        assertThat(shop.markGood("1.0.0").type()).isEqualTo("release.markGood");
         assertThat(Release.compensations()).containsOnlyKeys("release.deploy", "release.switch", "release.prune",
                 "release.markGood");
-        assertThat(r.deploy("1.0.0", tmp).describe()).contains("releases/1.0.0", "switch back");
-        assertThat(r.deploy("1.0.0", tmp).name()).isEqualTo("deploy 1.0.0");
+        assertThat(shop.deploy("1.0.0", tmp).describe()).contains("releases/1.0.0", "switch back");
+        assertThat(shop.deploy("1.0.0", tmp).name()).isEqualTo("deploy 1.0.0");
     }
 }
