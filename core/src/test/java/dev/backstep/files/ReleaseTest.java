@@ -194,13 +194,9 @@ class ReleaseTest extends ReleaseFixture {
     @Test
     void markGoodAndRollbackToLastGood() throws Exception {
         deployed("1.2.0");
-        MarkGoodStep good = shop.markGood("1.2.0");
-        StepHarness goodH = Fs.harness(good, tmp);
-        goodH.execute();
+        StepHarness goodH = Fs.harness(shop.markGood("1.2.0"), tmp).execute();
         deployed("1.3.0");
-        MarkGoodStep good13 = shop.markGood("1.3.0");
-        StepHarness good13H = Fs.harness(good13, tmp);
-        good13H.execute();
+        StepHarness good13H = Fs.harness(shop.markGood("1.3.0"), tmp).execute();
         assertThat(shop.good()).contains("1.3.0");
         good13H.compensate();
         assertThat(shop.good()).contains("1.2.0");
