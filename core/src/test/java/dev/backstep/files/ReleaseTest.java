@@ -42,15 +42,11 @@ class ReleaseTest extends ReleaseFixture {
         return h;
     }
 
-    private Path current(Path base) throws IOException {
-        return Files.readSymbolicLink(base.resolve("current"));
-    }
-
     @Test
     void deployCopiesTheReleaseAndSwitchesCurrent() throws Exception {
         deployed("1.2.0");
 
-        assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
+        assertThat(currentLink()).isEqualTo(Path.of("releases/1.2.0"));
         Path rel = base.resolve("releases/1.2.0");
         assertThat(Files.readString(base.resolve("current/index.php"))).contains("1.2.0");
         assertThat(Fs.mode(rel.resolve("bin/console"))).isEqualTo("0750");
@@ -68,18 +64,18 @@ class ReleaseTest extends ReleaseFixture {
         DeployStep step = shop.deploy("1.3.0", build("1.3.0"));
         StepHarness h = Fs.harness(step, tmp).runId(RunId.of("run-2"));
         h.execute();
-        assertThat(current(base)).isEqualTo(Path.of("releases/1.3.0"));
+        assertThat(currentLink()).isEqualTo(Path.of("releases/1.3.0"));
         assertThat(h.recorded()).containsEntry("previous", "releases/1.2.0")
                 .containsEntry("hadCurrent", "true").containsEntry("created", "true");
         assertThat(shop.pendingRollbackTargets()).containsEntry("run-2", "1.2.0");
 
         h.compensate();
-        assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
+        assertThat(currentLink()).isEqualTo(Path.of("releases/1.2.0"));
         assertThat(base.resolve("releases/1.3.0")).doesNotExist();
         assertThat(shop.pendingRollbackTargets()).doesNotContainKey("run-2");
 
         h.compensate();
-        assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
+        assertThat(currentLink()).isEqualTo(Path.of("releases/1.2.0"));
         assertThat(base.resolve("releases/1.2.0")).isDirectory();
     }
 
@@ -287,12 +283,12 @@ class ReleaseTest extends ReleaseFixture {
         StepHarness h = Fs.harness(step, tmp);
         assertThatThrownBy(() -> h.execute()).isInstanceOf(FileStepException.class)
                 .hasMessageContaining("cannot deploy release 1.1.0").hasRootCauseMessage("injected at before-switch");
-        assertThat(current(base)).isEqualTo(Path.of("releases/1.0.0"));
+        assertThat(currentLink()).isEqualTo(Path.of("releases/1.0.0"));
         assertThat(Fs.names(base)).containsExactly("current", "releases");
 
         h.compensate();
         assertThat(shop.list()).extracting(ReleaseInfo::version).containsExactly("1.0.0");
-        assertThat(current(base)).isEqualTo(Path.of("releases/1.0.0"));
+        assertThat(currentLink()).isEqualTo(Path.of("releases/1.0.0"));
         // the failed release is kept for review under a name no release can have
         assertThat(Fs.names(base.resolve("releases"))).containsExactly(".releases_log", "1.0.0",
                 "1.1.0.failed-" + h.context(StepContext.Phase.FORWARD).runId().value());
