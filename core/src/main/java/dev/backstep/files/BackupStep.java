@@ -2,11 +2,8 @@ package dev.backstep.files;
 
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
-import dev.backstep.Fingerprint;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
-import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ProtectedWrite;
 import dev.backstep.files.internal.TargetFiles;
@@ -17,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 
 /**
  * Copies a file to an owner-only (0600) backup {@code <dir>/<name>.<UTC time>.bak} with a
@@ -34,9 +30,10 @@ import java.util.List;
  * ConfigFile.restore(config).fromLatestIn(Path.of("/var/backups/bot"));
  * }</pre>
  *
- * <p>Immutable.
+ * <p>Its {@link #fingerprint} describes the file it backs up, which it only reads; the backup it
+ * writes is not described: it is kept on purpose, even by a rollback. Immutable.
  */
-public final class BackupStep implements Step {
+public final class BackupStep extends FileStep {
     /** The {@link #type()} of this step. */
     public static final String TYPE = "files.backup";
     /** Recorded: the backup file. */
@@ -61,13 +58,10 @@ public final class BackupStep implements Step {
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private final String name;
-    private final Path path;
     private final Path dir;
 
     private BackupStep(String name, Path path, Path dir) {
-        this.name = name;
-        this.path = path;
+        super(name, TYPE, path);
         this.dir = dir;
     }
 
@@ -78,43 +72,29 @@ public final class BackupStep implements Step {
 
     /** Where backups go; created owner-only (0700) if missing. Default: the run's backup directory. */
     public BackupStep to(Path backupDir) {
-        return new BackupStep(name, path, TargetFiles.normalize(
+        return new BackupStep(name(), path, TargetFiles.normalize(
                 PlanDefinitionException.requireNonNull(backupDir, null, "the backup directory")));
     }
 
     @Override
     public BackupStep withName(String newName) {
-        return new BackupStep(ConfigFile.checkName(newName), path, dir);
-    }
-
-    public Path path() {
-        return path;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
+        return new BackupStep(newName, path, dir);
     }
 
     @Override
     public void validate(StepContext ctx) {
-        TargetFiles.checkReadableFile(name, path, "file");
+        TargetFiles.checkReadableFile(name(), path, "file");
         if (dir != null) {
             Path existing = dir;
             while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
                 existing = existing.getParent();
             }
             if (existing == null || !Files.isDirectory(existing)) {
-                throw new StepValidationException(name, "cannot create backup directory " + dir + ": " + existing
+                throw new StepValidationException(name(), "cannot create backup directory " + dir + ": " + existing
                         + " is not a directory");
             }
             if (!Files.isWritable(existing)) {
-                throw new StepValidationException(name, "backup directory " + existing + " is not writable");
+                throw new StepValidationException(name(), "backup directory " + existing + " is not writable");
             }
         }
     }
@@ -123,7 +103,7 @@ public final class BackupStep implements Step {
     public void execute(StepContext ctx) {
         validate(ctx);
         Path into = dir != null ? dir : ctx.backupDir();
-        byte[] bytes = TargetFiles.read(name, path, "file");
+        byte[] bytes = TargetFiles.read(name(), path, "file");
         String sha = FileOps.sha256(bytes);
         java.time.Instant now = ctx.clock().instant();
         try {
@@ -142,17 +122,8 @@ public final class BackupStep implements Step {
             ctx.record(SHA256, sha);
             ctx.record(CREATED_AT, now.toString());
         } catch (IOException e) {
-            throw new FileStepException(name, into, "cannot back up " + path + " into " + into, e);
+            throw new FileStepException(name(), into, "cannot back up " + path + " into " + into, e);
         }
-    }
-
-    /**
-     * The file it backs up, which it only reads. The backup it writes is not described: it is kept on
-     * purpose, even by a rollback.
-     */
-    @Override
-    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
-        return List.of(FileFingerprints.file(path));
     }
 
     @Override
@@ -164,10 +135,5 @@ public final class BackupStep implements Step {
     public String describe() {
         return "back up " + path + " to " + (dir != null ? dir : "the run's backup directory")
                 + " (owner-only, with sha256); undo: keep the backup";
-    }
-
-    @Override
-    public String toString() {
-        return "BackupStep[" + name + "]";
     }
 }

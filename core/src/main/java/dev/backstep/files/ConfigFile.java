@@ -92,14 +92,6 @@ public final class ConfigFile {
         return FileOps.formatMode(FileOps.parseMode(octal));
     }
 
-    static String checkName(String name) {
-        if (name == null || name.isBlank()) {
-            throw new PlanDefinitionException(null, null, "a step needs a non-blank name, was "
-                    + (name == null ? null : "'" + name + "'"));
-        }
-        return name;
-    }
-
     static Path checkWithin(String step, Path path, Path baseDir) {
         Path base = TargetFiles.normalize(PlanDefinitionException.requireNonNull(baseDir, null, "the base directory"));
         if (!path.startsWith(base)) {

@@ -1,12 +1,9 @@
 package dev.backstep.files;
 
 import dev.backstep.Compensation;
-import dev.backstep.Fingerprint;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FaultHook;
-import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ReleaseOps;
 import dev.backstep.files.internal.TargetFiles;
@@ -18,8 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -41,12 +36,10 @@ import java.util.UUID;
  *
  * <p>Immutable.
  */
-public final class DeployStep implements Step {
+public final class DeployStep extends ReleaseLayoutStep {
     /** The {@link #type()} of this step. */
     public static final String TYPE = "release.deploy";
 
-    private final String name;
-    private final Path base;
     private final String version;
     private final Path source;
     private final boolean link;
@@ -55,8 +48,7 @@ public final class DeployStep implements Step {
 
     private DeployStep(String name, Path base, String version, Path source, boolean link, boolean reuseExisting,
                        FaultHook hook) {
-        this.name = name;
-        this.base = base;
+        super(name, TYPE, base);
         this.version = version;
         this.source = source;
         this.link = link;
@@ -70,7 +62,7 @@ public final class DeployStep implements Step {
 
     /** Makes {@code releases/<version>} a symbolic link to the source instead of a copy. */
     public DeployStep link() {
-        return new DeployStep(name, base, version, source, true, reuseExisting, hook);
+        return new DeployStep(name(), base, version, source, true, reuseExisting, hook);
     }
 
     /**
@@ -78,30 +70,20 @@ public final class DeployStep implements Step {
      * removed on undo). Without this, an existing release directory is a validation error.
      */
     public DeployStep reuseExisting() {
-        return new DeployStep(name, base, version, source, link, true, hook);
+        return new DeployStep(name(), base, version, source, link, true, hook);
     }
 
     @Override
     public DeployStep withName(String newName) {
-        return new DeployStep(ConfigFile.checkName(newName), base, version, source, link, reuseExisting, hook);
+        return new DeployStep(newName, base, version, source, link, reuseExisting, hook);
     }
 
     DeployStep withFaultHook(FaultHook h) {
-        return new DeployStep(name, base, version, source, link, reuseExisting, h);
+        return new DeployStep(name(), base, version, source, link, reuseExisting, h);
     }
 
     public String version() {
         return version;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
     }
 
     private Path releaseDir() {
@@ -110,31 +92,31 @@ public final class DeployStep implements Step {
 
     @Override
     public void validate(StepContext ctx) {
-        ReleaseOps.checkLayout(name, base);
+        super.validate(ctx);
         checkSource(true);
         Path dir = releaseDir();
         if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             if (!reuseExisting) {
-                throw new StepValidationException(name, "release " + version + " already exists at " + dir
+                throw new StepValidationException(name(), "release " + version + " already exists at " + dir
                         + ": use reuseExisting() to switch to it as it is, or rollbackTo(\"" + version + "\")");
             }
-            ReleaseOps.checkReleaseExists(name, base, version);
+            ReleaseOps.checkReleaseExists(name(), base, version);
         }
     }
 
     /** @param walk also walk the tree for files a copy cannot hold (validation; the copy itself refuses them too) */
     private Path checkSource(boolean walk) {
         if (!Files.isDirectory(source)) {
-            throw new StepValidationException(name, "source " + source
+            throw new StepValidationException(name(), "source " + source
                     + (Files.exists(source) ? " is not a directory" : " does not exist"));
         }
         if (!Files.isReadable(source)) {
-            throw new StepValidationException(name, "source " + source + " is not readable");
+            throw new StepValidationException(name(), "source " + source + " is not readable");
         }
         try {
             Path realSource = source.toRealPath();
             if (base.toRealPath().startsWith(realSource)) {
-                throw new StepValidationException(name, "source " + source + " contains the base directory " + base
+                throw new StepValidationException(name(), "source " + source + " contains the base directory " + base
                         + "; a release would copy itself");
             }
             if (!link && walk) {
@@ -142,7 +124,7 @@ public final class DeployStep implements Step {
             }
             return realSource;
         } catch (IOException e) {
-            throw new StepValidationException(name, "cannot resolve source " + source + ": " + e, e);
+            throw new StepValidationException(name(), "cannot resolve source " + source + ": " + e, e);
         }
     }
 
@@ -155,7 +137,7 @@ public final class DeployStep implements Step {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (attrs.isOther()) {
-                    throw new StepValidationException(name, "source " + source + " holds " + file + ", which is "
+                    throw new StepValidationException(name(), "source " + source + " holds " + file + ", which is "
                             + FileOps.kindOf(file) + ", not a regular file, directory or symbolic link; a release"
                             + " copy cannot hold it (copying a named pipe would block forever): remove it from the"
                             + " source");
@@ -165,20 +147,20 @@ public final class DeployStep implements Step {
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
-                throw new StepValidationException(name, "cannot read " + file + " in source " + source + ": " + e, e);
+                throw new StepValidationException(name(), "cannot read " + file + " in source " + source + ": " + e, e);
             }
         });
     }
 
     @Override
     public void execute(StepContext ctx) {
-        ReleaseOps.checkLayout(name, base);
+        ReleaseOps.checkLayout(name(), base);
         Path realSource = checkSource(false);
         Path dir = releaseDir();
         Path releases = ReleaseOps.releases(base);
         boolean createdEarlier = "true".equals(ctx.recorded(ReleaseOps.CREATED).orElse(null));
         if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !reuseExisting && !createdEarlier) {
-            throw new StepValidationException(name, "release " + version + " already exists at " + dir);
+            throw new StepValidationException(name(), "release " + version + " already exists at " + dir);
         }
         boolean created = false;
         try {
@@ -206,17 +188,8 @@ public final class DeployStep implements Step {
             }
             ReleaseOps.switchTo(ctx, base, version, hook);
         } catch (IOException e) {
-            throw new FileStepException(name, dir, "cannot deploy release " + version + " in " + base, e);
+            throw new FileStepException(name(), dir, "cannot deploy release " + version + " in " + base, e);
         }
-    }
-
-    /**
-     * The release layout as it is now: {@code current}, every release with a hash of its tree, the
-     * release marked good, pending rollback targets.
-     */
-    @Override
-    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
-        return List.of(FileFingerprints.releases(base));
     }
 
     @Override
@@ -234,15 +207,7 @@ public final class DeployStep implements Step {
     @Override
     public String preview(StepContext ctx) throws IOException {
         validate(ctx);
-        Optional<String> now = ReleaseOps.readCurrent(base);
-        String from = now.isEmpty() ? "(no current release)"
-                : ReleaseOps.versionOf(base, now.get()).orElse(now.get());
-        return "current: " + from + " -> " + version + (Files.exists(releaseDir(), LinkOption.NOFOLLOW_LINKS)
+        return "current: " + currentForPreview() + " -> " + version + (Files.exists(releaseDir(), LinkOption.NOFOLLOW_LINKS)
                 ? " (existing release)" : " (" + (link ? "link to " : "copy of ") + source + ")");
-    }
-
-    @Override
-    public String toString() {
-        return "DeployStep[" + name + "]";
     }
 }

@@ -1,20 +1,13 @@
 package dev.backstep.files;
 
 import dev.backstep.PlanDefinitionException;
-import dev.backstep.Compensation;
-import dev.backstep.Fingerprint;
 import dev.backstep.Secret;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.EnvDocument;
 import dev.backstep.files.internal.FaultHook;
-import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
-import dev.backstep.files.internal.ProtectedWrite;
 import dev.backstep.files.internal.TargetFiles;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,30 +31,21 @@ import java.util.stream.Collectors;
  * the key already used); a value given with its own quotes is written as is. In
  * {@code .properties} files values are written as given. Immutable.
  */
-public final class EditStep implements Step {
+public final class EditStep extends ProtectedFileStep<EditStep> {
     /** The {@link #type()} of this step. */
     public static final String TYPE = "files.edit";
 
     private record Op(String key, String value, boolean secret) {
     }
 
-    private final String name;
-    private final Path path;
     private final List<Op> ops;
     private final boolean createIfMissing;
-    private final String mode;
-    private final Path base;
-    private final FaultHook hook;
 
     private EditStep(String name, Path path, List<Op> ops, boolean createIfMissing, String mode, Path base,
                      FaultHook hook) {
-        this.name = name;
-        this.path = path;
+        super(name, TYPE, path, mode, base, hook);
         this.ops = List.copyOf(ops);
         this.createIfMissing = createIfMissing;
-        this.mode = mode;
-        this.base = base;
-        this.hook = hook;
     }
 
     static EditStep of(Path path) {
@@ -81,7 +65,7 @@ public final class EditStep implements Step {
 
     /** Sets a key whose value is a secret: it is masked wherever the step is shown. */
     public EditStep set(String key, Secret value) {
-        PlanDefinitionException.requireNonNull(value, name, "the secret value of " + key);
+        PlanDefinitionException.requireNonNull(value, name(), "the secret value of " + key);
         return with(new Op(checkKey(key), checkValue(key, value.reveal()), true));
     }
 
@@ -92,84 +76,52 @@ public final class EditStep implements Step {
 
     /** Creates the file when it does not exist (compensation then removes it). */
     public EditStep createIfMissing() {
-        return new EditStep(name, path, ops, true, mode, base, hook);
+        return new EditStep(name(), path, ops, true, mode, base, hook);
     }
 
-    /** The mode of the written file, octal; default: keep the current mode (0600 for a new file). */
-    public EditStep mode(String octal) {
-        return new EditStep(name, path, ops, createIfMissing, ConfigFile.checkMode(name, octal), base, hook);
-    }
-
-    /** Refuses to write outside {@code baseDir} (see {@link ReplaceStep#within}). */
-    public EditStep within(Path baseDir) {
-        return new EditStep(name, path, ops, createIfMissing, mode, ConfigFile.checkWithin(name, path, baseDir), hook);
-    }
-
-    /** This step under another name. */
     @Override
-    public EditStep withName(String newName) {
-        return new EditStep(ConfigFile.checkName(newName), path, ops, createIfMissing, mode, base, hook);
-    }
-
-    EditStep withFaultHook(FaultHook h) {
-        return new EditStep(name, path, ops, createIfMissing, mode, base, h);
+    EditStep copy(String name, String mode, Path base, FaultHook hook) {
+        return new EditStep(name, path, ops, createIfMissing, mode, base, hook);
     }
 
     private EditStep with(Op op) {
         List<Op> next = new ArrayList<>(ops);
         next.add(op);
-        return new EditStep(name, path, next, createIfMissing, mode, base, hook);
+        return new EditStep(name(), path, next, createIfMissing, mode, base, hook);
     }
 
     private String checkKey(String key) {
         if (key == null || !EnvDocument.KEY.matcher(key).matches()) {
-            throw new PlanDefinitionException(null, name, "invalid key '" + key
+            throw new PlanDefinitionException(null, name(), "invalid key '" + key
                     + "': use letters, digits, '_', '.' and '-', starting with a letter or '_'");
         }
         return key;
     }
 
     private String checkValue(String key, String value) {
-        PlanDefinitionException.requireNonNull(value, name, "the value of " + key);
+        PlanDefinitionException.requireNonNull(value, name(), "the value of " + key);
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-            throw new PlanDefinitionException(null, name, "the value of " + key + " contains a line break");
+            throw new PlanDefinitionException(null, name(), "the value of " + key + " contains a line break");
         }
         return value;
-    }
-
-    public Path path() {
-        return path;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
     }
 
     @Override
     public void validate(StepContext ctx) {
         if (ops.isEmpty()) {
-            throw new StepValidationException(name, "nothing to edit: call set(...) or remove(...)");
+            throw new StepValidationException(name(), "nothing to edit: call set(...) or remove(...)");
         }
-        TargetFiles.checkReplaceable(name, path, base, !createIfMissing);
+        target(!createIfMissing);
     }
 
     @Override
     public void execute(StepContext ctx) {
         validate(ctx);
-        Path target = TargetFiles.checkReplaceable(name, path, base, !createIfMissing);
-        ProtectedWrite.Original original = ProtectedWrite.capture(ctx, target);
-        byte[] current = Files.exists(target) ? TargetFiles.read(name, target, "file") : new byte[0];
+        Path target = target(!createIfMissing);
+        byte[] current = current(target);
         byte[] next = apply(target, current);
-        ProtectedWrite.write(ctx, original, next, mode, FileOps.PRIVATE_FILE, hook);
-        EnvDocument.Syntax syntax = EnvDocument.syntaxFor(target);
-        ctx.summary("edited " + target + ":\n" + EnvDiff.of(EnvDocument.parse(current, syntax).values(),
-                EnvDocument.parse(next, syntax).values(), secretKeys(), secretValues()).toText());
+        write(ctx, target, next, FileOps.PRIVATE_FILE);
+        ctx.summary("edited " + target + ":\n" + envDiff(target, current, next, secretKeys(), secretValues()).toText());
     }
 
     private byte[] apply(Path target, byte[] current) {
@@ -182,19 +134,6 @@ public final class EditStep implements Step {
             }
         }
         return doc.toBytes();
-    }
-
-    /**
-     * The file as it is now: existence, link target, size, sha256, mode, owner and stray temp files.
-     */
-    @Override
-    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
-        return List.of(FileFingerprints.file(path));
-    }
-
-    @Override
-    public Compensation compensation() {
-        return ProtectedWrite.RESTORE_ORIGINAL;
     }
 
     private Set<String> secretKeys() {
@@ -225,24 +164,17 @@ public final class EditStep implements Step {
     /** The masked {@link EnvDiff} this edit would make to the file as it is now. */
     @Override
     public String preview(StepContext ctx) {
-        Path target = TargetFiles.checkReplaceable(name, path, base, !createIfMissing);
+        Path target = target(!createIfMissing);
         return "edit " + target + ":\n" + diff(target).toText();
     }
 
     /** The masked diff this edit would make to the file as it is now. */
     public EnvDiff diff() {
-        return diff(TargetFiles.checkReplaceable(name, path, base, !createIfMissing));
+        return diff(target(!createIfMissing));
     }
 
     private EnvDiff diff(Path target) {
-        byte[] current = Files.exists(target) ? TargetFiles.read(name, target, "file") : new byte[0];
-        EnvDocument.Syntax syntax = EnvDocument.syntaxFor(target);
-        return EnvDiff.of(EnvDocument.parse(current, syntax).values(),
-                EnvDocument.parse(apply(target, current), syntax).values(), secretKeys(), secretValues());
-    }
-
-    @Override
-    public String toString() {
-        return "EditStep[" + name + "]";
+        byte[] current = current(target);
+        return envDiff(target, current, apply(target, current), secretKeys(), secretValues());
     }
 }

@@ -1,22 +1,16 @@
 package dev.backstep.files;
 
 import dev.backstep.PlanDefinitionException;
-import dev.backstep.Compensation;
-import dev.backstep.Fingerprint;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.EnvDocument;
 import dev.backstep.files.internal.FaultHook;
-import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
-import dev.backstep.files.internal.ProtectedWrite;
 import dev.backstep.files.internal.TargetFiles;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Set;
 
 /**
  * Puts a verified backup back in place of a file. Before anything changes, the backup's sha256 is
@@ -33,33 +27,24 @@ import java.util.List;
  *
  * <p>Immutable.
  */
-public final class FileRestoreStep implements Step {
+public final class FileRestoreStep extends ProtectedFileStep<FileRestoreStep> {
     /** The {@link #type()} of this step. */
     public static final String TYPE = "files.restore";
 
-    private final String name;
-    private final Path path;
     private final Backup backup;
     private final Path backupFile;
     private final Path latestDir;
     private final Duration maxAge;
     private final boolean allowStale;
-    private final String mode;
-    private final Path base;
-    private final FaultHook hook;
 
     private FileRestoreStep(String name, Path path, Backup backup, Path backupFile, Path latestDir, Duration maxAge,
                         boolean allowStale, String mode, Path base, FaultHook hook) {
-        this.name = name;
-        this.path = path;
+        super(name, TYPE, path, mode, base, hook);
         this.backup = backup;
         this.backupFile = backupFile;
         this.latestDir = latestDir;
         this.maxAge = maxAge;
         this.allowStale = allowStale;
-        this.mode = mode;
-        this.base = base;
-        this.hook = hook;
     }
 
     static FileRestoreStep of(Path path) {
@@ -70,16 +55,15 @@ public final class FileRestoreStep implements Step {
 
     /** Restores this backup file; its checksum comes from the {@code .sha256} sidecar next to it. */
     public FileRestoreStep from(Path backupFile) {
-        return new FileRestoreStep(name, path, null,
+        return new FileRestoreStep(name(), path, null,
                 TargetFiles.normalize(PlanDefinitionException.requireNonNull(backupFile, null, "the backup file")),
                 null, maxAge, allowStale, mode, base, hook);
     }
 
     /** Restores this backup, checked against its recorded checksum and time. */
     public FileRestoreStep from(Backup b) {
-        return new FileRestoreStep(name, path, PlanDefinitionException.requireNonNull(b, null, "the backup"), null, null,
-                maxAge, allowStale, mode,
-                base, hook);
+        return new FileRestoreStep(name(), path, PlanDefinitionException.requireNonNull(b, null, "the backup"), null,
+                null, maxAge, allowStale, mode, base, hook);
     }
 
     /**
@@ -87,7 +71,7 @@ public final class FileRestoreStep implements Step {
      * {@link ConfigFile#backup} writes them) found in {@code dir} when the step runs.
      */
     public FileRestoreStep fromLatestIn(Path dir) {
-        return new FileRestoreStep(name, path, null, null,
+        return new FileRestoreStep(name(), path, null, null,
                 TargetFiles.normalize(PlanDefinitionException.requireNonNull(dir, null, "the directory")),
                 maxAge, allowStale, mode, base, hook);
     }
@@ -98,52 +82,21 @@ public final class FileRestoreStep implements Step {
      * @throws PlanDefinitionException when the limit is not positive
      */
     public FileRestoreStep maxAge(Duration limit) {
-        PlanDefinitionException.requireNonNull(limit, name, "maxAge");
+        PlanDefinitionException.requireNonNull(limit, name(), "maxAge");
         if (limit.isNegative() || limit.isZero()) {
-            throw new PlanDefinitionException(null, name, "maxAge must be positive, was " + limit);
+            throw new PlanDefinitionException(null, name(), "maxAge must be positive, was " + limit);
         }
-        return new FileRestoreStep(name, path, backup, backupFile, latestDir, limit, false, mode, base, hook);
+        return new FileRestoreStep(name(), path, backup, backupFile, latestDir, limit, false, mode, base, hook);
     }
 
     /** Restores the backup however old it is (its checksum is still verified). */
     public FileRestoreStep allowStale() {
-        return new FileRestoreStep(name, path, backup, backupFile, latestDir, maxAge, true, mode, base, hook);
-    }
-
-    /** The mode of the restored file, octal; default: the current file's mode (0600 for a new file). */
-    public FileRestoreStep mode(String octal) {
-        return new FileRestoreStep(name, path, backup, backupFile, latestDir, maxAge, allowStale,
-                ConfigFile.checkMode(name, octal), base, hook);
-    }
-
-    /** Refuses to write outside {@code baseDir} (see {@link ReplaceStep#within}). */
-    public FileRestoreStep within(Path baseDir) {
-        return new FileRestoreStep(name, path, backup, backupFile, latestDir, maxAge, allowStale, mode,
-                ConfigFile.checkWithin(name, path, baseDir), hook);
+        return new FileRestoreStep(name(), path, backup, backupFile, latestDir, maxAge, true, mode, base, hook);
     }
 
     @Override
-    public FileRestoreStep withName(String newName) {
-        return new FileRestoreStep(ConfigFile.checkName(newName), path, backup, backupFile, latestDir, maxAge, allowStale,
-                mode, base, hook);
-    }
-
-    FileRestoreStep withFaultHook(FaultHook h) {
-        return new FileRestoreStep(name, path, backup, backupFile, latestDir, maxAge, allowStale, mode, base, h);
-    }
-
-    public Path path() {
-        return path;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
+    FileRestoreStep copy(String name, String mode, Path base, FaultHook hook) {
+        return new FileRestoreStep(name, path, backup, backupFile, latestDir, maxAge, allowStale, mode, base, hook);
     }
 
     private Backup resolveBackup() {
@@ -156,61 +109,47 @@ public final class FileRestoreStep implements Step {
             }
             if (latestDir != null) {
                 return Backup.latest(latestDir, path.getFileName().toString()).orElseThrow(() ->
-                        new StepValidationException(name, "no backup of " + path.getFileName() + " in " + latestDir));
+                        new StepValidationException(name(), "no backup of " + path.getFileName() + " in " + latestDir));
             }
         } catch (BackupIntegrityException e) {
-            throw new StepValidationException(name, e.getMessage(), e);
+            throw new StepValidationException(name(), e.getMessage(), e);
         }
-        throw new StepValidationException(name, "no backup given: call from(...) or fromLatestIn(...)");
+        throw new StepValidationException(name(), "no backup given: call from(...) or fromLatestIn(...)");
     }
 
     /** Checks the backup's readability, checksum and age. */
     private Backup checkedBackup(StepContext ctx) {
         Backup b = resolveBackup();
-        TargetFiles.checkReadableFile(name, b.file(), "backup");
+        TargetFiles.checkReadableFile(name(), b.file(), "backup");
         Duration age = b.age(ctx.clock().instant());
         if (!allowStale && age.compareTo(maxAge) > 0) {
-            throw new StaleBackupException(name, b.file(), age, maxAge);
+            throw new StaleBackupException(name(), b.file(), age, maxAge);
         }
         try {
             b.verify();
         } catch (BackupIntegrityException e) {
-            throw new StepValidationException(name, e.getMessage(), e);
+            throw new StepValidationException(name(), e.getMessage(), e);
         }
         return b;
     }
 
     @Override
     public void validate(StepContext ctx) {
-        TargetFiles.checkReplaceable(name, path, base, false);
+        target(false);
         checkedBackup(ctx);
     }
 
     @Override
     public void execute(StepContext ctx) {
-        Path target = TargetFiles.checkReplaceable(name, path, base, false);
+        Path target = target(false);
         Backup b = checkedBackup(ctx);
-        byte[] data = TargetFiles.read(name, b.file(), "backup");
+        byte[] data = TargetFiles.read(name(), b.file(), "backup");
         String actual = FileOps.sha256(data);
         if (!actual.equals(b.sha256())) {
-            throw new BackupIntegrityException(name, b.file(), "backup " + b.file() + " changed while it was read: sha256 "
-                    + actual + ", recorded " + b.sha256());
+            throw new BackupIntegrityException(name(), b.file(), "backup " + b.file()
+                    + " changed while it was read: sha256 " + actual + ", recorded " + b.sha256());
         }
-        ProtectedWrite.Original original = ProtectedWrite.capture(ctx, target);
-        ProtectedWrite.write(ctx, original, data, mode, FileOps.PRIVATE_FILE, hook);
-    }
-
-    /**
-     * The file as it is now: existence, link target, size, sha256, mode, owner and stray temp files.
-     */
-    @Override
-    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
-        return List.of(FileFingerprints.file(path));
-    }
-
-    @Override
-    public Compensation compensation() {
-        return ProtectedWrite.RESTORE_ORIGINAL;
+        write(ctx, target, data, FileOps.PRIVATE_FILE);
     }
 
     @Override
@@ -224,23 +163,11 @@ public final class FileRestoreStep implements Step {
 
     @Override
     public String preview(StepContext ctx) {
-        Path target = TargetFiles.checkReplaceable(name, path, base, false);
+        Path target = target(false);
         Backup b = checkedBackup(ctx);
         return "restore " + target + " from " + b.file() + " (taken " + b.createdAt() + ", sha256 "
                 + b.sha256().substring(0, 12) + " verified)" + (Files.exists(target) ? "" : "; the file is missing now")
-                + (EnvDocument.isKeyValueFile(target) ? ":\n" + diff(target, b) : "");
-    }
-
-    private String diff(Path target, Backup b) {
-        EnvDocument.Syntax syntax = EnvDocument.syntaxFor(target);
-        byte[] current = Files.exists(target) ? TargetFiles.read(name, target, "file") : new byte[0];
-        return EnvDiff.of(EnvDocument.parse(current, syntax).values(),
-                EnvDocument.parse(TargetFiles.read(name, b.file(), "backup"), syntax).values(),
-                java.util.Set.of()).toText();
-    }
-
-    @Override
-    public String toString() {
-        return "FileRestoreStep[" + name + "]";
+                + (EnvDocument.isKeyValueFile(target) ? ":\n" + envDiff(target, current(target),
+                        TargetFiles.read(name(), b.file(), "backup"), Set.of(), Set.of()).toText() : "");
     }
 }

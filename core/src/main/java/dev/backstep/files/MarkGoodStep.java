@@ -1,18 +1,14 @@
 package dev.backstep.files;
 
 import dev.backstep.Compensation;
-import dev.backstep.Fingerprint;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FaultHook;
-import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ReleaseOps;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,17 +24,14 @@ import java.util.Optional;
  *
  * <p>Immutable.
  */
-public final class MarkGoodStep implements Step {
+public final class MarkGoodStep extends ReleaseLayoutStep {
     /** The {@link #type()} of this step. */
     public static final String TYPE = "release.markGood";
 
-    private final String name;
-    private final Path base;
     private final String version;
 
     private MarkGoodStep(String name, Path base, String version) {
-        this.name = name;
-        this.base = base;
+        super(name, TYPE, base);
         this.version = version;
     }
 
@@ -48,33 +41,20 @@ public final class MarkGoodStep implements Step {
 
     @Override
     public MarkGoodStep withName(String newName) {
-        return new MarkGoodStep(ConfigFile.checkName(newName), base, version);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
+        return new MarkGoodStep(newName, base, version);
     }
 
     /**
-     * Checks the layout only: the release usually comes from a deploy earlier in the same plan, so
-     * it need not exist yet (the runner validates every step before the first one runs).
+     * Checks the release exists only now: it usually comes from a deploy earlier in the same plan,
+     * so {@link #validate} (which the runner calls for every step before the first one runs) checks
+     * the layout only.
+     *
+     * @throws StepValidationException when the release does not exist (nothing is changed)
      */
-    @Override
-    public void validate(StepContext ctx) {
-        ReleaseOps.checkLayout(name, base);
-    }
-
-    /** @throws StepValidationException when the release does not exist (nothing is changed) */
     @Override
     public void execute(StepContext ctx) {
         validate(ctx);
-        ReleaseOps.checkReleaseExists(name, base, version);
+        ReleaseOps.checkReleaseExists(name(), base, version);
         Path marker = ReleaseOps.goodMarker(base);
         try {
             if (ctx.recorded(ReleaseOps.HAD_GOOD).isEmpty()) {
@@ -89,17 +69,8 @@ public final class MarkGoodStep implements Step {
             FileOps.atomicWrite(marker, (version + "\n").getBytes(StandardCharsets.UTF_8), "0644", null, null,
                     FileOps.tempSibling(marker), FaultHook.NONE);
         } catch (IOException e) {
-            throw new FileStepException(name, marker, "cannot mark release " + version + " good", e);
+            throw new FileStepException(name(), marker, "cannot mark release " + version + " good", e);
         }
-    }
-
-    /**
-     * The release layout as it is now: {@code current}, every release with a hash of its tree, the
-     * release marked good, pending rollback targets.
-     */
-    @Override
-    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
-        return List.of(FileFingerprints.releases(base));
     }
 
     @Override
@@ -110,10 +81,5 @@ public final class MarkGoodStep implements Step {
     @Override
     public String describe() {
         return "mark release " + version + " of " + base + " good; undo: restore the previous mark";
-    }
-
-    @Override
-    public String toString() {
-        return "MarkGoodStep[" + name + "]";
     }
 }

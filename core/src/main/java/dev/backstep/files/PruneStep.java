@@ -2,10 +2,7 @@ package dev.backstep.files;
 
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Compensation;
-import dev.backstep.Fingerprint;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
-import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
 import dev.backstep.files.internal.ReleaseOps;
 import java.io.IOException;
@@ -48,19 +45,16 @@ import java.util.TreeMap;
  *
  * <p>Immutable.
  */
-public final class PruneStep implements Step {
+public final class PruneStep extends ReleaseLayoutStep {
     /** The {@link #type()} of this step. */
     public static final String TYPE = "release.prune";
 
-    private final String name;
-    private final Path base;
     private final int keep;
     private final Set<String> protectedVersions;
     private final int keepFailed;
 
     private PruneStep(String name, Path base, int keep, Set<String> protectedVersions, int keepFailed) {
-        this.name = name;
-        this.base = base;
+        super(name, TYPE, base);
         this.keep = keep;
         this.protectedVersions = Set.copyOf(protectedVersions);
         this.keepFailed = keepFailed;
@@ -83,9 +77,9 @@ public final class PruneStep implements Step {
      */
     public PruneStep keepFailed(int m) {
         if (m < 0) {
-            throw new PlanDefinitionException(null, name, "keepFailed(m) needs m >= 0, was " + m);
+            throw new PlanDefinitionException(null, name(), "keepFailed(m) needs m >= 0, was " + m);
         }
-        return new PruneStep(name, base, keep, protectedVersions, m);
+        return new PruneStep(name(), base, keep, protectedVersions, m);
     }
 
     /** The kept copies of failed releases this step would delete now, oldest run first. */
@@ -98,24 +92,14 @@ public final class PruneStep implements Step {
     public PruneStep protect(String... versions) {
         Set<String> next = new LinkedHashSet<>(protectedVersions);
         for (String v : versions) {
-            next.add(ReleaseOps.checkVersion(name, base, PlanDefinitionException.requireNonNull(v, null, "a version")));
+            next.add(ReleaseOps.checkVersion(name(), base, PlanDefinitionException.requireNonNull(v, null, "a version")));
         }
-        return new PruneStep(name, base, keep, next, keepFailed);
+        return new PruneStep(name(), base, keep, next, keepFailed);
     }
 
     @Override
     public PruneStep withName(String newName) {
-        return new PruneStep(ConfigFile.checkName(newName), base, keep, protectedVersions, keepFailed);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
+        return new PruneStep(newName, base, keep, protectedVersions, keepFailed);
     }
 
     /** The versions this step would delete now, oldest deploy first. */
@@ -141,13 +125,8 @@ public final class PruneStep implements Step {
     }
 
     @Override
-    public void validate(StepContext ctx) {
-        ReleaseOps.checkLayout(name, base);
-    }
-
-    @Override
     public void execute(StepContext ctx) {
-        ReleaseOps.checkLayout(name, base);
+        validate(ctx);
         List<String> doomed;
         List<String> failedDoomed;
         Map<String, String> expired = new TreeMap<>();
@@ -157,7 +136,7 @@ public final class PruneStep implements Step {
             expired.putAll(ReleaseOps.pending(base));
             ReleaseOps.newestMarks(base, marksKept()).forEach(m -> expired.remove(m.getKey()));
         } catch (IOException e) {
-            throw new FileStepException(name, base, "cannot read the releases of " + base, e);
+            throw new FileStepException(name(), base, "cannot read the releases of " + base, e);
         }
         Path releases = ReleaseOps.releases(base);
         int deleted = 0;
@@ -168,7 +147,7 @@ public final class PruneStep implements Step {
                 try {
                     ReleaseOps.deleteReleaseUnsynced(base, v);
                 } catch (IOException e) {
-                    throw new FileStepException(name, releases.resolve(v), "cannot delete release " + v, e);
+                    throw new FileStepException(name(), releases.resolve(v), "cannot delete release " + v, e);
                 }
                 deleted++;
                 ctx.logger().debug("pruned release {} of {}", v, base);
@@ -181,7 +160,7 @@ public final class PruneStep implements Step {
                         FileOps.deleteRecursively(releases.resolve(f));
                     }
                 } catch (IOException e) {
-                    throw new FileStepException(name, releases.resolve(f), "cannot delete failed release " + f, e);
+                    throw new FileStepException(name(), releases.resolve(f), "cannot delete failed release " + f, e);
                 }
                 ctx.logger().debug("pruned failed release {} of {}", f, base);
             }
@@ -190,7 +169,7 @@ public final class PruneStep implements Step {
                 ctx.summary("deleted " + failedDoomed.size() + " kept failed release(s)");
             }
         } catch (IOException e) {
-            failure = new FileStepException(name, releases, "cannot sync " + releases, e);
+            failure = new FileStepException(name(), releases, "cannot sync " + releases, e);
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -226,7 +205,7 @@ public final class PruneStep implements Step {
                 FileOps.fsyncDir(ReleaseOps.pendingDir(base));
             }
         } catch (IOException e) {
-            throw new FileStepException(name, releases, "cannot update the deploy log and marks of " + base, e);
+            throw new FileStepException(name(), releases, "cannot update the deploy log and marks of " + base, e);
         }
         if (deleted > 0 || !expired.isEmpty()) {
             String names = String.join(", ", doomed.subList(0, Math.min(deleted, 10)))
@@ -236,15 +215,6 @@ public final class PruneStep implements Step {
             ctx.logger().info("pruned {} release(s) of {}, forgot {} expired rollback mark(s)", deleted, base,
                     expired.size());
         }
-    }
-
-    /**
-     * The release layout as it is now: {@code current}, every release with a hash of its tree, the
-     * release marked good, pending rollback targets.
-     */
-    @Override
-    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
-        return List.of(FileFingerprints.releases(base));
     }
 
     @Override
@@ -265,10 +235,5 @@ public final class PruneStep implements Step {
         validate(ctx);
         List<String> c = candidates();
         return c.isEmpty() ? "no release to delete" : "would delete " + String.join(", ", c);
-    }
-
-    @Override
-    public String toString() {
-        return "PruneStep[" + name + "]";
     }
 }

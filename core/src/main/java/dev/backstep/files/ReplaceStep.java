@@ -1,20 +1,15 @@
 package dev.backstep.files;
 
 import dev.backstep.PlanDefinitionException;
-import dev.backstep.Compensation;
-import dev.backstep.Fingerprint;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.files.internal.EnvDocument;
 import dev.backstep.files.internal.FaultHook;
-import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.FileOps;
-import dev.backstep.files.internal.ProtectedWrite;
 import dev.backstep.files.internal.TargetFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Set;
 
 /**
  * Replaces a file's content atomically, keeping an owner-only backup of what was there. Built by
@@ -26,26 +21,17 @@ import java.util.List;
  *     .mode("0640");                  // default: keep the current mode (0600 for a new file)
  * }</pre>
  */
-public final class ReplaceStep implements Step {
+public final class ReplaceStep extends ProtectedFileStep<ReplaceStep> {
     /** The {@link #type()} of this step. */
     public static final String TYPE = "files.replace";
 
-    private final String name;
-    private final Path path;
     private final byte[] content;
     private final Path source;
-    private final String mode;
-    private final Path base;
-    private final FaultHook hook;
 
-    ReplaceStep(String name, Path path, byte[] content, Path source, String mode, Path base, FaultHook hook) {
-        this.name = name;
-        this.path = path;
+    private ReplaceStep(String name, Path path, byte[] content, Path source, String mode, Path base, FaultHook hook) {
+        super(name, TYPE, path, mode, base, hook);
         this.content = content;
         this.source = source;
-        this.mode = mode;
-        this.base = base;
-        this.hook = hook;
     }
 
     static ReplaceStep of(Path path, byte[] content, Path source) {
@@ -54,87 +40,32 @@ public final class ReplaceStep implements Step {
                 null, null, FaultHook.NONE);
     }
 
-    /**
-     * The mode of the written file, octal ({@code "0640"}). Default: the mode the file had, or
-     * the source file's mode when replacing from a file that did not exist, or {@code 0600}.
-     *
-     * @throws PlanDefinitionException when {@code octal} is not an octal mode
-     */
-    public ReplaceStep mode(String octal) {
-        return new ReplaceStep(name, path, content, source, ConfigFile.checkMode(name, octal), base, hook);
-    }
-
-    /**
-     * Refuses to write outside {@code baseDir}: the path, and where its links lead, must stay
-     * inside it.
-     *
-     * @throws PathEscapeException when the path is already outside
-     */
-    public ReplaceStep within(Path baseDir) {
-        return new ReplaceStep(name, path, content, source, mode, ConfigFile.checkWithin(name, path, baseDir), hook);
-    }
-
-    /** This step under another name. */
     @Override
-    public ReplaceStep withName(String newName) {
-        return new ReplaceStep(ConfigFile.checkName(newName), path, content, source, mode, base, hook);
-    }
-
-    /** For tests: a hook called inside the atomic write. */
-    ReplaceStep withFaultHook(FaultHook h) {
-        return new ReplaceStep(name, path, content, source, mode, base, h);
-    }
-
-    /** The file this step writes. */
-    public Path path() {
-        return path;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
+    ReplaceStep copy(String name, String mode, Path base, FaultHook hook) {
+        return new ReplaceStep(name, path, content, source, mode, base, hook);
     }
 
     @Override
     public void validate(StepContext ctx) {
-        TargetFiles.checkReplaceable(name, path, base, false);
+        target(false);
         if (source != null) {
-            TargetFiles.checkReadableFile(name, source, "source");
+            TargetFiles.checkReadableFile(name(), source, "source");
         }
     }
 
     @Override
     public void execute(StepContext ctx) throws IOException {
-        Path target = TargetFiles.checkReplaceable(name, path, base, false);
+        Path target = target(false);
         byte[] data;
         String newFileMode = FileOps.PRIVATE_FILE;
         if (source != null) {
-            TargetFiles.checkReadableFile(name, source, "source");
-            data = TargetFiles.read(name, source, "source");
+            TargetFiles.checkReadableFile(name(), source, "source");
+            data = TargetFiles.read(name(), source, "source");
             newFileMode = FileOps.modeOf(source);
         } else {
             data = content.clone();
         }
-        ProtectedWrite.Original original = ProtectedWrite.capture(ctx, target);
-        ProtectedWrite.write(ctx, original, data, mode, newFileMode, hook);
-    }
-
-    /**
-     * The file as it is now: existence, link target, size, sha256, mode, owner and stray temp files.
-     */
-    @Override
-    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
-        return List.of(FileFingerprints.file(path));
-    }
-
-    @Override
-    public Compensation compensation() {
-        return ProtectedWrite.RESTORE_ORIGINAL;
+        write(ctx, target, data, newFileMode);
     }
 
     @Override
@@ -151,15 +82,13 @@ public final class ReplaceStep implements Step {
      */
     @Override
     public String preview(StepContext ctx) throws IOException {
-        Path target = TargetFiles.checkReplaceable(name, path, base, false);
-        byte[] next = source != null ? TargetFiles.read(name, source, "source") : content;
+        Path target = target(false);
+        byte[] next = source != null ? TargetFiles.read(name(), source, "source") : content;
         boolean exists = Files.exists(target);
-        byte[] current = exists ? TargetFiles.read(name, target, "file") : new byte[0];
+        byte[] current = current(target);
         String header = (exists ? "replace " : "create ") + target;
         if (EnvDocument.isKeyValueFile(target)) {
-            EnvDocument.Syntax syntax = EnvDocument.syntaxFor(target);
-            return header + ":\n" + EnvDiff.of(EnvDocument.parse(current, syntax).values(),
-                    EnvDocument.parse(next, syntax).values(), java.util.Set.of()).toText();
+            return header + ":\n" + envDiff(target, current, next, Set.of(), Set.of()).toText();
         }
         String before = exists ? current.length + " bytes, sha256 " + FileOps.sha256(current).substring(0, 12)
                 + ", mode " + FileOps.modeOf(target) : "absent";
@@ -167,10 +96,5 @@ public final class ReplaceStep implements Step {
                 : source != null ? FileOps.modeOf(source) : FileOps.PRIVATE_FILE;
         return header + ": " + before + " -> " + next.length + " bytes, sha256 "
                 + FileOps.sha256(next).substring(0, 12) + ", mode " + newMode;
-    }
-
-    @Override
-    public String toString() {
-        return "ReplaceStep[" + name + "]";
     }
 }

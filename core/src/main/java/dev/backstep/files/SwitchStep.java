@@ -1,16 +1,12 @@
 package dev.backstep.files;
 
 import dev.backstep.Compensation;
-import dev.backstep.Fingerprint;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FaultHook;
-import dev.backstep.files.internal.FileFingerprints;
 import dev.backstep.files.internal.ReleaseOps;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,18 +23,15 @@ import java.util.Optional;
  *
  * <p>Immutable.
  */
-public final class SwitchStep implements Step {
+public final class SwitchStep extends ReleaseLayoutStep {
     /** The {@link #type()} of this step. */
     public static final String TYPE = "release.switch";
 
-    private final String name;
-    private final Path base;
     private final String version;
     private final FaultHook hook;
 
     private SwitchStep(String name, Path base, String version, FaultHook hook) {
-        this.name = name;
-        this.base = base;
+        super(name, TYPE, base);
         this.version = version;
         this.hook = hook;
     }
@@ -49,11 +42,11 @@ public final class SwitchStep implements Step {
 
     @Override
     public SwitchStep withName(String newName) {
-        return new SwitchStep(ConfigFile.checkName(newName), base, version, hook);
+        return new SwitchStep(newName, base, version, hook);
     }
 
     SwitchStep withFaultHook(FaultHook h) {
-        return new SwitchStep(name, base, version, h);
+        return new SwitchStep(name(), base, version, h);
     }
 
     /** The target version, empty for {@link Release#rollbackToLastGood()}. */
@@ -61,55 +54,36 @@ public final class SwitchStep implements Step {
         return Optional.ofNullable(version);
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
     private String target() {
         if (version != null) {
             return version;
         }
         try {
-            return ReleaseOps.goodVersion(base).orElseThrow(() -> new StepValidationException(name,
+            return ReleaseOps.goodVersion(base).orElseThrow(() -> new StepValidationException(name(),
                     "no release is marked good in " + base));
         } catch (IOException e) {
-            throw new StepValidationException(name, "cannot read " + ReleaseOps.goodMarker(base) + ": " + e, e);
+            throw new StepValidationException(name(), "cannot read " + ReleaseOps.goodMarker(base) + ": " + e, e);
         }
     }
 
     @Override
     public void validate(StepContext ctx) {
-        ReleaseOps.checkLayout(name, base);
-        ReleaseOps.checkReleaseExists(name, base, target());
+        super.validate(ctx);
+        ReleaseOps.checkReleaseExists(name(), base, target());
     }
 
     @Override
     public void execute(StepContext ctx) {
-        ReleaseOps.checkLayout(name, base);
+        ReleaseOps.checkLayout(name(), base);
         String v = ctx.recorded(ReleaseOps.VERSION_KEY).orElseGet(this::target);
-        ReleaseOps.checkReleaseExists(name, base, v);
+        ReleaseOps.checkReleaseExists(name(), base, v);
         try {
             ReleaseOps.capturePrevious(ctx, base, v);
             ReleaseOps.switchTo(ctx, base, v, hook);
         } catch (IOException e) {
-            throw new FileStepException(name, ReleaseOps.current(base), "cannot switch " + ReleaseOps.current(base)
+            throw new FileStepException(name(), ReleaseOps.current(base), "cannot switch " + ReleaseOps.current(base)
                     + " to release " + v, e);
         }
-    }
-
-    /**
-     * The release layout as it is now: {@code current}, every release with a hash of its tree, the
-     * release marked good, pending rollback targets.
-     */
-    @Override
-    public List<Fingerprint> fingerprint(StepContext ctx) throws IOException {
-        return List.of(FileFingerprints.releases(base));
     }
 
     @Override
@@ -126,13 +100,6 @@ public final class SwitchStep implements Step {
     @Override
     public String preview(StepContext ctx) throws IOException {
         validate(ctx);
-        Optional<String> now = ReleaseOps.readCurrent(base);
-        return "current: " + (now.isEmpty() ? "(no current release)"
-                : ReleaseOps.versionOf(base, now.get()).orElse(now.get())) + " -> " + target();
-    }
-
-    @Override
-    public String toString() {
-        return "SwitchStep[" + name + "]";
+        return "current: " + currentForPreview() + " -> " + target();
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.PlanDefinitionException;
+import dev.backstep.testkit.StepHarness;
 import dev.backstep.Secret;
-import dev.backstep.StepValidationException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +43,9 @@ class ConfigFileEditTest {
         Path file = env(ENV);
         EditStep step = ConfigFile.edit(file).set("APP_VERSION", "1.3.0").set("APP_NAME", "New Shop")
                 .set("FEATURE_X", "on").remove("LEGACY_MODE").set("API_TOKEN", "xyz789");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.validate(ctx);
-        step.execute(ctx);
+        StepHarness h = Fs.harness(step, tmp);
+        h.validate();
+        h.execute();
 
         assertThat(Files.readString(file)).isEqualTo("""
                 # Shop configuration
@@ -69,11 +69,11 @@ class ConfigFileEditTest {
         Path file = env("");
         Files.write(file, original);
         EditStep step = ConfigFile.edit(file).set("B", "3").set("C", "4");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        StepHarness h = Fs.harness(step, tmp).execute();
         assertThat(Files.readAllBytes(file)).isEqualTo(("A=1\r\n# caf\u00e9\r\nB=3\r\nC=4\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Files.readAllBytes(file)).isEqualTo(original);
         assertThat(Fs.mode(file)).isEqualTo("0640");
     }
@@ -88,7 +88,7 @@ class ConfigFileEditTest {
                 """);
         EditStep step = ConfigFile.edit(file).set("NAME", "two words").set("GREETING", "it's here")
                 .set("QUOTED", "'as given'");
-        step.execute(TestContext.forward(tmp.resolve("state"), step.name()));
+        Fs.harness(step, tmp).execute();
         assertThat(Files.readString(file)).isEqualTo("""
                 KEY_PEM="-----BEGIN KEY-----
                 abc
@@ -114,7 +114,7 @@ class ConfigFileEditTest {
                 """);
         EditStep step = ConfigFile.edit(file).set("server.port", "9090").set("long.list", "x")
                 .remove("old.key").set("new.key", "v");
-        step.execute(TestContext.forward(tmp.resolve("state"), step.name()));
+        Fs.harness(step, tmp).execute();
         assertThat(Files.readString(file)).isEqualTo("""
                 ! legacy comment
                 server.port: 9090
@@ -130,7 +130,7 @@ class ConfigFileEditTest {
         EditStep step = ConfigFile.edit(file).set("APP_VERSION", "1.3.0").set("DB_PASSWORD", "swordfish")
                 .set("DATABASE_URL", "postgres://shop:n3w@db:5432/shop").set("MAIL_FROM", Secret.of("plain-secret"))
                 .remove("LEGACY_MODE");
-        String preview = step.preview(TestContext.forward(tmp, step.name()));
+        String preview = StepHarness.of(step).preview();
 
         assertThat(preview).isEqualTo("edit " + file.toRealPath() + ":\n"
                 + "- APP_VERSION=1.2.0\n"
@@ -183,14 +183,13 @@ class ConfigFileEditTest {
         Path dir = Files.createDirectories(tmp.resolve("app"));
         Path file = dir.resolve(".env");
         EditStep step = ConfigFile.edit(file).set("A", "1");
-        assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining(file + " does not exist");
+        Fs.assertInvalid(step, file + " does not exist");
 
         EditStep create = step.createIfMissing();
-        TestContext ctx = TestContext.executed(create, tmp.resolve("state"));
+        StepHarness h = Fs.harness(create, tmp).execute();
         assertThat(Files.readString(file)).isEqualTo("A=1\n");
         assertThat(Fs.mode(file)).isEqualTo("0600");
-        create.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(file).doesNotExist();
     }
 
@@ -204,8 +203,7 @@ class ConfigFileEditTest {
         assertThatThrownBy(() -> ConfigFile.edit(file).remove("=x"))
                 .isInstanceOf(PlanDefinitionException.class);
         EditStep empty = ConfigFile.edit(file);
-        assertThatThrownBy(() -> empty.validate(TestContext.forward(tmp, empty.name())))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("nothing to edit");
+        Fs.assertInvalid(empty, "nothing to edit");
     }
 
     @Test
@@ -213,7 +211,7 @@ class ConfigFileEditTest {
         Path file = env(ENV);
         EditStep step = ConfigFile.edit(file).remove("NOT_THERE");
         assertThat(step.diff().isEmpty()).isTrue();
-        step.execute(TestContext.forward(tmp.resolve("state"), step.name()));
+        Fs.harness(step, tmp).execute();
         assertThat(Files.readString(file)).isEqualTo(ENV);
         assertThat(step.type()).isEqualTo("files.edit");
         assertThat(ConfigFile.compensations()).containsKey("files.edit");

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.PlanDefinitionException;
-import dev.backstep.StepValidationException;
+import dev.backstep.StepContext;
+import dev.backstep.testkit.StepHarness;
 import dev.backstep.files.internal.FileOps;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -26,22 +27,41 @@ class ConfigFileReplaceTest {
         return Files.createDirectories(tmp.resolve("app"));
     }
 
+    /** {@code app/app.conf} holding {@link #ORIGINAL}. */
+    private Path original() throws IOException {
+        return Files.write(app().resolve("app.conf"), ORIGINAL);
+    }
+
+    private Path original(String mode) throws IOException {
+        Path file = original();
+        Fs.chmod(file, mode);
+        return file;
+    }
+
+    /** A finished replace of {@code file} with {@code content}. */
+    private StepHarness replaced(Path file, String content) throws Exception {
+        return Fs.harness(ConfigFile.replace(file, content), tmp).execute();
+    }
+
+    /** {@code file} holds {@link #ORIGINAL} again, with this mode. */
+    private static void assertOriginal(Path file, String mode) throws IOException {
+        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
+        assertThat(Fs.mode(file)).isEqualTo(mode);
+    }
+
     @Test
     void compensationRestoresExactBytesAndMode() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
-        Fs.chmod(file, "0640");
+        Path file = original("0640");
         ReplaceStep step = ConfigFile.replace(file, "A=2\n").mode("0600");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        StepHarness h = Fs.harness(step, tmp);
 
-        step.validate(ctx);
-        step.execute(ctx);
+        h.validate();
+        h.execute();
         assertThat(Files.readString(file)).isEqualTo("A=2\n");
         assertThat(Fs.mode(file)).isEqualTo("0600");
 
-        step.compensation().compensate(ctx.compensating());
-        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
-        assertThat(Fs.mode(file)).isEqualTo("0640");
+        h.compensate();
+        assertOriginal(file, "0640");
         assertThat(Fs.names(file.getParent())).containsExactly("app.conf");
     }
 
@@ -51,25 +71,22 @@ class ConfigFileReplaceTest {
         Files.writeString(file, "old");
         Fs.chmod(file, "0640");
         ReplaceStep step = ConfigFile.replace(file, "new");
-        step.execute(TestContext.forward(tmp.resolve("state"), step.name()));
+        Fs.harness(step, tmp).execute();
         assertThat(Fs.mode(file)).isEqualTo("0640");
         assertThat(Files.readString(file)).isEqualTo("new");
     }
 
     @Test
     void backupIsOwnerOnlyAndRecordedWithChecksumModeAndExistence() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
-        Fs.chmod(file, "0644");
-        ReplaceStep step = ConfigFile.replace(file, "x");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        Path file = original("0644");
+        StepHarness h = replaced(file, "x");
 
-        Path backup = Path.of(ctx.recorded("backup").orElseThrow());
+        Path backup = Path.of(h.recorded().get("backup"));
         assertThat(Files.readAllBytes(backup)).isEqualTo(ORIGINAL);
         assertThat(Fs.mode(backup)).isEqualTo("0600");
         assertThat(Fs.mode(backup.getParent())).isEqualTo("0700");
         assertThat(Fs.mode(Backup.read(backup).checksumFile())).isEqualTo("0600");
-        assertThat(ctx.recordedValues()).containsEntry("sha256", FileOps.sha256(ORIGINAL))
+        assertThat(h.recorded()).containsEntry("sha256", FileOps.sha256(ORIGINAL))
                 .containsEntry("mode", "0644").containsEntry("existed", "true")
                 .containsEntry("path", file.toRealPath().toString());
         assertThat(Backup.read(backup).sha256()).isEqualTo(FileOps.sha256(ORIGINAL));
@@ -78,70 +95,59 @@ class ConfigFileReplaceTest {
     @Test
     void compensationRemovesAFileThatDidNotExist() throws Exception {
         Path file = app().resolve("new.conf");
-        ReplaceStep step = ConfigFile.replace(file, "created");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        StepHarness h = replaced(file, "created");
         assertThat(Files.readString(file)).isEqualTo("created");
         assertThat(Fs.mode(file)).isEqualTo("0600");
-        assertThat(ctx.recordedValues()).containsEntry("existed", "false").doesNotContainKey("backup");
+        assertThat(h.recorded()).containsEntry("existed", "false").doesNotContainKey("backup");
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(file).doesNotExist();
         assertThat(Fs.names(file.getParent())).isEmpty();
     }
 
     @Test
     void compensationIsIdempotent() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
-        Fs.chmod(file, "0640");
-        ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        Path file = original("0640");
+        StepHarness h = replaced(file, "new");
 
-        step.compensation().compensate(ctx.compensating());
-        step.compensation().compensate(ctx.compensating());
-        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
-        assertThat(Fs.mode(file)).isEqualTo("0640");
+        h.compensate();
+        h.compensate();
+        assertOriginal(file, "0640");
     }
 
     @Test
     void compensationRefusesABackupWhoseChecksumChanged() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
-        ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
-        Files.writeString(Path.of(ctx.recorded("backup").orElseThrow()), "tampered");
+        Path file = original();
+        StepHarness h = replaced(file, "new");
+        Files.writeString(Path.of(h.recorded().get("backup")), "tampered");
 
-        assertThatThrownBy(() -> step.compensation().compensate(ctx.compensating()))
+        assertThatThrownBy(() -> h.compensate())
                 .isInstanceOf(BackupIntegrityException.class)
-                .hasMessageContaining("sha256").hasMessageContaining(ctx.recorded("backup").orElseThrow());
+                .hasMessageContaining("sha256").hasMessageContaining(h.recorded().get("backup"));
         assertThat(Files.readString(file)).isEqualTo("new");
     }
 
     @Test
     void compensationWithoutTheBackupFileFailsLoudly() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
-        ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
-        Files.delete(Path.of(ctx.recorded("backup").orElseThrow()));
+        Path file = original();
+        StepHarness h = replaced(file, "new");
+        Files.delete(Path.of(h.recorded().get("backup")));
 
-        assertThatThrownBy(() -> step.compensation().compensate(ctx.compensating()))
+        assertThatThrownBy(() -> h.compensate())
                 .isInstanceOf(BackupIntegrityException.class).hasMessageContaining("missing");
     }
 
     @Test
     void ownerIsKeptByTheReplacementAndRestoredByTheCompensation() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
+        Path file = original();
         Files.setAttribute(file, "unix:uid", 4321);
         Files.setAttribute(file, "unix:gid", 4322);
-        ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        StepHarness h = replaced(file, "new");
         assertThat(Fs.uid(file)).isEqualTo(4321);
         assertThat(Fs.gid(file)).isEqualTo(4322);
 
         Files.setAttribute(file, "unix:uid", 0);
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Fs.uid(file)).isEqualTo(4321);
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
     }
@@ -152,10 +158,9 @@ class ConfigFileReplaceTest {
         Fs.chmod(source, "0644");
         Path file = app().resolve("shop.conf");
         ReplaceStep step = ConfigFile.replace(file, source);
-        step.validate(TestContext.forward(tmp, step.name()));
-        step.execute(TestContext.forward(tmp.resolve("state"), step.name()));
-        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
-        assertThat(Fs.mode(file)).isEqualTo("0644");
+        StepHarness.of(step).validate();
+        Fs.harness(step, tmp).execute();
+        assertOriginal(file, "0644");
     }
 
     @Test
@@ -163,59 +168,52 @@ class ConfigFileReplaceTest {
         Path shared = Files.createDirectories(tmp.resolve("shared"));
         Path real = Files.writeString(shared.resolve(".env"), "A=1\n");
         Path link = Files.createSymbolicLink(app().resolve(".env"), real);
-        ReplaceStep step = ConfigFile.replace(link, "A=2\n");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        StepHarness h = replaced(link, "A=2\n");
         assertThat(Files.isSymbolicLink(link)).isTrue();
         assertThat(Files.readString(real)).isEqualTo("A=2\n");
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Files.isSymbolicLink(link)).isTrue();
         assertThat(Files.readString(real)).isEqualTo("A=1\n");
     }
 
     @Test
     void aRetryKeepsTheBackupOfTheFirstAttempt() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
-        ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
-        step.execute(ctx.nextAttempt());
+        Path file = original();
+        StepHarness h = replaced(file, "new");
+        h.execute();
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
     }
 
     @Test
     void aFailureBetweenTempWriteAndRenameLeavesTheOldFileAndNoTempFile() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
-        Fs.chmod(file, "0640");
+        Path file = original("0640");
         ReplaceStep step = ConfigFile.replace(file, "new content").withFaultHook(point -> {
             if (point.equals("before-rename")) {
                 throw new IOException("injected failure " + point);
             }
         });
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        StepHarness h = Fs.harness(step, tmp);
 
-        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(FileStepException.class)
+        assertThatThrownBy(() -> h.execute()).isInstanceOf(FileStepException.class)
                 .hasMessageContaining(file.toRealPath().toString()).hasMessageContaining("unchanged")
                 .hasRootCauseMessage("injected failure before-rename");
-        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
-        assertThat(Fs.mode(file)).isEqualTo("0640");
+        assertOriginal(file, "0640");
         assertThat(Fs.names(file.getParent())).containsExactly("app.conf");
 
-        step.compensation().compensate(ctx.compensating());
-        assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
-        assertThat(Fs.mode(file)).isEqualTo("0640");
+        h.compensate();
+        assertOriginal(file, "0640");
     }
 
     @Test
     void aBackupDirectoryThatCannotBeCreatedFailsNamingItAndChangesNothing() throws Exception {
-        Path file = app().resolve("app.conf");
-        Files.write(file, ORIGINAL);
+        Path file = original();
         Path notADir = Files.writeString(tmp.resolve("state"), "a file where the state directory should be");
         ReplaceStep step = ConfigFile.replace(file, "new");
-        TestContext ctx = TestContext.forward(notADir, step.name());
+        StepContext ctx = Fs.withBackupDir(StepHarness.of(step).context(StepContext.Phase.FORWARD),
+                notADir.resolve("backups"));
 
         assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(FileStepException.class)
                 .hasMessageContaining("cannot back up " + file.toRealPath())
@@ -228,26 +226,20 @@ class ConfigFileReplaceTest {
     void aParentThatIsARegularFileIsAValidationError() throws Exception {
         Path plain = Files.writeString(tmp.resolve("plain"), "x");
         ReplaceStep step = ConfigFile.replace(plain.resolve(".env"), "A=1");
-        assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining(plain + " is a file, not a directory");
+        Fs.assertInvalid(step, plain + " is a file, not a directory");
     }
 
     @Test
     void aMissingDirectoryIsAValidationError() {
         ReplaceStep step = ConfigFile.replace(tmp.resolve("nope/.env"), "A=1");
-        assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("directory " + tmp.resolve("nope") + " does not exist");
+        Fs.assertInvalid(step, "directory " + tmp.resolve("nope") + " does not exist");
     }
 
     @Test
     void aDirectoryWhereAFileIsExpectedIsAValidationError() throws Exception {
         Path dir = Files.createDirectories(app().resolve("conf.d"));
         ReplaceStep step = ConfigFile.replace(dir, "x");
-        assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining(dir + " is a directory, expected a regular file");
+        Fs.assertInvalid(step, dir + " is a directory, expected a regular file");
     }
 
     @Test
@@ -256,9 +248,7 @@ class ConfigFileReplaceTest {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
             ReplaceStep step = ConfigFile.replace(sock, "x");
-            assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
-                    .isInstanceOf(StepValidationException.class)
-                    .hasMessageContaining(sock + " is not a regular file");
+            Fs.assertInvalid(step, sock + " is not a regular file");
         }
     }
 
@@ -266,13 +256,9 @@ class ConfigFileReplaceTest {
     void aMissingOrDirectorySourceIsAValidationError() throws Exception {
         Path file = app().resolve("app.conf");
         ReplaceStep missing = ConfigFile.replace(file, tmp.resolve("missing.conf"));
-        assertThatThrownBy(() -> missing.validate(TestContext.forward(tmp, missing.name())))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("source " + tmp.resolve("missing.conf") + " does not exist");
+        Fs.assertInvalid(missing, "source " + tmp.resolve("missing.conf") + " does not exist");
         ReplaceStep dir = ConfigFile.replace(file, app());
-        assertThatThrownBy(() -> dir.validate(TestContext.forward(tmp, dir.name())))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("is a directory, expected a regular file");
+        Fs.assertInvalid(dir, "is a directory, expected a regular file");
     }
 
     @Test
@@ -298,13 +284,13 @@ class ConfigFileReplaceTest {
         Path secret = Files.writeString(outside.resolve("secret.conf"), "keep");
         Files.createSymbolicLink(base.resolve("conf"), outside);
         ReplaceStep step = ConfigFile.replace(base.resolve("conf/secret.conf"), "x").within(base);
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        StepHarness h = Fs.harness(step, tmp);
 
-        assertThatThrownBy(() -> step.validate(ctx)).isInstanceOf(PathEscapeException.class)
+        assertThatThrownBy(() -> h.validate()).isInstanceOf(PathEscapeException.class)
                 .hasMessageContaining("outside the base directory " + base);
-        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> h.execute()).isInstanceOf(PathEscapeException.class);
         assertThat(Files.readString(secret)).isEqualTo("keep");
-        assertThat(ctx.recordedValues()).isEmpty();
+        assertThat(h.recorded()).isEmpty();
     }
 
     @Test
@@ -313,7 +299,7 @@ class ConfigFileReplaceTest {
         Files.writeString(file, "password hunter2");
         ReplaceStep step = ConfigFile.replace(file, "password swordfish");
         assertThat(step.describe()).contains(file.toString()).doesNotContain("swordfish");
-        assertThat(step.preview(TestContext.forward(tmp, step.name())))
+        assertThat(StepHarness.of(step).preview())
                 .contains("16 bytes").contains("18 bytes").doesNotContain("hunter2").doesNotContain("swordfish");
         assertThat(step.type()).isEqualTo("files.replace");
         assertThat(ConfigFile.compensations()).containsEntry("files.replace", step.compensation());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.PlanDefinitionException;
+import dev.backstep.testkit.StepHarness;
 import dev.backstep.StepValidationException;
 import dev.backstep.files.internal.FileOps;
 import java.nio.file.Files;
@@ -28,10 +29,10 @@ class ConfigFileRestoreTest {
 
     private Backup backup(Path file, Path dir) throws Exception {
         BackupStep step = ConfigFile.backup(file).to(dir);
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.validate(ctx);
-        step.execute(ctx);
-        return Backup.read(Path.of(ctx.recorded("backup").orElseThrow()));
+        StepHarness h = Fs.harness(step, tmp);
+        h.validate();
+        h.execute();
+        return Backup.read(Path.of(h.recorded().get("backup")));
     }
 
     @Test
@@ -39,9 +40,9 @@ class ConfigFileRestoreTest {
         Path file = env("A=1\nDB_PASSWORD=x\n");
         Path dir = tmp.resolve("backups");
         BackupStep step = ConfigFile.backup(file).to(dir);
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        StepHarness h = Fs.harness(step, tmp).execute();
 
-        Path b = Path.of(ctx.recorded("backup").orElseThrow());
+        Path b = Path.of(h.recorded().get("backup"));
         assertThat(b.getParent()).isEqualTo(dir);
         assertThat(b.getFileName().toString()).matches("\\.env\\.\\d{8}T\\d{6}\\.\\d{3}Z\\.bak");
         assertThat(Files.readString(b)).isEqualTo("A=1\nDB_PASSWORD=x\n");
@@ -49,10 +50,10 @@ class ConfigFileRestoreTest {
         assertThat(Fs.mode(dir)).isEqualTo("0700");
         assertThat(Files.readString(Backup.read(b).checksumFile()))
                 .isEqualTo(FileOps.sha256(Files.readAllBytes(file)) + "  " + b.getFileName() + "\n");
-        assertThat(ctx.recorded("sha256")).contains(FileOps.sha256(Files.readAllBytes(file)));
-        assertThat(ctx.recorded("createdAt")).isPresent();
+        assertThat(h.recorded()).containsEntry("sha256", FileOps.sha256(Files.readAllBytes(file)));
+        assertThat(h.recorded()).containsKey("createdAt");
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(b).exists();
         assertThat(ConfigFile.compensations()).containsKey("files.backup");
     }
@@ -65,14 +66,14 @@ class ConfigFileRestoreTest {
         Fs.chmod(file, "0640");
 
         FileRestoreStep step = ConfigFile.restore(file).from(b.file());
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.validate(ctx);
-        assertThat(step.preview(ctx)).contains("- A=broken", "+ A=1", "verified");
-        step.execute(ctx);
+        StepHarness h = Fs.harness(step, tmp);
+        h.validate();
+        assertThat(h.preview()).contains("- A=broken", "+ A=1", "verified");
+        h.execute();
         assertThat(Files.readString(file)).isEqualTo("A=1\n");
         assertThat(Fs.mode(file)).isEqualTo("0640");
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Files.readString(file)).isEqualTo("A=broken\n");
         assertThat(step.type()).isEqualTo("files.restore");
     }
@@ -83,9 +84,9 @@ class ConfigFileRestoreTest {
         Backup b = backup(file, tmp.resolve("backups"));
         Files.delete(file);
         FileRestoreStep step = ConfigFile.restore(file).from(b);
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        StepHarness h = Fs.harness(step, tmp).execute();
         assertThat(Files.readString(file)).isEqualTo("A=1\n");
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(file).doesNotExist();
     }
 
@@ -96,13 +97,13 @@ class ConfigFileRestoreTest {
         Files.writeString(b.file(), "A=evil\n");
         Files.writeString(file, "A=current\n");
         FileRestoreStep step = ConfigFile.restore(file).from(b.file());
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
+        StepHarness h = Fs.harness(step, tmp);
 
-        assertThatThrownBy(() -> step.validate(ctx)).isInstanceOf(StepValidationException.class)
+        assertThatThrownBy(() -> h.validate()).isInstanceOf(StepValidationException.class)
                 .hasMessageContaining(b.file().toString()).hasMessageContaining("sha256");
-        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(StepValidationException.class);
+        assertThatThrownBy(() -> h.execute()).isInstanceOf(StepValidationException.class);
         assertThat(Files.readString(file)).isEqualTo("A=current\n");
-        assertThat(ctx.recordedValues()).isEmpty();
+        assertThat(h.recorded()).isEmpty();
         assertThat(b.isIntact()).isFalse();
         assertThatThrownBy(b::verify).isInstanceOf(BackupIntegrityException.class);
     }
@@ -112,11 +113,9 @@ class ConfigFileRestoreTest {
         Path file = env("A=1\n");
         Path handMade = Files.writeString(tmp.resolve(".env.backup.2025-01-01"), "A=0\n");
         FileRestoreStep step = ConfigFile.restore(file).from(handMade);
-        assertThatThrownBy(() -> step.validate(TestContext.forward(tmp, step.name())))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("has no checksum file " + handMade + ".sha256");
+        Fs.assertInvalid(step, "has no checksum file " + handMade + ".sha256");
         Files.writeString(tmp.resolve(".env.backup.2025-01-01.sha256"), FileOps.sha256("A=0\n".getBytes()) + "  x\n");
-        step.validate(TestContext.forward(tmp, step.name()));
+        StepHarness.of(step).validate();
     }
 
     @Test
@@ -127,16 +126,16 @@ class ConfigFileRestoreTest {
         Files.writeString(file, "A=2\n");
 
         FileRestoreStep step = ConfigFile.restore(file).from(b.file());
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        assertThatThrownBy(() -> step.validate(ctx)).isInstanceOf(StaleBackupException.class)
+        StepHarness h = Fs.harness(step, tmp);
+        assertThatThrownBy(() -> h.validate()).isInstanceOf(StaleBackupException.class)
                 .hasMessageContaining("3d 0h old").hasMessageContaining("allowStale()")
                 .satisfies(e -> assertThat(((StaleBackupException) e).maxAge()).isEqualTo(Duration.ofHours(24)));
-        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(StaleBackupException.class);
+        assertThatThrownBy(() -> h.execute()).isInstanceOf(StaleBackupException.class);
         assertThat(Files.readString(file)).isEqualTo("A=2\n");
 
-        ConfigFile.restore(file).from(b.file()).maxAge(Duration.ofDays(4)).validate(ctx);
+        StepHarness.of(ConfigFile.restore(file).from(b.file()).maxAge(Duration.ofDays(4))).validate();
         FileRestoreStep stale = step.allowStale();
-        stale.execute(ctx);
+        Fs.harness(stale, tmp).execute();
         assertThat(Files.readString(file)).isEqualTo("A=1\n");
     }
 
@@ -145,9 +144,9 @@ class ConfigFileRestoreTest {
         Path file = env("A=1\n");
         Backup b = backup(file, tmp.resolve("backups"));
         FileRestoreStep step = ConfigFile.restore(file).from(b).maxAge(Duration.ofHours(1));
-        TestContext later = TestContext.forward(tmp, step.name())
-                .withClock(Clock.fixed(b.createdAt().plus(Duration.ofHours(2)), ZoneOffset.UTC));
-        assertThatThrownBy(() -> step.validate(later)).isInstanceOf(StaleBackupException.class)
+        StepHarness later = StepHarness.of(step)
+                .clock(Clock.fixed(b.createdAt().plus(Duration.ofHours(2)), ZoneOffset.UTC));
+        assertThatThrownBy(() -> later.validate()).isInstanceOf(StaleBackupException.class)
                 .hasMessageContaining("2h 0m old");
         assertThatThrownBy(() -> step.maxAge(Duration.ZERO)).isInstanceOf(PlanDefinitionException.class)
                 .hasMessage("step '" + step.name() + "': maxAge must be positive, was PT0S");
@@ -165,7 +164,7 @@ class ConfigFileRestoreTest {
 
         assertThat(Backup.latest(dir, ".env").orElseThrow().file()).isNotEqualTo(older.file());
         FileRestoreStep step = ConfigFile.restore(file).fromLatestIn(dir);
-        step.execute(TestContext.forward(tmp.resolve("state"), step.name()));
+        Fs.harness(step, tmp).execute();
         assertThat(Files.readString(file)).isEqualTo("A=newer\n");
     }
 
@@ -173,22 +172,18 @@ class ConfigFileRestoreTest {
     void aRestoreWithoutBackupOrWithAnEmptyBackupDirIsAValidationError() throws Exception {
         Path file = env("A=1\n");
         FileRestoreStep none = ConfigFile.restore(file);
-        assertThatThrownBy(() -> none.validate(TestContext.forward(tmp, none.name())))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("no backup given");
+        Fs.assertInvalid(none, "no backup given");
         FileRestoreStep empty = ConfigFile.restore(file).fromLatestIn(Files.createDirectories(tmp.resolve("empty")));
-        assertThatThrownBy(() -> empty.validate(TestContext.forward(tmp, empty.name())))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("no backup of .env in");
+        Fs.assertInvalid(empty, "no backup of .env in");
     }
 
     @Test
     void backupOfAMissingFileOrIntoAFileIsAValidationError() throws Exception {
         BackupStep missing = ConfigFile.backup(tmp.resolve("nope.env"));
-        assertThatThrownBy(() -> missing.validate(TestContext.forward(tmp, missing.name())))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("does not exist");
+        Fs.assertInvalid(missing, "does not exist");
         Path file = env("A=1\n");
         Path plain = Files.writeString(tmp.resolve("plain"), "x");
         BackupStep into = ConfigFile.backup(file).to(plain.resolve("backups"));
-        assertThatThrownBy(() -> into.validate(TestContext.forward(tmp, into.name())))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining(plain + " is not a directory");
+        Fs.assertInvalid(into, plain + " is not a directory");
     }
 }

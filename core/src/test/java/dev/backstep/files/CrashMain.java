@@ -2,8 +2,11 @@ package dev.backstep.files;
 
 import dev.backstep.Backstep;
 import dev.backstep.Plan;
+import dev.backstep.Step;
+import dev.backstep.StepContext;
 import dev.backstep.files.internal.FaultHook;
 import dev.backstep.spi.Journal;
+import dev.backstep.testkit.StepHarness;
 import java.nio.file.Path;
 
 /**
@@ -23,6 +26,12 @@ public final class CrashMain {
         return journal.resolveSibling(journal.getFileName() + ".d");
     }
 
+    /** Runs the step's action with every record synced to {@code journal} before it goes on. */
+    private static void executeDurably(Step step, Path state, Path journal) throws Exception {
+        step.execute(Fs.durable(StepHarness.of(step).backupRoot(state.resolve("backups"))
+                .context(StepContext.Phase.FORWARD), journal));
+    }
+
     public static void main(String[] args) throws Exception {
         String scenario = args[0];
         Path state = Path.of(args[1]);
@@ -36,10 +45,10 @@ public final class CrashMain {
         if (scenario.equals("replace")) {
             ReplaceStep step = ConfigFile.replace(Path.of(args[4]), args[5].repeat(Integer.parseInt(args[6])))
                     .mode("0600").withFaultHook(halt);
-            step.execute(TestContext.durable(state, step.name(), journal));
+            executeDurably(step, state, journal);
         } else if (scenario.equals("deploy")) {
             DeployStep step = Release.in(Path.of(args[4])).deploy(args[5], Path.of(args[6])).withFaultHook(halt);
-            step.execute(TestContext.durable(state, step.name(), journal));
+            executeDurably(step, state, journal);
         } else if (scenario.equals("runner")) {
             // a whole plan through the real runner and directory journal: deploy, then a config
             // replace killed between its temp write and its rename

@@ -2,6 +2,10 @@ package dev.backstep.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backstep.Compensation;
+import dev.backstep.Step;
+import dev.backstep.testkit.StepHarness;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -21,9 +25,16 @@ class CrashRecoveryIT {
     @TempDir
     Path tmp;
 
-    private int runChild(String... args) throws Exception {
+    /** Where the child syncs what its step records. */
+    private Path journal() {
+        return tmp.resolve("journal.properties");
+    }
+
+    /** Runs a {@link CrashMain} scenario in a child JVM that halts at {@code haltAt}; its exit code. */
+    private int runChild(String scenario, String haltAt, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CrashMain.class.getName()));
+                "-cp", System.getProperty("java.class.path"), CrashMain.class.getName(),
+                scenario, tmp.resolve("state").toString(), journal().toString(), haltAt));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("child.log").toFile()).start();
@@ -34,15 +45,25 @@ class CrashRecoveryIT {
         return p.exitValue();
     }
 
+    /** {@code app/app.conf} holding {@link #ORIGINAL}, with this mode. */
+    private Path appConf(String mode) throws IOException {
+        Path file = Files.write(Files.createDirectories(tmp.resolve("app")).resolve("app.conf"), ORIGINAL);
+        Fs.chmod(file, mode);
+        return file;
+    }
+
+    /** Runs {@code undo} knowing only what the child synced to the journal, in a context of {@code step}. */
+    private void undoFromJournal(Compensation undo, Step step) throws Exception {
+        undo.compensate(StepHarness.of(step).compensationContext(Fs.journal(journal())));
+    }
+
     @Test
     void aProcessKilledBetweenTempWriteAndRenameLeavesTheOldFileAndIsCompensatedFromTheJournal() throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("app"));
-        Path file = Files.write(dir.resolve("app.conf"), ORIGINAL);
-        Fs.chmod(file, "0640");
-        Path journal = tmp.resolve("journal.properties");
+        Path file = appConf("0640");
+        Path dir = file.getParent();
 
-        int exit = runChild("replace", tmp.resolve("state").toString(), journal.toString(), "before-rename",
-                file.toString(), "NEW=content-that-must-never-be-seen-half-written\n", "20000");
+        int exit = runChild("replace", "before-rename", file.toString(),
+                "NEW=content-that-must-never-be-seen-half-written\n", "20000");
 
         assertThat(exit).as(Files.readString(tmp.resolve("child.log"))).isEqualTo(CrashMain.HALTED);
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
@@ -50,9 +71,8 @@ class CrashRecoveryIT {
         List<String> left = Fs.names(dir);
         assertThat(left).hasSize(2).contains("app.conf");
 
-        TestContext recovered = TestContext.compensatingFromJournal(journal, "replace " + file);
-        assertThat(recovered.recordedValues()).containsKeys("path", "existed", "backup", "sha256", "mode", "temp");
-        ConfigFile.compensations().get("files.replace").compensate(recovered);
+        assertThat(Fs.journal(journal())).containsKeys("path", "existed", "backup", "sha256", "mode", "temp");
+        undoFromJournal(ConfigFile.compensations().get("files.replace"), ConfigFile.replace(file, ""));
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
         assertThat(Fs.mode(file)).isEqualTo("0640");
         assertThat(Fs.names(dir)).containsExactly("app.conf");
@@ -60,19 +80,14 @@ class CrashRecoveryIT {
 
     @Test
     void aFinishedReplaceIsUndoneFromTheJournalAlone() throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("app"));
-        Path file = Files.write(dir.resolve("app.conf"), ORIGINAL);
-        Fs.chmod(file, "0644");
-        Path journal = tmp.resolve("journal.properties");
+        Path file = appConf("0644");
 
-        int exit = runChild("replace", tmp.resolve("state").toString(), journal.toString(), "never",
-                file.toString(), "B=2\n", "3");
+        int exit = runChild("replace", "never", file.toString(), "B=2\n", "3");
 
         assertThat(exit).isZero();
         assertThat(Files.readString(file)).isEqualTo("B=2\nB=2\nB=2\n");
         assertThat(Fs.mode(file)).isEqualTo("0600");
-        ConfigFile.compensations().get("files.replace")
-                .compensate(TestContext.compensatingFromJournal(journal, "replace " + file));
+        undoFromJournal(ConfigFile.compensations().get("files.replace"), ConfigFile.replace(file, ""));
         assertThat(Files.readAllBytes(file)).isEqualTo(ORIGINAL);
         assertThat(Fs.mode(file)).isEqualTo("0644");
     }
@@ -84,17 +99,14 @@ class CrashRecoveryIT {
         Files.createSymbolicLink(base.resolve("current"), Path.of("releases/1.0.0"));
         Path build = Files.createDirectories(tmp.resolve("build"));
         Files.writeString(build.resolve("index.php"), "1.1.0");
-        Path journal = tmp.resolve("journal.properties");
 
-        int exit = runChild("deploy", tmp.resolve("state").toString(), journal.toString(), "before-switch",
-                base.toString(), "1.1.0", build.toString());
+        int exit = runChild("deploy", "before-switch", base.toString(), "1.1.0", build.toString());
 
         assertThat(exit).as(Files.readString(tmp.resolve("child.log"))).isEqualTo(CrashMain.HALTED);
         assertThat(Files.readSymbolicLink(base.resolve("current"))).isEqualTo(Path.of("releases/1.0.0"));
         assertThat(Fs.names(base)).hasSize(3).contains("current", "releases");
 
-        Release.compensations().get("release.deploy")
-                .compensate(TestContext.compensatingFromJournal(journal, "deploy 1.1.0"));
+        undoFromJournal(Release.compensations().get("release.deploy"), Release.in(base).deploy("1.1.0", build));
         assertThat(Fs.names(base)).containsExactly("current", "releases");
         assertThat(Files.readSymbolicLink(base.resolve("current"))).isEqualTo(Path.of("releases/1.0.0"));
         assertThat(Release.in(base).list()).extracting(ReleaseInfo::version).containsExactly("1.0.0");
@@ -106,18 +118,15 @@ class CrashRecoveryIT {
         Path base = Files.createDirectories(tmp.resolve("shop"));
         Path build = Files.createDirectories(tmp.resolve("build"));
         Files.writeString(build.resolve("index.php"), "1.0.0");
-        Path journal = tmp.resolve("journal.properties");
 
-        int exit = runChild("deploy", tmp.resolve("state").toString(), journal.toString(), "before-release-rename",
-                base.toString(), "1.0.0", build.toString());
+        int exit = runChild("deploy", "before-release-rename", base.toString(), "1.0.0", build.toString());
 
         assertThat(exit).isEqualTo(CrashMain.HALTED);
         assertThat(Files.exists(base.resolve("current"), LinkOption.NOFOLLOW_LINKS)).isFalse();
         assertThat(Release.in(base).list()).isEmpty();
         assertThat(Fs.names(base.resolve("releases"))).anyMatch(n -> n.startsWith(".tmp-1.0.0-"));
 
-        Release.compensations().get("release.deploy")
-                .compensate(TestContext.compensatingFromJournal(journal, "deploy 1.0.0"));
+        undoFromJournal(Release.compensations().get("release.deploy"), Release.in(base).deploy("1.0.0", build));
         assertThat(Fs.names(base.resolve("releases"))).isEmpty(); // no staging copy, no pending marker left
     }
 }

@@ -19,8 +19,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,34 +28,20 @@ import org.junit.jupiter.api.Test;
  */
 class FailedReleaseTest extends ReleaseFixture {
     private RunResult deployGood(String version, PruneStep keep) throws IOException {
-        RunResult r = runner.run(Plan.named("deploy " + version).target("shop")
+        return run(Plan.named("deploy " + version).target("shop")
                 .step(shop.deploy(version, build(version)))
                 .step(shop.markGood(version))
                 .step(keep)
-                .build());
-        assertThat(r.status()).as(r.report().toText()).isEqualTo(RunStatus.SUCCEEDED);
-        return r;
+                .build(), RunStatus.SUCCEEDED);
     }
 
     private RunResult deployFailing(String version) throws IOException {
-        RunResult r = runner.run(Plan.named("deploy " + version).target("shop")
+        return run(Plan.named("deploy " + version).target("shop")
                 .step(shop.deploy(version, build(version)))
                 .verify(Step.verification("health", ctx -> {
                     throw new IllegalStateException("GET /health returned 500");
                 }))
-                .build());
-        assertThat(r.status()).as(r.report().toText()).isEqualTo(RunStatus.ROLLED_BACK);
-        return r;
-    }
-
-    private List<String> entries() throws IOException {
-        try (Stream<Path> s = Files.list(base.resolve("releases"))) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
-        }
-    }
-
-    private Path currentLink() throws IOException {
-        return Files.readSymbolicLink(base.resolve("current"));
+                .build(), RunStatus.ROLLED_BACK);
     }
 
     @Test
@@ -67,7 +51,7 @@ class FailedReleaseTest extends ReleaseFixture {
 
         String kept = "1.3.0.failed-" + failed.runId().value();
         assertThat(currentLink()).isEqualTo(Path.of("releases/1.2.0"));
-        assertThat(entries()).containsExactly("1.2.0", kept);
+        assertThat(releaseDirs()).containsExactly("1.2.0", kept);
         assertThat(base.resolve("releases/1.3.0")).doesNotExist();
         assertThat(Files.readString(base.resolve("releases").resolve(kept).resolve("index.php"))).isEqualTo("1.3.0");
         assertThat(Fs.mode(base.resolve("releases").resolve(kept))).isEqualTo("0700");
@@ -88,7 +72,7 @@ class FailedReleaseTest extends ReleaseFixture {
         assertThat(undone.status()).as(undone.report().toText()).isEqualTo(RunStatus.ROLLED_BACK);
         assertThat(currentLink()).isEqualTo(Path.of("releases/1.2.0"));
         String kept = "1.3.0.failed-" + second.runId().value();
-        assertThat(entries()).containsExactly("1.2.0", kept);
+        assertThat(releaseDirs()).containsExactly("1.2.0", kept);
         assertThat(Files.readString(base.resolve("releases").resolve(kept).resolve("index.php"))).isEqualTo("1.3.0");
     }
 
@@ -117,11 +101,11 @@ class FailedReleaseTest extends ReleaseFixture {
         RunResult f1 = deployFailing("1.1.0");
         RunResult f2 = deployFailing("1.1.1");
         RunResult f3 = deployFailing("1.1.2");
-        assertThat(entries()).hasSize(4);
+        assertThat(releaseDirs()).hasSize(4);
 
         deployGood("1.2.0", shop.keep(2).keepFailed(1));
 
-        assertThat(entries()).containsExactly("1.0.0", "1.1.2.failed-" + f3.runId().value(), "1.2.0");
+        assertThat(releaseDirs()).containsExactly("1.0.0", "1.1.2.failed-" + f3.runId().value(), "1.2.0");
         assertThat(base.resolve("releases/1.1.0.failed-" + f1.runId().value())).doesNotExist();
         assertThat(base.resolve("releases/1.1.1.failed-" + f2.runId().value())).doesNotExist();
 
@@ -129,7 +113,7 @@ class FailedReleaseTest extends ReleaseFixture {
         RunResult f4 = deployFailing("1.3.0");
         deployGood("1.4.0", shop.keep(1));
         assertThat(shop.list()).extracting(ReleaseInfo::version).containsExactly("1.2.0", "1.4.0");
-        assertThat(entries()).filteredOn(n -> n.contains(".failed-"))
+        assertThat(releaseDirs()).filteredOn(n -> n.contains(".failed-"))
                 .containsExactly("1.3.0.failed-" + f4.runId().value());
     }
 
@@ -138,7 +122,7 @@ class FailedReleaseTest extends ReleaseFixture {
         deployGood("1.0.0", shop.keep(5));
         deployFailing("1.1.0");
         deployGood("1.2.0", shop.keep(5).keepFailed(0));
-        assertThat(entries()).containsExactly("1.0.0", "1.2.0");
+        assertThat(releaseDirs()).containsExactly("1.0.0", "1.2.0");
     }
 
     @Test
@@ -160,7 +144,7 @@ class FailedReleaseTest extends ReleaseFixture {
 
         Rehearsal once = runner.rehearse(plan);
         assertThat(once.restoredExactly()).as(once.toText()).isTrue();
-        assertThat(entries()).anyMatch(n -> n.startsWith("1.3.0.failed-"));
+        assertThat(releaseDirs()).anyMatch(n -> n.startsWith("1.3.0.failed-"));
 
         Plan next = Plan.named("deploy 1.4.0").target("shop")
                 .step(shop.deploy("1.4.0", build("1.4.0")))

@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,35 +53,21 @@ class ReleaseRollbackEdgesTest extends ReleaseFixture {
 
     /** deploy, verify, markGood, keep(n): the sequence. */
     private RunResult deployGood(String version, int keep) throws IOException {
-        RunResult r = runner.run(Plan.named("deploy " + version).target("shop")
+        return run(Plan.named("deploy " + version).target("shop")
                 .step(shop.deploy(version, build(version)))
                 .verify(smokeTest(version))
                 .step(shop.markGood(version))
                 .step(shop.keep(keep))
-                .build());
-        assertThat(r.status()).as(r.report().toText()).isEqualTo(RunStatus.SUCCEEDED);
-        return r;
+                .build(), RunStatus.SUCCEEDED);
     }
 
     /** deploy, verify, keep(n), never marked good. */
     private RunResult deployUnmarked(String version, int keep) throws IOException {
-        RunResult r = runner.run(Plan.named("deploy " + version).target("shop")
+        return run(Plan.named("deploy " + version).target("shop")
                 .step(shop.deploy(version, build(version)))
                 .verify(smokeTest(version))
                 .step(shop.keep(keep))
-                .build());
-        assertThat(r.status()).as(r.report().toText()).isEqualTo(RunStatus.SUCCEEDED);
-        return r;
-    }
-
-    private Path currentLink() throws IOException {
-        return Files.readSymbolicLink(base.resolve("current"));
-    }
-
-    private List<String> releaseDirs() throws IOException {
-        try (Stream<Path> s = Files.list(base.resolve("releases"))) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
-        }
+                .build(), RunStatus.SUCCEEDED);
     }
 
     private String served() throws IOException {

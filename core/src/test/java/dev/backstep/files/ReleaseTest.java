@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.PlanDefinitionException;
-import dev.backstep.StepValidationException;
+import dev.backstep.RunId;
+import dev.backstep.StepContext;
+import dev.backstep.testkit.StepHarness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,17 +18,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ReleaseTest {
-    @TempDir
-    Path tmp;
-
-    private Path base() throws IOException {
-        return Files.createDirectories(tmp.resolve("shop"));
-    }
-
-    private Path build(String version) throws IOException {
+/** The release steps driven by hand; the fixture's builds here also hold an executable and a link. */
+class ReleaseTest extends ReleaseFixture {
+    @Override
+    Path build(String version) throws IOException {
         Path b = Files.createDirectories(tmp.resolve("build-" + version));
         Files.writeString(b.resolve("index.php"), "<?php echo '" + version + "';");
         Files.createDirectories(b.resolve("bin"));
@@ -38,115 +34,97 @@ class ReleaseTest {
         return b;
     }
 
-    private TestContext deployed(Release r, String version) throws Exception {
-        DeployStep step = r.deploy(version, build(version));
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.validate(ctx);
-        step.execute(ctx);
-        return ctx;
-    }
-
-    private Path current(Path base) throws IOException {
-        return Files.readSymbolicLink(base.resolve("current"));
+    private StepHarness deployed(String version) throws Exception {
+        DeployStep step = shop.deploy(version, build(version));
+        StepHarness h = Fs.harness(step, tmp);
+        h.validate();
+        h.execute();
+        return h;
     }
 
     @Test
     void deployCopiesTheReleaseAndSwitchesCurrent() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.2.0");
+        deployed("1.2.0");
 
-        assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
+        assertThat(currentLink()).isEqualTo(Path.of("releases/1.2.0"));
         Path rel = base.resolve("releases/1.2.0");
         assertThat(Files.readString(base.resolve("current/index.php"))).contains("1.2.0");
         assertThat(Fs.mode(rel.resolve("bin/console"))).isEqualTo("0750");
         assertThat(Files.readSymbolicLink(rel.resolve("storage"))).isEqualTo(Path.of("../../shared/storage"));
-        assertThat(r.current()).contains("1.2.0");
+        assertThat(shop.current()).contains("1.2.0");
         assertThat(Fs.names(base)).containsExactly("current", "releases");
         // the first deploy leaves no rollback mark: there is no release to go back to
         assertThat(Fs.names(base.resolve("releases"))).containsExactly(".releases_log", "1.2.0");
-        assertThat(r.pendingRollbackTargets()).isEmpty();
+        assertThat(shop.pendingRollbackTargets()).isEmpty();
     }
 
     @Test
     void compensationSwitchesBackToThePreviousReleaseAndRemovesTheNewOne() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.2.0");
-        DeployStep step = r.deploy("1.3.0", build("1.3.0"));
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name()).withRunId("run-2");
-        step.execute(ctx);
-        assertThat(current(base)).isEqualTo(Path.of("releases/1.3.0"));
-        assertThat(ctx.recordedValues()).containsEntry("previous", "releases/1.2.0")
+        deployed("1.2.0");
+        DeployStep step = shop.deploy("1.3.0", build("1.3.0"));
+        StepHarness h = Fs.harness(step, tmp).runId(RunId.of("run-2"));
+        h.execute();
+        assertThat(currentLink()).isEqualTo(Path.of("releases/1.3.0"));
+        assertThat(h.recorded()).containsEntry("previous", "releases/1.2.0")
                 .containsEntry("hadCurrent", "true").containsEntry("created", "true");
-        assertThat(r.pendingRollbackTargets()).containsEntry("run-2", "1.2.0");
+        assertThat(shop.pendingRollbackTargets()).containsEntry("run-2", "1.2.0");
 
-        step.compensation().compensate(ctx.compensating());
-        assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
+        h.compensate();
+        assertThat(currentLink()).isEqualTo(Path.of("releases/1.2.0"));
         assertThat(base.resolve("releases/1.3.0")).doesNotExist();
-        assertThat(r.pendingRollbackTargets()).doesNotContainKey("run-2");
+        assertThat(shop.pendingRollbackTargets()).doesNotContainKey("run-2");
 
-        step.compensation().compensate(ctx.compensating());
-        assertThat(current(base)).isEqualTo(Path.of("releases/1.2.0"));
+        h.compensate();
+        assertThat(currentLink()).isEqualTo(Path.of("releases/1.2.0"));
         assertThat(base.resolve("releases/1.2.0")).isDirectory();
     }
 
     @Test
     void compensationOfAFirstDeployRemovesCurrentAndTheRelease() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        DeployStep step = r.deploy("1.0.0", build("1.0.0"));
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
-        assertThat(ctx.recordedValues()).containsEntry("hadCurrent", "false").doesNotContainKey("previous");
+        DeployStep step = shop.deploy("1.0.0", build("1.0.0"));
+        StepHarness h = Fs.harness(step, tmp).execute();
+        assertThat(h.recorded()).containsEntry("hadCurrent", "false").doesNotContainKey("previous");
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Files.exists(base.resolve("current"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
         assertThat(base.resolve("releases/1.0.0")).doesNotExist();
-        assertThat(r.list()).isEmpty();
+        assertThat(shop.list()).isEmpty();
     }
 
     @Test
     void aReusedReleaseIsNotRemovedByTheCompensation() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.2.0");
-        deployed(r, "1.3.0");
-        DeployStep again = r.deploy("1.2.0", build("1.2.0"));
-        assertThatThrownBy(() -> again.validate(TestContext.forward(tmp, again.name())))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("already exists")
-                .hasMessageContaining("reuseExisting()");
+        deployed("1.2.0");
+        deployed("1.3.0");
+        DeployStep again = shop.deploy("1.2.0", build("1.2.0"));
+        Fs.assertInvalid(again, "already exists", "reuseExisting()");
 
         DeployStep reuse = again.reuseExisting();
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), reuse.name());
-        reuse.validate(ctx);
-        reuse.execute(ctx);
-        assertThat(r.current()).contains("1.2.0");
-        reuse.compensation().compensate(ctx.compensating());
-        assertThat(r.current()).contains("1.3.0");
+        StepHarness h = Fs.harness(reuse, tmp);
+        h.validate();
+        h.execute();
+        assertThat(shop.current()).contains("1.2.0");
+        h.compensate();
+        assertThat(shop.current()).contains("1.3.0");
         assertThat(base.resolve("releases/1.2.0")).isDirectory();
     }
 
     @Test
     void aLinkedReleaseIsALinkAndItsCompensationNeverTouchesTheSource() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
         Path src = build("2.0.0");
-        DeployStep step = r.deploy("2.0.0", src).link();
-        TestContext ctx = TestContext.executed(step, tmp.resolve("state"));
+        DeployStep step = shop.deploy("2.0.0", src).link();
+        StepHarness h = Fs.harness(step, tmp).execute();
         assertThat(Files.readSymbolicLink(base.resolve("releases/2.0.0"))).isEqualTo(src.toRealPath());
-        assertThat(r.list()).singleElement().satisfies(i -> assertThat(i.linked()).isTrue());
+        assertThat(shop.list()).singleElement().satisfies(i -> assertThat(i.linked()).isTrue());
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(base.resolve("releases/2.0.0")).doesNotExist();
         assertThat(src.resolve("index.php")).exists();
     }
 
     @Test
     void currentNeverDisappearsWhileItIsSwitched() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.0.0");
-        deployed(r, "2.0.0");
+        deployed("1.0.0");
+        deployed("2.0.0");
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger reads = new AtomicInteger();
         AtomicReference<Throwable> missing = new AtomicReference<>();
@@ -165,8 +143,8 @@ class ReleaseTest {
         reader.start();
         try {
             for (int i = 0; i < 100; i++) {
-                SwitchStep s = r.rollbackTo(i % 2 == 0 ? "1.0.0" : "2.0.0");
-                s.execute(TestContext.forward(tmp.resolve("state"), s.name()));
+                SwitchStep s = shop.rollbackTo(i % 2 == 0 ? "1.0.0" : "2.0.0");
+                Fs.harness(s, tmp).execute();
             }
         } finally {
             stop.set(true);
@@ -180,70 +158,59 @@ class ReleaseTest {
 
     @Test
     void rollbackToSwitchesToAnExistingReleaseAndBack() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.2.0");
-        deployed(r, "1.3.0");
-        SwitchStep step = r.rollbackTo("1.2.0");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        step.validate(ctx);
-        assertThat(step.preview(ctx)).isEqualTo("current: 1.3.0 -> 1.2.0");
-        step.execute(ctx);
-        assertThat(r.current()).contains("1.2.0");
-        step.compensation().compensate(ctx.compensating());
-        assertThat(r.current()).contains("1.3.0");
+        deployed("1.2.0");
+        deployed("1.3.0");
+        SwitchStep step = shop.rollbackTo("1.2.0");
+        StepHarness h = Fs.harness(step, tmp);
+        h.validate();
+        assertThat(h.preview()).isEqualTo("current: 1.3.0 -> 1.2.0");
+        h.execute();
+        assertThat(shop.current()).contains("1.2.0");
+        h.compensate();
+        assertThat(shop.current()).contains("1.3.0");
 
-        SwitchStep unknown = r.rollbackTo("0.9.0");
-        assertThatThrownBy(() -> unknown.validate(ctx)).isInstanceOf(StepValidationException.class)
-                .hasMessageContaining("release 0.9.0 does not exist");
+        SwitchStep unknown = shop.rollbackTo("0.9.0");
+        Fs.assertInvalid(unknown, "release 0.9.0 does not exist");
     }
 
     @Test
     void compensationRefusesToMoveCurrentWhenSomeoneElseSwitchedItSince() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.0.0");
-        deployed(r, "1.1.0");
-        TestContext ctx = deployed(r, "1.2.0");
-        SwitchStep other = r.rollbackTo("1.0.0");
-        other.execute(TestContext.forward(tmp.resolve("state"), other.name()));
+        deployed("1.0.0");
+        deployed("1.1.0");
+        StepHarness h = deployed("1.2.0");
+        SwitchStep other = shop.rollbackTo("1.0.0");
+        Fs.harness(other, tmp).execute();
 
-        assertThatThrownBy(() -> Release.compensations().get("release.deploy").compensate(ctx.compensating()))
+        assertThatThrownBy(() -> Release.compensations().get("release.deploy")
+                .compensate(h.context(StepContext.Phase.COMPENSATE)))
                 .isInstanceOf(FileStepException.class).hasMessageContaining("points to releases/1.0.0");
-        assertThat(r.current()).contains("1.0.0");
+        assertThat(shop.current()).contains("1.0.0");
     }
 
     @Test
     void markGoodAndRollbackToLastGood() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.2.0");
-        MarkGoodStep good = r.markGood("1.2.0");
-        TestContext goodCtx = TestContext.forward(tmp.resolve("state"), good.name());
-        good.execute(goodCtx);
-        deployed(r, "1.3.0");
-        MarkGoodStep good13 = r.markGood("1.3.0");
-        TestContext good13Ctx = TestContext.forward(tmp.resolve("state"), good13.name());
-        good13.execute(good13Ctx);
-        assertThat(r.good()).contains("1.3.0");
-        good13.compensation().compensate(good13Ctx.compensating());
-        assertThat(r.good()).contains("1.2.0");
-        deployed(r, "1.4.0");
+        deployed("1.2.0");
+        StepHarness goodH = Fs.harness(shop.markGood("1.2.0"), tmp).execute();
+        deployed("1.3.0");
+        StepHarness good13H = Fs.harness(shop.markGood("1.3.0"), tmp).execute();
+        assertThat(shop.good()).contains("1.3.0");
+        good13H.compensate();
+        assertThat(shop.good()).contains("1.2.0");
+        deployed("1.4.0");
 
-        SwitchStep back = r.rollbackToLastGood();
-        TestContext ctx = TestContext.executed(back, tmp.resolve("state"));
-        assertThat(r.current()).contains("1.2.0");
-        assertThat(r.list()).extracting(ReleaseInfo::version, ReleaseInfo::current, ReleaseInfo::good)
+        SwitchStep back = shop.rollbackToLastGood();
+        StepHarness h = Fs.harness(back, tmp).execute();
+        assertThat(shop.current()).contains("1.2.0");
+        assertThat(shop.list()).extracting(ReleaseInfo::version, ReleaseInfo::current, ReleaseInfo::good)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("1.2.0", true, true),
                         org.assertj.core.groups.Tuple.tuple("1.3.0", false, false),
                         org.assertj.core.groups.Tuple.tuple("1.4.0", false, false));
-        good.compensation().compensate(goodCtx.compensating());
-        assertThat(r.good()).isEmpty();
+        goodH.compensate();
+        assertThat(shop.good()).isEmpty();
     }
 
     @Test
     void listSortsVersionsNaturally() throws Exception {
-        Path base = base();
         Path rel = Files.createDirectories(base.resolve("releases"));
         for (String v : List.of("1.10.0", "1.9.0", "1.2.0", "20240105", "1.9.1-rc1")) {
             Files.createDirectories(rel.resolve(v));
@@ -258,176 +225,155 @@ class ReleaseTest {
 
     @Test
     void keepPrunesOldReleasesButNeverCurrentGoodPendingOrProtected() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
         List<String> versions = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
             versions.add("1." + i + ".0");
         }
         for (String v : versions) {
-            deployed(r, v);
+            deployed(v);
         }
-        r.clearPending("test-run");
+        shop.clearPending("harness-run");
         // 1.2.0 is marked good; a run switched 1.3.0 -> 1.7.0 and has not finished; 1.7.0 is current
-        MarkGoodStep good = r.markGood("1.2.0");
-        good.execute(TestContext.forward(tmp.resolve("state"), good.name()));
-        SwitchStep to3 = r.rollbackTo("1.3.0");
-        to3.execute(TestContext.forward(tmp.resolve("state"), to3.name()).withRunId("old-run"));
-        r.clearPending("old-run");
-        SwitchStep to7 = r.rollbackTo("1.7.0");
-        to7.execute(TestContext.forward(tmp.resolve("state"), to7.name()).withRunId("unfinished-run"));
+        MarkGoodStep good = shop.markGood("1.2.0");
+        Fs.harness(good, tmp).execute();
+        SwitchStep to3 = shop.rollbackTo("1.3.0");
+        Fs.harness(to3, tmp).runId(RunId.of("old-run")).execute();
+        shop.clearPending("old-run");
+        SwitchStep to7 = shop.rollbackTo("1.7.0");
+        Fs.harness(to7, tmp).runId(RunId.of("unfinished-run")).execute();
 
-        PruneStep prune = r.keep(2).protect("1.1.0");
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), prune.name());
-        assertThat(prune.preview(ctx)).isEqualTo("would delete 1.4.0, 1.5.0, 1.6.0, 1.8.0");
-        prune.execute(ctx);
+        PruneStep prune = shop.keep(2).protect("1.1.0");
+        StepHarness h = Fs.harness(prune, tmp);
+        assertThat(h.preview()).isEqualTo("would delete 1.4.0, 1.5.0, 1.6.0, 1.8.0");
+        h.execute();
 
-        assertThat(r.list()).extracting(ReleaseInfo::version)
+        assertThat(shop.list()).extracting(ReleaseInfo::version)
                 .containsExactly("1.1.0", "1.2.0", "1.3.0", "1.7.0", "1.9.0", "1.10.0");
-        assertThat(ctx.recordedValues()).as("nothing recorded per pruned release").isEmpty();
+        assertThat(h.recorded()).as("nothing recorded per pruned release").isEmpty();
         assertThat(Files.readString(base.resolve("releases/.releases_log"))).doesNotContain("1.4.0", "1.8.0")
                 .contains("1.1.0", "1.3.0", "1.10.0");
-        assertThat(r.current()).contains("1.7.0");
-        prune.compensation().compensate(ctx.compensating());
-        assertThat(r.list()).hasSize(6);
+        assertThat(shop.current()).contains("1.7.0");
+        h.compensate();
+        assertThat(shop.list()).hasSize(6);
     }
 
     @Test
     void pruningALinkedReleaseRemovesOnlyTheLink() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
         Path src = build("0.1.0");
-        DeployStep linked = r.deploy("0.1.0", src).link();
-        linked.execute(TestContext.forward(tmp.resolve("state"), linked.name()));
-        r.clearPending("test-run");
-        deployed(r, "0.2.0");
-        r.clearPending("test-run");
+        DeployStep linked = shop.deploy("0.1.0", src).link();
+        Fs.harness(linked, tmp).execute();
+        shop.clearPending("harness-run");
+        deployed("0.2.0");
+        shop.clearPending("harness-run");
 
-        PruneStep prune = r.keep(1);
-        prune.execute(TestContext.forward(tmp.resolve("state"), prune.name()));
-        assertThat(r.list()).extracting(ReleaseInfo::version).containsExactly("0.2.0");
+        PruneStep prune = shop.keep(1);
+        Fs.harness(prune, tmp).execute();
+        assertThat(shop.list()).extracting(ReleaseInfo::version).containsExactly("0.2.0");
         assertThat(src.resolve("index.php")).exists();
     }
 
     @Test
     void aFailureBeforeTheSwitchLeavesCurrentAndTheCompensationRemovesTheCopy() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        deployed(r, "1.0.0");
-        DeployStep step = r.deploy("1.1.0", build("1.1.0")).withFaultHook(point -> {
+        deployed("1.0.0");
+        DeployStep step = shop.deploy("1.1.0", build("1.1.0")).withFaultHook(point -> {
             if (point.equals("before-switch")) {
                 throw new IOException("injected at " + point);
             }
         });
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(FileStepException.class)
+        StepHarness h = Fs.harness(step, tmp);
+        assertThatThrownBy(() -> h.execute()).isInstanceOf(FileStepException.class)
                 .hasMessageContaining("cannot deploy release 1.1.0").hasRootCauseMessage("injected at before-switch");
-        assertThat(current(base)).isEqualTo(Path.of("releases/1.0.0"));
+        assertThat(currentLink()).isEqualTo(Path.of("releases/1.0.0"));
         assertThat(Fs.names(base)).containsExactly("current", "releases");
 
-        step.compensation().compensate(ctx.compensating());
-        assertThat(r.list()).extracting(ReleaseInfo::version).containsExactly("1.0.0");
-        assertThat(current(base)).isEqualTo(Path.of("releases/1.0.0"));
+        h.compensate();
+        assertThat(shop.list()).extracting(ReleaseInfo::version).containsExactly("1.0.0");
+        assertThat(currentLink()).isEqualTo(Path.of("releases/1.0.0"));
         // the failed release is kept for review under a name no release can have
         assertThat(Fs.names(base.resolve("releases"))).containsExactly(".releases_log", "1.0.0",
-                "1.1.0.failed-" + ctx.runId().value());
+                "1.1.0.failed-" + h.context(StepContext.Phase.FORWARD).runId().value());
         assertThat(Files.readString(base.resolve("releases/.releases_log"))).startsWith("1.0.0\t")
                 .doesNotContain("1.1.0");
     }
 
     @Test
     void aFailureWhileCopyingLeavesNoPartialReleaseDirectory() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
-        DeployStep step = r.deploy("1.0.0", build("1.0.0")).withFaultHook(point -> {
+        DeployStep step = shop.deploy("1.0.0", build("1.0.0")).withFaultHook(point -> {
             if (point.equals("before-release-rename")) {
                 throw new IOException("injected at " + point);
             }
         });
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(FileStepException.class);
+        StepHarness h = Fs.harness(step, tmp);
+        assertThatThrownBy(() -> h.execute()).isInstanceOf(FileStepException.class);
         assertThat(base.resolve("releases/1.0.0")).doesNotExist();
-        assertThat(r.list()).isEmpty();
+        assertThat(shop.list()).isEmpty();
 
-        step.compensation().compensate(ctx.compensating());
+        h.compensate();
         assertThat(Fs.names(base.resolve("releases"))).isEmpty();
     }
 
     @Test
     void versionsThatLeaveTheReleasesDirectoryAreRejectedBeforeAnythingChanges() throws Exception {
-        Path base = base();
-        Release r = Release.in(base);
         Path src = build("x");
         for (String bad : List.of("../x", "..", "/etc", "a/b", "..\\x", ".")) {
-            assertThatThrownBy(() -> r.deploy(bad, src)).as(bad).isInstanceOf(PathEscapeException.class);
-            assertThatThrownBy(() -> r.rollbackTo(bad)).as(bad).isInstanceOf(PathEscapeException.class);
+            assertThatThrownBy(() -> shop.deploy(bad, src)).as(bad).isInstanceOf(PathEscapeException.class);
+            assertThatThrownBy(() -> shop.rollbackTo(bad)).as(bad).isInstanceOf(PathEscapeException.class);
         }
-        assertThatThrownBy(() -> r.keep(3).protect("../../etc")).isInstanceOf(PathEscapeException.class);
-        assertThatThrownBy(() -> r.markGood("../1.0")).isInstanceOf(PathEscapeException.class);
-        assertThatThrownBy(() -> r.deploy(".good", src)).isInstanceOf(PlanDefinitionException.class)
+        assertThatThrownBy(() -> shop.keep(3).protect("../../etc")).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> shop.markGood("../1.0")).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> shop.deploy(".good", src)).isInstanceOf(PlanDefinitionException.class)
                 .hasMessageContaining("invalid release version '.good'");
-        assertThatThrownBy(() -> r.deploy("v 1", src)).isInstanceOf(PlanDefinitionException.class);
-        assertThatThrownBy(() -> r.keep(0)).isInstanceOf(PlanDefinitionException.class);
+        assertThatThrownBy(() -> shop.deploy("v 1", src)).isInstanceOf(PlanDefinitionException.class);
+        assertThatThrownBy(() -> shop.keep(0)).isInstanceOf(PlanDefinitionException.class);
         assertThat(Fs.names(base)).isEmpty();
     }
 
     @Test
     void aReleasesDirectoryThatLinksOutOfTheBaseIsRejected() throws Exception {
-        Path base = base();
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
         Files.createDirectories(elsewhere.resolve("1.0.0"));
         Files.createSymbolicLink(base.resolve("releases"), elsewhere);
-        Release r = Release.in(base);
-        DeployStep step = r.deploy("2.0.0", build("2.0.0"));
-        TestContext ctx = TestContext.forward(tmp.resolve("state"), step.name());
-        assertThatThrownBy(() -> step.validate(ctx)).isInstanceOf(PathEscapeException.class)
+        DeployStep step = shop.deploy("2.0.0", build("2.0.0"));
+        StepHarness h = Fs.harness(step, tmp);
+        assertThatThrownBy(() -> h.validate()).isInstanceOf(PathEscapeException.class)
                 .hasMessageContaining("is a symbolic link to " + elsewhere.toRealPath());
-        assertThatThrownBy(() -> step.execute(ctx)).isInstanceOf(PathEscapeException.class);
-        PruneStep prune = r.keep(1);
-        assertThatThrownBy(() -> prune.execute(ctx)).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> h.execute()).isInstanceOf(PathEscapeException.class);
+        PruneStep prune = shop.keep(1);
+        assertThatThrownBy(() -> Fs.harness(prune, tmp).execute()).isInstanceOf(PathEscapeException.class);
         assertThat(elsewhere.resolve("1.0.0")).isDirectory();
         assertThat(Fs.names(elsewhere)).containsExactly("1.0.0");
     }
 
     @Test
     void unusableLayoutsAndSourcesGiveClearValidationErrors() throws Exception {
-        Path base = base();
         Path src = build("1.0.0");
-        TestContext ctx = TestContext.forward(tmp, "x");
 
         Path fileBase = Files.writeString(tmp.resolve("file-base"), "x");
-        assertThatThrownBy(() -> Release.in(fileBase).deploy("1.0.0", src).validate(ctx))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining(fileBase + " is not a directory");
-        assertThatThrownBy(() -> Release.in(tmp.resolve("missing")).deploy("1.0.0", src).validate(ctx))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("does not exist");
+        Fs.assertInvalid(Release.in(fileBase).deploy("1.0.0", src), fileBase + " is not a directory");
+        Fs.assertInvalid(Release.in(tmp.resolve("missing")).deploy("1.0.0", src), "does not exist");
 
         Files.createDirectories(base.resolve("current"));
-        assertThatThrownBy(() -> Release.in(base).deploy("1.0.0", src).validate(ctx))
-                .isInstanceOf(StepValidationException.class)
-                .hasMessageContaining(base.resolve("current") + " is a directory, not a symbolic link");
+        Fs.assertInvalid(Release.in(base).deploy("1.0.0", src),
+                base.resolve("current") + " is a directory, not a symbolic link");
         Files.delete(base.resolve("current"));
 
         Files.writeString(base.resolve("releases"), "oops");
-        assertThatThrownBy(() -> Release.in(base).deploy("1.0.0", src).validate(ctx))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("is a file, not a directory");
+        Fs.assertInvalid(Release.in(base).deploy("1.0.0", src), "is a file, not a directory");
         Files.delete(base.resolve("releases"));
 
-        assertThatThrownBy(() -> Release.in(base).deploy("1.0.0", tmp.resolve("no-build")).validate(ctx))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("does not exist");
-        assertThatThrownBy(() -> Release.in(base).deploy("1.0.0", tmp).validate(ctx))
-                .isInstanceOf(StepValidationException.class).hasMessageContaining("contains the base directory");
+        Fs.assertInvalid(Release.in(base).deploy("1.0.0", tmp.resolve("no-build")), "does not exist");
+        Fs.assertInvalid(Release.in(base).deploy("1.0.0", tmp), "contains the base directory");
     }
 
     @Test
     void describeAndTypesAreStable() throws Exception {
-        Release r = Release.in(base());
-        assertThat(r.deploy("1.0.0", tmp).type()).isEqualTo("release.deploy");
-        assertThat(r.rollbackTo("1.0.0").type()).isEqualTo("release.switch");
-        assertThat(r.keep(3).type()).isEqualTo("release.prune");
-        assertThat(r.markGood("1.0.0").type()).isEqualTo("release.markGood");
+        assertThat(shop.deploy("1.0.0", tmp).type()).isEqualTo("release.deploy");
+        assertThat(shop.rollbackTo("1.0.0").type()).isEqualTo("release.switch");
+        assertThat(shop.keep(3).type()).isEqualTo("release.prune");
+        assertThat(shop.markGood("1.0.0").type()).isEqualTo("release.markGood");
         assertThat(Release.compensations()).containsOnlyKeys("release.deploy", "release.switch", "release.prune",
                 "release.markGood");
-        assertThat(r.deploy("1.0.0", tmp).describe()).contains("releases/1.0.0", "switch back");
-        assertThat(r.deploy("1.0.0", tmp).name()).isEqualTo("deploy 1.0.0");
+        assertThat(shop.deploy("1.0.0", tmp).describe()).contains("releases/1.0.0", "switch back");
+        assertThat(shop.deploy("1.0.0", tmp).name()).isEqualTo("deploy 1.0.0");
     }
 }

@@ -259,7 +259,7 @@ public final class FileOps {
             Files.delete(p);
             return;
         }
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
+        Files.walkFileTree(p, new AfterEachDirectory() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 Files.delete(file);
@@ -267,14 +267,24 @@ public final class FileOps {
             }
 
             @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
+            void afterDirectory(Path d) throws IOException {
                 Files.delete(d);
-                return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /** A tree walk that acts on each directory after its entries, and fails on one it could not list. */
+    private abstract static class AfterEachDirectory extends SimpleFileVisitor<Path> {
+        abstract void afterDirectory(Path dir) throws IOException;
+
+        @Override
+        public final FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+            if (exc != null) {
+                throw exc;
+            }
+            afterDirectory(dir);
+            return FileVisitResult.CONTINUE;
+        }
     }
 
     /**
@@ -285,7 +295,7 @@ public final class FileOps {
         // synced after the whole copy, from several threads: one fsync per file right after its
         // copy made the disk commit once per file (the bulk of a release copy's time)
         List<Path> toSync = new ArrayList<>();
-        Files.walkFileTree(source, new SimpleFileVisitor<>() {
+        Files.walkFileTree(source, new AfterEachDirectory() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 // created writable for us; its own mode and time are copied after its content
@@ -308,15 +318,11 @@ public final class FileOps {
             }
 
             @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
+            void afterDirectory(Path dir) throws IOException {
                 Path d = target.resolve(source.relativize(dir).toString());
                 Files.setAttribute(d, "unix:mode", ((Integer) Files.getAttribute(dir, "unix:mode")) & 07777);
                 Files.setLastModifiedTime(d, Files.getLastModifiedTime(dir));
                 toSync.add(d);
-                return FileVisitResult.CONTINUE;
             }
         });
         if (toSync.size() < SYNCFS_MIN_PATHS || !syncFileSystem(target)) {
