@@ -47,7 +47,7 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
 
     AlembicUpgrade(String name, MigrationCommand command, List<String> via, String program, String config,
                    String target) {
-        super(name, command, via, config == null ? List.of(program) : List.of(program, "-c", config));
+        super(name, Migrations.ALEMBIC, command, via, config == null ? List.of(program) : List.of(program, "-c", config));
         this.program = program;
         this.config = config;
         this.target = target;
@@ -59,7 +59,7 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
     }
 
     private AlembicUpgrade with(MigrationCommand c, List<String> v, String p, String cfg, String t) {
-        return new AlembicUpgrade(name, c, v, p, cfg, t);
+        return new AlembicUpgrade(name(), c, v, p, cfg, t);
     }
 
     /** The alembic program (default {@code alembic} from the PATH), for example {@code /usr/bin/alembic} or {@code .venv/bin/alembic}. */
@@ -77,14 +77,9 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
     /** The revision to upgrade to (default {@code head}). */
     public AlembicUpgrade target(String revision) {
         if (revision == null || !revision.matches("[A-Za-z0-9_@.+]+")) {
-            throw new PlanDefinitionException(null, name, "invalid alembic target '" + revision + "'");
+            throw new PlanDefinitionException(null, name(), "invalid alembic target '" + revision + "'");
         }
         return with(command, via, program, config, revision);
-    }
-
-    @Override
-    public String type() {
-        return Migrations.ALEMBIC;
     }
 
     @Override
@@ -103,13 +98,13 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
         try {
             command.run(ctx.commands(), "--version");
         } catch (BackstepException e) {
-            throw new StepValidationException(name, "cannot run alembic (" + String.join(" ", command.prefix())
+            throw new StepValidationException(name(), "cannot run alembic (" + String.join(" ", command.prefix())
                     + "): " + e.getMessage(), e);
         }
         if (target.equals("head") || target.equals("heads")) {
             List<String> heads = revisions(ctx.commands(), command, "heads");
             if (heads.size() > 1) {
-                throw new StepValidationException(name, "the alembic scripts have several heads " + heads
+                throw new StepValidationException(name(), "the alembic scripts have several heads " + heads
                         + ": upgrade to one of them (target(\"" + heads.get(0) + "\")) or merge them"
                         + " (alembic merge heads)");
             }
@@ -117,7 +112,7 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
             try {
                 command.run(ctx.commands(), "show", target);
             } catch (BackstepException e) {
-                throw new StepValidationException(name, "alembic does not know the target revision '" + target
+                throw new StepValidationException(name(), "alembic does not know the target revision '" + target
                         + "': " + e.getMessage(), e);
             }
         }
@@ -125,10 +120,10 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
         try {
             current = revisions(ctx.commands(), command, "current");
         } catch (BackstepException e) {
-            throw new StepValidationException(name, "cannot read the current alembic revision: " + e.getMessage(), e);
+            throw new StepValidationException(name(), "cannot read the current alembic revision: " + e.getMessage(), e);
         }
         if (current.size() > 1) {
-            throw new StepValidationException(name, "the database is at several alembic revisions " + current
+            throw new StepValidationException(name(), "the database is at several alembic revisions " + current
                     + ": a single downgrade could not return to that; merge the branches first");
         }
     }

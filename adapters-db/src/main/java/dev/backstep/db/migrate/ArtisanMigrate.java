@@ -62,7 +62,7 @@ public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
 
     ArtisanMigrate(String name, MigrationCommand command, List<String> via, String php, String connection,
                    boolean stepwise) {
-        super(name, command, via, List.of(php, "artisan"));
+        super(name, Migrations.ARTISAN, command, via, List.of(php, "artisan"));
         this.php = php;
         this.connection = connection;
         this.stepwise = stepwise;
@@ -74,7 +74,7 @@ public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
     }
 
     private ArtisanMigrate with(MigrationCommand c, List<String> v, String p, String conn, boolean step) {
-        return new ArtisanMigrate(name, c, v, p, conn, step);
+        return new ArtisanMigrate(name(), c, v, p, conn, step);
     }
 
     /** The PHP program (default {@code php} from the PATH), for example {@code /usr/bin/php8.2}. */
@@ -86,7 +86,7 @@ public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
     /** The Laravel database connection ({@code --database=<name>}) for migrate, status and rollback. */
     public ArtisanMigrate database(String connectionName) {
         if (connectionName == null || !connectionName.matches("[A-Za-z0-9_.-]+")) {
-            throw new PlanDefinitionException(null, name, "invalid Laravel database connection name '" + connectionName + "'");
+            throw new PlanDefinitionException(null, name(), "invalid Laravel database connection name '" + connectionName + "'");
         }
         return with(command, via, php, connectionName, stepwise);
     }
@@ -94,11 +94,6 @@ public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
     /** Runs {@code migrate --step}: every migration in its own batch (the undo still rolls back all of them). */
     public ArtisanMigrate stepwise() {
         return with(command, via, php, connection, true);
-    }
-
-    @Override
-    public String type() {
-        return Migrations.ARTISAN;
     }
 
     @Override
@@ -115,18 +110,18 @@ public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
     public void validate(StepContext ctx) {
         requireDirectory();
         if (via.isEmpty() && !Files.isRegularFile(command.dir().resolve("artisan"))) {
-            throw new StepValidationException(name, "no artisan file in " + command.dir()
+            throw new StepValidationException(name(), "no artisan file in " + command.dir()
                     + " (is it the Laravel application directory?)");
         }
         try {
             command.run(ctx.commands(), "--version", "--no-ansi");
         } catch (BackstepException e) {
-            throw new StepValidationException(name, "cannot run " + String.join(" ", command.prefix()) + ": " + e.getMessage(), e);
+            throw new StepValidationException(name(), "cannot run " + String.join(" ", command.prefix()) + ": " + e.getMessage(), e);
         }
         try {
             maxBatch(ctx.commands(), command, connection);
         } catch (BackstepException e) {
-            throw new StepValidationException(name, "cannot read the migration status: " + e.getMessage(), e);
+            throw new StepValidationException(name(), "cannot read the migration status: " + e.getMessage(), e);
         }
     }
 
