@@ -28,8 +28,14 @@ public final class GitCheckout extends HeadMove implements GitStep {
     private static final java.util.regex.Pattern PLAIN_NAME =
             java.util.regex.Pattern.compile("(?!.*\\.\\.)(?!.*//)[A-Za-z0-9_][A-Za-z0-9._/-]*(?<![./])");
 
+    private static final String VERB = "git checkout";
+
     GitCheckout(Path repo, String ref, boolean stash, String git) {
-        super(repo, ref, stash, git);
+        this(VERB + " " + ref, repo, ref, stash, git);
+    }
+
+    private GitCheckout(String name, Path repo, String ref, boolean stash, String git) {
+        super(name, Git.CHECKOUT, VERB, repo, ref, stash, git);
     }
 
     /**
@@ -37,22 +43,18 @@ public final class GitCheckout extends HeadMove implements GitStep {
      * message, recorded) and restores them on undo, instead of refusing a dirty work tree.
      */
     public GitCheckout stashChanges() {
-        return new GitCheckout(repo, ref, true, git);
+        return new GitCheckout(name(), repo, ref, true, git);
     }
 
     /** Runs this git executable instead of {@code git} from the PATH. */
     public GitCheckout using(Path gitBinary) {
-        return new GitCheckout(repo, ref, stash, Args.gitBinary(gitBinary));
+        return new GitCheckout(name(), repo, ref, stash, Args.gitBinary(gitBinary));
     }
 
+    /** This step under another name. */
     @Override
-    public String name() {
-        return "git checkout " + ref;
-    }
-
-    @Override
-    public String type() {
-        return Git.CHECKOUT;
+    public GitCheckout withName(String newName) {
+        return new GitCheckout(newName, repo, ref, stash, git);
     }
 
     @Override

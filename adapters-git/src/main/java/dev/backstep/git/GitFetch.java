@@ -36,18 +36,18 @@ public final class GitFetch extends GitStepBase implements GitStep {
     private final Askpass.Credentials credentials;
 
     GitFetch(Path repo, String remote, String git) {
-        this(repo, remote, git, null);
+        this("git fetch " + remote, repo, remote, git, null);
     }
 
-    private GitFetch(Path repo, String remote, String git, Askpass.Credentials credentials) {
-        super(repo, git);
+    private GitFetch(String name, Path repo, String remote, String git, Askpass.Credentials credentials) {
+        super(name, Git.FETCH, repo, git);
         this.remote = remote;
         this.credentials = credentials;
     }
 
     /** Runs this git executable instead of {@code git} from the PATH. */
     public GitFetch using(Path gitBinary) {
-        return new GitFetch(repo, remote, Args.gitBinary(gitBinary), credentials);
+        return new GitFetch(name(), repo, remote, Args.gitBinary(gitBinary), credentials);
     }
 
     /**
@@ -60,7 +60,7 @@ public final class GitFetch extends GitStepBase implements GitStep {
      * }</pre>
      */
     public GitFetch credentials(String username, Secret password) {
-        return new GitFetch(repo, remote, git, Args.credentials(username, password));
+        return new GitFetch(name(), repo, remote, git, Args.credentials(username, password));
     }
 
     @Override
@@ -72,14 +72,10 @@ public final class GitFetch extends GitStepBase implements GitStep {
         return remote;
     }
 
+    /** This step under another name. */
     @Override
-    public String name() {
-        return "git fetch " + remote;
-    }
-
-    @Override
-    public String type() {
-        return Git.FETCH;
+    public GitFetch withName(String newName) {
+        return new GitFetch(newName, repo, remote, git, credentials);
     }
 
     /**

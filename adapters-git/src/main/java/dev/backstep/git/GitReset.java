@@ -20,28 +20,30 @@ import java.util.Optional;
  */
 public final class GitReset extends HeadMove implements GitStep {
 
+    private static final String VERB = "git reset --hard";
+
     GitReset(Path repo, String ref, boolean stash, String git) {
-        super(repo, ref, stash, git);
+        this(VERB + " " + ref, repo, ref, stash, git);
+    }
+
+    private GitReset(String name, Path repo, String ref, boolean stash, String git) {
+        super(name, Git.RESET, VERB, repo, ref, stash, git);
     }
 
     /** Stashes local changes before resetting and restores them on undo, instead of refusing. */
     public GitReset stashChanges() {
-        return new GitReset(repo, ref, true, git);
+        return new GitReset(name(), repo, ref, true, git);
     }
 
     /** Runs this git executable instead of {@code git} from the PATH. */
     public GitReset using(Path gitBinary) {
-        return new GitReset(repo, ref, stash, Args.gitBinary(gitBinary));
+        return new GitReset(name(), repo, ref, stash, Args.gitBinary(gitBinary));
     }
 
+    /** This step under another name. */
     @Override
-    public String name() {
-        return "git reset --hard " + ref;
-    }
-
-    @Override
-    public String type() {
-        return Git.RESET;
+    public GitReset withName(String newName) {
+        return new GitReset(newName, repo, ref, stash, git);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.backstep.git;
 import dev.backstep.StepContext;
 import dev.backstep.git.GitException.Reason;
 import dev.backstep.git.internal.GitCli;
+import dev.backstep.spi.AbstractStep;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -10,11 +11,12 @@ import java.util.List;
  * What every {@link GitStep} shares: the repository, the git executable, and validation that turns
  * a {@link GitException} into the step's validation error. Package-private: users see the steps.
  */
-abstract sealed class GitStepBase permits GitFetch, GitTag, HeadMove, GitPull {
+abstract sealed class GitStepBase extends AbstractStep permits GitFetch, GitTag, HeadMove, GitPull {
     final Path repo;
     final String git;
 
-    GitStepBase(Path repo, String git) {
+    GitStepBase(String name, String type, Path repo, String git) {
+        super(name, type);
         this.repo = repo;
         this.git = git;
     }

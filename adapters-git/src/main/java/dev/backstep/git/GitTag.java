@@ -33,7 +33,11 @@ public final class GitTag extends GitStepBase implements GitStep {
     private final String message;
 
     GitTag(Path repo, String tag, String at, String message, String git) {
-        super(repo, git);
+        this("git tag " + tag, repo, tag, at, message, git);
+    }
+
+    private GitTag(String name, Path repo, String tag, String at, String message, String git) {
+        super(name, Git.TAG, repo, git);
         this.tag = tag;
         this.at = at;
         this.message = message;
@@ -41,7 +45,7 @@ public final class GitTag extends GitStepBase implements GitStep {
 
     /** Tags the commit {@code ref} names instead of HEAD. */
     public GitTag at(String ref) {
-        return new GitTag(repo, tag, Args.name("the ref to tag", ref), message, git);
+        return new GitTag(name(), repo, tag, Args.name("the ref to tag", ref), message, git);
     }
 
     /** Creates an annotated tag with this message (needs {@code user.name}/{@code user.email}). */
@@ -50,12 +54,12 @@ public final class GitTag extends GitStepBase implements GitStep {
             throw new dev.backstep.PlanDefinitionException(null, name(), "the message of annotated tag '" + tag
                     + "' is null or blank, was " + (tagMessage == null ? null : "'" + tagMessage + "'"));
         }
-        return new GitTag(repo, tag, at, tagMessage, git);
+        return new GitTag(name(), repo, tag, at, tagMessage, git);
     }
 
     /** Runs this git executable instead of {@code git} from the PATH. */
     public GitTag using(Path gitBinary) {
-        return new GitTag(repo, tag, at, message, Args.gitBinary(gitBinary));
+        return new GitTag(name(), repo, tag, at, message, Args.gitBinary(gitBinary));
     }
 
     /** The tag name. */
@@ -73,14 +77,10 @@ public final class GitTag extends GitStepBase implements GitStep {
         return Optional.ofNullable(message);
     }
 
+    /** This step under another name. */
     @Override
-    public String name() {
-        return "git tag " + tag;
-    }
-
-    @Override
-    public String type() {
-        return Git.TAG;
+    public GitTag withName(String newName) {
+        return new GitTag(newName, repo, tag, at, message, git);
     }
 
     /**

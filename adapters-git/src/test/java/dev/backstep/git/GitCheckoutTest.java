@@ -50,6 +50,23 @@ class GitCheckoutTest extends TwoCommitRepoTest {
     }
 
     @Test
+    void aRenamedGitStepKeepsItsClassTypeAndBuilderAndStillDescribesItsGitCommand() {
+        GitCheckout checkout = Git.checkout(repo, "v1.0.0").withName("deploy v1").stashChanges();
+        assertThat(checkout.name()).isEqualTo("deploy v1");
+        assertThat(checkout.type()).isEqualTo(Git.CHECKOUT);
+        assertThat(checkout.describe()).isEqualTo("git checkout v1.0.0 in " + repo + ", stashing local changes");
+        assertThat(checkout).hasToString("GitCheckout[v1.0.0 in " + repo + ", stash]");
+
+        List<GitStep> renamed = List.of(Git.resetHard(repo, "HEAD~1").withName("renamed"),
+                Git.fetch(repo, "origin").withName("renamed"), Git.pull(repo, "origin", "main").withName("renamed"),
+                Git.tag(repo, "deployed").withName("renamed").annotated("by CI"));
+        assertThat(renamed).extracting(GitStep::name).containsOnly("renamed");
+        assertThat(renamed).extracting(GitStep::type).containsExactly(Git.RESET, Git.FETCH, Git.PULL, Git.TAG);
+        assertThat(renamed).extracting(GitStep::describe).allSatisfy(d -> assertThat(d).startsWith("git ")
+                .doesNotContain("renamed"));
+    }
+
+    @Test
     void recordsThePreviousHeadBranchAndCleanStateBeforeChanging() throws Exception {
         GitCheckout step = Git.checkout(repo, "tags/v1.0.0");
         StepContext ctx = GitHarness.forward(sb, step);
