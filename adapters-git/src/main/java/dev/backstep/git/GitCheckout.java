@@ -23,7 +23,7 @@ import java.util.Optional;
  *     .build();
  * }</pre>
  */
-public final class GitCheckout extends HeadMove implements GitStep {
+public final class GitCheckout extends HeadMove<GitCheckout> implements GitStep {
     /** A name that can only mean {@code refs/heads/<name>} when that branch exists (no {@code ~ ^ : @ ..}). */
     private static final java.util.regex.Pattern PLAIN_NAME =
             java.util.regex.Pattern.compile("(?!.*\\.\\.)(?!.*//)[A-Za-z0-9_][A-Za-z0-9._/-]*(?<![./])");
@@ -38,23 +38,9 @@ public final class GitCheckout extends HeadMove implements GitStep {
         super(name, Git.CHECKOUT, VERB, repo, ref, stash, git);
     }
 
-    /**
-     * Stashes uncommitted changes and untracked files before checking out (under a unique
-     * message, recorded) and restores them on undo, instead of refusing a dirty work tree.
-     */
-    public GitCheckout stashChanges() {
-        return new GitCheckout(name(), repo, ref, true, git);
-    }
-
-    /** Runs this git executable instead of {@code git} from the PATH. */
-    public GitCheckout using(Path gitBinary) {
-        return new GitCheckout(name(), repo, ref, stash, Args.gitBinary(gitBinary));
-    }
-
-    /** This step under another name. */
     @Override
-    public GitCheckout withName(String newName) {
-        return new GitCheckout(newName, repo, ref, stash, git);
+    GitCheckout copy(String newName, boolean newStash, String newGit) {
+        return new GitCheckout(newName, repo, ref, newStash, newGit);
     }
 
     @Override

@@ -31,7 +31,7 @@ import java.util.Set;
  * pushed a minute ago) fails the validation of a later checkout in the same plan: fetch before
  * running the plan, or check out {@code origin/<branch>} after {@code git fetch} has run once.
  */
-public final class GitFetch extends GitStepBase implements GitStep {
+public final class GitFetch extends GitStepBase<GitFetch> implements GitStep {
     private final String remote;
     private final Askpass.Credentials credentials;
 
@@ -45,9 +45,9 @@ public final class GitFetch extends GitStepBase implements GitStep {
         this.credentials = credentials;
     }
 
-    /** Runs this git executable instead of {@code git} from the PATH. */
-    public GitFetch using(Path gitBinary) {
-        return new GitFetch(name(), repo, remote, Args.gitBinary(gitBinary), credentials);
+    @Override
+    GitFetch copy(String newName, String newGit) {
+        return new GitFetch(newName, repo, remote, newGit, credentials);
     }
 
     /**
@@ -70,12 +70,6 @@ public final class GitFetch extends GitStepBase implements GitStep {
 
     public String remote() {
         return remote;
-    }
-
-    /** This step under another name. */
-    @Override
-    public GitFetch withName(String newName) {
-        return new GitFetch(newName, repo, remote, git, credentials);
     }
 
     /**

@@ -32,7 +32,7 @@ import java.util.Set;
  * Plan plan = Plan.named("update bot").step(Git.pull(repo, "origin", "main")).build();
  * }</pre>
  */
-public final class GitPull extends GitStepBase implements GitStep {
+public final class GitPull extends GitStepBase<GitPull> implements GitStep {
     private final String remote;
     private final String branch;
     private final boolean stash;
@@ -56,9 +56,9 @@ public final class GitPull extends GitStepBase implements GitStep {
         return new GitPull(name(), repo, remote, branch, true, git, credentials);
     }
 
-    /** Runs this git executable instead of {@code git} from the PATH. */
-    public GitPull using(Path gitBinary) {
-        return new GitPull(name(), repo, remote, branch, stash, Args.gitBinary(gitBinary), credentials);
+    @Override
+    GitPull copy(String newName, String newGit) {
+        return new GitPull(newName, repo, remote, branch, stash, newGit, credentials);
     }
 
     /**
@@ -86,12 +86,6 @@ public final class GitPull extends GitStepBase implements GitStep {
     /** The remote branch pulled. */
     public String branch() {
         return branch;
-    }
-
-    /** This step under another name. */
-    @Override
-    public GitPull withName(String newName) {
-        return new GitPull(newName, repo, remote, branch, stash, git, credentials);
     }
 
     /**

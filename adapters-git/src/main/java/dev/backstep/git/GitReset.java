@@ -18,7 +18,7 @@ import java.util.Optional;
  * Plan rollback = Plan.named("roll back bot").step(Git.resetHard(repo, "HEAD~1")).build();
  * }</pre>
  */
-public final class GitReset extends HeadMove implements GitStep {
+public final class GitReset extends HeadMove<GitReset> implements GitStep {
 
     private static final String VERB = "git reset --hard";
 
@@ -30,20 +30,9 @@ public final class GitReset extends HeadMove implements GitStep {
         super(name, Git.RESET, VERB, repo, ref, stash, git);
     }
 
-    /** Stashes local changes before resetting and restores them on undo, instead of refusing. */
-    public GitReset stashChanges() {
-        return new GitReset(name(), repo, ref, true, git);
-    }
-
-    /** Runs this git executable instead of {@code git} from the PATH. */
-    public GitReset using(Path gitBinary) {
-        return new GitReset(name(), repo, ref, stash, Args.gitBinary(gitBinary));
-    }
-
-    /** This step under another name. */
     @Override
-    public GitReset withName(String newName) {
-        return new GitReset(newName, repo, ref, stash, git);
+    GitReset copy(String newName, boolean newStash, String newGit) {
+        return new GitReset(newName, repo, ref, newStash, newGit);
     }
 
     @Override

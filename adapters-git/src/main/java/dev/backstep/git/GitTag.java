@@ -27,7 +27,7 @@ import java.util.Set;
  * Plan plan = Plan.named("release").step(Git.tag(repo, "deployed-2025-06-01").annotated("deployed by CI")).build();
  * }</pre>
  */
-public final class GitTag extends GitStepBase implements GitStep {
+public final class GitTag extends GitStepBase<GitTag> implements GitStep {
     private final String tag;
     private final String at;
     private final String message;
@@ -57,9 +57,9 @@ public final class GitTag extends GitStepBase implements GitStep {
         return new GitTag(name(), repo, tag, at, tagMessage, git);
     }
 
-    /** Runs this git executable instead of {@code git} from the PATH. */
-    public GitTag using(Path gitBinary) {
-        return new GitTag(name(), repo, tag, at, message, Args.gitBinary(gitBinary));
+    @Override
+    GitTag copy(String newName, String newGit) {
+        return new GitTag(newName, repo, tag, at, message, newGit);
     }
 
     /** The tag name. */
@@ -75,12 +75,6 @@ public final class GitTag extends GitStepBase implements GitStep {
     /** The message of an annotated tag. */
     public Optional<String> message() {
         return Optional.ofNullable(message);
-    }
-
-    /** This step under another name. */
-    @Override
-    public GitTag withName(String newName) {
-        return new GitTag(newName, repo, tag, at, message, git);
     }
 
     /**

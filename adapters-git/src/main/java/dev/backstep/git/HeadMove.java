@@ -18,7 +18,7 @@ import java.util.Optional;
  * HEAD, branch and work tree state first, refuses a dirty work tree unless stashing, updates
  * submodules after, and is undone by restoring the recorded HEAD.
  */
-abstract sealed class HeadMove extends GitStepBase permits GitCheckout, GitReset {
+abstract sealed class HeadMove<S extends HeadMove<S>> extends GitStepBase<S> permits GitCheckout, GitReset {
     final String ref;
     final boolean stash;
     private final String command;
@@ -29,6 +29,22 @@ abstract sealed class HeadMove extends GitStepBase permits GitCheckout, GitReset
         this.command = verb + " " + ref;
         this.ref = ref;
         this.stash = stash;
+    }
+
+    /** This step under another name, stashing or not, with another git executable; the ref kept. */
+    abstract S copy(String newName, boolean newStash, String newGit);
+
+    @Override
+    final S copy(String newName, String newGit) {
+        return copy(newName, stash, newGit);
+    }
+
+    /**
+     * Stashes uncommitted changes and untracked files before moving HEAD (under a unique message,
+     * recorded) and restores them on undo, instead of refusing a dirty work tree.
+     */
+    public S stashChanges() {
+        return copy(name(), true, git);
     }
 
     /** Where HEAD goes and the git arguments that move it there. */
