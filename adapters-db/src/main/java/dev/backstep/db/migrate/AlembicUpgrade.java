@@ -58,20 +58,20 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
         return new AlembicUpgrade(newName, newCommand, newVia, program, config, target);
     }
 
-    private AlembicUpgrade with(MigrationCommand c, List<String> v, String p, String cfg, String t) {
-        return new AlembicUpgrade(name(), c, v, p, cfg, t);
+    private AlembicUpgrade with(String p, String cfg, String t) {
+        return new AlembicUpgrade(name(), command, via, p, cfg, t);
     }
 
     /** The alembic program (default {@code alembic} from the PATH), for example {@code /usr/bin/alembic} or {@code .venv/bin/alembic}. */
     public AlembicUpgrade program(String alembic) {
         MigrationCommand.checkArgs("program", alembic);
-        return with(command, via, alembic, config, target);
+        return with(alembic, config, target);
     }
 
     /** The alembic configuration file ({@code alembic -c <path>}), relative to the application directory. */
     public AlembicUpgrade config(String path) {
         MigrationCommand.checkArgs("config", path);
-        return with(command, via, program, path, target);
+        return with(program, path, target);
     }
 
     /** The revision to upgrade to (default {@code head}). */
@@ -79,7 +79,7 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
         if (revision == null || !revision.matches("[A-Za-z0-9_@.+]+")) {
             throw new PlanDefinitionException(null, name(), "invalid alembic target '" + revision + "'");
         }
-        return with(command, via, program, config, revision);
+        return with(program, config, revision);
     }
 
     @Override
@@ -138,24 +138,15 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
 
     @Override
     public void execute(StepContext ctx) {
-        command.rememberSecrets();
-        command.record(ctx);
+        recordCommand(ctx);
         List<String> current = revisions(ctx.commands(), command, "current");
         if (current.size() > 1) {
             throw new BackstepException("the database is at several alembic revisions " + current);
         }
         String before = current.isEmpty() ? BASE : current.get(0);
         ctx.record(K_REVISION, before);
-        try {
-            command.run(ctx.commands(), "upgrade", target);
-        } catch (BackstepException e) {
-            try {
-                downgrade(ctx.commands(), command, ctx.recorded(K_REVISION).orElse(before));
-            } catch (RuntimeException undo) {
-                e.addSuppressed(undo);
-            }
-            throw e;
-        }
+        runOrUndo(ctx.commands(), () -> downgrade(ctx.commands(), command, ctx.recorded(K_REVISION).orElse(before)),
+                "upgrade", target);
         List<String> after = revisions(ctx.commands(), command, "current");
         ctx.summary("alembic " + before + " -> " + (after.isEmpty() ? BASE : String.join(",", after)));
     }

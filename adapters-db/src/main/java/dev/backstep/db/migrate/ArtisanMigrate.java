@@ -73,14 +73,14 @@ public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
         return new ArtisanMigrate(newName, newCommand, newVia, php, connection, stepwise);
     }
 
-    private ArtisanMigrate with(MigrationCommand c, List<String> v, String p, String conn, boolean step) {
-        return new ArtisanMigrate(name(), c, v, p, conn, step);
+    private ArtisanMigrate with(String p, String conn, boolean step) {
+        return new ArtisanMigrate(name(), command, via, p, conn, step);
     }
 
     /** The PHP program (default {@code php} from the PATH), for example {@code /usr/bin/php8.2}. */
     public ArtisanMigrate php(String program) {
         MigrationCommand.checkArgs("php", program);
-        return with(command, via, program, connection, stepwise);
+        return with(program, connection, stepwise);
     }
 
     /** The Laravel database connection ({@code --database=<name>}) for migrate, status and rollback. */
@@ -88,12 +88,12 @@ public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
         if (connectionName == null || !connectionName.matches("[A-Za-z0-9_.-]+")) {
             throw new PlanDefinitionException(null, name(), "invalid Laravel database connection name '" + connectionName + "'");
         }
-        return with(command, via, php, connectionName, stepwise);
+        return with(php, connectionName, stepwise);
     }
 
     /** Runs {@code migrate --step}: every migration in its own batch (the undo still rolls back all of them). */
     public ArtisanMigrate stepwise() {
-        return with(command, via, php, connection, true);
+        return with(php, connection, true);
     }
 
     @Override
@@ -136,29 +136,19 @@ public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
 
     @Override
     public void execute(StepContext ctx) {
-        command.rememberSecrets();
-        command.record(ctx);
+        recordCommand(ctx);
         if (connection != null) {
             ctx.record(K_CONNECTION, connection);
         }
-        int before = maxBatch(ctx.commands(), command, connection);
-        ctx.record(K_BATCH_BEFORE, String.valueOf(before));
-        before = Integer.parseInt(ctx.recorded(K_BATCH_BEFORE).orElseThrow()); // a retry keeps the first attempt's
+        ctx.record(K_BATCH_BEFORE, String.valueOf(maxBatch(ctx.commands(), command, connection)));
+        int before = Integer.parseInt(ctx.recorded(K_BATCH_BEFORE).orElseThrow()); // a retry keeps the first attempt's
         List<String> args = new ArrayList<>(List.of("migrate", "--force", "--no-interaction", "--no-ansi"));
         if (stepwise) {
             args.add("--step");
         }
         connectionArg(connection).ifPresent(args::add);
-        try {
-            command.run(ctx.commands(), args.toArray(String[]::new));
-        } catch (BackstepException e) {
-            try {
-                rollBackTo(ctx.commands(), command, connection, before, null);
-            } catch (RuntimeException undo) {
-                e.addSuppressed(undo);
-            }
-            throw e;
-        }
+        runOrUndo(ctx.commands(), () -> rollBackTo(ctx.commands(), command, connection, before, null),
+                args.toArray(String[]::new));
         int after = maxBatch(ctx.commands(), command, connection);
         ctx.record(K_BATCH_AFTER, String.valueOf(after));
         ctx.summary(after == before ? "artisan migrate: nothing to migrate (batch " + before + ")"

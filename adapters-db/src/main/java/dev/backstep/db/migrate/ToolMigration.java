@@ -1,8 +1,11 @@
 package dev.backstep.db.migrate;
 
+import dev.backstep.BackstepException;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Secret;
+import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
+import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.AbstractStep;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -70,6 +73,29 @@ abstract sealed class ToolMigration<S extends ToolMigration<S>> extends Abstract
     /** " in DIR" and " via PREFIX" when there is one, for {@link #describe()}. */
     final String where() {
         return " in " + command.dir() + (via.isEmpty() ? "" : " via " + String.join(" ", via));
+    }
+
+    /** Makes the secrets known to this process's compensations and records the command, before the tool runs. */
+    final void recordCommand(StepContext ctx) {
+        command.rememberSecrets();
+        command.record(ctx);
+    }
+
+    /**
+     * Runs the tool with {@code args}; when it fails, {@code undo} puts back what it applied before
+     * the failure is thrown (a failing undo is added to it as suppressed).
+     */
+    final void runOrUndo(CommandRunner commands, Runnable undo, String... args) {
+        try {
+            command.run(commands, args);
+        } catch (BackstepException e) {
+            try {
+                undo.run();
+            } catch (RuntimeException undoFailure) {
+                e.addSuppressed(undoFailure);
+            }
+            throw e;
+        }
     }
 
     /** Refuses, in validation, an application directory that does not exist. */
