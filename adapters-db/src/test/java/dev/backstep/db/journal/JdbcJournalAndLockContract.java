@@ -197,18 +197,9 @@ abstract class JdbcJournalAndLockContract {
 
     private void insertRow(String table, String run, long seq, String at, String type, String step, String data,
                            String crc) throws SQLException {
-        try (Connection c = dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                     + " (run_id, seq, at, type, step, data, crc) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, run);
-            ps.setLong(2, seq);
-            ps.setString(3, at);
-            ps.setString(4, type);
-            ps.setString(5, step);
-            ps.setString(6, data);
-            ps.setString(7, crc);
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
+        assertThat(executeUpdate(dataSource(), "INSERT INTO " + table
+                + " (run_id, seq, at, type, step, data, crc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                run, seq, at, type, step, data, crc)).isEqualTo(1);
     }
 
     @Test
@@ -238,6 +229,9 @@ abstract class JdbcJournalAndLockContract {
 
     /** Rewrites the data of one row as a person with SQL access would, checksum recomputed so that it passes. */
     private long editRow(String table, RunId run, JournalRecord.Type type, String from, String to) throws SQLException {
+        long seq;
+        String edited;
+        String crc;
         try (Connection c = dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT seq, at, step, data FROM " + table
                      + " WHERE run_id = ? AND type = ? ORDER BY seq")) {
@@ -245,22 +239,16 @@ abstract class JdbcJournalAndLockContract {
             ps.setString(2, type.name());
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
-                long seq = rs.getLong(1);
+                seq = rs.getLong(1);
                 String data = rs.getString(4);
                 assertThat(data).contains(from);
-                String edited = data.replace(from, to);
-                String crc = JdbcJournal.crc(run.value(), seq, rs.getString(2), type.name(), rs.getString(3), edited);
-                try (PreparedStatement up = c.prepareStatement("UPDATE " + table
-                        + " SET data = ?, crc = ? WHERE run_id = ? AND seq = ?")) {
-                    up.setString(1, edited);
-                    up.setString(2, crc);
-                    up.setString(3, run.value());
-                    up.setLong(4, seq);
-                    assertThat(up.executeUpdate()).isEqualTo(1);
-                }
-                return seq;
+                edited = data.replace(from, to);
+                crc = JdbcJournal.crc(run.value(), seq, rs.getString(2), type.name(), rs.getString(3), edited);
             }
         }
+        assertThat(executeUpdate(dataSource(), "UPDATE " + table + " SET data = ?, crc = ? WHERE run_id = ? AND seq = ?",
+                edited, crc, run.value(), seq)).isEqualTo(1);
+        return seq;
     }
 
     // ---------------------------------------------------------------- index table
@@ -692,11 +680,20 @@ abstract class JdbcJournalAndLockContract {
     }
 
     static void update(DataSource ds, String key, String value) throws SQLException {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE settings SET v = ? WHERE k = ?")) {
-            ps.setString(1, value);
-            ps.setString(2, key);
-            ps.executeUpdate();
+        executeUpdate(ds, "UPDATE settings SET v = ? WHERE k = ?", value, key);
+    }
+
+    /** Runs an INSERT or UPDATE with {@code params} bound in order (null as SQL NULL); the number of rows changed. */
+    static int executeUpdate(DataSource ds, String sql, Object... params) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                if (params[i] == null) {
+                    ps.setNull(i + 1, java.sql.Types.VARCHAR);
+                } else {
+                    ps.setObject(i + 1, params[i]);
+                }
+            }
+            return ps.executeUpdate();
         }
     }
 
@@ -813,23 +810,41 @@ abstract class JdbcJournalAndLockContract {
         return dbName;
     }
 
-    @Test
-    void aRunWithHostLocalStepsIsRolledBackOnlyOnItsOwnHost() throws Exception {
+    /**
+     * Runners on hosts deploy-1 and deploy-2 sharing a journal table and a lock table, with the
+     * settings table at version 1.2.0 and {@code env}, a file on this host, at {@code VERSION=1.2.0}.
+     */
+    private record TwoHosts(String journalTable, String dbName, Path env, dev.backstep.Runner host1,
+                            dev.backstep.Runner host2) {
+        /** Sets the version to 1.3.0 in the database (host-independent) and in {@code env} (host-local). */
+        Plan.Builder deploy() {
+            return Plan.named("deploy shop 1.3.0").target("shop@prod")
+                    .step(new SetSetting(dbName, "version", "1.3.0"))
+                    .step(writeLocalFile(env, "VERSION=1.3.0\n"));
+        }
+    }
+
+    private TwoHosts twoHostsWithALocalFile() throws Exception {
         String journalTable = freshTable("journal");
         String lockTable = freshTable("lock");
         String dbName = settingsWithVersion("1.2.0");
         Path env = state.resolve("app.env");
         java.nio.file.Files.createDirectories(state);
         java.nio.file.Files.writeString(env, "VERSION=1.2.0\n");
-        var host1 = hostRunner("deploy-1", journalTable, lockTable);
-        var host2 = hostRunner("deploy-2", journalTable, lockTable);
-        RunResult deployed = host1.run(Plan.named("deploy shop 1.3.0").target("shop@prod")
-                .step(new SetSetting(dbName, "version", "1.3.0"))
-                .step(writeLocalFile(env, "VERSION=1.3.0\n"))
-                .build());
+        return new TwoHosts(journalTable, dbName, env, hostRunner("deploy-1", journalTable, lockTable),
+                hostRunner("deploy-2", journalTable, lockTable));
+    }
+
+    @Test
+    void aRunWithHostLocalStepsIsRolledBackOnlyOnItsOwnHost() throws Exception {
+        TwoHosts hosts = twoHostsWithALocalFile();
+        Path env = hosts.env();
+        var host1 = hosts.host1();
+        var host2 = hosts.host2();
+        RunResult deployed = host1.run(hosts.deploy().build());
         assertThat(deployed.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(host2.history("shop@prod")).singleElement().extracting(s -> s.runId()).isEqualTo(deployed.runId());
-        assertThat(JdbcJournal.create(dataSource(), journalTable).read(deployed.runId()).get(0).get("host"))
+        assertThat(JdbcJournal.create(dataSource(), hosts.journalTable()).read(deployed.runId()).get(0).get("host"))
                 .contains("deploy-1");
 
         assertThatThrownBy(() -> host2.rollback(deployed.runId()))
@@ -867,22 +882,14 @@ abstract class JdbcJournalAndLockContract {
 
     @Test
     void recoverOnAnotherHostLeavesARunWithHostLocalStepsForItsHost() throws Exception {
-        String journalTable = freshTable("journal");
-        String lockTable = freshTable("lock");
-        String dbName = settingsWithVersion("1.2.0");
-        Path env = state.resolve("app.env");
-        java.nio.file.Files.createDirectories(state);
-        java.nio.file.Files.writeString(env, "VERSION=1.2.0\n");
-        var host1 = hostRunner("deploy-1", journalTable, lockTable);
-        var host2 = hostRunner("deploy-2", journalTable, lockTable);
+        TwoHosts hosts = twoHostsWithALocalFile();
+        Path env = hosts.env();
+        var host1 = hosts.host1();
+        var host2 = hosts.host2();
         Step stopped = Step.named("restart").action(ctx -> {
             throw new InterruptedException("deploy tool stopped");
         }).build();
-        RunResult interrupted = host1.run(Plan.named("deploy shop 1.3.0").target("shop@prod")
-                .step(new SetSetting(dbName, "version", "1.3.0"))
-                .step(writeLocalFile(env, "VERSION=1.3.0\n"))
-                .step(stopped)
-                .build());
+        RunResult interrupted = host1.run(hosts.deploy().step(stopped).build());
         Thread.interrupted(); // the runner hands the interrupt back to its caller
         assertThat(interrupted.status()).isEqualTo(RunStatus.INTERRUPTED);
 
@@ -923,16 +930,8 @@ abstract class JdbcJournalAndLockContract {
     private void insertLockRow(String table, String target, String host, long pid, String runId, Instant heartbeat)
             throws SQLException {
         JdbcLock.builder(dataSource()).table(table).build(); // creates the table
-        try (Connection c = dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                     + " (target, host, pid, run_id, since, heartbeat) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, target);
-            ps.setString(2, host);
-            ps.setLong(3, pid);
-            ps.setString(4, runId);
-            ps.setString(5, heartbeat.minusSeconds(5).toString());
-            ps.setLong(6, heartbeat.toEpochMilli());
-            ps.executeUpdate();
-        }
+        executeUpdate(dataSource(), "INSERT INTO " + table
+                + " (target, host, pid, run_id, since, heartbeat) VALUES (?, ?, ?, ?, ?, ?)",
+                target, host, pid, runId, heartbeat.minusSeconds(5).toString(), heartbeat.toEpochMilli());
     }
 }
