@@ -46,6 +46,18 @@ final class GitHarness {
         return harness(commands, sandbox, step).context(StepContext.Phase.FORWARD);
     }
 
+    /** Runs {@code step} forward with the sandbox's commands; its context holds what it recorded. */
+    static StepContext execute(GitSandbox sandbox, Step step) throws Exception {
+        StepContext ctx = forward(sandbox, step);
+        step.execute(ctx);
+        return ctx;
+    }
+
+    /** Undoes {@code step} from nothing but the values its forward context {@code ctx} recorded. */
+    static void undo(GitSandbox sandbox, Step step, StepContext ctx) throws Exception {
+        step.compensation().compensate(compensation(sandbox, step, ctx.recordedValues()));
+    }
+
     static StepContext validation(GitSandbox sandbox, Step step) {
         return validation(sandbox.commands(), sandbox, step);
     }

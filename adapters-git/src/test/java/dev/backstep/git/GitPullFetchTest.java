@@ -42,20 +42,18 @@ class GitPullFetchTest {
         String c2 = pushFromOther("v2", "second");
         GitPull step = Git.pull(work, "origin", "main");
         step.validate(GitHarness.validation(sb, step));
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         sb.assertAt(work, c2, "main", "v2");
         assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c2);
         assertThat(ctx.recordedValues()).containsEntry("head", c1).containsEntry("branch", "main")
                 .containsEntry("target", c2);
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         sb.assertAt(work, c1, "main", "v1");
         assertThat(sb.status(work)).isEmpty();
         assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c1);
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         sb.assertAt(work, c1, "main", "v1");
     }
 
@@ -114,12 +112,11 @@ class GitPullFetchTest {
                 .hasMessageContaining("local.cfg");
 
         GitPull step = refused.stashChanges();
-        StepContext ctx = GitHarness.forward(sb, step);
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         sb.assertAt(work, c2, "main", "v2");
         assertThat(work.resolve("local.cfg")).doesNotExist();
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         sb.assertAt(work, c1, "main", "v1");
         assertThat(GitSandbox.read(work.resolve("local.cfg"))).isEqualTo("debug=true");
         assertThat(sb.stashList(work)).isEmpty();
@@ -148,9 +145,7 @@ class GitPullFetchTest {
         String refsBefore = sb.git(work, "for-each-ref");
         GitFetch step = Git.fetch(work, "origin");
         step.validate(GitHarness.validation(sb, step));
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c2);
         assertThat(sb.git(work, "tag", "--list")).contains("v2.0.0");
         sb.assertAt(work, c1, "main", "v1");
@@ -159,10 +154,10 @@ class GitPullFetchTest {
                 .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                         java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         assertThat(sb.git(work, "for-each-ref")).isEqualTo(refsBefore);
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         assertThat(sb.git(work, "for-each-ref")).isEqualTo(refsBefore);
     }
 
@@ -170,12 +165,11 @@ class GitPullFetchTest {
     void fetchCompensationLeavesARefAloneThatMovedAfterTheFetch() throws Exception {
         pushFromOther("v2", "second");
         GitFetch step = Git.fetch(work, "origin");
-        StepContext ctx = GitHarness.forward(sb, step);
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         String c3 = pushFromOther("v3", "third");
         sb.git(work, "fetch", "-q", "origin");
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
 
         assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c3);
     }
