@@ -206,12 +206,8 @@ class GitCheckoutTest extends TwoCommitRepoTest {
                 + "if [ \"$2\" = \"" + c1 + "\" ]; then echo 'refusing v1' >&2; exit 1; fi\nexit 0\n");
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
         GitCheckout step = Git.checkout(repo, "v1.0.0");
-        StepContext ctx = GitHarness.forward(sb, step);
 
-        assertThatThrownBy(() -> step.execute(ctx))
-                .isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.COMMAND_FAILED))
-                .hasMessageContaining("refusing v1");
+        GitHarness.assertExecutionFails(sb, step, "refusing v1", GitException.Reason.COMMAND_FAILED);
 
         sb.assertAt(repo, c2, "main", "v2");
         assertThat(sb.status(repo)).isEmpty();

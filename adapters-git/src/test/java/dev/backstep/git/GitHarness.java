@@ -33,6 +33,17 @@ final class GitHarness {
                         e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
+    /**
+     * Asserts that executing {@code step} throws a {@link GitException} of {@code reason} whose
+     * message contains {@code message}.
+     */
+    static void assertExecutionFails(GitSandbox sandbox, Step step, String message, GitException.Reason reason) {
+        StepContext ctx = forward(sandbox, step);
+        assertThatThrownBy(() -> step.execute(ctx))
+                .isInstanceOfSatisfying(GitException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .hasMessageContaining(message);
+    }
+
     static StepHarness harness(CommandRunner commands, GitSandbox sandbox, Step step) {
         return StepHarness.of(step).commands(commands).backupRoot(sandbox.root().resolve("backups"))
                 .runId(RunId.of("test-run"));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.StepContext;
-import dev.backstep.StepValidationException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,12 +61,8 @@ class GitPullFetchTest {
         pushFromOther("v2", "theirs");
         String local = sb.commit(work, "local.txt", "mine", "ours");
         GitPull step = Git.pull(work, "origin", "main");
-        StepContext ctx = GitHarness.forward(sb, step);
 
-        assertThatThrownBy(() -> step.execute(ctx))
-                .isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.NOT_FAST_FORWARD))
-                .hasMessageContaining("cannot be fast-forwarded");
+        GitHarness.assertExecutionFails(sb, step, "cannot be fast-forwarded", GitException.Reason.NOT_FAST_FORWARD);
 
         sb.assertAt(work, local, "main", "v1");
         assertThat(sb.status(work)).isEmpty();
@@ -92,12 +87,8 @@ class GitPullFetchTest {
     @Test
     void pullOfMissingRemoteBranchIsAFetchFailureAndChangesNothing() {
         GitPull step = Git.pull(work, "origin", "no-such-branch");
-        StepContext ctx = GitHarness.forward(sb, step);
 
-        assertThatThrownBy(() -> step.execute(ctx))
-                .isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.FETCH_FAILED))
-                .hasMessageContaining("no-such-branch");
+        GitHarness.assertExecutionFails(sb, step, "no-such-branch", GitException.Reason.FETCH_FAILED);
 
         sb.assertAt(work, c1, "main", "v1");
     }
@@ -126,12 +117,8 @@ class GitPullFetchTest {
     void fetchFailureIsTypedAndChangesNothing() {
         sb.git(work, "remote", "set-url", "origin", tmp.resolve("gone.git").toString());
         GitFetch step = Git.fetch(work, "origin");
-        StepContext ctx = GitHarness.forward(sb, step);
 
-        assertThatThrownBy(() -> step.execute(ctx))
-                .isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.FETCH_FAILED))
-                .hasMessageContaining("git fetch origin failed");
+        GitHarness.assertExecutionFails(sb, step, "git fetch origin failed", GitException.Reason.FETCH_FAILED);
 
         assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c1);
     }
@@ -178,9 +165,6 @@ class GitPullFetchTest {
     void fetchOfUnknownRemoteIsRefusedByValidation() {
         GitFetch step = Git.fetch(work, "nope");
 
-        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
-                .isInstanceOf(StepValidationException.class)
-                .cause().isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.UNKNOWN_REMOTE));
+        GitHarness.assertRefusedByValidation(sb, step, "no remote named 'nope'", GitException.Reason.UNKNOWN_REMOTE);
     }
 }

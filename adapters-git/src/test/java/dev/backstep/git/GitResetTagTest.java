@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.StepContext;
-import dev.backstep.StepValidationException;
 import org.junit.jupiter.api.Test;
 
 class GitResetTagTest extends TwoCommitRepoTest {
@@ -69,10 +68,7 @@ class GitResetTagTest extends TwoCommitRepoTest {
     void resetToUnknownRefIsRefusedByValidation() {
         GitReset step = Git.resetHard(repo, "HEAD~5");
 
-        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
-                .isInstanceOf(StepValidationException.class)
-                .cause().isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.UNKNOWN_REF));
+        GitHarness.assertRefusedByValidation(sb, step, "'HEAD~5' does not name a commit", GitException.Reason.UNKNOWN_REF);
     }
 
     @Test
