@@ -14,6 +14,7 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
+import dev.backstep.spi.AbstractStep;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
 import dev.backstep.spi.Lock;
@@ -391,7 +392,12 @@ abstract class JdbcJournalAndLockContract {
     // ---------------------------------------------------------------- lock
 
     private JdbcLock lock(String table, String host) {
-        return JdbcLock.builder(dataSource()).table(table).host(host).build();
+        return lockOf(table, host).build();
+    }
+
+    /** A lock on {@code table} for {@code host}, to be configured further. */
+    private JdbcLock.Builder lockOf(String table, String host) {
+        return JdbcLock.builder(dataSource()).table(table).host(host);
     }
 
     @Test
@@ -444,10 +450,9 @@ abstract class JdbcJournalAndLockContract {
     @Test
     void liveHolderKeepsItsLockBeyondTheTtlAndIsNeverBroken() throws Exception {
         String table = freshTable("lock");
-        JdbcLock deploy1 = JdbcLock.builder(dataSource()).table(table).host("deploy-1")
+        JdbcLock deploy1 = lockOf(table, "deploy-1")
                 .ttl(Duration.ofMillis(3000)).heartbeatEvery(Duration.ofMillis(200)).build();
-        JdbcLock deploy2 = JdbcLock.builder(dataSource()).table(table).host("deploy-2")
-                .ttl(Duration.ofMillis(3000)).build();
+        JdbcLock deploy2 = lockOf(table, "deploy-2").ttl(Duration.ofMillis(3000)).build();
 
         try (Lock.Handle held = deploy1.acquire("shop", RunId.of("run-1"), Duration.ZERO)) {
             Thread.sleep(4500); // well beyond the TTL: only the heartbeat keeps the lock alive
@@ -466,10 +471,9 @@ abstract class JdbcJournalAndLockContract {
     @Test
     void holderWhoseHeartbeatStoppedBecomesStaleAndCanBeBroken() throws Exception {
         String table = freshTable("lock");
-        JdbcLock deploy1 = JdbcLock.builder(dataSource()).table(table).host("deploy-1")
+        JdbcLock deploy1 = lockOf(table, "deploy-1")
                 .ttl(Duration.ofMillis(800)).heartbeatEvery(Duration.ofMillis(100)).build();
-        JdbcLock deploy2 = JdbcLock.builder(dataSource()).table(table).host("deploy-2")
-                .ttl(Duration.ofMillis(800)).build();
+        JdbcLock deploy2 = lockOf(table, "deploy-2").ttl(Duration.ofMillis(800)).build();
         Lock.Handle hung = deploy1.acquire("shop", RunId.of("run-1"), Duration.ZERO);
         Instant beatBefore = deploy2.lastHeartbeat("shop").orElseThrow();
 
@@ -493,7 +497,7 @@ abstract class JdbcJournalAndLockContract {
     @Test
     void rowWithAnOldHeartbeatIsTakenOverByTheNextAcquire() throws Exception {
         String table = freshTable("lock");
-        JdbcLock deploy2 = JdbcLock.builder(dataSource()).table(table).host("deploy-2").ttl(Duration.ofSeconds(30)).build();
+        JdbcLock deploy2 = lockOf(table, "deploy-2").ttl(Duration.ofSeconds(30)).build();
         insertLockRow(table, "shop", "deploy-gone", 4242, "run-old", Instant.now().minusSeconds(3600));
 
         assertThat(deploy2.isStale("shop")).isTrue();
@@ -613,7 +617,7 @@ abstract class JdbcJournalAndLockContract {
     // ---------------------------------------------------------------- with a runner
 
     /** Sets a value in table {@code settings}; its compensation restores the recorded previous value. */
-    static final class SetSetting implements Step {
+    static final class SetSetting extends AbstractStep {
         static final String TYPE = "test.db-setting";
         static final Map<String, DataSource> DATABASES = new java.util.concurrent.ConcurrentHashMap<>();
         static final Compensation RESTORE = ctx -> {
@@ -628,19 +632,19 @@ abstract class JdbcJournalAndLockContract {
         private final String value;
 
         SetSetting(String database, String key, String value) {
+            this("set " + key, database, key, value);
+        }
+
+        private SetSetting(String name, String database, String key, String value) {
+            super(name, TYPE);
             this.database = database;
             this.key = key;
             this.value = value;
         }
 
         @Override
-        public String name() {
-            return "set " + key;
-        }
-
-        @Override
-        public String type() {
-            return TYPE;
+        public SetSetting withName(String newName) {
+            return new SetSetting(newName, database, key, value);
         }
 
         @Override
