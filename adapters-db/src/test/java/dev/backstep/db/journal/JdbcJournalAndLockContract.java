@@ -842,16 +842,13 @@ abstract class JdbcJournalAndLockContract {
     @Test
     void aRunWithHostLocalStepsIsRolledBackOnlyOnItsOwnHost() throws Exception {
         TwoHosts hosts = twoHostsWithALocalFile();
-        Path env = hosts.env();
-        var host1 = hosts.host1();
-        var host2 = hosts.host2();
-        RunResult deployed = host1.run(hosts.deploy().build());
+        RunResult deployed = hosts.host1().run(hosts.deploy().build());
         assertThat(deployed.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(host2.history("shop@prod")).singleElement().extracting(s -> s.runId()).isEqualTo(deployed.runId());
+        assertThat(hosts.host2().history("shop@prod")).singleElement().extracting(s -> s.runId()).isEqualTo(deployed.runId());
         assertThat(JdbcJournal.create(dataSource(), hosts.journalTable()).read(deployed.runId()).get(0).get("host"))
                 .contains("deploy-1");
 
-        assertThatThrownBy(() -> host2.rollback(deployed.runId()))
+        assertThatThrownBy(() -> hosts.host2().rollback(deployed.runId()))
                 .isInstanceOfSatisfying(dev.backstep.HostAffinityException.class, e -> {
                     assertThat(e.host()).isEqualTo("deploy-1");
                     assertThat(e.steps()).containsExactly("write app.env");
@@ -860,14 +857,14 @@ abstract class JdbcJournalAndLockContract {
                 .hasMessageContaining("ran on host 'deploy-1'")
                 .hasMessageContaining("this runner is on 'deploy-2'");
         assertThat(read(dataSource(), "version")).as("nothing changed").isEqualTo("1.3.0");
-        assertThat(env).hasContent("VERSION=1.3.0\n");
-        assertThat(host2.summary(deployed.runId()).status()).contains(RunStatus.SUCCEEDED);
+        assertThat(hosts.env()).hasContent("VERSION=1.3.0\n");
+        assertThat(hosts.host2().summary(deployed.runId()).status()).contains(RunStatus.SUCCEEDED);
 
-        RunResult rolledBack = host1.rollback(deployed.runId());
+        RunResult rolledBack = hosts.host1().rollback(deployed.runId());
 
         assertThat(rolledBack.status()).isEqualTo(RunStatus.ROLLED_BACK);
         assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
-        assertThat(env).hasContent("VERSION=1.2.0\n");
+        assertThat(hosts.env()).hasContent("VERSION=1.2.0\n");
     }
 
     @Test
@@ -887,17 +884,14 @@ abstract class JdbcJournalAndLockContract {
     @Test
     void recoverOnAnotherHostLeavesARunWithHostLocalStepsForItsHost() throws Exception {
         TwoHosts hosts = twoHostsWithALocalFile();
-        Path env = hosts.env();
-        var host1 = hosts.host1();
-        var host2 = hosts.host2();
         Step stopped = Step.named("restart").action(ctx -> {
             throw new InterruptedException("deploy tool stopped");
         }).build();
-        RunResult interrupted = host1.run(hosts.deploy().step(stopped).build());
+        RunResult interrupted = hosts.host1().run(hosts.deploy().step(stopped).build());
         Thread.interrupted(); // the runner hands the interrupt back to its caller
         assertThat(interrupted.status()).isEqualTo(RunStatus.INTERRUPTED);
 
-        dev.backstep.Recovery elsewhere = host2.recover();
+        dev.backstep.Recovery elsewhere = hosts.host2().recover();
 
         assertThat(elsewhere.recovered()).isEmpty();
         assertThat(elsewhere.unrecoverable()).singleElement().satisfies(u -> {
@@ -905,14 +899,14 @@ abstract class JdbcJournalAndLockContract {
             assertThat(u.reason()).contains("left for its host 'deploy-1'").contains("write app.env");
         });
         assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
-        assertThat(env).hasContent("VERSION=1.3.0\n");
+        assertThat(hosts.env()).hasContent("VERSION=1.3.0\n");
 
-        dev.backstep.Recovery atHome = host1.recover();
+        dev.backstep.Recovery atHome = hosts.host1().recover();
 
         assertThat(atHome.recovered()).singleElement().satisfies(r -> assertThat(r.status())
                 .isEqualTo(RunStatus.ROLLED_BACK));
         assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
-        assertThat(env).hasContent("VERSION=1.2.0\n");
+        assertThat(hosts.env()).hasContent("VERSION=1.2.0\n");
     }
 
     @Test
