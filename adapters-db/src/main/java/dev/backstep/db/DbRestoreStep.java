@@ -45,7 +45,7 @@ public final class DbRestoreStep extends DbStep {
 
     private DbRestoreStep(String name, Target target, Path file, Snapshot expected, Duration maxAge,
                         boolean allowStale, Path safetyDir, int jobs) {
-        super(name, target);
+        super(name, Db.RESTORE, target);
         this.jobs = jobs;
         this.file = file.toAbsolutePath();
         this.expected = expected;
@@ -58,19 +58,19 @@ public final class DbRestoreStep extends DbStep {
     public DbRestoreStep maxAge(Duration age) {
         PlanDefinitionException.requireNonNull(age, null, "maxAge");
         if (age.isNegative() || age.isZero()) {
-            throw new PlanDefinitionException(null, name, "maxAge must be positive, was " + age);
+            throw new PlanDefinitionException(null, name(), "maxAge must be positive, was " + age);
         }
-        return new DbRestoreStep(name, target, file, expected, age, allowStale, safetyDir, jobs);
+        return new DbRestoreStep(name(), target, file, expected, age, allowStale, safetyDir, jobs);
     }
 
     /** Restores the snapshot whatever its age. */
     public DbRestoreStep allowStale() {
-        return new DbRestoreStep(name, target, file, expected, maxAge, true, safetyDir, jobs);
+        return new DbRestoreStep(name(), target, file, expected, maxAge, true, safetyDir, jobs);
     }
 
     /** Where the safety snapshot taken before the restore goes (0700; created when missing). */
     public DbRestoreStep safetySnapshotsIn(Path dir) {
-        return new DbRestoreStep(name, target, file, expected, maxAge, allowStale, PlanDefinitionException.requireNonNull(dir, null, "the safety snapshot directory"),
+        return new DbRestoreStep(name(), target, file, expected, maxAge, allowStale, PlanDefinitionException.requireNonNull(dir, null, "the safety snapshot directory"),
                 jobs);
     }
 
@@ -91,9 +91,9 @@ public final class DbRestoreStep extends DbStep {
      */
     public DbRestoreStep jobs(int n) {
         if (n < 1) {
-            throw new PlanDefinitionException(null, name, "jobs must be at least 1, was " + n);
+            throw new PlanDefinitionException(null, name(), "jobs must be at least 1, was " + n);
         }
-        return new DbRestoreStep(name, target, file, expected, maxAge, allowStale, safetyDir, n);
+        return new DbRestoreStep(name(), target, file, expected, maxAge, allowStale, safetyDir, n);
     }
 
     private Path safetyDir() {
@@ -105,21 +105,21 @@ public final class DbRestoreStep extends DbStep {
         try {
             s = Snapshot.read(file);
         } catch (BackupIntegrityException e) {
-            throw new BackupIntegrityException(name, file, e.getMessage());
+            throw new BackupIntegrityException(name(), file, e.getMessage());
         }
         if (s.engine() != target.engine()) {
-            throw new StepValidationException(name, "snapshot " + file + " is a " + s.engine().id()
+            throw new StepValidationException(name(), "snapshot " + file + " is a " + s.engine().id()
                     + " snapshot, the database is " + target.engine().id());
         }
         if (expected != null && !expected.sha256().equals(s.sha256())) {
-            throw new BackupIntegrityException(name, file, "snapshot " + file + " has sha256 " + s.sha256()
+            throw new BackupIntegrityException(name(), file, "snapshot " + file + " has sha256 " + s.sha256()
                     + " in its manifest, expected " + expected.sha256());
         }
-        Snapshots.verify(name, file, s.sha256());
+        Snapshots.verify(name(), file, s.sha256());
         Instant now = ctx.clock().instant();
         Duration age = Duration.between(s.createdAt(), now);
         if (!allowStale && age.compareTo(maxAge) > 0) {
-            throw new StaleBackupException(name, file, age, maxAge);
+            throw new StaleBackupException(name(), file, age, maxAge);
         }
         return s;
     }
@@ -139,15 +139,15 @@ public final class DbRestoreStep extends DbStep {
         ctx.record(Keys.SOURCE, file.toString());
         ctx.record(Keys.SOURCE_SHA256, source.sha256());
         ctx.record(Keys.JOBS, String.valueOf(jobs));
-        Snapshots.ensureDir(name, safetyDir());
+        Snapshots.ensureDir(name(), safetyDir());
         Instant now = ctx.clock().instant();
-        Path safety = Snapshots.newFile(name, safetyDir(), target, now);
+        Path safety = Snapshots.newFile(name(), safetyDir(), target, now);
         ctx.record(Keys.SAFETY, safety.toString());
-        Dumps.dump(name, target, ctx.commands(), safety);
-        Snapshot s = Snapshots.seal(name, safety, target, now);
+        Dumps.dump(name(), target, ctx.commands(), safety);
+        Snapshot s = Snapshots.seal(name(), safety, target, now);
         ctx.record(Keys.SAFETY_SHA256, s.sha256());
-        Snapshots.verify(name, file, source.sha256());
-        Dumps.restore(name, target, ctx.commands(), file, jobs);
+        Snapshots.verify(name(), file, source.sha256());
+        Dumps.restore(name(), target, ctx.commands(), file, jobs);
         ctx.summary("restored " + target.id() + " from " + file + " (safety snapshot " + safety + ")");
     }
 
@@ -165,10 +165,5 @@ public final class DbRestoreStep extends DbStep {
     @Override
     public boolean hostIndependent() {
         return false;
-    }
-
-    @Override
-    public String type() {
-        return Db.RESTORE;
     }
 }

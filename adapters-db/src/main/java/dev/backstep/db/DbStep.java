@@ -2,13 +2,13 @@ package dev.backstep.db;
 
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.Fingerprint;
-import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.StepValidationException;
 import dev.backstep.db.internal.Dumps;
 import dev.backstep.db.internal.Jdbc;
 import dev.backstep.db.internal.Snapshots;
 import dev.backstep.db.internal.Target;
+import dev.backstep.spi.AbstractStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,21 +25,19 @@ import java.util.List;
  * s.fingerprint(ctx); // db:postgres://app@db:5432/shop/public.orders {columns=..., rows=42, sha256=...}
  * }</pre>
  */
-public abstract class DbStep implements Step {
-    final String name;
+public abstract class DbStep extends AbstractStep {
     final Target target;
 
-    DbStep(String name, Target target) {
+    DbStep(String name, String type, Target target) {
+        super(checkName(name), type);
+        this.target = target;
+    }
+
+    private static String checkName(String name) {
         if (name == null || name.isBlank()) {
             throw new PlanDefinitionException(null, null, "a database step needs a non-blank name, was "
                     + (name == null ? null : "'" + name + "'"));
         }
-        this.name = name;
-        this.target = target;
-    }
-
-    @Override
-    public String name() {
         return name;
     }
 
@@ -52,23 +50,23 @@ public abstract class DbStep implements Step {
     @Override
     public void validate(StepContext ctx) throws Exception {
         if (target.engine() == DbEngine.SQLITE && !Files.isRegularFile(Path.of(target.database()))) {
-            throw new StepValidationException(name, "SQLite database " + target.database() + " does not exist");
+            throw new StepValidationException(name(), "SQLite database " + target.database() + " does not exist");
         }
-        try (Connection c = Jdbc.connect(target, name)) {
+        try (Connection c = Jdbc.connect(target, name())) {
             if (!c.isValid(30)) {
-                throw new StepValidationException(name, "database " + target.id() + " does not answer");
+                throw new StepValidationException(name(), "database " + target.id() + " does not answer");
             }
         } catch (DbException e) {
-            throw new StepValidationException(name, e.getMessage().replaceFirst("^step '[^']*': ", ""));
+            throw new StepValidationException(name(), e.getMessage().replaceFirst("^step '[^']*': ", ""));
         } catch (SQLException e) {
-            throw new StepValidationException(name, Jdbc.failure(null, target, "connecting", e).getMessage());
+            throw new StepValidationException(name(), Jdbc.failure(null, target, "connecting", e).getMessage());
         }
     }
 
     /** One fingerprint for the table list and one per table: columns, row count, content sha256. */
     @Override
     public List<Fingerprint> fingerprint(StepContext ctx) {
-        return Jdbc.fingerprint(target, name);
+        return Jdbc.fingerprint(target, name());
     }
 
     /**
@@ -88,13 +86,13 @@ public abstract class DbStep implements Step {
     final void validateDumps(StepContext ctx, Path dir, boolean restores) {
         String problem = Snapshots.checkDir(dir);
         if (problem != null) {
-            throw new StepValidationException(name, problem);
+            throw new StepValidationException(name(), problem);
         }
         for (String program : Dumps.programs(target, restores)) {
             try {
                 Dumps.checkProgram(ctx.commands(), program);
             } catch (RuntimeException e) {
-                throw new StepValidationException(name, "cannot run " + program + ": " + e.getMessage());
+                throw new StepValidationException(name(), "cannot run " + program + ": " + e.getMessage());
             }
         }
     }
@@ -103,10 +101,5 @@ public abstract class DbStep implements Step {
         if (target.password() != null) {
             Db.credentials().register(target.id(), target.password());
         }
-    }
-
-    @Override
-    public String toString() {
-        return name;
     }
 }

@@ -83,7 +83,7 @@ public final class SnapshotStep extends DbStep {
 
     private SnapshotStep(String name, Target target, Path dir, boolean restoreOnRollback, Duration maxAge,
                          SnapshotMode mode, boolean terminate, int keep, long keepFree, int restoreJobs) {
-        super(name, target);
+        super(name, Db.SNAPSHOT, target);
         this.dir = dir;
         this.restoreOnRollback = restoreOnRollback;
         this.maxAge = maxAge;
@@ -120,10 +120,10 @@ public final class SnapshotStep extends DbStep {
     public SnapshotStep restoreOnRollback(Duration maxAge) {
         PlanDefinitionException.requireNonNull(maxAge, null, "the maximum age");
         if (maxAge.isNegative() || maxAge.isZero()) {
-            throw new PlanDefinitionException(null, name, "the maximum age of a snapshot restored on rollback must be"
+            throw new PlanDefinitionException(null, name(), "the maximum age of a snapshot restored on rollback must be"
                     + " positive, was " + maxAge);
         }
-        return with(name, true, maxAge, terminate, keep, keepFree, restoreJobs);
+        return with(name(), true, maxAge, terminate, keep, keepFree, restoreJobs);
     }
 
     /** This step under another name. */
@@ -141,7 +141,7 @@ public final class SnapshotStep extends DbStep {
      */
     public SnapshotStep terminateConnections() {
         requireTemplate("terminateConnections()");
-        return with(name, restoreOnRollback, maxAge, true, keep, keepFree, restoreJobs);
+        return with(name(), restoreOnRollback, maxAge, true, keep, keepFree, restoreJobs);
     }
 
     /**
@@ -156,9 +156,9 @@ public final class SnapshotStep extends DbStep {
     public SnapshotStep keep(int n) {
         requireTemplate("keep(n)");
         if (n < 1) {
-            throw new PlanDefinitionException(null, name, "keep(n) keeps at least the snapshot just taken: n must be >= 1, was " + n);
+            throw new PlanDefinitionException(null, name(), "keep(n) keeps at least the snapshot just taken: n must be >= 1, was " + n);
         }
-        return with(name, restoreOnRollback, maxAge, terminate, n, keepFree, restoreJobs);
+        return with(name(), restoreOnRollback, maxAge, terminate, n, keepFree, restoreJobs);
     }
 
     /**
@@ -171,9 +171,9 @@ public final class SnapshotStep extends DbStep {
     public SnapshotStep keepFree(long bytes) {
         requireTemplate("keepFree(bytes)");
         if (bytes < 0) {
-            throw new PlanDefinitionException(null, name, "keepFree(bytes) must not be negative, was " + bytes);
+            throw new PlanDefinitionException(null, name(), "keepFree(bytes) must not be negative, was " + bytes);
         }
-        return with(name, restoreOnRollback, maxAge, terminate, keep, bytes, restoreJobs);
+        return with(name(), restoreOnRollback, maxAge, terminate, keep, bytes, restoreJobs);
     }
 
     /**
@@ -186,14 +186,14 @@ public final class SnapshotStep extends DbStep {
      */
     public SnapshotStep restoreJobs(int jobs) {
         if (jobs < 1) {
-            throw new PlanDefinitionException(null, name, "restoreJobs must be at least 1, was " + jobs);
+            throw new PlanDefinitionException(null, name(), "restoreJobs must be at least 1, was " + jobs);
         }
-        return with(name, restoreOnRollback, maxAge, terminate, keep, keepFree, jobs);
+        return with(name(), restoreOnRollback, maxAge, terminate, keep, keepFree, jobs);
     }
 
     private void requireTemplate(String what) {
         if (mode != SnapshotMode.TEMPLATE_CLONE) {
-            throw new PlanDefinitionException(null, name, what + " applies to template snapshots (Database.templateSnapshot()),"
+            throw new PlanDefinitionException(null, name(), what + " applies to template snapshots (Database.templateSnapshot()),"
                     + " not to dumps");
         }
     }
@@ -221,9 +221,9 @@ public final class SnapshotStep extends DbStep {
     public void validate(StepContext ctx) throws Exception {
         if (mode == SnapshotMode.TEMPLATE_CLONE) {
             super.validate(ctx);
-            List<String> problems = TemplateClones.checkSnapshot(target, name, terminate, keepFree);
+            List<String> problems = TemplateClones.checkSnapshot(target, name(), terminate, keepFree);
             if (!problems.isEmpty()) {
-                throw new StepValidationException(name, String.join("; ", problems));
+                throw new StepValidationException(name(), String.join("; ", problems));
             }
             return;
         }
@@ -238,17 +238,17 @@ public final class SnapshotStep extends DbStep {
             executeTemplate(ctx);
             return;
         }
-        Snapshots.ensureDir(name, dir);
+        Snapshots.ensureDir(name(), dir);
         Instant now = ctx.clock().instant();
-        Path file = Snapshots.newFile(name, dir, target, now);
+        Path file = Snapshots.newFile(name(), dir, target, now);
         // what the undo needs, durable in one journal write before the dump starts
         Map<String, String> before = target.values();
         before.put(Keys.RESTORE_ON_ROLLBACK, String.valueOf(restoreOnRollback));
         before.put(Keys.JOBS, String.valueOf(restoreJobs));
         before.put(Keys.SNAPSHOT, file.toAbsolutePath().toString());
         ctx.recordAll(before);
-        Dumps.dump(name, target, ctx.commands(), file);
-        Snapshot s = Snapshots.seal(name, file, target, now);
+        Dumps.dump(name(), target, ctx.commands(), file);
+        Snapshot s = Snapshots.seal(name(), file, target, now);
         Map<String, String> after = new LinkedHashMap<>();
         after.put(Keys.SNAPSHOT_SHA256, s.sha256());
         after.put(Keys.SNAPSHOT_SIZE, String.valueOf(s.size()));
@@ -262,8 +262,8 @@ public final class SnapshotStep extends DbStep {
     }
 
     private void executeTemplate(StepContext ctx) {
-        TemplateClones.Names names = TemplateClones.names(target.database(), ctx.runId().value(), name);
-        String owner = TemplateClones.owner(name, target);
+        TemplateClones.Names names = TemplateClones.names(target.database(), ctx.runId().value(), name());
+        String owner = TemplateClones.owner(name(), target);
         Map<String, String> before = new LinkedHashMap<>();
         before.put(Keys.MODE, "template");
         before.put(Keys.RESTORE_ON_ROLLBACK, String.valueOf(restoreOnRollback));
@@ -275,13 +275,13 @@ public final class SnapshotStep extends DbStep {
         ctx.recordAll(before); // before the database exists: an interrupted step's undo knows what to drop
         Instant now = ctx.clock().instant();
         Long earlier = ctx.recorded(Keys.CLONE_OID).map(Long::valueOf).orElse(null);
-        long oid = TemplateClones.create(name, target, names, earlier, terminate, keepFree, now,
+        long oid = TemplateClones.create(name(), target, names, earlier, terminate, keepFree, now,
                 ctx.runId().value());
         ctx.record(Keys.CLONE_OID, String.valueOf(oid));
         if (restoreOnRollback) {
             new RestoreBound(now, maxAge).recordIn(ctx);
         }
-        List<String> dropped = keep > 0 ? TemplateClones.prune(name, target, keep, names.snapshot()) : List.of();
+        List<String> dropped = keep > 0 ? TemplateClones.prune(name(), target, keep, names.snapshot()) : List.of();
         ctx.summary("template snapshot of " + target.id() + " -> database " + names.snapshot()
                 + (dropped.isEmpty() ? "" : "; dropped older template snapshots " + dropped));
     }
@@ -300,11 +300,6 @@ public final class SnapshotStep extends DbStep {
                     + " old)" : "");
         }
         return "snapshot " + target.id() + " into " + dir + (restoreOnRollback ? " (restored on rollback while at most " + maxAge + " old)" : "");
-    }
-
-    @Override
-    public String type() {
-        return Db.SNAPSHOT;
     }
 
     /**

@@ -28,7 +28,7 @@ public final class SqlStep extends DbStep {
     private final String down;
 
     SqlStep(String name, Target target, String up, String down) {
-        super(name, target);
+        super(name, Db.SQL, target);
         this.up = up;
         this.down = down;
     }
@@ -36,9 +36,9 @@ public final class SqlStep extends DbStep {
     /** This step, undone by running {@code down}. */
     public SqlStep compensatedBy(String downSql) {
         if (downSql == null || downSql.isBlank()) {
-            throw new DbException(name, "the down SQL is blank");
+            throw new DbException(name(), "the down SQL is blank");
         }
-        return new SqlStep(name, target, up, downSql);
+        return new SqlStep(name(), target, up, downSql);
     }
 
     /** This step under another name. */
@@ -58,7 +58,7 @@ public final class SqlStep extends DbStep {
         if (down != null) {
             ctx.record(Keys.DOWN, down);
         }
-        DbCompensations.inTransaction(name, target, up);
+        DbCompensations.inTransaction(name(), target, up);
         ctx.record(Keys.COMMITTED, "true");
     }
 
@@ -77,11 +77,6 @@ public final class SqlStep extends DbStep {
     static String abbreviate(String sql) {
         String s = sql.strip().replaceAll("\\s+", " ");
         return s.length() > 80 ? s.substring(0, 77) + "..." : s;
-    }
-
-    @Override
-    public String type() {
-        return Db.SQL;
     }
 
     static String require(String up) {

@@ -130,8 +130,7 @@ abstract class DbContractTest {
         List<Fingerprint> before = fp();
         Plan plan = Plan.named("migrate").target("db")
                 .step(db().snapshot(backups).restoreOnRollback())
-                .step(db().sql("ALTER TABLE orders ADD note VARCHAR(20)")
-                        .compensatedBy("ALTER TABLE orders DROP COLUMN note"))
+                .step(addNoteColumn())
                 .step(db().sql("INSERT INTO orders (id, customer_id, total) VALUES (99, 1, 1)")
                         .compensatedBy("DELETE FROM orders WHERE id = 99"))
                 .verify(db().check().rowCount("orders").atLeast(1000))
@@ -225,14 +224,26 @@ abstract class DbContractTest {
                 .hasStackTraceContaining("violated");
     }
 
+    /** Adds the column {@code note} to orders, undone by dropping it. */
+    private SqlStep addNoteColumn() {
+        return db().sql("ALTER TABLE orders ADD note VARCHAR(20)").compensatedBy("ALTER TABLE orders DROP COLUMN note");
+    }
+
+    /** Adds 1 to the total of order 10; its undo subtracts {@code undoneBy} (1 puts it back). */
+    private SqlStep bumpOrder10(int undoneBy) {
+        return db().sql("UPDATE orders SET total = total + 1 WHERE id = 10")
+                .compensatedBy("UPDATE orders SET total = total - " + undoneBy + " WHERE id = 10");
+    }
+
+    /** Notes order 11 as rush (needs {@link #addNoteColumn()} first), undone by clearing the note. */
+    private SqlStep noteOrder11() {
+        return db().sql("UPDATE orders SET note = 'rush' WHERE id = 11")
+                .compensatedBy("UPDATE orders SET note = NULL WHERE id = 11");
+    }
+
     @Test
     void rehearsalOfSqlStepsRestoresExactly() {
-        Plan plan = Plan.named("add note").target("db")
-                .step(db().sql("ALTER TABLE orders ADD note VARCHAR(20)")
-                        .compensatedBy("ALTER TABLE orders DROP COLUMN note"))
-                .step(db().sql("UPDATE orders SET total = total + 1 WHERE id = 10")
-                        .compensatedBy("UPDATE orders SET total = total - 1 WHERE id = 10"))
-                .build();
+        Plan plan = Plan.named("add note").target("db").step(addNoteColumn()).step(bumpOrder10(1)).build();
 
         Rehearsal r = runner().rehearse(plan);
 
@@ -244,13 +255,7 @@ abstract class DbContractTest {
     @Test
     void everyFailurePointOfSqlStepsIsRestoredExactlyThenAppliedOnce() {
         Plan plan = Plan.named("add note").target("db")
-                .step(db().sql("ALTER TABLE orders ADD note VARCHAR(20)")
-                        .compensatedBy("ALTER TABLE orders DROP COLUMN note"))
-                .step(db().sql("UPDATE orders SET total = total + 1 WHERE id = 10")
-                        .compensatedBy("UPDATE orders SET total = total - 1 WHERE id = 10"))
-                .step(db().sql("UPDATE orders SET note = 'rush' WHERE id = 11")
-                        .compensatedBy("UPDATE orders SET note = NULL WHERE id = 11"))
-                .build();
+                .step(addNoteColumn()).step(bumpOrder10(1)).step(noteOrder11()).build();
 
         RehearsalMatrix m = runner().rehearse(plan, RehearsalOptions.everyStep());
 
@@ -262,13 +267,7 @@ abstract class DbContractTest {
     @Test
     void aSecondSqlStepWhoseCompensationIsWrongShowsExactlyThatPoint() {
         Plan plan = Plan.named("bump").target("db")
-                .step(db().sql("ALTER TABLE orders ADD note VARCHAR(20)")
-                        .compensatedBy("ALTER TABLE orders DROP COLUMN note"))
-                .step(db().sql("UPDATE orders SET total = total + 1 WHERE id = 10")
-                        .compensatedBy("UPDATE orders SET total = total - 2 WHERE id = 10"))
-                .step(db().sql("UPDATE orders SET note = 'rush' WHERE id = 11")
-                        .compensatedBy("UPDATE orders SET note = NULL WHERE id = 11"))
-                .build();
+                .step(addNoteColumn()).step(bumpOrder10(2)).step(noteOrder11()).build();
 
         RehearsalMatrix m = runner().rehearse(plan, RehearsalOptions.everyStep());
 

@@ -13,6 +13,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,23 +54,16 @@ class DbInputTest {
     @Test
     void aRefusedClientOptionIsNamedButItsSecretValueIsNeverRepeated() {
         Database maria = Db.mariadb(DbConnection.of("db", 3306, "shop", "app", Secret.of("x")));
-        assertThatThrownBy(() -> maria.clientOptions("--skip-ssl", "--password=hunter2"))
-                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("client option #2 '--password'")
-                .hasMessageNotContaining("hunter2");
-        assertThatThrownBy(() -> maria.clientOptions("--passwordhunter2"))
-                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("'--password'")
-                .hasMessageNotContaining("hunter2");
-        assertThatThrownBy(() -> maria.clientOptions("--ssl-password hunter2"))
-                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("'--ssl-password'")
-                .hasMessageNotContaining("hunter2");
-        assertThatThrownBy(() -> maria.clientOptions("--ssl-key=/etc/ssl/password-hunter2.pem"))
-                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("'--ssl-key'")
-                .hasMessageNotContaining("hunter2");
-        assertThatThrownBy(() -> maria.clientOptions("-phunter2"))
-                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("client option #1 must start with --")
-                .hasMessageNotContaining("hunter2");
-        assertThatThrownBy(() -> maria.clientOptions("--skip-ssl", null))
-                .isInstanceOf(PlanDefinitionException.class).hasMessageContaining("client option #2 is null");
+        Map<String, List<String>> refused = new LinkedHashMap<>();
+        refused.put("client option #2 '--password'", List.of("--skip-ssl", "--password=hunter2"));
+        refused.put("'--password'", List.of("--passwordhunter2"));
+        refused.put("'--ssl-password'", List.of("--ssl-password hunter2"));
+        refused.put("'--ssl-key'", List.of("--ssl-key=/etc/ssl/password-hunter2.pem"));
+        refused.put("client option #1 must start with --", List.of("-phunter2"));
+        refused.put("client option #2 is null", java.util.Arrays.asList("--skip-ssl", null));
+        refused.forEach((message, options) -> assertThatThrownBy(() -> maria.clientOptions(options.toArray(String[]::new)))
+                .as("%s", options).isInstanceOf(PlanDefinitionException.class).hasMessageContaining(message)
+                .hasMessageNotContaining("hunter2"));
     }
 
     @Test

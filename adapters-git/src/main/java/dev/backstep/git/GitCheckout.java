@@ -23,36 +23,24 @@ import java.util.Optional;
  *     .build();
  * }</pre>
  */
-public final class GitCheckout extends HeadMove implements GitStep {
+public final class GitCheckout extends HeadMove<GitCheckout> implements GitStep {
     /** A name that can only mean {@code refs/heads/<name>} when that branch exists (no {@code ~ ^ : @ ..}). */
     private static final java.util.regex.Pattern PLAIN_NAME =
             java.util.regex.Pattern.compile("(?!.*\\.\\.)(?!.*//)[A-Za-z0-9_][A-Za-z0-9._/-]*(?<![./])");
 
+    private static final String VERB = "git checkout";
+
     GitCheckout(Path repo, String ref, boolean stash, String git) {
-        super(repo, ref, stash, git);
+        this(VERB + " " + ref, repo, ref, stash, git);
     }
 
-    /**
-     * Stashes uncommitted changes and untracked files before checking out (under a unique
-     * message, recorded) and restores them on undo, instead of refusing a dirty work tree.
-     */
-    public GitCheckout stashChanges() {
-        return new GitCheckout(repo, ref, true, git);
-    }
-
-    /** Runs this git executable instead of {@code git} from the PATH. */
-    public GitCheckout using(Path gitBinary) {
-        return new GitCheckout(repo, ref, stash, Args.gitBinary(gitBinary));
+    private GitCheckout(String name, Path repo, String ref, boolean stash, String git) {
+        super(name, Git.CHECKOUT, VERB, repo, ref, stash, git);
     }
 
     @Override
-    public String name() {
-        return "git checkout " + ref;
-    }
-
-    @Override
-    public String type() {
-        return Git.CHECKOUT;
+    GitCheckout copy(String newName, boolean newStash, String newGit) {
+        return new GitCheckout(newName, repo, ref, newStash, newGit);
     }
 
     @Override

@@ -31,23 +31,23 @@ import java.util.Set;
  * pushed a minute ago) fails the validation of a later checkout in the same plan: fetch before
  * running the plan, or check out {@code origin/<branch>} after {@code git fetch} has run once.
  */
-public final class GitFetch extends GitStepBase implements GitStep {
+public final class GitFetch extends GitStepBase<GitFetch> implements GitStep {
     private final String remote;
     private final Askpass.Credentials credentials;
 
     GitFetch(Path repo, String remote, String git) {
-        this(repo, remote, git, null);
+        this("git fetch " + remote, repo, remote, git, null);
     }
 
-    private GitFetch(Path repo, String remote, String git, Askpass.Credentials credentials) {
-        super(repo, git);
+    private GitFetch(String name, Path repo, String remote, String git, Askpass.Credentials credentials) {
+        super(name, Git.FETCH, repo, git);
         this.remote = remote;
         this.credentials = credentials;
     }
 
-    /** Runs this git executable instead of {@code git} from the PATH. */
-    public GitFetch using(Path gitBinary) {
-        return new GitFetch(repo, remote, Args.gitBinary(gitBinary), credentials);
+    @Override
+    GitFetch copy(String newName, String newGit) {
+        return new GitFetch(newName, repo, remote, newGit, credentials);
     }
 
     /**
@@ -60,7 +60,7 @@ public final class GitFetch extends GitStepBase implements GitStep {
      * }</pre>
      */
     public GitFetch credentials(String username, Secret password) {
-        return new GitFetch(repo, remote, git, Args.credentials(username, password));
+        return new GitFetch(name(), repo, remote, git, Args.credentials(username, password));
     }
 
     @Override
@@ -70,16 +70,6 @@ public final class GitFetch extends GitStepBase implements GitStep {
 
     public String remote() {
         return remote;
-    }
-
-    @Override
-    public String name() {
-        return "git fetch " + remote;
-    }
-
-    @Override
-    public String type() {
-        return Git.FETCH;
     }
 
     /**

@@ -32,19 +32,19 @@ import java.util.Set;
  * Plan plan = Plan.named("update bot").step(Git.pull(repo, "origin", "main")).build();
  * }</pre>
  */
-public final class GitPull extends GitStepBase implements GitStep {
+public final class GitPull extends GitStepBase<GitPull> implements GitStep {
     private final String remote;
     private final String branch;
     private final boolean stash;
     private final Askpass.Credentials credentials;
 
     GitPull(Path repo, String remote, String branch, boolean stash, String git) {
-        this(repo, remote, branch, stash, git, null);
+        this("git pull " + remote + " " + branch, repo, remote, branch, stash, git, null);
     }
 
-    private GitPull(Path repo, String remote, String branch, boolean stash, String git,
+    private GitPull(String name, Path repo, String remote, String branch, boolean stash, String git,
                     Askpass.Credentials credentials) {
-        super(repo, git);
+        super(name, Git.PULL, repo, git);
         this.remote = remote;
         this.branch = branch;
         this.stash = stash;
@@ -53,12 +53,12 @@ public final class GitPull extends GitStepBase implements GitStep {
 
     /** Stashes local changes before pulling and restores them on undo, instead of refusing. */
     public GitPull stashChanges() {
-        return new GitPull(repo, remote, branch, true, git, credentials);
+        return new GitPull(name(), repo, remote, branch, true, git, credentials);
     }
 
-    /** Runs this git executable instead of {@code git} from the PATH. */
-    public GitPull using(Path gitBinary) {
-        return new GitPull(repo, remote, branch, stash, Args.gitBinary(gitBinary), credentials);
+    @Override
+    GitPull copy(String newName, String newGit) {
+        return new GitPull(newName, repo, remote, branch, stash, newGit, credentials);
     }
 
     /**
@@ -71,7 +71,7 @@ public final class GitPull extends GitStepBase implements GitStep {
      * }</pre>
      */
     public GitPull credentials(String username, Secret password) {
-        return new GitPull(repo, remote, branch, stash, git, Args.credentials(username, password));
+        return new GitPull(name(), repo, remote, branch, stash, git, Args.credentials(username, password));
     }
 
     @Override
@@ -86,16 +86,6 @@ public final class GitPull extends GitStepBase implements GitStep {
     /** The remote branch pulled. */
     public String branch() {
         return branch;
-    }
-
-    @Override
-    public String name() {
-        return "git pull " + remote + " " + branch;
-    }
-
-    @Override
-    public String type() {
-        return Git.PULL;
     }
 
     /**

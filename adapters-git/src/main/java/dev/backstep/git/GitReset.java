@@ -18,30 +18,21 @@ import java.util.Optional;
  * Plan rollback = Plan.named("roll back bot").step(Git.resetHard(repo, "HEAD~1")).build();
  * }</pre>
  */
-public final class GitReset extends HeadMove implements GitStep {
+public final class GitReset extends HeadMove<GitReset> implements GitStep {
+
+    private static final String VERB = "git reset --hard";
 
     GitReset(Path repo, String ref, boolean stash, String git) {
-        super(repo, ref, stash, git);
+        this(VERB + " " + ref, repo, ref, stash, git);
     }
 
-    /** Stashes local changes before resetting and restores them on undo, instead of refusing. */
-    public GitReset stashChanges() {
-        return new GitReset(repo, ref, true, git);
-    }
-
-    /** Runs this git executable instead of {@code git} from the PATH. */
-    public GitReset using(Path gitBinary) {
-        return new GitReset(repo, ref, stash, Args.gitBinary(gitBinary));
+    private GitReset(String name, Path repo, String ref, boolean stash, String git) {
+        super(name, Git.RESET, VERB, repo, ref, stash, git);
     }
 
     @Override
-    public String name() {
-        return "git reset --hard " + ref;
-    }
-
-    @Override
-    public String type() {
-        return Git.RESET;
+    GitReset copy(String newName, boolean newStash, String newGit) {
+        return new GitReset(newName, repo, ref, newStash, newGit);
     }
 
     @Override

@@ -3,20 +3,40 @@ package dev.backstep.git;
 import dev.backstep.StepContext;
 import dev.backstep.git.GitException.Reason;
 import dev.backstep.git.internal.GitCli;
+import dev.backstep.spi.AbstractStep;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What every {@link GitStep} shares: the repository, the git executable, and validation that turns
- * a {@link GitException} into the step's validation error. Package-private: users see the steps.
+ * What every {@link GitStep} shares: the repository, the git executable, renaming and changing the
+ * executable, and validation that turns a {@link GitException} into the step's validation error.
+ * Package-private: users see the steps.
+ *
+ * @param <S> the concrete step, returned by the setters
  */
-abstract sealed class GitStepBase permits GitFetch, GitTag, HeadMove, GitPull {
+abstract sealed class GitStepBase<S extends GitStepBase<S>> extends AbstractStep
+        permits GitFetch, GitTag, HeadMove, GitPull {
     final Path repo;
     final String git;
 
-    GitStepBase(Path repo, String git) {
+    GitStepBase(String name, String type, Path repo, String git) {
+        super(name, type);
         this.repo = repo;
         this.git = git;
+    }
+
+    /** This step under another name and with another git executable; every other setting kept. */
+    abstract S copy(String newName, String newGit);
+
+    /** Runs this git executable instead of {@code git} from the PATH. */
+    public S using(Path gitBinary) {
+        return copy(name(), Args.gitBinary(gitBinary));
+    }
+
+    /** This step under another name. */
+    @Override
+    public S withName(String newName) {
+        return copy(newName, git);
     }
 
     /** The repository (or a directory inside it) the step works in, absolute. */

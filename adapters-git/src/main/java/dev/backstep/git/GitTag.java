@@ -27,13 +27,17 @@ import java.util.Set;
  * Plan plan = Plan.named("release").step(Git.tag(repo, "deployed-2025-06-01").annotated("deployed by CI")).build();
  * }</pre>
  */
-public final class GitTag extends GitStepBase implements GitStep {
+public final class GitTag extends GitStepBase<GitTag> implements GitStep {
     private final String tag;
     private final String at;
     private final String message;
 
     GitTag(Path repo, String tag, String at, String message, String git) {
-        super(repo, git);
+        this("git tag " + tag, repo, tag, at, message, git);
+    }
+
+    private GitTag(String name, Path repo, String tag, String at, String message, String git) {
+        super(name, Git.TAG, repo, git);
         this.tag = tag;
         this.at = at;
         this.message = message;
@@ -41,7 +45,7 @@ public final class GitTag extends GitStepBase implements GitStep {
 
     /** Tags the commit {@code ref} names instead of HEAD. */
     public GitTag at(String ref) {
-        return new GitTag(repo, tag, Args.name("the ref to tag", ref), message, git);
+        return new GitTag(name(), repo, tag, Args.name("the ref to tag", ref), message, git);
     }
 
     /** Creates an annotated tag with this message (needs {@code user.name}/{@code user.email}). */
@@ -50,12 +54,12 @@ public final class GitTag extends GitStepBase implements GitStep {
             throw new dev.backstep.PlanDefinitionException(null, name(), "the message of annotated tag '" + tag
                     + "' is null or blank, was " + (tagMessage == null ? null : "'" + tagMessage + "'"));
         }
-        return new GitTag(repo, tag, at, tagMessage, git);
+        return new GitTag(name(), repo, tag, at, tagMessage, git);
     }
 
-    /** Runs this git executable instead of {@code git} from the PATH. */
-    public GitTag using(Path gitBinary) {
-        return new GitTag(repo, tag, at, message, Args.gitBinary(gitBinary));
+    @Override
+    GitTag copy(String newName, String newGit) {
+        return new GitTag(newName, repo, tag, at, message, newGit);
     }
 
     /** The tag name. */
@@ -71,16 +75,6 @@ public final class GitTag extends GitStepBase implements GitStep {
     /** The message of an annotated tag. */
     public Optional<String> message() {
         return Optional.ofNullable(message);
-    }
-
-    @Override
-    public String name() {
-        return "git tag " + tag;
-    }
-
-    @Override
-    public String type() {
-        return Git.TAG;
     }
 
     /**

@@ -18,14 +18,33 @@ import java.util.Optional;
  * HEAD, branch and work tree state first, refuses a dirty work tree unless stashing, updates
  * submodules after, and is undone by restoring the recorded HEAD.
  */
-abstract sealed class HeadMove extends GitStepBase permits GitCheckout, GitReset {
+abstract sealed class HeadMove<S extends HeadMove<S>> extends GitStepBase<S> permits GitCheckout, GitReset {
     final String ref;
     final boolean stash;
+    private final String command;
 
-    HeadMove(Path repo, String ref, boolean stash, String git) {
-        super(repo, git);
+    /** {@code verb} is the git command line before the ref ({@code git checkout}), the name unless renamed. */
+    HeadMove(String name, String type, String verb, Path repo, String ref, boolean stash, String git) {
+        super(name, type, repo, git);
+        this.command = verb + " " + ref;
         this.ref = ref;
         this.stash = stash;
+    }
+
+    /** This step under another name, stashing or not, with another git executable; the ref kept. */
+    abstract S copy(String newName, boolean newStash, String newGit);
+
+    @Override
+    final S copy(String newName, String newGit) {
+        return copy(newName, stash, newGit);
+    }
+
+    /**
+     * Stashes uncommitted changes and untracked files before moving HEAD (under a unique message,
+     * recorded) and restores them on undo, instead of refusing a dirty work tree.
+     */
+    public S stashChanges() {
+        return copy(name(), true, git);
     }
 
     /** Where HEAD goes and the git arguments that move it there. */
@@ -73,11 +92,8 @@ abstract sealed class HeadMove extends GitStepBase permits GitCheckout, GitReset
 
     /** The command, the repository and whether local changes are stashed. */
     public String describe() {
-        return name() + " in " + repo + (stash ? ", stashing local changes" : "");
+        return command + " in " + repo + (stash ? ", stashing local changes" : "");
     }
-
-    /** The name of the step: the git command and the ref. */
-    public abstract String name();
 
     @Override
     void check(GitCli cli) {
@@ -95,7 +111,7 @@ abstract sealed class HeadMove extends GitStepBase permits GitCheckout, GitReset
         Optional<String> branch = cli.branch();
         Move move = resolve(cli);
         int changed = cli.changedFiles(true).size();
-        return name() + " in " + cli.repo() + ": "
+        return command + " in " + cli.repo() + ": "
                 + Args.summary(head, cli.subject(head), move.target(), cli.subject(move.target()))
                 + ", " + headChange(branch, move)
                 + (changed > 0 && stash ? "; stashes " + changed + " local change(s), restored on undo" : "")

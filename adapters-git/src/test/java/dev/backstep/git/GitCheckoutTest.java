@@ -17,12 +17,10 @@ class GitCheckoutTest extends TwoCommitRepoTest {
     @Test
     void checkoutOfTagDetachesHeadAndCompensationReattachesTheBranchAtTheRecordedCommit() throws Exception {
         GitCheckout step = Git.checkout(repo, "v1.0.0");
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         sb.assertAt(repo, c1, "(detached)", "v1");
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         sb.assertAt(repo, c2, "main", "v2");
         assertThat(sb.status(repo)).isEmpty();
     }
@@ -50,11 +48,26 @@ class GitCheckoutTest extends TwoCommitRepoTest {
     }
 
     @Test
+    void aRenamedGitStepKeepsItsClassTypeAndBuilderAndStillDescribesItsGitCommand() {
+        GitCheckout checkout = Git.checkout(repo, "v1.0.0").withName("deploy v1").stashChanges();
+        assertThat(checkout.name()).isEqualTo("deploy v1");
+        assertThat(checkout.type()).isEqualTo(Git.CHECKOUT);
+        assertThat(checkout.describe()).isEqualTo("git checkout v1.0.0 in " + repo + ", stashing local changes");
+        assertThat(checkout).hasToString("GitCheckout[v1.0.0 in " + repo + ", stash]");
+
+        List<GitStep> renamed = List.of(Git.resetHard(repo, "HEAD~1").withName("renamed"),
+                Git.fetch(repo, "origin").withName("renamed"), Git.pull(repo, "origin", "main").withName("renamed"),
+                Git.tag(repo, "deployed").withName("renamed").annotated("by CI"));
+        assertThat(renamed).extracting(GitStep::name).containsOnly("renamed");
+        assertThat(renamed).extracting(GitStep::type).containsExactly(Git.RESET, Git.FETCH, Git.PULL, Git.TAG);
+        assertThat(renamed).extracting(GitStep::describe).allSatisfy(d -> assertThat(d).startsWith("git ")
+                .doesNotContain("renamed"));
+    }
+
+    @Test
     void recordsThePreviousHeadBranchAndCleanStateBeforeChanging() throws Exception {
         GitCheckout step = Git.checkout(repo, "tags/v1.0.0");
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
 
         assertThat(ctx.recordedValues())
                 .containsEntry("head", c2)
@@ -70,12 +83,10 @@ class GitCheckoutTest extends TwoCommitRepoTest {
     void checkoutOfLocalBranchAttachesItAndUndoReturnsToThePreviousBranch() throws Exception {
         sb.git(repo, "branch", "release", c1);
         GitCheckout step = Git.checkout(repo, "release");
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         sb.assertAt(repo, c1, "release", "v1");
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         sb.assertAt(repo, c2, "main", "v2");
         assertThat(sb.git(repo, "rev-parse", "release")).isEqualTo(c1);
     }
@@ -84,10 +95,8 @@ class GitCheckoutTest extends TwoCommitRepoTest {
     void undoFromDetachedStartLeavesHeadDetachedAtTheRecordedCommit() throws Exception {
         sb.git(repo, "checkout", "-q", "--detach", c2);
         GitCheckout step = Git.checkout(repo, "v1.0.0");
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        StepContext ctx = GitHarness.execute(sb, step);
+        GitHarness.undo(sb, step, ctx);
 
         sb.assertAt(repo, c2, "(detached)", "v2");
         assertThat(sb.git(repo, "rev-parse", "main")).isEqualTo(c2);
@@ -96,11 +105,10 @@ class GitCheckoutTest extends TwoCommitRepoTest {
     @Test
     void compensationIsIdempotent() throws Exception {
         GitCheckout step = Git.checkout(repo, c1);
-        StepContext ctx = GitHarness.forward(sb, step);
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
 
         for (int i = 0; i < 3; i++) {
-            step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+            GitHarness.undo(sb, step, ctx);
             sb.assertAt(repo, c2, "main", "v2");
         }
         assertThat(sb.stashList(repo)).isEmpty();
@@ -169,16 +177,14 @@ class GitCheckoutTest extends TwoCommitRepoTest {
         String statusBefore = sb.status(repo);
         GitCheckout step = Git.checkout(repo, "v1.0.0").stashChanges();
         step.validate(GitHarness.validation(sb, step));
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
 
         sb.assertAt(repo, c1, "(detached)", "v1");
         assertThat(sb.status(repo)).isEmpty();
         assertThat(ctx.recordedValues()).containsEntry("clean", "false").containsKey("stash");
         assertThat(sb.stashList(repo)).contains("backstep: run test-run");
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
 
         assertThat(sb.head(repo)).isEqualTo(c2);
         assertThat(sb.branch(repo)).isEqualTo("main");
@@ -187,7 +193,7 @@ class GitCheckoutTest extends TwoCommitRepoTest {
         assertThat(sb.status(repo)).isEqualTo(statusBefore);
         assertThat(sb.stashList(repo)).isEmpty();
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         assertThat(sb.status(repo)).isEqualTo(statusBefore);
         assertThat(GitSandbox.read(repo.resolve("app.txt"))).isEqualTo("local edit");
     }
@@ -200,12 +206,8 @@ class GitCheckoutTest extends TwoCommitRepoTest {
                 + "if [ \"$2\" = \"" + c1 + "\" ]; then echo 'refusing v1' >&2; exit 1; fi\nexit 0\n");
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
         GitCheckout step = Git.checkout(repo, "v1.0.0");
-        StepContext ctx = GitHarness.forward(sb, step);
 
-        assertThatThrownBy(() -> step.execute(ctx))
-                .isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.COMMAND_FAILED))
-                .hasMessageContaining("refusing v1");
+        GitHarness.assertExecutionFails(sb, step, "refusing v1", GitException.Reason.COMMAND_FAILED);
 
         sb.assertAt(repo, c2, "main", "v2");
         assertThat(sb.status(repo)).isEmpty();

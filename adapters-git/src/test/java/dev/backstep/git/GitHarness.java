@@ -33,6 +33,17 @@ final class GitHarness {
                         e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
+    /**
+     * Asserts that executing {@code step} throws a {@link GitException} of {@code reason} whose
+     * message contains {@code message}.
+     */
+    static void assertExecutionFails(GitSandbox sandbox, Step step, String message, GitException.Reason reason) {
+        StepContext ctx = forward(sandbox, step);
+        assertThatThrownBy(() -> step.execute(ctx))
+                .isInstanceOfSatisfying(GitException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .hasMessageContaining(message);
+    }
+
     static StepHarness harness(CommandRunner commands, GitSandbox sandbox, Step step) {
         return StepHarness.of(step).commands(commands).backupRoot(sandbox.root().resolve("backups"))
                 .runId(RunId.of("test-run"));
@@ -44,6 +55,18 @@ final class GitHarness {
 
     static StepContext forward(CommandRunner commands, GitSandbox sandbox, Step step) {
         return harness(commands, sandbox, step).context(StepContext.Phase.FORWARD);
+    }
+
+    /** Runs {@code step} forward with the sandbox's commands; its context holds what it recorded. */
+    static StepContext execute(GitSandbox sandbox, Step step) throws Exception {
+        StepContext ctx = forward(sandbox, step);
+        step.execute(ctx);
+        return ctx;
+    }
+
+    /** Undoes {@code step} from nothing but the values its forward context {@code ctx} recorded. */
+    static void undo(GitSandbox sandbox, Step step, StepContext ctx) throws Exception {
+        step.compensation().compensate(compensation(sandbox, step, ctx.recordedValues()));
     }
 
     static StepContext validation(GitSandbox sandbox, Step step) {

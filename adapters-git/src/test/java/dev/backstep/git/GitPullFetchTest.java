@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.StepContext;
-import dev.backstep.StepValidationException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,20 +41,18 @@ class GitPullFetchTest {
         String c2 = pushFromOther("v2", "second");
         GitPull step = Git.pull(work, "origin", "main");
         step.validate(GitHarness.validation(sb, step));
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         sb.assertAt(work, c2, "main", "v2");
         assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c2);
         assertThat(ctx.recordedValues()).containsEntry("head", c1).containsEntry("branch", "main")
                 .containsEntry("target", c2);
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         sb.assertAt(work, c1, "main", "v1");
         assertThat(sb.status(work)).isEmpty();
         assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c1);
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         sb.assertAt(work, c1, "main", "v1");
     }
 
@@ -64,12 +61,8 @@ class GitPullFetchTest {
         pushFromOther("v2", "theirs");
         String local = sb.commit(work, "local.txt", "mine", "ours");
         GitPull step = Git.pull(work, "origin", "main");
-        StepContext ctx = GitHarness.forward(sb, step);
 
-        assertThatThrownBy(() -> step.execute(ctx))
-                .isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.NOT_FAST_FORWARD))
-                .hasMessageContaining("cannot be fast-forwarded");
+        GitHarness.assertExecutionFails(sb, step, "cannot be fast-forwarded", GitException.Reason.NOT_FAST_FORWARD);
 
         sb.assertAt(work, local, "main", "v1");
         assertThat(sb.status(work)).isEmpty();
@@ -94,12 +87,8 @@ class GitPullFetchTest {
     @Test
     void pullOfMissingRemoteBranchIsAFetchFailureAndChangesNothing() {
         GitPull step = Git.pull(work, "origin", "no-such-branch");
-        StepContext ctx = GitHarness.forward(sb, step);
 
-        assertThatThrownBy(() -> step.execute(ctx))
-                .isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.FETCH_FAILED))
-                .hasMessageContaining("no-such-branch");
+        GitHarness.assertExecutionFails(sb, step, "no-such-branch", GitException.Reason.FETCH_FAILED);
 
         sb.assertAt(work, c1, "main", "v1");
     }
@@ -114,12 +103,11 @@ class GitPullFetchTest {
                 .hasMessageContaining("local.cfg");
 
         GitPull step = refused.stashChanges();
-        StepContext ctx = GitHarness.forward(sb, step);
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         sb.assertAt(work, c2, "main", "v2");
         assertThat(work.resolve("local.cfg")).doesNotExist();
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         sb.assertAt(work, c1, "main", "v1");
         assertThat(GitSandbox.read(work.resolve("local.cfg"))).isEqualTo("debug=true");
         assertThat(sb.stashList(work)).isEmpty();
@@ -129,12 +117,8 @@ class GitPullFetchTest {
     void fetchFailureIsTypedAndChangesNothing() {
         sb.git(work, "remote", "set-url", "origin", tmp.resolve("gone.git").toString());
         GitFetch step = Git.fetch(work, "origin");
-        StepContext ctx = GitHarness.forward(sb, step);
 
-        assertThatThrownBy(() -> step.execute(ctx))
-                .isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.FETCH_FAILED))
-                .hasMessageContaining("git fetch origin failed");
+        GitHarness.assertExecutionFails(sb, step, "git fetch origin failed", GitException.Reason.FETCH_FAILED);
 
         assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c1);
     }
@@ -148,9 +132,7 @@ class GitPullFetchTest {
         String refsBefore = sb.git(work, "for-each-ref");
         GitFetch step = Git.fetch(work, "origin");
         step.validate(GitHarness.validation(sb, step));
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c2);
         assertThat(sb.git(work, "tag", "--list")).contains("v2.0.0");
         sb.assertAt(work, c1, "main", "v1");
@@ -159,10 +141,10 @@ class GitPullFetchTest {
                 .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                         java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         assertThat(sb.git(work, "for-each-ref")).isEqualTo(refsBefore);
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         assertThat(sb.git(work, "for-each-ref")).isEqualTo(refsBefore);
     }
 
@@ -170,12 +152,11 @@ class GitPullFetchTest {
     void fetchCompensationLeavesARefAloneThatMovedAfterTheFetch() throws Exception {
         pushFromOther("v2", "second");
         GitFetch step = Git.fetch(work, "origin");
-        StepContext ctx = GitHarness.forward(sb, step);
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         String c3 = pushFromOther("v3", "third");
         sb.git(work, "fetch", "-q", "origin");
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
 
         assertThat(sb.git(work, "rev-parse", "refs/remotes/origin/main")).isEqualTo(c3);
     }
@@ -184,9 +165,6 @@ class GitPullFetchTest {
     void fetchOfUnknownRemoteIsRefusedByValidation() {
         GitFetch step = Git.fetch(work, "nope");
 
-        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
-                .isInstanceOf(StepValidationException.class)
-                .cause().isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.UNKNOWN_REMOTE));
+        GitHarness.assertRefusedByValidation(sb, step, "no remote named 'nope'", GitException.Reason.UNKNOWN_REMOTE);
     }
 }

@@ -104,8 +104,7 @@ class GitRecoveryTest extends TwoCommitRepoTest {
         GitSandbox.write(repo.resolve("app.txt"), "local edit");
         String statusBefore = sb.status(repo);
         GitCheckout step = Git.checkout(repo, "v1.0.0").stashChanges();
-        StepContext ctx = GitHarness.forward(sb, step);
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
 
         Compensation undo = Git.compensations().get("git.checkout");
         assertThatThrownBy(() -> undo.compensate(GitHarness.compensation(

@@ -180,11 +180,16 @@ class GitRehearsalTest extends TwoCommitRepoTest {
         assertThat(r.toText()).contains("ref refs/tags/build-42 (absent) -> " + c2);
     }
 
-    @Test
-    void aStepThatLeavesAnUntrackedFileIsCaughtByTheCheckoutsFingerprint() {
-        Step sloppy = Step.named("build").action(ctx -> GitSandbox.write(repo.resolve("build.log"), "ok"))
+    /** A build step that writes build.log into the work tree and whose undo leaves it behind. */
+    private Step sloppyBuild() {
+        return Step.named("build").action(ctx -> GitSandbox.write(repo.resolve("build.log"), "ok"))
                 .compensation(ctx -> { }) // leaves build.log behind
                 .build();
+    }
+
+    @Test
+    void aStepThatLeavesAnUntrackedFileIsCaughtByTheCheckoutsFingerprint() {
+        Step sloppy = sloppyBuild();
         Plan plan = Plan.named("sloppy build").step(Git.checkout(repo, "main")).step(sloppy).build();
 
         Rehearsal r = runner.rehearse(plan);
@@ -197,9 +202,7 @@ class GitRehearsalTest extends TwoCommitRepoTest {
 
     @Test
     void aStrayFileThatTheCheckoutsUndoHadToStashIsCaught() {
-        Step sloppy = Step.named("build").action(ctx -> GitSandbox.write(repo.resolve("build.log"), "ok"))
-                .compensation(ctx -> { }) // leaves build.log behind
-                .build();
+        Step sloppy = sloppyBuild();
         Plan plan = Plan.named("sloppy build").step(Git.checkout(repo, "v1.0.0")).step(sloppy).build();
 
         Rehearsal r = runner.rehearse(plan);

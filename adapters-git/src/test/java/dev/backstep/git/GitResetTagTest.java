@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backstep.StepContext;
-import dev.backstep.StepValidationException;
 import org.junit.jupiter.api.Test;
 
 class GitResetTagTest extends TwoCommitRepoTest {
@@ -17,13 +16,11 @@ class GitResetTagTest extends TwoCommitRepoTest {
     void resetHardMovesTheBranchAndCompensationMovesItBack() throws Exception {
         GitReset step = Git.resetHard(repo, "HEAD~1");
         step.validate(GitHarness.validation(sb, step));
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         sb.assertAt(repo, c1, "main", "v1");
         assertThat(sb.git(repo, "rev-parse", "main")).isEqualTo(c1);
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         sb.assertAt(repo, c2, "main", "v2");
         assertThat(sb.status(repo)).isEmpty();
     }
@@ -56,12 +53,10 @@ class GitResetTagTest extends TwoCommitRepoTest {
         GitSandbox.write(repo.resolve("app.txt"), "uncommitted work");
         String statusBefore = sb.status(repo);
         GitReset step = Git.resetHard(repo, "HEAD~1").stashChanges();
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         sb.assertAt(repo, c1, "main", "v1");
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         assertThat(sb.head(repo)).isEqualTo(c2);
         assertThat(sb.branch(repo)).isEqualTo("main");
         assertThat(GitSandbox.read(repo.resolve("app.txt"))).isEqualTo("uncommitted work");
@@ -73,37 +68,30 @@ class GitResetTagTest extends TwoCommitRepoTest {
     void resetToUnknownRefIsRefusedByValidation() {
         GitReset step = Git.resetHard(repo, "HEAD~5");
 
-        assertThatThrownBy(() -> step.validate(GitHarness.validation(sb, step)))
-                .isInstanceOf(StepValidationException.class)
-                .cause().isInstanceOfSatisfying(GitException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitException.Reason.UNKNOWN_REF));
+        GitHarness.assertRefusedByValidation(sb, step, "'HEAD~5' does not name a commit", GitException.Reason.UNKNOWN_REF);
     }
 
     @Test
     void tagCreatesTheTagAndCompensationDeletesIt() throws Exception {
         GitTag step = Git.tag(repo, "deployed-1").at("HEAD~1");
         step.validate(GitHarness.validation(sb, step));
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         assertThat(sb.git(repo, "rev-parse", "deployed-1^{commit}")).isEqualTo(c1);
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         assertThat(sb.git(repo, "tag", "--list")).isEmpty();
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         assertThat(sb.git(repo, "tag", "--list")).isEmpty();
     }
 
     @Test
     void annotatedTagIsCreatedWithItsMessageAndDeletedOnUndo() throws Exception {
         GitTag step = Git.tag(repo, "v2.0.0").annotated("release 2");
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         assertThat(sb.git(repo, "cat-file", "-t", "v2.0.0")).isEqualTo("tag");
         assertThat(sb.git(repo, "tag", "-n1", "--list", "v2.0.0")).contains("release 2");
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
         assertThat(sb.git(repo, "tag", "--list")).isEmpty();
     }
 
@@ -112,10 +100,8 @@ class GitResetTagTest extends TwoCommitRepoTest {
         sb.git(repo, "tag", "v2.0.0");
         GitTag step = Git.tag(repo, "v2.0.0");
         step.validate(GitHarness.validation(sb, step));
-        StepContext ctx = GitHarness.forward(sb, step);
-
-        step.execute(ctx);
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        StepContext ctx = GitHarness.execute(sb, step);
+        GitHarness.undo(sb, step, ctx);
 
         assertThat(ctx.recordedValues()).containsEntry("tagExisted", "true");
         assertThat(sb.git(repo, "rev-parse", "v2.0.0")).isEqualTo(c2);
@@ -139,8 +125,7 @@ class GitResetTagTest extends TwoCommitRepoTest {
     @Test
     void undoRefusesToDeleteATagThatWasMovedAfterwards() throws Exception {
         GitTag step = Git.tag(repo, "deployed");
-        StepContext ctx = GitHarness.forward(sb, step);
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
         sb.git(repo, "tag", "-f", "deployed", c1);
 
         assertThatThrownBy(() -> step.compensation().compensate(

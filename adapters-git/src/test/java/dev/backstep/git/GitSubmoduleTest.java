@@ -31,14 +31,13 @@ class GitSubmoduleTest {
 
         GitCheckout step = Git.checkout(app, "v1.0.0");
         assertThat(step.preview(GitHarness.validation(sb, step))).contains("updates submodules");
-        StepContext ctx = GitHarness.forward(sb, step);
-        step.execute(ctx);
+        StepContext ctx = GitHarness.execute(sb, step);
 
         assertThat(sb.git(app.resolve("lib"), "rev-parse", "HEAD")).isEqualTo(lib1);
         assertThat(GitSandbox.read(libFile)).isEqualTo("v1");
         assertThat(sb.status(app)).isEmpty();
 
-        step.compensation().compensate(GitHarness.compensation(sb, step, ctx.recordedValues()));
+        GitHarness.undo(sb, step, ctx);
 
         sb.assertAt(app, app2, "main", "v2");
         assertThat(sb.git(app.resolve("lib"), "rev-parse", "HEAD")).isEqualTo(lib2);

@@ -101,22 +101,39 @@ public final class TemplateClones {
         }
     }
 
+    /** The first column of every row {@code sql} returns with {@code params} bound, in order. */
+    private static <T> List<T> column(Connection c, Class<T> type, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            List<T> values = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getObject(1, type));
+                }
+            }
+            return values;
+        }
+    }
+
+    /** The one value {@code sql} returns with {@code params} bound; an {@link SQLException} when no row. */
+    private static <T> T value(Connection c, Class<T> type, String sql, Object... params) throws SQLException {
+        List<T> values = column(c, type, sql, params);
+        if (values.isEmpty()) {
+            throw new SQLException("no row from " + sql);
+        }
+        return values.get(0);
+    }
+
     /** Sessions on {@code database} other than this one, waiting up to 5 s for closing ones to go. */
     static List<Integer> otherSessions(Connection c, String database) throws SQLException {
         long deadline = System.nanoTime() + OTHER_SESSIONS_WAIT_MS * 1_000_000;
         while (true) {
-            List<Integer> pids = new ArrayList<>();
             // autovacuum workers are not counted: CREATE DATABASE and RENAME stop them themselves
-            try (PreparedStatement ps = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = ?"
+            List<Integer> pids = column(c, Integer.class, "SELECT pid FROM pg_stat_activity WHERE datname = ?"
                     + " AND pid <> pg_backend_pid() AND backend_type IS DISTINCT FROM 'autovacuum worker'"
-                    + " ORDER BY pid")) {
-                ps.setString(1, database);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        pids.add(rs.getInt(1));
-                    }
-                }
-            }
+                    + " ORDER BY pid", database);
             if (pids.isEmpty() || System.nanoTime() > deadline) {
                 return pids;
             }
@@ -160,21 +177,12 @@ public final class TemplateClones {
 
     /** The roles of other sessions on {@code database} this role may not terminate. */
     static List<String> unterminable(Connection c, String database) throws SQLException {
-        List<String> roles = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT a.usename FROM pg_stat_activity a"
+        return column(c, String.class, "SELECT DISTINCT a.usename FROM pg_stat_activity a"
                 + " JOIN pg_roles r ON r.oid = a.usesysid, pg_roles me WHERE me.rolname = current_user"
                 + " AND a.datname = ? AND a.pid <> pg_backend_pid()"
                 + " AND a.backend_type IS DISTINCT FROM 'autovacuum worker'"
                 + " AND NOT me.rolsuper AND (r.rolsuper OR NOT (pg_has_role(current_user, a.usesysid, 'MEMBER')"
-                + " OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER'))) ORDER BY 1")) {
-            ps.setString(1, database);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    roles.add(rs.getString(1));
-                }
-            }
-        }
-        return roles;
+                + " OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER'))) ORDER BY 1", database);
     }
 
     private static String sessions(String database, List<Integer> pids) {
@@ -187,12 +195,10 @@ public final class TemplateClones {
     public static List<String> checkSnapshot(Target t, String stepName, boolean terminate, long keepFree) {
         List<String> problems = new ArrayList<>();
         try (Connection c = Jdbc.connect(maintenance(t), stepName)) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version_num")) {
-                rs.next();
-                if (Integer.parseInt(rs.getString(1)) < 130000) {
-                    problems.add("template snapshots need PostgreSQL 13 or later (DROP DATABASE ... WITH (FORCE)),"
-                            + " the server is " + rs.getString(1));
-                }
+            String version = value(c, String.class, "SHOW server_version_num");
+            if (Integer.parseInt(version) < 130000) {
+                problems.add("template snapshots need PostgreSQL 13 or later (DROP DATABASE ... WITH (FORCE)),"
+                        + " the server is " + version);
             }
             Db source = byName(c, t.database());
             if (source == null) {
@@ -254,10 +260,8 @@ public final class TemplateClones {
         if (t.host() == null || !Hostnames.isLoopback(t.host())) {
             return Optional.empty(); // another host's disk: PostgreSQL has no SQL function for free space
         }
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT current_setting('data_directory')")) {
-            rs.next();
-            Path dir = Path.of(rs.getString(1));
+        try {
+            Path dir = Path.of(value(c, String.class, "SELECT current_setting('data_directory')"));
             return Optional.of(Files.getFileStore(dir).getUsableSpace());
         } catch (SQLException | IOException | RuntimeException e) {
             return Optional.empty(); // not superuser / pg_read_all_settings, or not visible from here
@@ -353,15 +357,8 @@ public final class TemplateClones {
      * swapped in would silently lose them, so a database with any is refused.
      */
     static String settingsProblem(Connection c, Db source) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_db_role_setting"
-                + " WHERE setdatabase = ?")) {
-            ps.setLong(1, source.oid());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getInt(1) == 0) {
-                    return null;
-                }
-            }
+        if (value(c, Long.class, "SELECT count(*) FROM pg_db_role_setting WHERE setdatabase = ?", source.oid()) == 0) {
+            return null;
         }
         return "database " + source.name() + " has settings of its own (ALTER DATABASE ... SET, see"
                 + " pg_db_role_setting), which a template copy does not carry and a swap would lose;"
@@ -370,14 +367,8 @@ public final class TemplateClones {
 
     /** The source's connection limit, which CREATE DATABASE does not copy from the template. */
     private static String connectionLimit(Connection c, Db source) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT datconnlimit FROM pg_database WHERE oid = ?")) {
-            ps.setLong(1, source.oid());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                int limit = rs.getInt(1);
-                return limit == -1 ? "" : " CONNECTION LIMIT " + limit;
-            }
-        }
+        int limit = value(c, Integer.class, "SELECT datconnlimit FROM pg_database WHERE oid = ?", source.oid());
+        return limit == -1 ? "" : " CONNECTION LIMIT " + limit;
     }
 
     /**
@@ -386,15 +377,7 @@ public final class TemplateClones {
      */
     private static void copyPrivileges(Connection c, Statement s, Db source, String copy) throws SQLException {
         List<String> grants = new ArrayList<>();
-        boolean explicit;
-        try (PreparedStatement ps = c.prepareStatement("SELECT datacl IS NOT NULL FROM pg_database WHERE oid = ?")) {
-            ps.setLong(1, source.oid());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                explicit = rs.getBoolean(1);
-            }
-        }
-        if (!explicit) {
+        if (!value(c, Boolean.class, "SELECT datacl IS NOT NULL FROM pg_database WHERE oid = ?", source.oid())) {
             return; // the defaults, which the copy has too
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN a.grantee = 0 THEN NULL"

@@ -47,7 +47,7 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
 
     AlembicUpgrade(String name, MigrationCommand command, List<String> via, String program, String config,
                    String target) {
-        super(name, command, via, config == null ? List.of(program) : List.of(program, "-c", config));
+        super(name, Migrations.ALEMBIC, command, via, config == null ? List.of(program) : List.of(program, "-c", config));
         this.program = program;
         this.config = config;
         this.target = target;
@@ -58,33 +58,28 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
         return new AlembicUpgrade(newName, newCommand, newVia, program, config, target);
     }
 
-    private AlembicUpgrade with(MigrationCommand c, List<String> v, String p, String cfg, String t) {
-        return new AlembicUpgrade(name, c, v, p, cfg, t);
+    private AlembicUpgrade with(String p, String cfg, String t) {
+        return new AlembicUpgrade(name(), command, via, p, cfg, t);
     }
 
     /** The alembic program (default {@code alembic} from the PATH), for example {@code /usr/bin/alembic} or {@code .venv/bin/alembic}. */
     public AlembicUpgrade program(String alembic) {
         MigrationCommand.checkArgs("program", alembic);
-        return with(command, via, alembic, config, target);
+        return with(alembic, config, target);
     }
 
     /** The alembic configuration file ({@code alembic -c <path>}), relative to the application directory. */
     public AlembicUpgrade config(String path) {
         MigrationCommand.checkArgs("config", path);
-        return with(command, via, program, path, target);
+        return with(program, path, target);
     }
 
     /** The revision to upgrade to (default {@code head}). */
     public AlembicUpgrade target(String revision) {
         if (revision == null || !revision.matches("[A-Za-z0-9_@.+]+")) {
-            throw new PlanDefinitionException(null, name, "invalid alembic target '" + revision + "'");
+            throw new PlanDefinitionException(null, name(), "invalid alembic target '" + revision + "'");
         }
-        return with(command, via, program, config, revision);
-    }
-
-    @Override
-    public String type() {
-        return Migrations.ALEMBIC;
+        return with(program, config, revision);
     }
 
     @Override
@@ -103,13 +98,13 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
         try {
             command.run(ctx.commands(), "--version");
         } catch (BackstepException e) {
-            throw new StepValidationException(name, "cannot run alembic (" + String.join(" ", command.prefix())
+            throw new StepValidationException(name(), "cannot run alembic (" + String.join(" ", command.prefix())
                     + "): " + e.getMessage(), e);
         }
         if (target.equals("head") || target.equals("heads")) {
             List<String> heads = revisions(ctx.commands(), command, "heads");
             if (heads.size() > 1) {
-                throw new StepValidationException(name, "the alembic scripts have several heads " + heads
+                throw new StepValidationException(name(), "the alembic scripts have several heads " + heads
                         + ": upgrade to one of them (target(\"" + heads.get(0) + "\")) or merge them"
                         + " (alembic merge heads)");
             }
@@ -117,7 +112,7 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
             try {
                 command.run(ctx.commands(), "show", target);
             } catch (BackstepException e) {
-                throw new StepValidationException(name, "alembic does not know the target revision '" + target
+                throw new StepValidationException(name(), "alembic does not know the target revision '" + target
                         + "': " + e.getMessage(), e);
             }
         }
@@ -125,10 +120,10 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
         try {
             current = revisions(ctx.commands(), command, "current");
         } catch (BackstepException e) {
-            throw new StepValidationException(name, "cannot read the current alembic revision: " + e.getMessage(), e);
+            throw new StepValidationException(name(), "cannot read the current alembic revision: " + e.getMessage(), e);
         }
         if (current.size() > 1) {
-            throw new StepValidationException(name, "the database is at several alembic revisions " + current
+            throw new StepValidationException(name(), "the database is at several alembic revisions " + current
                     + ": a single downgrade could not return to that; merge the branches first");
         }
     }
@@ -143,24 +138,15 @@ public final class AlembicUpgrade extends ToolMigration<AlembicUpgrade> {
 
     @Override
     public void execute(StepContext ctx) {
-        command.rememberSecrets();
-        command.record(ctx);
+        recordCommand(ctx);
         List<String> current = revisions(ctx.commands(), command, "current");
         if (current.size() > 1) {
             throw new BackstepException("the database is at several alembic revisions " + current);
         }
         String before = current.isEmpty() ? BASE : current.get(0);
         ctx.record(K_REVISION, before);
-        try {
-            command.run(ctx.commands(), "upgrade", target);
-        } catch (BackstepException e) {
-            try {
-                downgrade(ctx.commands(), command, ctx.recorded(K_REVISION).orElse(before));
-            } catch (RuntimeException undo) {
-                e.addSuppressed(undo);
-            }
-            throw e;
-        }
+        runOrUndo(ctx.commands(), () -> downgrade(ctx.commands(), command, ctx.recorded(K_REVISION).orElse(before)),
+                "upgrade", target);
         List<String> after = revisions(ctx.commands(), command, "current");
         ctx.summary("alembic " + before + " -> " + (after.isEmpty() ? BASE : String.join(",", after)));
     }

@@ -62,7 +62,7 @@ public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
 
     ArtisanMigrate(String name, MigrationCommand command, List<String> via, String php, String connection,
                    boolean stepwise) {
-        super(name, command, via, List.of(php, "artisan"));
+        super(name, Migrations.ARTISAN, command, via, List.of(php, "artisan"));
         this.php = php;
         this.connection = connection;
         this.stepwise = stepwise;
@@ -73,32 +73,27 @@ public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
         return new ArtisanMigrate(newName, newCommand, newVia, php, connection, stepwise);
     }
 
-    private ArtisanMigrate with(MigrationCommand c, List<String> v, String p, String conn, boolean step) {
-        return new ArtisanMigrate(name, c, v, p, conn, step);
+    private ArtisanMigrate with(String p, String conn, boolean step) {
+        return new ArtisanMigrate(name(), command, via, p, conn, step);
     }
 
     /** The PHP program (default {@code php} from the PATH), for example {@code /usr/bin/php8.2}. */
     public ArtisanMigrate php(String program) {
         MigrationCommand.checkArgs("php", program);
-        return with(command, via, program, connection, stepwise);
+        return with(program, connection, stepwise);
     }
 
     /** The Laravel database connection ({@code --database=<name>}) for migrate, status and rollback. */
     public ArtisanMigrate database(String connectionName) {
         if (connectionName == null || !connectionName.matches("[A-Za-z0-9_.-]+")) {
-            throw new PlanDefinitionException(null, name, "invalid Laravel database connection name '" + connectionName + "'");
+            throw new PlanDefinitionException(null, name(), "invalid Laravel database connection name '" + connectionName + "'");
         }
-        return with(command, via, php, connectionName, stepwise);
+        return with(php, connectionName, stepwise);
     }
 
     /** Runs {@code migrate --step}: every migration in its own batch (the undo still rolls back all of them). */
     public ArtisanMigrate stepwise() {
-        return with(command, via, php, connection, true);
-    }
-
-    @Override
-    public String type() {
-        return Migrations.ARTISAN;
+        return with(php, connection, true);
     }
 
     @Override
@@ -115,18 +110,18 @@ public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
     public void validate(StepContext ctx) {
         requireDirectory();
         if (via.isEmpty() && !Files.isRegularFile(command.dir().resolve("artisan"))) {
-            throw new StepValidationException(name, "no artisan file in " + command.dir()
+            throw new StepValidationException(name(), "no artisan file in " + command.dir()
                     + " (is it the Laravel application directory?)");
         }
         try {
             command.run(ctx.commands(), "--version", "--no-ansi");
         } catch (BackstepException e) {
-            throw new StepValidationException(name, "cannot run " + String.join(" ", command.prefix()) + ": " + e.getMessage(), e);
+            throw new StepValidationException(name(), "cannot run " + String.join(" ", command.prefix()) + ": " + e.getMessage(), e);
         }
         try {
             maxBatch(ctx.commands(), command, connection);
         } catch (BackstepException e) {
-            throw new StepValidationException(name, "cannot read the migration status: " + e.getMessage(), e);
+            throw new StepValidationException(name(), "cannot read the migration status: " + e.getMessage(), e);
         }
     }
 
@@ -141,29 +136,19 @@ public final class ArtisanMigrate extends ToolMigration<ArtisanMigrate> {
 
     @Override
     public void execute(StepContext ctx) {
-        command.rememberSecrets();
-        command.record(ctx);
+        recordCommand(ctx);
         if (connection != null) {
             ctx.record(K_CONNECTION, connection);
         }
-        int before = maxBatch(ctx.commands(), command, connection);
-        ctx.record(K_BATCH_BEFORE, String.valueOf(before));
-        before = Integer.parseInt(ctx.recorded(K_BATCH_BEFORE).orElseThrow()); // a retry keeps the first attempt's
+        ctx.record(K_BATCH_BEFORE, String.valueOf(maxBatch(ctx.commands(), command, connection)));
+        int before = Integer.parseInt(ctx.recorded(K_BATCH_BEFORE).orElseThrow()); // a retry keeps the first attempt's
         List<String> args = new ArrayList<>(List.of("migrate", "--force", "--no-interaction", "--no-ansi"));
         if (stepwise) {
             args.add("--step");
         }
         connectionArg(connection).ifPresent(args::add);
-        try {
-            command.run(ctx.commands(), args.toArray(String[]::new));
-        } catch (BackstepException e) {
-            try {
-                rollBackTo(ctx.commands(), command, connection, before, null);
-            } catch (RuntimeException undo) {
-                e.addSuppressed(undo);
-            }
-            throw e;
-        }
+        runOrUndo(ctx.commands(), () -> rollBackTo(ctx.commands(), command, connection, before, null),
+                args.toArray(String[]::new));
         int after = maxBatch(ctx.commands(), command, connection);
         ctx.record(K_BATCH_AFTER, String.valueOf(after));
         ctx.summary(after == before ? "artisan migrate: nothing to migrate (batch " + before + ")"

@@ -22,15 +22,12 @@ import org.flywaydb.core.api.MigrationInfoService;
  * Step migrate = Migrations.flyway(dataSource, "classpath:db/migration").withName("migrate shop db");
  * }</pre>
  */
-public final class FlywayMigrate implements dev.backstep.Step {
-    private final String name;
-    private final Supplier<MigrationDatabases.Entry> database;
+public final class FlywayMigrate extends JdbcMigration {
     private final List<String> locations;
     private final String table;
 
     FlywayMigrate(String name, Supplier<MigrationDatabases.Entry> database, List<String> locations, String table) {
-        this.name = name;
-        this.database = database;
+        super(name, Migrations.FLYWAY, database);
         this.locations = List.copyOf(locations);
         this.table = table;
     }
@@ -39,25 +36,15 @@ public final class FlywayMigrate implements dev.backstep.Step {
     public FlywayMigrate table(String historyTable) {
         PlanDefinitionException.requireNonNull(historyTable, null, "the history table");
         if (!historyTable.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
-            throw new PlanDefinitionException(null, name, "invalid flyway history table name '" + historyTable + "'");
+            throw new PlanDefinitionException(null, name(), "invalid flyway history table name '" + historyTable + "'");
         }
-        return new FlywayMigrate(name, database, locations, historyTable);
+        return new FlywayMigrate(name(), database, locations, historyTable);
     }
 
+    /** This step under another name. */
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return Migrations.FLYWAY;
-    }
-
-    /** True when its database is a server reached over the network (not loopback). */
-    @Override
-    public boolean hostIndependent() {
-        return MigrationDatabases.remote(database);
+    public FlywayMigrate withName(String newName) {
+        return new FlywayMigrate(newName, database, locations, table);
     }
 
     @Override
@@ -110,11 +97,11 @@ public final class FlywayMigrate implements dev.backstep.Step {
         try {
             pending = pending(flyway(database.get()).info());
         } catch (FlywayException | BackstepException e) {
-            throw new StepValidationException(name, "cannot inspect the flyway migrations: " + e.getMessage(), e);
+            throw new StepValidationException(name(), "cannot inspect the flyway migrations: " + e.getMessage(), e);
         }
         List<String> missing = missingDownScripts(pending);
         if (!missing.isEmpty()) {
-            throw new StepValidationException(name, "no down script for flyway version(s) " + missing + " in "
+            throw new StepValidationException(name(), "no down script for flyway version(s) " + missing + " in "
                     + locations + ": add U<version>__<description>.sql next to each V<version>__*.sql so that the"
                     + " migration can be undone");
         }
@@ -122,15 +109,14 @@ public final class FlywayMigrate implements dev.backstep.Step {
 
     @Override
     public void execute(StepContext ctx) throws Exception {
-        MigrationDatabases.Entry db = database.get();
-        MigrationDatabases.register(db);
+        MigrationDatabases.Entry db = registered();
         Flyway flyway = flyway(db);
         MigrationInfoService info = flyway.info();
         MigrationInfo current = info.current();
         List<String> pending = pending(info);
         List<String> missing = missingDownScripts(pending);
         if (!missing.isEmpty()) {
-            throw new StepValidationException(name, "no down script for flyway version(s) " + missing + " in " + locations);
+            throw new StepValidationException(name(), "no down script for flyway version(s) " + missing + " in " + locations);
         }
         ctx.record("url", db.url());
         ctx.record("user", db.user());

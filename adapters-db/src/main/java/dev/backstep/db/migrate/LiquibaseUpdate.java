@@ -22,31 +22,18 @@ import liquibase.resource.ClassLoaderResourceAccessor;
  * Step update = Migrations.liquibase("db/changelog.xml", dataSource);
  * }</pre>
  */
-public final class LiquibaseUpdate implements dev.backstep.Step {
-    private final String name;
-    private final Supplier<MigrationDatabases.Entry> database;
+public final class LiquibaseUpdate extends JdbcMigration {
     private final String changelog;
 
     LiquibaseUpdate(String name, Supplier<MigrationDatabases.Entry> database, String changelog) {
-        this.name = name;
-        this.database = database;
+        super(name, Migrations.LIQUIBASE, database);
         this.changelog = changelog;
     }
 
+    /** This step under another name. */
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return Migrations.LIQUIBASE;
-    }
-
-    /** True when its database is a server reached over the network (not loopback). */
-    @Override
-    public boolean hostIndependent() {
-        return MigrationDatabases.remote(database);
+    public LiquibaseUpdate withName(String newName) {
+        return new LiquibaseUpdate(newName, database, changelog);
     }
 
     @Override
@@ -62,15 +49,14 @@ public final class LiquibaseUpdate implements dev.backstep.Step {
     @Override
     public void validate(StepContext ctx) {
         if (Migrations.class.getClassLoader().getResource(changelog) == null) {
-            throw new StepValidationException(name, "liquibase changelog '" + changelog + "' is not on the class path");
+            throw new StepValidationException(name(), "liquibase changelog '" + changelog + "' is not on the class path");
         }
     }
 
     @Override
     public void execute(StepContext ctx) throws Exception {
-        MigrationDatabases.Entry db = database.get();
-        MigrationDatabases.register(db);
-        String tag = "backstep-" + ctx.runId() + "-" + Integer.toHexString(name.hashCode());
+        MigrationDatabases.Entry db = registered();
+        String tag = "backstep-" + ctx.runId() + "-" + Integer.toHexString(name().hashCode());
         ctx.record("url", db.url());
         ctx.record("user", db.user());
         ctx.record("changelog", changelog);

