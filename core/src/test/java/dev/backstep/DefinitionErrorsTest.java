@@ -1,23 +1,21 @@
 package dev.backstep;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.backstep.check.Check;
 import dev.backstep.event.RunListener;
 import dev.backstep.event.WebhookListener;
 import dev.backstep.files.ConfigFile;
 import dev.backstep.files.Release;
+import dev.backstep.testkit.DefinitionMistakes;
+import dev.backstep.testkit.DefinitionMistakes.Mistake;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -35,17 +33,12 @@ class DefinitionErrorsTest {
     @TempDir
     static Path dir;
 
-    /** One mistake: the call, the exception type, the exact message (or fragments of it). */
-    record Mistake(String what, Runnable call, Class<? extends PlanDefinitionException> type, String plan,
-                   String step, List<String> fragments) {
-    }
-
     static Mistake exact(String what, Runnable call, String plan, String step, String message) {
-        return new Mistake(what, call, PlanDefinitionException.class, plan, step, List.of("=" + message));
+        return Mistake.exact(what, call, step, message).inPlan(plan);
     }
 
     static Mistake has(String what, Runnable call, String plan, String step, String... fragments) {
-        return new Mistake(what, call, PlanDefinitionException.class, plan, step, List.of(fragments));
+        return Mistake.containing(what, call, step, fragments).inPlan(plan);
     }
 
     static Step step(String name) {
@@ -153,29 +146,8 @@ class DefinitionErrorsTest {
         Files.setPosixFilePermissions(dir.resolve("app/.env"), PosixFilePermissions.fromString("rw-r-----"));
         Files.createDirectories(dir.resolve("srv/releases/1.0.0"));
         Files.createDirectories(dir.resolve("public"));
-        return mistakes().stream().map(m -> DynamicTest.dynamicTest(m.what(), () -> {
-            Map<String, String> before = tree(dir);
-            Throwable t = catchThrowable(m.call()::run);
-            assertThat(t).as(m.what()).isInstanceOf(BackstepException.class).isInstanceOf(m.type());
-            PlanDefinitionException e = (PlanDefinitionException) t;
-            assertThat(e.planName()).as("plan name").isEqualTo(m.plan());
-            assertThat(e.stepName()).as("step name").isEqualTo(java.util.Optional.ofNullable(m.step()));
-            if (m.plan() != null) {
-                assertThat(e.getMessage()).startsWith("plan '" + m.plan() + "'");
-            }
-            if (m.step() != null) {
-                assertThat(e.getMessage()).contains("step '" + m.step() + "': ");
-            }
-            for (String f : m.fragments()) {
-                if (f.startsWith("=")) {
-                    assertThat(e.getMessage()).isEqualTo(f.substring(1));
-                } else {
-                    assertThat(e.getMessage()).contains(f);
-                }
-            }
-            assertThat(e.getMessage()).doesNotContain("plan ''").doesNotContain(SECRET);
-            assertThat(tree(dir)).as("nothing changed on disk").isEqualTo(before);
-        }));
+        DefinitionMistakes check = DefinitionMistakes.leaving(dir).neverShowing(SECRET);
+        return mistakes().stream().map(m -> DynamicTest.dynamicTest(m.what(), () -> check.refuses(m)));
     }
 
     @TestFactory
@@ -192,18 +164,5 @@ class DefinitionErrorsTest {
                     assertThat(e).hasMessage((String) c[1]);
                     assertThat(e.problem()).isEqualTo("x");
                 }));
-    }
-
-    /** Every file and directory under {@code root}: its mode and, for files, its bytes. */
-    static Map<String, String> tree(Path root) throws IOException {
-        Map<String, String> out = new TreeMap<>();
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
-                out.put(root.relativize(p).toString(), mode + (Files.isRegularFile(p)
-                        ? " " + Arrays.hashCode(Files.readAllBytes(p)) + ":" + Files.size(p) : ""));
-            }
-        }
-        return out;
     }
 }

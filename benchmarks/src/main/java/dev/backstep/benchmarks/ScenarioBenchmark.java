@@ -17,6 +17,7 @@ import dev.backstep.git.Git;
 import dev.backstep.spi.CommandResult;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.CommandSpec;
+import dev.backstep.spi.ForwardingJournal;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
 import dev.backstep.spi.Lock;

@@ -3,6 +3,7 @@ package dev.backstep.cli;
 import dev.backstep.RunResult;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
+import dev.backstep.testkit.FreezingJournal;
 import java.nio.file.Path;
 
 /**
@@ -14,34 +15,8 @@ public final class DeployChild {
     public static void main(String[] args) {
         Deploys d = new Deploys(Path.of(args[0]));
         Journal durable = Journal.directory(d.state().resolve("journal"));
-        Journal blocking = new Journal() {
-            @Override
-            public void append(JournalRecord record) {
-                durable.append(record);
-                if (record.type() == JournalRecord.Type.STEP_SUCCEEDED
-                        && record.step().orElse("").equals("configure app.env")) {
-                    System.out.println("BLOCKED " + record.runId());
-                    System.out.flush();
-                    while (true) {
-                        try {
-                            Thread.sleep(60_000);
-                        } catch (InterruptedException e) {
-                            // only SIGKILL ends this process
-                        }
-                    }
-                }
-            }
-
-            @Override
-            public java.util.List<JournalRecord> read(dev.backstep.RunId runId) {
-                return durable.read(runId);
-            }
-
-            @Override
-            public java.util.List<dev.backstep.RunId> runIds() {
-                return durable.runIds();
-            }
-        };
+        Journal blocking = FreezingJournal.after(durable, record -> record.type() == JournalRecord.Type.STEP_SUCCEEDED
+                && record.step().orElse("").equals("configure app.env"), record -> "BLOCKED " + record.runId());
         RunResult r = d.runner(blocking).run(d.deploy(args[1], false));
         System.out.println("FINISHED " + r.runId() + " " + r.status());
     }

@@ -1,8 +1,8 @@
 package dev.backstep.internal;
 
 import dev.backstep.Defaults;
-import dev.backstep.RunId;
 import dev.backstep.StepContext;
+import dev.backstep.spi.AbstractStepContext;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.JournalRecord;
 import dev.backstep.spi.JournalRecord.Keys;
@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The {@link StepContext} of one attempt of a step's action, compensation or validation. */
-final class DefaultStepContext implements StepContext {
+final class DefaultStepContext extends AbstractStepContext {
     private static final Logger STEP_LOG = LoggerFactory.getLogger("dev.backstep.step");
     private final RunInfo run;
     private final String step;
@@ -28,8 +28,6 @@ final class DefaultStepContext implements StepContext {
     /** What this attempt recorded through a journal that keeps no state (validation, rollback-phase steps). */
     private final Map<String, String> own = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String summary;
-    private final Phase phase;
-    private final int attempt;
     private final RunJournal journal;
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
@@ -40,46 +38,15 @@ final class DefaultStepContext implements StepContext {
      */
     DefaultStepContext(RunInfo run, String step, Phase phase, int attempt, RunJournal journal,
                        Map<String, String> given) {
+        super(run.runId(), run.planName(), run.target(), step, phase, attempt);
         this.run = run;
         this.step = step;
         this.given = Map.copyOf(given);
-        this.phase = phase;
-        this.attempt = attempt;
         this.journal = journal;
     }
 
     void cancel() {
         cancelled.set(true);
-    }
-
-    @Override
-    public RunId runId() {
-        return run.runId();
-    }
-
-    @Override
-    public String planName() {
-        return run.planName();
-    }
-
-    @Override
-    public String target() {
-        return run.target();
-    }
-
-    @Override
-    public String stepName() {
-        return step;
-    }
-
-    @Override
-    public Phase phase() {
-        return phase;
-    }
-
-    @Override
-    public int attempt() {
-        return attempt;
     }
 
     @Override
@@ -118,9 +85,9 @@ final class DefaultStepContext implements StepContext {
     private boolean check(String key, String value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        if (phase != Phase.FORWARD) {
+        if (phase() != Phase.FORWARD) {
             throw new IllegalStateException("step '" + step + "' may record undo data only in its action, not during "
-                    + phase);
+                    + phase());
         }
         if (key.isBlank() || key.length() > 200) {
             throw new IllegalArgumentException("step '" + step + "': undo data key must be 1..200 characters");
@@ -130,10 +97,10 @@ final class DefaultStepContext implements StepContext {
                     + value.length() + " characters, more than " + Defaults.MAX_RECORDED_VALUE_CHARS
                     + "; store large data in backupDir() and record its path");
         }
-        if (journal.step(step).map(s -> s.recordedBefore(key, attempt)).orElse(false)) {
+        if (journal.step(step).map(s -> s.recordedBefore(key, attempt())).orElse(false)) {
             // what an earlier attempt captured is the state before the step: a retry, which may see
             // that attempt's partial change, must not replace it
-            STEP_LOG.debug("step '{}' attempt {}: keeping '{}' as recorded by an earlier attempt", step, attempt,
+            STEP_LOG.debug("step '{}' attempt {}: keeping '{}' as recorded by an earlier attempt", step, attempt(),
                     key);
             return false;
         }
@@ -143,7 +110,7 @@ final class DefaultStepContext implements StepContext {
     @Override
     public void summary(String text) {
         Objects.requireNonNull(text, "text");
-        if (phase != Phase.FORWARD) {
+        if (phase() != Phase.FORWARD) {
             return;
         }
         String bounded = text.length() > Defaults.MAX_RECORDED_VALUE_CHARS

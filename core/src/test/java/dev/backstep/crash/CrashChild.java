@@ -59,7 +59,7 @@ public final class CrashChild {
     private static void run(Path state, Path work, int crashAfter, boolean fail) {
         AtomicInteger count = new AtomicInteger();
         Journal durable = Journal.directory(state.resolve("journal"));
-        Journal crashing = new CrashingJournal(durable, crashAfter, count);
+        Journal crashing = CrashingJournal.of(durable, crashAfter, count);
         RunResult r = runner(state, crashing).run(plan(work, fail));
         System.out.println("FINISHED " + count.get() + " " + r.runId() + " " + r.status());
     }

@@ -104,7 +104,7 @@ public final class UserStepsChild {
     private static void run(Path state, Path work, Path hooks, int crashAfter, boolean fail) {
         AtomicInteger count = new AtomicInteger();
         Journal durable = Journal.directory(state.resolve("journal"));
-        Journal crashing = new CrashingJournal(durable, crashAfter, count);
+        Journal crashing = CrashingJournal.of(durable, crashAfter, count);
         RunResult r = runner(state, crashing, Clock.systemUTC(), true).run(plan(work, hooks, fail));
         System.out.println("FINISHED " + count.get() + " " + r.runId() + " " + r.status());
     }

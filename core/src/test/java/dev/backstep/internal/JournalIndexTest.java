@@ -13,6 +13,7 @@ import dev.backstep.RunStatus;
 import dev.backstep.RunSummary;
 import dev.backstep.Runner;
 import dev.backstep.Step;
+import dev.backstep.spi.ForwardingJournal;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
 import java.nio.charset.StandardCharsets;
@@ -65,38 +66,27 @@ class JournalIndexTest {
     }
 
     /** Counts the runs the runner reads through it. */
-    private static final class Counting implements Journal {
-        final Journal journal;
+    private static final class Counting extends ForwardingJournal {
         final Map<RunId, Integer> reads = new ConcurrentHashMap<>();
 
         Counting(Journal journal) {
-            this.journal = journal;
-        }
-
-        @Override
-        public void append(JournalRecord record) {
-            journal.append(record);
+            super(journal);
         }
 
         @Override
         public List<JournalRecord> read(RunId runId) {
             reads.merge(runId, 1, Integer::sum);
-            return journal.read(runId);
-        }
-
-        @Override
-        public List<RunId> runIds() {
-            return journal.runIds();
+            return super.read(runId);
         }
 
         @Override
         public List<RunId> runsOf(String target) {
-            return journal.runsOf(target);
+            return delegate().runsOf(target);
         }
 
         @Override
         public List<RunId> unfinishedRuns() {
-            return journal.unfinishedRuns();
+            return delegate().unfinishedRuns();
         }
     }
 

@@ -10,6 +10,7 @@ import dev.backstep.RunResult;
 import dev.backstep.RunStatus;
 import dev.backstep.Secret;
 import dev.backstep.Step;
+import dev.backstep.spi.ForwardingJournal;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
 import dev.backstep.spi.JournalRecord.Type;
@@ -140,11 +141,14 @@ class LazyAppendTest {
     }
 
     /** An in-memory journal telling durable and lazy appends apart. */
-    private static final class Recording implements Journal {
-        final Journal delegate = Journal.inMemory();
+    private static final class Recording extends ForwardingJournal {
         final List<String> durable = Collections.synchronizedList(new ArrayList<>());
         final List<String> lazy = Collections.synchronizedList(new ArrayList<>());
         final List<String> texts = Collections.synchronizedList(new ArrayList<>());
+
+        Recording() {
+            super(Journal.inMemory());
+        }
 
         private static String name(JournalRecord r) {
             return r.type() + r.step().map(s -> " " + s).orElse("");
@@ -154,7 +158,7 @@ class LazyAppendTest {
         public void append(JournalRecord r) {
             durable.add(name(r));
             texts.add(r.data().toString());
-            delegate.append(r);
+            super.append(r);
         }
 
         @Override
@@ -163,29 +167,19 @@ class LazyAppendTest {
                 durable.add(name(records.get(0)));
             }
             records.forEach(r -> texts.add(r.data().toString()));
-            delegate.appendAll(records);
+            delegate().appendAll(records);
         }
 
         @Override
         public void appendLazily(JournalRecord r) {
             lazy.add(name(r));
             texts.add(r.data().toString());
-            delegate.append(r);
+            delegate().append(r);
         }
 
         @Override
         public void sync(RunId runId) {
             durable.add("SYNC");
-        }
-
-        @Override
-        public List<JournalRecord> read(RunId runId) {
-            return delegate.read(runId);
-        }
-
-        @Override
-        public List<RunId> runIds() {
-            return delegate.runIds();
         }
     }
 }

@@ -207,45 +207,13 @@ class RunStateFoldPropertyTest {
     }
 
     /** A step whose behaviour the generator chose. */
-    private static final class GenStep implements Step {
-        private final String name;
-        private final StepKind kind;
-        private final int failFirst;
-        private final boolean recordFirst;
-        private final boolean interrupt;
-        private final int compensationFailures;
-        private final boolean irreversible;
-        private final boolean summary;
-        private final StepPolicy policy;
-        private final AtomicInteger calls = new AtomicInteger();
-        private final AtomicInteger compensations = new AtomicInteger();
-
+    private record GenStep(String name, StepKind kind, int failFirst, boolean recordFirst, boolean interrupt,
+                           int compensationFailures, boolean irreversible, boolean summary, StepPolicy policy,
+                           AtomicInteger calls, AtomicInteger compensations) implements Step {
         GenStep(String name, StepKind kind, int failFirst, boolean recordFirst, boolean interrupt,
                 int compensationFailures, boolean irreversible, boolean summary, StepPolicy policy) {
-            this.name = name;
-            this.kind = kind;
-            this.failFirst = failFirst;
-            this.recordFirst = recordFirst;
-            this.interrupt = interrupt;
-            this.compensationFailures = compensationFailures;
-            this.irreversible = irreversible;
-            this.summary = summary;
-            this.policy = policy;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public StepKind kind() {
-            return kind;
-        }
-
-        @Override
-        public StepPolicy policy() {
-            return policy;
+            this(name, kind, failFirst, recordFirst, interrupt, compensationFailures, irreversible, summary, policy,
+                    new AtomicInteger(), new AtomicInteger());
         }
 
         @Override

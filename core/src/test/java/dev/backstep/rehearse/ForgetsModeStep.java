@@ -19,13 +19,7 @@ import java.util.Map;
  * place) and its compensation writes the old content back into that file, forgetting the mode
  * the original had.
  */
-final class ForgetsModeStep implements Step {
-    private final Path file;
-
-    ForgetsModeStep(Path file) {
-        this.file = file;
-    }
-
+record ForgetsModeStep(Path file) implements Step {
     @Override
     public String name() {
         return "rotate " + file.getFileName();

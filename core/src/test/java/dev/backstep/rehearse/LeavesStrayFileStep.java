@@ -15,13 +15,7 @@ import java.util.stream.Stream;
  * A deliberately sloppy step: it warms a cache directory under a lock file, and its compensation
  * removes the warmed file but leaves the lock behind.
  */
-final class LeavesStrayFileStep implements Step {
-    private final Path dir;
-
-    LeavesStrayFileStep(Path dir) {
-        this.dir = dir;
-    }
-
+record LeavesStrayFileStep(Path dir) implements Step {
     @Override
     public String name() {
         return "warm " + dir.getFileName();

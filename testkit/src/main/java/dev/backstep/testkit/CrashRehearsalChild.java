@@ -1,11 +1,8 @@
 package dev.backstep.testkit;
 
-import dev.backstep.RunId;
 import dev.backstep.RunResult;
 import dev.backstep.spi.Journal;
-import dev.backstep.spi.JournalRecord;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The JVM a {@link CrashRehearsal} kills: {@code FACTORY WORK STATE N} runs the factory's plan
@@ -24,34 +21,9 @@ final class CrashRehearsalChild {
         long crashAfter = Long.parseLong(args[3]);
         long[] count = {0};
         try (Journal durable = Journal.directory(state.resolve("journal"))) {
-            Journal crashing = new Journal() {
-                @Override
-                public void append(JournalRecord record) {
-                    durable.append(record);
-                    if (++count[0] == crashAfter) {
-                        System.out.println("CRASH-POINT " + crashAfter + " " + record.type()
-                                + record.step().map(s -> " '" + s + "'").orElse(""));
-                        System.out.flush();
-                        while (true) {
-                            try {
-                                Thread.sleep(60_000);
-                            } catch (InterruptedException e) {
-                                // keep blocking: only SIGKILL ends this process
-                            }
-                        }
-                    }
-                }
-
-                @Override
-                public List<JournalRecord> read(RunId runId) {
-                    return durable.read(runId);
-                }
-
-                @Override
-                public List<RunId> runIds() {
-                    return durable.runIds();
-                }
-            };
+            Journal crashing = FreezingJournal.after(durable, record -> ++count[0] == crashAfter,
+                    record -> "CRASH-POINT " + crashAfter + " " + record.type()
+                            + record.step().map(s -> " '" + s + "'").orElse(""));
             RunResult r = factory.runner(state, crashing).run(CrashRehearsal.withForcedFailure(factory.plan(work)));
             System.out.println("FINISHED " + count[0] + " " + r.status());
             System.out.flush();

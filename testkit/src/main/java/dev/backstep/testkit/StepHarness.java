@@ -3,6 +3,7 @@ package dev.backstep.testkit;
 import dev.backstep.RunId;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
+import dev.backstep.spi.AbstractStepContext;
 import dev.backstep.spi.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -177,50 +178,19 @@ public final class StepHarness {
         return backupRoot;
     }
 
-    private final class HarnessContext implements StepContext {
-        private final Phase phase;
+    private final class HarnessContext extends AbstractStepContext {
         private final Map<String, String> values;
         private final boolean readOnly;
 
         HarnessContext(Phase phase, Map<String, String> values, boolean readOnly) {
-            this.phase = phase;
+            super(runId, "harness", "harness", step.name(), phase, 1);
             this.values = values;
             this.readOnly = readOnly;
         }
 
         @Override
-        public RunId runId() {
-            return runId;
-        }
-
-        @Override
-        public String planName() {
-            return "harness";
-        }
-
-        @Override
-        public String target() {
-            return "harness";
-        }
-
-        @Override
-        public String stepName() {
-            return step.name();
-        }
-
-        @Override
-        public Phase phase() {
-            return phase;
-        }
-
-        @Override
-        public int attempt() {
-            return 1;
-        }
-
-        @Override
         public void record(String key, String value) {
-            if (phase != Phase.FORWARD) {
+            if (phase() != Phase.FORWARD) {
                 throw new IllegalStateException("step '" + step.name() + "' may record undo data only in its action");
             }
             values.put(dev.backstep.PlanDefinitionException.requireNonNull(key, null, "the key"),

@@ -2,6 +2,7 @@ package dev.backstep.temporal.internal;
 
 import dev.backstep.RunId;
 import dev.backstep.StepContext;
+import dev.backstep.spi.AbstractStepContext;
 import dev.backstep.spi.CommandRunner;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,14 +19,8 @@ import org.slf4j.LoggerFactory;
  * The {@link StepContext} of one attempt on a host's worker: recorded values live in memory and
  * are handed to {@code onRecord} (a Temporal heartbeat) at once; the activity returns them.
  */
-final class ActivityStepContext implements StepContext {
+final class ActivityStepContext extends AbstractStepContext {
     private static final Logger LOG = LoggerFactory.getLogger("dev.backstep.step");
-    private final RunId runId;
-    private final String planName;
-    private final String target;
-    private final String stepName;
-    private final Phase phase;
-    private final int attempt;
     private final Map<String, String> values;
     private final Consumer<Map<String, String>> onRecord;
     private final Supplier<Path> backupDir;
@@ -36,12 +31,7 @@ final class ActivityStepContext implements StepContext {
     ActivityStepContext(RunId runId, String planName, String target, String stepName, Phase phase, int attempt,
                         Map<String, String> values, Consumer<Map<String, String>> onRecord,
                         Supplier<Path> backupDir, CommandRunner commands, Supplier<Boolean> cancelled) {
-        this.runId = runId;
-        this.planName = planName;
-        this.target = target;
-        this.stepName = stepName;
-        this.phase = phase;
-        this.attempt = attempt;
+        super(runId, planName, target, stepName, phase, attempt);
         this.values = new LinkedHashMap<>(values);
         this.onRecord = onRecord;
         this.backupDir = backupDir;
@@ -50,39 +40,9 @@ final class ActivityStepContext implements StepContext {
     }
 
     @Override
-    public RunId runId() {
-        return runId;
-    }
-
-    @Override
-    public String planName() {
-        return planName;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public String stepName() {
-        return stepName;
-    }
-
-    @Override
-    public Phase phase() {
-        return phase;
-    }
-
-    @Override
-    public int attempt() {
-        return attempt;
-    }
-
-    @Override
     public void record(String key, String value) {
-        if (phase != Phase.FORWARD) {
-            throw new IllegalStateException("step '" + stepName + "' may record undo data only in its action");
+        if (phase() != Phase.FORWARD) {
+            throw new IllegalStateException("step '" + stepName() + "' may record undo data only in its action");
         }
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");

@@ -11,14 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Rolls back every host a finished rollout left deployed, newest deploy first. Not API. */
-public final class RolloutRollbackWorkflowImpl implements RolloutRollbackWorkflow {
-    private RolloutResult result;
-
-    @Override
-    public RolloutResult result() {
-        return result;
-    }
-
+public final class RolloutRollbackWorkflowImpl extends ResultHolder<RolloutResult> implements RolloutRollbackWorkflow {
     @Override
     public RolloutResult rollback(RolloutResult done, Settings settings) {
         Map<String, HostOutcome> hosts = new LinkedHashMap<>();

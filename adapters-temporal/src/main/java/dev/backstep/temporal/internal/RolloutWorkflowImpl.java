@@ -25,15 +25,8 @@ import java.util.Map;
  * at most {@code maxUnavailable} at a time), soaks and runs the gate after each batch, and on the
  * first failure rolls back every host deployed so far, newest first. Not API.
  */
-public final class RolloutWorkflowImpl implements RolloutWorkflow {
+public final class RolloutWorkflowImpl extends ResultHolder<RolloutResult> implements RolloutWorkflow {
     private static final String CANCELLED = "the rollout was cancelled";
-    private RolloutResult result;
-
-    @Override
-    public RolloutResult result() {
-        return result;
-    }
-
     @Override
     public RolloutResult run(Rollout rollout, Settings settings) {
         result = deploy(rollout, settings);
