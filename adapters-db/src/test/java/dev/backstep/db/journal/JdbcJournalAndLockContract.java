@@ -15,6 +15,7 @@ import dev.backstep.RunStatus;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
 import dev.backstep.spi.AbstractStep;
+import dev.backstep.spi.ForwardingJournal;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.JournalRecord;
 import dev.backstep.spi.Lock;
@@ -740,23 +741,13 @@ abstract class JdbcJournalAndLockContract {
         String dbName = settingsWithVersion("1.2.0");
         // host 1 dies after its step, before the run is journaled as finished, holding the lock
         Journal journal1 = JdbcJournal.create(dataSource(), journalTable);
-        Journal dying = new Journal() {
+        Journal dying = new ForwardingJournal(journal1) {
             @Override
             public void append(JournalRecord record) {
                 if (record.type() == JournalRecord.Type.RUN_FINISHED) {
                     throw new IllegalStateException("host 1 died");
                 }
-                journal1.append(record);
-            }
-
-            @Override
-            public List<JournalRecord> read(RunId runId) {
-                return journal1.read(runId);
-            }
-
-            @Override
-            public List<RunId> runIds() {
-                return journal1.runIds();
+                super.append(record);
             }
         };
         var host1 = Backstep.runner().journal(dying).lock(lock(lockTable, "deploy-1"))
