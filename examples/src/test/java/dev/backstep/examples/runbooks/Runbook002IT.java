@@ -20,7 +20,10 @@ import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
 import dev.backstep.db.journal.PostgresServer;
+import dev.backstep.db.migrate.AlembicProject;
+import dev.backstep.db.migrate.AlembicProject.Revision;
 import dev.backstep.db.migrate.AlembicUpgrade;
+import dev.backstep.db.migrate.CommandMigrationsFixtures;
 import dev.backstep.db.migrate.Migrations;
 import dev.backstep.examples.runbooks.Runbook002.Bot;
 import dev.backstep.examples.runbooks.Runbook002.Services;
@@ -70,6 +73,15 @@ class Runbook002IT {
     private static final String UNIT = "pthn_bot.service";
     private static final String ALEMBIC = "/usr/bin/alembic";
     private static final AtomicInteger N = new AtomicInteger();
+    private static final Revision USERS = new Revision("0001_users", "the bot's users", "0001", null,
+            List.of("CREATE TABLE users (id INT PRIMARY KEY, name TEXT NOT NULL)",
+                    "INSERT INTO users VALUES (1, 'Оксана'), (2, 'Taras')"),
+            List.of("DROP TABLE users"));
+    private static final Revision LANGUAGE = new Revision("0002_language",
+            "each user's language; names normalised to upper case (not reversible: the dump is)", "0002", "0001",
+            List.of("ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'uk'",
+                    "UPDATE users SET name = upper(name)"),
+            List.of("ALTER TABLE users DROP COLUMN language"));
 
     @RegisterExtension
     static final Runbook002Systemd BOX = new Runbook002Systemd();
@@ -96,7 +108,8 @@ class Runbook002IT {
         try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database + " OWNER bot_app");
         }
-        upstream = copyResource("/runbook002/bot", dir.resolve("upstream"));
+        upstream = CommandMigrationsFixtures.copyTree(resource("/runbook002/bot"), dir.resolve("upstream"));
+        AlembicProject.write(upstream, "BOT", USERS);
         Files.move(upstream.resolve("gitignore"), upstream.resolve(".gitignore"));
         Files.move(upstream.resolve("env.example"), upstream.resolve(".env.example"));
         git(upstream, "init", "-q", "-b", "main");
@@ -270,8 +283,7 @@ class Runbook002IT {
     /** Two commits upstream: migration 0002 with its new .env key, then the code (broken or not). */
     private String publishUpdate(boolean brokenBot) throws IOException {
         Path update = resource("/runbook002/update");
-        Files.copy(update.resolve("migrations/versions/0002_language.py"),
-                upstream.resolve("migrations/versions/0002_language.py"));
+        LANGUAGE.writeTo(upstream);
         Files.copy(update.resolve("env.example"), upstream.resolve(".env.example"), StandardCopyOption.REPLACE_EXISTING);
         git(upstream, "add", "-A");
         git(upstream, "commit", "-q", "-m", "0002: each user's language");
@@ -345,20 +357,5 @@ class Runbook002IT {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Path copyResource(String name, Path into) throws IOException {
-        Path from = resource(name);
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path to = into.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else if (!p.toString().contains("__pycache__")) {
-                    Files.copy(p, to);
-                }
-            }
-        }
-        return into;
     }
 }

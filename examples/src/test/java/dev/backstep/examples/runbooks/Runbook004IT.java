@@ -17,7 +17,8 @@ import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
 import dev.backstep.db.journal.PostgresServer;
-import dev.backstep.db.migrate.CommandMigrationsFixtures;
+import dev.backstep.db.migrate.AlembicProject;
+import dev.backstep.db.migrate.AlembicProject.Revision;
 import dev.backstep.db.migrate.Migrations;
 import dev.backstep.docker.Compose;
 import dev.backstep.docker.ComposeCli;
@@ -80,6 +81,25 @@ class Runbook004IT {
     private static final String BAD = GOOD.replace("{status=\"200\"} 995", "{status=\"200\"} 800")
             .replace("{status=\"500\"} 5", "{status=\"500\"} 200");
     private static final AtomicInteger N = new AtomicInteger();
+    /** The API's migrations: v1.2.3 runs on 0002; 0003 drops the temporary files' rows (only the dump brings them back). */
+    private static final Revision[] MIGRATIONS = {
+        new Revision("0001_users_projects_files", "users, projects, files", "0001", null, List.of(
+                "CREATE TABLE users (id INT PRIMARY KEY, email TEXT NOT NULL)",
+                "CREATE TABLE projects (id INT PRIMARY KEY, user_id INT NOT NULL REFERENCES users(id), name TEXT)",
+                "CREATE TABLE files (id INT PRIMARY KEY, project_id INT NOT NULL REFERENCES projects(id), path TEXT)",
+                "INSERT INTO users VALUES (1, 'ann@samokoder.dev'), (2, 'boris@samokoder.dev'), (3, 'vera@samokoder.dev')",
+                "INSERT INTO projects VALUES (10, 1, 'todo'), (11, 2, 'shop')",
+                "INSERT INTO files VALUES (100, 10, 'main.py'), (101, 10, 'cache.tmp'), (102, 11, 'app.py'),"
+                        + " (103, 11, 'build.tmp')"),
+                List.of("DROP TABLE files", "DROP TABLE projects", "DROP TABLE users")),
+        new Revision("0002_project_slug", "projects.slug", "0002", "0001",
+                List.of("ALTER TABLE projects ADD COLUMN slug TEXT", "UPDATE projects SET slug = name"),
+                List.of("ALTER TABLE projects DROP COLUMN slug")),
+        new Revision("0003_file_checksums",
+                "files.checksum; temporary files dropped (their rows are lost: only the dump brings them back)",
+                "0003", "0002", List.of("ALTER TABLE files ADD COLUMN checksum TEXT",
+                        "UPDATE files SET checksum = md5(path)", "DELETE FROM files WHERE path LIKE '%.tmp'"),
+                List.of("ALTER TABLE files DROP COLUMN checksum"))};
     @RegisterExtension
     static final PostgresServer pg = new PostgresServer();
     private static boolean imagesBuilt;
@@ -113,8 +133,7 @@ class Runbook004IT {
         db = Db.postgres(DbConnection.of("127.0.0.1", pg.getPort(), database, "postgres", Secret.of("unused")));
 
         dir = Files.createDirectories(tmp.resolve("samokoder" + Long.toHexString(System.nanoTime())));
-        app = CommandMigrationsFixtures.copyTree(Path.of(Runbook004IT.class.getResource("/runbook004/api").toURI()),
-                dir.resolve("api"));
+        app = AlembicProject.write(dir.resolve("api"), "SAMOKODER", MIGRATIONS);
         alembic("upgrade", "0002"); // what v1.2.3 runs on
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             apiPort = s.getLocalPort();
