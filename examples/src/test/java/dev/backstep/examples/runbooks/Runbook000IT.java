@@ -20,6 +20,7 @@ import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
 import dev.backstep.db.journal.MariaDbServer;
+import dev.backstep.db.migrate.ArtisanMigration;
 import dev.backstep.examples.runbooks.Runbook000.Site;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.CommandSpec;
@@ -67,6 +68,19 @@ class Runbook000IT {
     private static final String PASSWORD = "runbook-000-Pa55w0rd";
     private static final String TARGET = "deals@runbook000";
     private static final Map<String, String> NEW_ENV = Map.of("PDF_DRIVER", "dompdf", "ZOHO_API", "v3");
+    private static final ArtisanMigration DEALS = new ArtisanMigration("2024_01_01_000000_create_deals_table",
+            List.of("CREATE TABLE deals (id INT AUTO_INCREMENT PRIMARY KEY, title VARCHAR(100) NOT NULL,"
+                    + " amount DECIMAL(10,2) NOT NULL)"),
+            List.of("DROP TABLE deals"));
+    /** v1.5.0's migrations: the Zoho id of each deal, and the PDF jobs of acme/pdf 2.0. */
+    private static final ArtisanMigration[] V1_5_0 = {
+        new ArtisanMigration("2024_06_01_000000_add_zoho_id_to_deals_table",
+                List.of("ALTER TABLE deals ADD COLUMN zoho_id VARCHAR(40) NULL"),
+                List.of("ALTER TABLE deals DROP COLUMN zoho_id")),
+        new ArtisanMigration("2024_06_01_000001_create_pdf_jobs_table",
+                List.of("CREATE TABLE pdf_jobs (id INT AUTO_INCREMENT PRIMARY KEY, deal_id INT NOT NULL,"
+                        + " status VARCHAR(20) NOT NULL)"),
+                List.of("DROP TABLE pdf_jobs"))};
     @RegisterExtension
     static final MariaDbServer mariadb = new MariaDbServer(List.of("deals"), "deals", PASSWORD, "deals.*");
 
@@ -96,12 +110,16 @@ class Runbook000IT {
 
         // the application's history: each release's composer.lock written by composer, offline
         copyTree(resources.resolve("app"), app);
+        DEALS.writeTo(app);
         Files.move(app.resolve("gitignore"), app.resolve(".gitignore")); // Maven does not copy a .gitignore
         git("init", "-q", "-b", "main");
         release("v1.4.0");
         copyTree(resources.resolve("v1.5.0"), app);
+        ArtisanMigration.writeAll(app, V1_5_0);
         release("v1.5.0");
-        copyTree(resources.resolve("v1.5.1"), app);
+        // v1.5.1 fixes the one call acme/pdf 2.0 changed
+        replaceOnce(app.resolve("app/controllers.php"), "\\Acme\\Pdf\\Renderer::render(",
+                "(new \\Acme\\Pdf\\Renderer(config('pdf.driver')))->document(");
         release("v1.5.1");
         git("checkout", "-q", "v1.4.0");
 
@@ -429,6 +447,14 @@ class Runbook000IT {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
+    }
+
+    private static void replaceOnce(Path file, String from, String to) throws IOException {
+        String text = Files.readString(file);
+        if (text.indexOf(from) < 0 || text.indexOf(from) != text.lastIndexOf(from)) {
+            throw new IllegalStateException(file + " does not hold '" + from + "' exactly once");
+        }
+        Files.writeString(file, text.replace(from, to));
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
