@@ -46,7 +46,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -192,20 +191,12 @@ class Runbook000IT {
         journal.close();
 
         // another process: the journal and the registered step type, no plan
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = dir.resolve("rollback.log");
-        Process rollback = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                Runbook000RollbackMain.class.getName(), dir.resolve("state/journal").toString(),
-                dir.resolve("state").toString(), deployed.runId().value())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            assertThat(rollback.waitFor(4, TimeUnit.MINUTES)).as("the rollback process ended; log: %s", log).isTrue();
-        } finally {
-            rollback.destroyForcibly();
-        }
+        RunbookTests.Exit rollback = RunbookTests.runJava(dir.resolve("rollback.log"), Duration.ofMinutes(4), Map.of(),
+                Runbook000RollbackMain.class, dir.resolve("state/journal").toString(), dir.resolve("state").toString(),
+                deployed.runId().value());
 
-        String out = Files.readString(log);
-        assertThat(rollback.exitValue()).as(out).isZero();
+        String out = rollback.out();
+        assertThat(rollback.code()).as(out).isZero();
         assertThat(out).contains("status ROLLED_BACK")
                 // caches and the restart cannot be undone (irreversible, as in the live rollback): the
                 // rollback phase below redoes them
@@ -363,34 +354,24 @@ class Runbook000IT {
     }
 
     private List<String> tables() throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = connect(); Statement s = c.createStatement();
-             var rs = s.executeQuery("SHOW TABLES")) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+        return rows("SHOW TABLES");
     }
 
     private List<String> titles() throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = connect(); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT title FROM deals ORDER BY id")) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+        return rows("SELECT title FROM deals ORDER BY id");
     }
 
     /** Laravel's migrations table: {@code name@batch}, in order. */
     private List<String> ranMigrations() throws SQLException {
+        return rows("SELECT CONCAT(migration, '@', batch) FROM migrations ORDER BY batch, migration");
+    }
+
+    /** The first column of each row {@code query} returns, in order. */
+    private static List<String> rows(String query) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = connect(); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT migration, batch FROM migrations ORDER BY batch, migration")) {
+        try (Connection c = connect(); Statement s = c.createStatement(); var rs = s.executeQuery(query)) {
             while (rs.next()) {
-                out.add(rs.getString(1) + "@" + rs.getInt(2));
+                out.add(rs.getString(1));
             }
         }
         return out;
@@ -437,10 +418,7 @@ class Runbook000IT {
     }
 
     private String git(String... args) {
-        return commands.run(CommandSpec.of("git").args(args).in(app)
-                .env("GIT_AUTHOR_NAME", "Runbook 000").env("GIT_AUTHOR_EMAIL", "runbook000@backstep.dev")
-                .env("GIT_COMMITTER_NAME", "Runbook 000").env("GIT_COMMITTER_EMAIL", "runbook000@backstep.dev")
-                .env("GIT_CONFIG_NOSYSTEM", "1")).stdout();
+        return RunbookTests.git("000", app, args);
     }
 
     private static int freePort() throws IOException {

@@ -34,7 +34,6 @@ import dev.backstep.systemd.Runbook002Systemd;
 import dev.backstep.systemd.ServiceManager;
 import dev.backstep.systemd.SystemdException;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +44,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -108,7 +107,7 @@ class Runbook002IT {
         try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database + " OWNER bot_app");
         }
-        upstream = CommandMigrationsFixtures.copyTree(resource("/runbook002/bot"), dir.resolve("upstream"));
+        upstream = CommandMigrationsFixtures.copyTree(RunbookTests.resource("/runbook002/bot"), dir.resolve("upstream"));
         AlembicProject.write(upstream, "BOT", USERS);
         Files.move(upstream.resolve("gitignore"), upstream.resolve(".gitignore"));
         Files.move(upstream.resolve("env.example"), upstream.resolve(".env.example"));
@@ -198,22 +197,13 @@ class Runbook002IT {
                 .isEqualTo(PosixFilePermissions.fromString("rw-------")));
         journal.close();
 
-        Path log = dir.resolve("rollback.log");
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                Runbook002RollbackMain.class.getName(), dir.resolve("state/journal").toString(),
+        RunbookTests.Exit rollback = RunbookTests.runJava(dir.resolve("rollback.log"), Duration.ofMinutes(5),
+                Map.of("BOT_DB_PASSWORD", PASSWORD), Runbook002RollbackMain.class, dir.resolve("state/journal").toString(),
                 dir.resolve("state").toString(), result.runId().value(), "127.0.0.1", Integer.toString(pg.getPort()),
-                database, "bot_app").redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("BOT_DB_PASSWORD", PASSWORD);
-        Process rollback = pb.start();
-        try {
-            assertThat(rollback.waitFor(5, TimeUnit.MINUTES)).as("the rollback process ended; log: %s", log).isTrue();
-        } finally {
-            rollback.destroyForcibly();
-        }
-        String out = Files.readString(log);
+                database, "bot_app");
+        String out = rollback.out();
 
-        assertThat(rollback.exitValue()).as(out).isZero();
+        assertThat(rollback.code()).as(out).isZero();
         assertThat(out).contains("status ROLLED_BACK").contains("after rollback: pytest tests after rollback SUCCEEDED")
                 .contains("after rollback: " + UNIT + " is running after rollback SUCCEEDED").doesNotContain(PASSWORD);
         assertThat(state()).isEqualTo(before);
@@ -282,7 +272,7 @@ class Runbook002IT {
 
     /** Two commits upstream: migration 0002 with its new .env key, then the code (broken or not). */
     private String publishUpdate(boolean brokenBot) throws IOException {
-        Path update = resource("/runbook002/update");
+        Path update = RunbookTests.resource("/runbook002/update");
         LANGUAGE.writeTo(upstream);
         Files.copy(update.resolve("env.example"), upstream.resolve(".env.example"), StandardCopyOption.REPLACE_EXISTING);
         git(upstream, "add", "-A");
@@ -335,27 +325,10 @@ class Runbook002IT {
     }
 
     private String journalText() throws IOException {
-        StringBuilder all = new StringBuilder();
-        try (Stream<Path> s = Files.walk(dir.resolve("state/journal"))) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                all.append(new String(Files.readAllBytes(p), StandardCharsets.UTF_8));
-            }
-        }
-        return all.toString();
+        return RunbookTests.journalText(dir.resolve("state/journal"));
     }
 
     private String git(Path in, String... args) {
-        return commands.run(CommandSpec.of("git").args(args).in(in)
-                .env("GIT_AUTHOR_NAME", "Runbook 002").env("GIT_AUTHOR_EMAIL", "runbook002@backstep.dev")
-                .env("GIT_COMMITTER_NAME", "Runbook 002").env("GIT_COMMITTER_EMAIL", "runbook002@backstep.dev")
-                .env("GIT_CONFIG_NOSYSTEM", "1")).stdout();
-    }
-
-    private static Path resource(String name) {
-        try {
-            return Path.of(Runbook002IT.class.getResource(name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return RunbookTests.git("002", in, args);
     }
 }

@@ -23,8 +23,6 @@ import dev.backstep.db.journal.MariaDbServer;
 import dev.backstep.examples.runbooks.Runbook003.Site;
 import dev.backstep.files.PathEscapeException;
 import dev.backstep.files.Release;
-import dev.backstep.spi.CommandRunner;
-import dev.backstep.spi.CommandSpec;
 import dev.backstep.spi.Journal;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -79,7 +77,6 @@ class Runbook003IT {
     private Runner runner;
     private Site site;
     private Database db;
-    private final CommandRunner commands = CommandRunner.local();
 
     @BeforeEach
     void createSite() throws Exception {
@@ -324,10 +321,7 @@ class Runbook003IT {
     }
 
     private String git(String... args) {
-        return commands.run(CommandSpec.of("git").args(args).in(repo)
-                .env("GIT_AUTHOR_NAME", "Runbook 003").env("GIT_AUTHOR_EMAIL", "runbook003@backstep.dev")
-                .env("GIT_COMMITTER_NAME", "Runbook 003").env("GIT_COMMITTER_EMAIL", "runbook003@backstep.dev")
-                .env("GIT_CONFIG_NOSYSTEM", "1")).stdout();
+        return RunbookTests.git("003", repo, args);
     }
 
     private static int status(URI uri) throws Exception {

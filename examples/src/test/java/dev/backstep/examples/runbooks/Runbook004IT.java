@@ -252,21 +252,14 @@ class Runbook004IT {
         assertThat(state()).isEqualTo(after);
 
         // another JVM: no plan, no state of this one; only the journal and the operator's configuration
-        Path log = tmp.resolve("later-rollback.log");
-        Process later = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Runbook004LaterRollback.class.getName(),
-                tmp.resolve("state").toString(), dir.toString(), app.toString(), dbUrl, Integer.toString(pg.getPort()),
-                dbName, Integer.toString(apiPort), federate.toString(), DockerEngine.host(), deployed.runId().value())
-                .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-        if (!later.waitFor(4, java.util.concurrent.TimeUnit.MINUTES)) {
-            later.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            throw new AssertionError("the later rollback did not end within 4 minutes:\n" + Files.readString(log));
-        }
-        String out = Files.readString(log);
+        RunbookTests.Exit later = RunbookTests.runJava(tmp.resolve("later-rollback.log"), Duration.ofMinutes(4), Map.of(),
+                Runbook004LaterRollback.class, tmp.resolve("state").toString(), dir.toString(), app.toString(), dbUrl,
+                Integer.toString(pg.getPort()), dbName, Integer.toString(apiPort), federate.toString(),
+                DockerEngine.host(), deployed.runId().value());
+        String out = later.out();
         System.out.println(out);
 
-        assertThat(later.exitValue()).as(out).isZero();
+        assertThat(later.code()).as(out).isZero();
         assertThat(out).contains(": ROLLED_BACK in ", "RTO: ", "compensated, in order: compose up 1.4.0 <- alembic upgrade"
                 + " <- configure .env <- backup database <- stop api and worker", "foreign keys valid")
                 .doesNotContain(NEW_SECRET);
@@ -339,29 +332,15 @@ class Runbook004IT {
 
     /** Runs {@code backstep} (the cli module's command) in its own JVM: exit code and output. */
     private String[] backstep(String[] command, String... more) throws Exception {
-        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), dev.backstep.cli.BackstepCli.class.getName()));
-        argv.addAll(java.util.List.of(command));
-        argv.addAll(java.util.List.of(more));
-        Path log = Files.createTempFile(tmp, "backstep", ".log");
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-        if (!p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)) {
-            p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            throw new AssertionError("backstep " + argv + " did not end within 2 minutes:\n" + Files.readString(log));
-        }
-        return new String[] {Integer.toString(p.exitValue()), Files.readString(log)};
+        List<String> args = new java.util.ArrayList<>(List.of(command));
+        args.addAll(List.of(more));
+        RunbookTests.Exit exit = RunbookTests.runJava(Files.createTempFile(tmp, "backstep", ".log"),
+                Duration.ofMinutes(2), Map.of(), dev.backstep.cli.BackstepCli.class, args.toArray(String[]::new));
+        return new String[] {Integer.toString(exit.code()), exit.out()};
     }
 
     private String journalText() throws IOException {
-        StringBuilder b = new StringBuilder();
-        try (Stream<Path> s = Files.walk(tmp.resolve("state/journal"))) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                b.append(new String(Files.readAllBytes(p), StandardCharsets.UTF_8));
-            }
-        }
-        return b.toString();
+        return RunbookTests.journalText(tmp.resolve("state/journal"));
     }
 
     private void alembic(String... args) {
