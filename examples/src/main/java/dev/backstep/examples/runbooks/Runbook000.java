@@ -154,25 +154,15 @@ public final class Runbook000 {
     public record Site(String target, Path app, Database db, Path backups, URI baseUri, Duration verifyWithin,
                        List<String> restart, String php, List<String> composer, Map<String, String> composerEnv) {
         public Site {
-            if (target == null || target.isBlank()) {
-                throw new PlanDefinitionException(null, null, "runbook 000: the target is blank");
-            }
+            Runbooks.notBlank("runbook 000", target, "target");
             Objects.requireNonNull(app, "app");
             Objects.requireNonNull(db, "db");
             Objects.requireNonNull(backups, "backups");
             Objects.requireNonNull(baseUri, "baseUri");
             Objects.requireNonNull(verifyWithin, "verifyWithin");
-            if (php == null || php.isBlank()) {
-                throw new PlanDefinitionException(null, null, "runbook 000: the php program is blank");
-            }
-            restart = List.copyOf(restart);
-            if (restart.isEmpty()) {
-                throw new PlanDefinitionException(null, null, "runbook 000: the restart command of php-fpm and nginx is empty");
-            }
-            composer = List.copyOf(composer);
-            if (composer.isEmpty()) {
-                throw new PlanDefinitionException(null, null, "runbook 000: the composer command is empty");
-            }
+            Runbooks.notBlank("runbook 000", php, "php program");
+            restart = Runbooks.notEmpty("runbook 000", restart, "restart command of php-fpm and nginx");
+            composer = Runbooks.notEmpty("runbook 000", composer, "composer command");
             composerEnv = Map.copyOf(composerEnv);
         }
 
