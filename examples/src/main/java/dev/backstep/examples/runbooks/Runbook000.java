@@ -16,12 +16,9 @@ import dev.backstep.git.Git;
 import dev.backstep.spi.CommandSpec;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -305,10 +302,15 @@ public final class Runbook000 {
         if (had && !Files.isDirectory(copy, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("the copy of " + vendor + " (" + copy + ") is gone: vendor/ cannot be restored");
         }
-        deleteTree(vendor);
+        deleteTree(ctx, vendor);
         if (had) {
             copyTree(ctx, copy, vendor);
         }
+    }
+
+    /** {@code rm -rf}: symbolic links removed, never followed; nothing to do when {@code dir} is gone. */
+    private static void deleteTree(StepContext ctx, Path dir) {
+        ctx.commands().run(CommandSpec.of("rm").args("-rf", "--", dir.toString()).timeout(Duration.ofMinutes(10)));
     }
 
     /** {@code cp -a}: modes, times and symbolic links as they are (never followed). */
@@ -316,28 +318,6 @@ public final class Runbook000 {
         Files.createDirectories(to.getParent());
         ctx.commands().run(CommandSpec.of("cp").args("-a", "--", from.toString(), to.toString())
                 .timeout(Duration.ofMinutes(10)));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private static Command artisan(Site site, String command) {
