@@ -276,9 +276,7 @@ class Runbook000IT {
                 .contains("rollback: artisan config:clear").contains("rollback: restart php-fpm and nginx")
                 .contains("smoke test after rollback")
                 .doesNotContain(PASSWORD);
-        assertThat(state()).isEqualTo(before);
-        assertThat(dir.resolve("backups")).doesNotExist();
-        assertThat(runner.history(TARGET)).isEmpty();
+        RunbookTests.assertChangedNothing(before, state(), dir.resolve("backups"), runner, TARGET);
     }
 
     @Test

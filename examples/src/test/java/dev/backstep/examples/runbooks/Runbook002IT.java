@@ -228,9 +228,7 @@ class Runbook002IT {
         assertThat(preview.toText()).contains("nothing will be executed").contains("restored on rollback")
                 .contains("undo: start it again if it was running")
                 .contains("BOT_LANGUAGE").doesNotContain(PASSWORD).doesNotContain(TOKEN);
-        assertThat(state()).isEqualTo(before);
-        assertThat(dir.resolve("backups")).doesNotExist();
-        assertThat(runner.history(TARGET)).isEmpty();
+        RunbookTests.assertChangedNothing(before, state(), dir.resolve("backups"), runner, TARGET);
     }
 
     @Test

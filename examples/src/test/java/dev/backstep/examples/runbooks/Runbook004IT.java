@@ -289,9 +289,7 @@ class Runbook004IT {
         assertThat(text).contains("nothing will be executed", "restored on rollback", "APP_VERSION=1.3.0",
                         "SECRET_KEY=****", "compose up -d (restored)", "foreign keys valid")
                 .doesNotContain(NEW_SECRET).doesNotContain(OLD_SECRET);
-        assertThat(state()).isEqualTo(before);
-        assertThat(dir.resolve("backups")).doesNotExist();
-        assertThat(runner.history(TARGET)).isEmpty();
+        RunbookTests.assertChangedNothing(before, state(), dir.resolve("backups"), runner, TARGET);
     }
 
     @Test

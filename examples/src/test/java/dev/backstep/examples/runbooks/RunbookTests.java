@@ -1,5 +1,8 @@
 package dev.backstep.examples.runbooks;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.backstep.Runner;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.CommandSpec;
 import java.io.IOException;
@@ -16,8 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * What the runbook tests share: git run as the runbook's author, the journal as text (to show no
- * secret reached it), a test resource directory, and a class run in another JVM on this classpath
- * (the later process that rolls back from the journal alone).
+ * secret reached it), what a dry run must leave, a test resource directory, and a class run in
+ * another JVM on this classpath (the later process that rolls back from the journal alone).
  */
 final class RunbookTests {
     private static final CommandRunner COMMANDS = CommandRunner.local();
@@ -44,6 +47,13 @@ final class RunbookTests {
             }
         }
         return all.toString();
+    }
+
+    /** What a dry run leaves: the state {@code now} as {@code before}, no backup directory, no run of {@code target}. */
+    static void assertChangedNothing(Object before, Object now, Path backups, Runner runner, String target) {
+        assertThat(now).isEqualTo(before);
+        assertThat(backups).doesNotExist();
+        assertThat(runner.history(target)).isEmpty();
     }
 
     /** The test resource {@code name} (a directory or file on the test classpath). */
