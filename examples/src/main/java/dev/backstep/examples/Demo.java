@@ -130,9 +130,15 @@ public final class Demo {
     /**
      * A web server on 127.0.0.1 and a free port serving {@code current} (a symlink, followed at
      * each request): {@code /health} answers with the status code its {@code health} file starts
-     * with ({@code 503 Service Unavailable: ...}), other paths with the file or 404.
+     * with ({@code 503 Service Unavailable: ...}), {@code /metrics} with its file as Prometheus
+     * text, other paths with the file or 404. The demo's and runbook 003's stand-in for nginx.
+     *
+     * <pre>{@code
+     * HttpServer web = Demo.serve(app.resolve("current"));
+     * URI health = URI.create("http://127.0.0.1:" + web.getAddress().getPort() + "/health");
+     * }</pre>
      */
-    static HttpServer serve(Path current) throws IOException {
+    public static HttpServer serve(Path current) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
         server.createContext("/", ex -> {
             try (ex) {
@@ -145,6 +151,9 @@ public final class Demo {
                     Matcher code = STATUS.matcher(body);
                     respond(ex, code.lookingAt() ? Integer.parseInt(code.group(1)) : 500, body);
                 } else {
+                    if (path.equals("/metrics")) {
+                        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+                    }
                     respond(ex, 200, Files.readString(file));
                 }
             }

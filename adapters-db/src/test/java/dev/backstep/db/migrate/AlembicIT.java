@@ -1,6 +1,5 @@
 package dev.backstep.db.migrate;
 
-import static dev.backstep.db.migrate.CommandMigrationsFixtures.copyResource;
 import static dev.backstep.db.migrate.CommandMigrationsFixtures.failingCheck;
 import static dev.backstep.db.migrate.CommandMigrationsFixtures.journalText;
 import static dev.backstep.db.migrate.CommandMigrationsFixtures.runner;
@@ -19,6 +18,7 @@ import dev.backstep.Secret;
 import dev.backstep.Step;
 import dev.backstep.StepValidationException;
 import dev.backstep.db.journal.PostgresServer;
+import dev.backstep.db.migrate.AlembicProject.Revision;
 import dev.backstep.spi.Journal;
 import dev.backstep.spi.StepRegistry;
 import java.nio.file.Files;
@@ -45,6 +45,27 @@ class AlembicIT {
     static final String ALEMBIC = "/usr/bin/alembic";
     static final String PASSWORD = "alembic-Pa55w0rd-do-not-leak";
     static final AtomicInteger N = new AtomicInteger();
+    static final Revision CUSTOMERS = new Revision("0001_customers", "create customers", "0001", null,
+            List.of("CREATE TABLE customers (id INT PRIMARY KEY, name TEXT NOT NULL)",
+                    "INSERT INTO customers VALUES (1, 'Ann; with a semicolon')"),
+            List.of("DROP TABLE customers"));
+    static final Revision[] SHOP = {CUSTOMERS,
+        new Revision("0002_email", "add email", "0002", "0001",
+                List.of("ALTER TABLE customers ADD COLUMN email TEXT"),
+                List.of("ALTER TABLE customers DROP COLUMN email")),
+        new Revision("0003_orders", "create orders", "0003", "0002",
+                List.of("CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT REFERENCES customers (id), note TEXT)"),
+                List.of("DROP TABLE orders"))};
+    /** Two heads: 0002a and 0002b both follow 0001. */
+    static final Revision[] BRANCHED = {CUSTOMERS,
+        new Revision("0002_a", "branch a: one of two heads", "0002a", "0001", List.of("CREATE TABLE a (id INT)"),
+                List.of("DROP TABLE a")),
+        new Revision("0002_b", "branch b: one of two heads", "0002b", "0001", List.of("CREATE TABLE b (id INT)"),
+                List.of("DROP TABLE b"))};
+    static final Revision BROKEN = new Revision("0004_broken", "a broken migration: its second statement fails",
+            "0004", "0003", List.of("CREATE TABLE invoices (id INT PRIMARY KEY)",
+                    "ALTER TABLE no_such_table ADD COLUMN x INT"),
+            List.of("DROP TABLE invoices"));
     @RegisterExtension
     static final PostgresServer pg = PostgresServer.withPasswordRole("shop_app", PASSWORD);
 
@@ -60,7 +81,7 @@ class AlembicIT {
         try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database + " OWNER shop_app");
         }
-        app = copyResource("/alembic/shop", tmp.resolve("app"));
+        app = AlembicProject.write(tmp.resolve("app"), "SHOP", SHOP);
         state = tmp.resolve("state");
     }
 
@@ -196,7 +217,7 @@ class AlembicIT {
     void aFailingUpgradeLeavesTheDatabaseAtTheRecordedRevision() throws Exception {
         assertThat(runner(state).run(Plan.named("v1").target("shop").step(alembic(app).target("0001")).build())
                 .status()).isEqualTo(RunStatus.SUCCEEDED);
-        copyResource("/alembic/broken", app.resolve("migrations/versions"));
+        BROKEN.writeTo(app);
 
         RunResult result = runner(state).run(Plan.named("v4").target("shop").step(alembic(app)).build());
 
@@ -209,7 +230,7 @@ class AlembicIT {
 
     @Test
     void severalHeadsAreRefusedBeforeAnythingRuns() throws Exception {
-        Path branched = copyResource("/alembic/branched", tmp.resolve("branched"));
+        Path branched = AlembicProject.write(tmp.resolve("branched"), "SHOP", BRANCHED);
         AtomicBoolean earlier = new AtomicBoolean();
         Plan plan = Plan.named("deploy").target("shop")
                 .step(Step.named("earlier").action(ctx -> earlier.set(true)).compensation(ctx -> { }).build())
@@ -224,7 +245,7 @@ class AlembicIT {
 
     @Test
     void aDatabaseAtSeveralRevisionsIsRefusedBeforeAnythingRuns() throws Exception {
-        Path branched = copyResource("/alembic/branched", tmp.resolve("branched"));
+        Path branched = AlembicProject.write(tmp.resolve("branched"), "SHOP", BRANCHED);
         assertThat(runner(state).run(Plan.named("a").target("shop").step(alembic(branched).target("0002a")).build())
                 .status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(runner(state).run(Plan.named("b").target("shop").step(alembic(branched).target("0002b")).build())

@@ -62,7 +62,7 @@ class ArtisanIT {
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
-        app = copyResource("/artisan/shop", tmp.resolve("app"));
+        app = shopApp(tmp.resolve("app"));
         state = tmp.resolve("state");
     }
 
@@ -73,9 +73,16 @@ class ArtisanIT {
                 .env("DB_PASSWORD", Secret.of(PASSWORD));
     }
 
+    /** The application as released first: the test {@code artisan} and its first migration. */
+    static Path shopApp(Path into) throws IOException {
+        Path app = copyResource("/artisan/shop", into);
+        FIRST.writeTo(app);
+        return app;
+    }
+
     /** Deploys new migration files into the application, as a code deploy would. */
-    void deployFiles(String resource) throws IOException {
-        copyResource(resource, app.resolve("database/migrations"));
+    void deployFiles(ArtisanMigration... migrations) throws IOException {
+        ArtisanMigration.writeAll(app, migrations);
     }
 
     /** Runs {@code php artisan <args>} directly, as a person on the server would. */
@@ -120,6 +127,20 @@ class ArtisanIT {
     static final String CUSTOMERS = "2024_01_01_000000_create_customers_table";
     static final String EMAIL = "2024_02_01_000000_add_email_to_customers_table";
     static final String ORDERS = "2024_03_01_000000_create_orders_table";
+    /** The first release's migration. */
+    static final ArtisanMigration FIRST = new ArtisanMigration(CUSTOMERS,
+            List.of("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL)",
+                    "INSERT INTO customers VALUES (1, 'Ann; with a semicolon')"),
+            List.of("DROP TABLE customers"));
+    /** The second release: two migrations. */
+    static final ArtisanMigration[] V2 = {
+        new ArtisanMigration(EMAIL, List.of("ALTER TABLE customers ADD COLUMN email VARCHAR(100)"),
+                List.of("ALTER TABLE customers DROP COLUMN email")),
+        new ArtisanMigration(ORDERS,
+                List.of("CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT, note VARCHAR(100))"),
+                List.of("DROP TABLE orders"))};
+    static final ArtisanMigration BROKEN = new ArtisanMigration("2024_04_01_000000_broken",
+            List.of("ALTER TABLE no_such_table ADD COLUMN x INT"), List.of());
 
     @Test
     void severalBatchesAddedByTheStepAreAllRolledBackAndTheEarlierBatchStaysWhenALaterStepFails() throws Exception {
@@ -129,7 +150,7 @@ class ArtisanIT {
                 "shop_app", PASSWORD); Statement s = c.createStatement()) {
             s.execute("INSERT INTO customers VALUES (2, 'Bob')");
         }
-        deployFiles("/artisan/v2");
+        deployFiles(V2);
 
         RunResult result = runner(state).run(Plan.named("v2").target("shop")
                 .step(artisan().stepwise()).verify(failingCheck()).build());
@@ -163,7 +184,7 @@ class ArtisanIT {
 
     @Test
     void aSucceededMigrateIsRolledBackLaterByAFreshRunnerFromTheJournalAlone() throws Exception {
-        deployFiles("/artisan/v2");
+        deployFiles(V2);
         RunResult deployed = runner(state).run(Plan.named("v2").target("shop").step(artisan()).build());
         assertThat(deployed.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(migrations()).containsExactly(CUSTOMERS + "|1", EMAIL + "|1", ORDERS + "|1");
@@ -183,7 +204,7 @@ class ArtisanIT {
     void aBatchMigratedByHandAfterTheStepIsNotRolledBackByItsUndo() throws Exception {
         RunResult deployed = runner(state).run(Plan.named("v1").target("shop").step(artisan()).build());
         assertThat(deployed.status()).isEqualTo(RunStatus.SUCCEEDED);
-        deployFiles("/artisan/v2");
+        deployFiles(V2);
         artisanByHand("migrate", "--force");
         assertThat(migrations()).containsExactly(CUSTOMERS + "|1", EMAIL + "|2", ORDERS + "|2");
 
@@ -203,7 +224,7 @@ class ArtisanIT {
     void rehearsalProvesTheUndoLeavesExactlyTheEarlierBatches() throws Exception {
         assertThat(runner(state).run(Plan.named("v1").target("shop").step(artisan()).build()).status())
                 .isEqualTo(RunStatus.SUCCEEDED);
-        deployFiles("/artisan/v2");
+        deployFiles(V2);
 
         Rehearsal r = runner(state).rehearse(Plan.named("v2").target("shop").step(artisan().stepwise()).build());
 
@@ -217,8 +238,8 @@ class ArtisanIT {
     void aFailingMigrateIsUndoneBeforeTheStepFails() throws Exception {
         assertThat(runner(state).run(Plan.named("v1").target("shop").step(artisan()).build()).status())
                 .isEqualTo(RunStatus.SUCCEEDED);
-        deployFiles("/artisan/v2");
-        deployFiles("/artisan/broken");
+        deployFiles(V2);
+        deployFiles(BROKEN);
 
         RunResult result = runner(state).run(Plan.named("v2").target("shop").step(artisan()).build());
 
@@ -236,7 +257,7 @@ class ArtisanIT {
                 .isInstanceOf(StepValidationException.class)
                 .hasMessageContaining("no artisan file in " + app);
 
-        app = copyResource("/artisan/shop", tmp.resolve("app2"));
+        app = shopApp(tmp.resolve("app2"));
         assertThatThrownBy(() -> runner(state).run(Plan.named("v1").target("shop")
                 .step(artisan().php(tmp.resolve("no-such-php").toString())).build()))
                 .isInstanceOf(StepValidationException.class)

@@ -16,12 +16,9 @@ import dev.backstep.git.Git;
 import dev.backstep.spi.CommandSpec;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,25 +151,15 @@ public final class Runbook000 {
     public record Site(String target, Path app, Database db, Path backups, URI baseUri, Duration verifyWithin,
                        List<String> restart, String php, List<String> composer, Map<String, String> composerEnv) {
         public Site {
-            if (target == null || target.isBlank()) {
-                throw new PlanDefinitionException(null, null, "runbook 000: the target is blank");
-            }
+            Runbooks.notBlank("runbook 000", target, "target");
             Objects.requireNonNull(app, "app");
             Objects.requireNonNull(db, "db");
             Objects.requireNonNull(backups, "backups");
             Objects.requireNonNull(baseUri, "baseUri");
             Objects.requireNonNull(verifyWithin, "verifyWithin");
-            if (php == null || php.isBlank()) {
-                throw new PlanDefinitionException(null, null, "runbook 000: the php program is blank");
-            }
-            restart = List.copyOf(restart);
-            if (restart.isEmpty()) {
-                throw new PlanDefinitionException(null, null, "runbook 000: the restart command of php-fpm and nginx is empty");
-            }
-            composer = List.copyOf(composer);
-            if (composer.isEmpty()) {
-                throw new PlanDefinitionException(null, null, "runbook 000: the composer command is empty");
-            }
+            Runbooks.notBlank("runbook 000", php, "php program");
+            restart = Runbooks.notEmpty("runbook 000", restart, "restart command of php-fpm and nginx");
+            composer = Runbooks.notEmpty("runbook 000", composer, "composer command");
             composerEnv = Map.copyOf(composerEnv);
         }
 
@@ -315,10 +302,15 @@ public final class Runbook000 {
         if (had && !Files.isDirectory(copy, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("the copy of " + vendor + " (" + copy + ") is gone: vendor/ cannot be restored");
         }
-        deleteTree(vendor);
+        deleteTree(ctx, vendor);
         if (had) {
             copyTree(ctx, copy, vendor);
         }
+    }
+
+    /** {@code rm -rf}: symbolic links removed, never followed; nothing to do when {@code dir} is gone. */
+    private static void deleteTree(StepContext ctx, Path dir) {
+        ctx.commands().run(CommandSpec.of("rm").args("-rf", "--", dir.toString()).timeout(Duration.ofMinutes(10)));
     }
 
     /** {@code cp -a}: modes, times and symbolic links as they are (never followed). */
@@ -326,28 +318,6 @@ public final class Runbook000 {
         Files.createDirectories(to.getParent());
         ctx.commands().run(CommandSpec.of("cp").args("-a", "--", from.toString(), to.toString())
                 .timeout(Duration.ofMinutes(10)));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private static Command artisan(Site site, String command) {

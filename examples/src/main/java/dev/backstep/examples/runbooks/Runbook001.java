@@ -5,7 +5,6 @@ import dev.backstep.Fingerprint;
 import dev.backstep.Plan;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.RunResult;
-import dev.backstep.RunStatus;
 import dev.backstep.Runner;
 import dev.backstep.Step;
 import dev.backstep.StepContext;
@@ -135,12 +134,8 @@ public final class Runbook001 {
                       String branch, Path config, String venv, String requirements, String findLinks,
                       Pattern ready, Duration watch, Duration within) {
         public Bot {
-            if (target == null || target.isBlank()) {
-                throw new PlanDefinitionException(null, null, "runbook 001: the target is blank");
-            }
-            if (unit == null || unit.isBlank()) {
-                throw new PlanDefinitionException(null, null, "runbook 001: the unit is blank");
-            }
+            Runbooks.notBlank("runbook 001", target, "target");
+            Runbooks.notBlank("runbook 001", unit, "unit");
             unit = Systemd.healthy(unit).unit(); // my_form_bot -> my_form_bot.service; SystemdException when invalid
             Objects.requireNonNull(systemctl, "systemctl");
             exec = List.copyOf(exec);
@@ -256,11 +251,7 @@ public final class Runbook001 {
      * {@code runner.rollbackToLastGood(bot.target())} comes back to it.
      */
     public static RunResult deploy(Runner runner, Bot bot, Path newConfig) {
-        RunResult result = runner.run(deployPlan(bot, newConfig));
-        if (result.status() == RunStatus.SUCCEEDED) {
-            runner.markGood(result.runId());
-        }
-        return result;
+        return Runbooks.runAndMarkGood(runner, deployPlan(bot, newConfig));
     }
 
     /**

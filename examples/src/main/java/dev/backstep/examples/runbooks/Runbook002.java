@@ -191,9 +191,7 @@ public final class Runbook002 {
                       Database db, AlembicUpgrade migrations, Path backups, String python, String tests,
                       List<Step> extraChecks) {
         public Bot {
-            if (target == null || target.isBlank()) {
-                throw new PlanDefinitionException(null, null, "runbook 002: the target is blank");
-            }
+            Runbooks.notBlank("runbook 002", target, "target");
             Objects.requireNonNull(app, "app");
             Objects.requireNonNull(services, "services");
             Objects.requireNonNull(db, "db");

@@ -2,9 +2,7 @@ package dev.backstep.examples.runbooks;
 
 import dev.backstep.Command;
 import dev.backstep.Plan;
-import dev.backstep.PlanDefinitionException;
 import dev.backstep.RunResult;
-import dev.backstep.RunStatus;
 import dev.backstep.Runner;
 import dev.backstep.Step;
 import dev.backstep.check.Check;
@@ -75,9 +73,7 @@ public final class Runbook003 {
     public record Site(String target, Path repo, Release releases, Path env, Database db, Path backups,
                        URI baseUri, Duration verifyWithin, double maxErrorRate, List<String> restart) {
         public Site {
-            if (target == null || target.isBlank()) {
-                throw new PlanDefinitionException(null, null, "runbook 003: the target is blank");
-            }
+            Runbooks.notBlank("runbook 003", target, "target");
             Objects.requireNonNull(repo, "repo");
             Objects.requireNonNull(releases, "releases");
             Objects.requireNonNull(env, "env");
@@ -85,10 +81,7 @@ public final class Runbook003 {
             Objects.requireNonNull(backups, "backups");
             Objects.requireNonNull(baseUri, "baseUri");
             Objects.requireNonNull(verifyWithin, "verifyWithin");
-            if (!(maxErrorRate > 0 && maxErrorRate < 1)) {
-                throw new PlanDefinitionException(null, null, "runbook 003: maxErrorRate must be between 0 and 1, was "
-                        + maxErrorRate);
-            }
+            Runbooks.errorRate("runbook 003", maxErrorRate);
             restart = List.copyOf(restart);
         }
 
@@ -193,11 +186,7 @@ public final class Runbook003 {
      * the journal, so that {@link #rollbackToLastGood} comes back to it.
      */
     public static RunResult deploy(Runner runner, Site site, String version, Step... migrations) {
-        RunResult result = runner.run(deployPlan(site, version, migrations));
-        if (result.status() == RunStatus.SUCCEEDED) {
-            runner.markGood(result.runId());
-        }
-        return result;
+        return Runbooks.runAndMarkGood(runner, deployPlan(site, version, migrations));
     }
 
     /**

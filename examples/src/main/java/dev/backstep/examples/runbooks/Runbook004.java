@@ -4,7 +4,6 @@ import dev.backstep.Command;
 import dev.backstep.Plan;
 import dev.backstep.PlanDefinitionException;
 import dev.backstep.RunResult;
-import dev.backstep.RunStatus;
 import dev.backstep.Runner;
 import dev.backstep.Secret;
 import dev.backstep.Step;
@@ -133,9 +132,7 @@ public final class Runbook004 {
                             Map<String, Long> minRows, List<String> composeCommand, String dockerHost,
                             Duration backupMaxAge) {
         public Samokoder {
-            if (target == null || target.isBlank()) {
-                throw new PlanDefinitionException(null, null, "runbook 004: the target is blank");
-            }
+            Runbooks.notBlank("runbook 004", target, "target");
             Objects.requireNonNull(compose, "compose");
             Objects.requireNonNull(env, "env");
             Objects.requireNonNull(migrations, "migrations");
@@ -145,15 +142,9 @@ public final class Runbook004 {
             Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(verifyWithin, "verifyWithin");
             Objects.requireNonNull(backupMaxAge, "backupMaxAge");
-            if (!(maxErrorRate > 0 && maxErrorRate < 1)) {
-                throw new PlanDefinitionException(null, null, "runbook 004: maxErrorRate must be between 0 and 1, was "
-                        + maxErrorRate);
-            }
+            Runbooks.errorRate("runbook 004", maxErrorRate);
             minRows = Map.copyOf(new LinkedHashMap<>(minRows));
-            composeCommand = List.copyOf(composeCommand);
-            if (composeCommand.isEmpty()) {
-                throw new PlanDefinitionException(null, null, "runbook 004: the compose command is empty");
-            }
+            composeCommand = Runbooks.notEmpty("runbook 004", composeCommand, "compose command");
             dockerHost = dockerHost == null ? "" : dockerHost;
         }
 
@@ -263,11 +254,7 @@ public final class Runbook004 {
      * comes back to it).
      */
     public static RunResult deploy(Runner runner, Samokoder s, String version, Map<String, Secret> secrets) {
-        RunResult result = runner.run(deployPlan(s, version, secrets));
-        if (result.status() == RunStatus.SUCCEEDED) {
-            runner.markGood(result.runId());
-        }
-        return result;
+        return Runbooks.runAndMarkGood(runner, deployPlan(s, version, secrets));
     }
 
     /** {@code rollback.sh --auto}: every run after the last good one compensated, newest first. */

@@ -136,17 +136,17 @@ public final class WindowsServices implements ServiceManager {
 
     @Override
     public void start(String name) {
-        run(name, "Start-Service -Name " + literal(requireName(name)) + " -ErrorAction Stop");
+        service("Start-Service", name, "");
     }
 
     @Override
     public void stop(String name) {
-        run(name, "Stop-Service -Name " + literal(requireName(name)) + " -ErrorAction Stop");
+        service("Stop-Service", name, "");
     }
 
     @Override
     public void restart(String name) {
-        run(name, "Restart-Service -Name " + literal(requireName(name)) + " -ErrorAction Stop");
+        service("Restart-Service", name, "");
     }
 
     /** @throws SystemdException UNSUPPORTED_STATE always: a Windows service cannot reload */
@@ -159,12 +159,17 @@ public final class WindowsServices implements ServiceManager {
 
     @Override
     public void enable(String name) {
-        run(name, "Set-Service -Name " + literal(requireName(name)) + " -StartupType Automatic -ErrorAction Stop");
+        service("Set-Service", name, " -StartupType Automatic");
     }
 
     @Override
     public void disable(String name) {
-        run(name, "Set-Service -Name " + literal(requireName(name)) + " -StartupType Disabled -ErrorAction Stop");
+        service("Set-Service", name, " -StartupType Disabled");
+    }
+
+    /** Runs {@code <cmdlet> -Name '<name>'<options> -ErrorAction Stop} for the (validated) service {@code name}. */
+    private void service(String cmdlet, String name, String options) {
+        run(name, cmdlet + " -Name " + literal(requireName(name)) + options + " -ErrorAction Stop");
     }
 
     /** Nothing to re-read: the service control manager has no unit files. */

@@ -20,6 +20,7 @@ import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
 import dev.backstep.db.journal.MariaDbServer;
+import dev.backstep.db.migrate.ArtisanMigration;
 import dev.backstep.examples.runbooks.Runbook000.Site;
 import dev.backstep.spi.CommandRunner;
 import dev.backstep.spi.CommandSpec;
@@ -45,7 +46,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,6 +67,19 @@ class Runbook000IT {
     private static final String PASSWORD = "runbook-000-Pa55w0rd";
     private static final String TARGET = "deals@runbook000";
     private static final Map<String, String> NEW_ENV = Map.of("PDF_DRIVER", "dompdf", "ZOHO_API", "v3");
+    private static final ArtisanMigration DEALS = new ArtisanMigration("2024_01_01_000000_create_deals_table",
+            List.of("CREATE TABLE deals (id INT AUTO_INCREMENT PRIMARY KEY, title VARCHAR(100) NOT NULL,"
+                    + " amount DECIMAL(10,2) NOT NULL)"),
+            List.of("DROP TABLE deals"));
+    /** v1.5.0's migrations: the Zoho id of each deal, and the PDF jobs of acme/pdf 2.0. */
+    private static final ArtisanMigration[] V1_5_0 = {
+        new ArtisanMigration("2024_06_01_000000_add_zoho_id_to_deals_table",
+                List.of("ALTER TABLE deals ADD COLUMN zoho_id VARCHAR(40) NULL"),
+                List.of("ALTER TABLE deals DROP COLUMN zoho_id")),
+        new ArtisanMigration("2024_06_01_000001_create_pdf_jobs_table",
+                List.of("CREATE TABLE pdf_jobs (id INT AUTO_INCREMENT PRIMARY KEY, deal_id INT NOT NULL,"
+                        + " status VARCHAR(20) NOT NULL)"),
+                List.of("DROP TABLE pdf_jobs"))};
     @RegisterExtension
     static final MariaDbServer mariadb = new MariaDbServer(List.of("deals"), "deals", PASSWORD, "deals.*");
 
@@ -96,12 +109,16 @@ class Runbook000IT {
 
         // the application's history: each release's composer.lock written by composer, offline
         copyTree(resources.resolve("app"), app);
+        DEALS.writeTo(app);
         Files.move(app.resolve("gitignore"), app.resolve(".gitignore")); // Maven does not copy a .gitignore
         git("init", "-q", "-b", "main");
         release("v1.4.0");
         copyTree(resources.resolve("v1.5.0"), app);
+        ArtisanMigration.writeAll(app, V1_5_0);
         release("v1.5.0");
-        copyTree(resources.resolve("v1.5.1"), app);
+        // v1.5.1 fixes the one call acme/pdf 2.0 changed
+        replaceOnce(app.resolve("app/controllers.php"), "\\Acme\\Pdf\\Renderer::render(",
+                "(new \\Acme\\Pdf\\Renderer(config('pdf.driver')))->document(");
         release("v1.5.1");
         git("checkout", "-q", "v1.4.0");
 
@@ -174,20 +191,12 @@ class Runbook000IT {
         journal.close();
 
         // another process: the journal and the registered step type, no plan
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = dir.resolve("rollback.log");
-        Process rollback = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                Runbook000RollbackMain.class.getName(), dir.resolve("state/journal").toString(),
-                dir.resolve("state").toString(), deployed.runId().value())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            assertThat(rollback.waitFor(4, TimeUnit.MINUTES)).as("the rollback process ended; log: %s", log).isTrue();
-        } finally {
-            rollback.destroyForcibly();
-        }
+        RunbookTests.Exit rollback = RunbookTests.runJava(dir.resolve("rollback.log"), Duration.ofMinutes(4), Map.of(),
+                Runbook000RollbackMain.class, dir.resolve("state/journal").toString(), dir.resolve("state").toString(),
+                deployed.runId().value());
 
-        String out = Files.readString(log);
-        assertThat(rollback.exitValue()).as(out).isZero();
+        String out = rollback.out();
+        assertThat(rollback.code()).as(out).isZero();
         assertThat(out).contains("status ROLLED_BACK")
                 // caches and the restart cannot be undone (irreversible, as in the live rollback): the
                 // rollback phase below redoes them
@@ -267,9 +276,7 @@ class Runbook000IT {
                 .contains("rollback: artisan config:clear").contains("rollback: restart php-fpm and nginx")
                 .contains("smoke test after rollback")
                 .doesNotContain(PASSWORD);
-        assertThat(state()).isEqualTo(before);
-        assertThat(dir.resolve("backups")).doesNotExist();
-        assertThat(runner.history(TARGET)).isEmpty();
+        RunbookTests.assertChangedNothing(before, state(), dir.resolve("backups"), runner, TARGET);
     }
 
     @Test
@@ -345,34 +352,24 @@ class Runbook000IT {
     }
 
     private List<String> tables() throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = connect(); Statement s = c.createStatement();
-             var rs = s.executeQuery("SHOW TABLES")) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+        return rows("SHOW TABLES");
     }
 
     private List<String> titles() throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = connect(); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT title FROM deals ORDER BY id")) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+        return rows("SELECT title FROM deals ORDER BY id");
     }
 
     /** Laravel's migrations table: {@code name@batch}, in order. */
     private List<String> ranMigrations() throws SQLException {
+        return rows("SELECT CONCAT(migration, '@', batch) FROM migrations ORDER BY batch, migration");
+    }
+
+    /** The first column of each row {@code query} returns, in order. */
+    private static List<String> rows(String query) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = connect(); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT migration, batch FROM migrations ORDER BY batch, migration")) {
+        try (Connection c = connect(); Statement s = c.createStatement(); var rs = s.executeQuery(query)) {
             while (rs.next()) {
-                out.add(rs.getString(1) + "@" + rs.getInt(2));
+                out.add(rs.getString(1));
             }
         }
         return out;
@@ -419,16 +416,21 @@ class Runbook000IT {
     }
 
     private String git(String... args) {
-        return commands.run(CommandSpec.of("git").args(args).in(app)
-                .env("GIT_AUTHOR_NAME", "Runbook 000").env("GIT_AUTHOR_EMAIL", "runbook000@backstep.dev")
-                .env("GIT_COMMITTER_NAME", "Runbook 000").env("GIT_COMMITTER_EMAIL", "runbook000@backstep.dev")
-                .env("GIT_CONFIG_NOSYSTEM", "1")).stdout();
+        return RunbookTests.git("000", app, args);
     }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
+    }
+
+    private static void replaceOnce(Path file, String from, String to) throws IOException {
+        String text = Files.readString(file);
+        if (text.indexOf(from) < 0 || text.indexOf(from) != text.lastIndexOf(from)) {
+            throw new IllegalStateException(file + " does not hold '" + from + "' exactly once");
+        }
+        Files.writeString(file, text.replace(from, to));
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

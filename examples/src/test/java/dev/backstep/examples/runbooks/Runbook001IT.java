@@ -23,7 +23,6 @@ import dev.backstep.systemd.SystemdContainer;
 import dev.backstep.systemd.SystemdException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -339,10 +338,7 @@ class Runbook001IT {
     }
 
     private static String git(Path in, String... args) {
-        return COMMANDS.run(CommandSpec.of("git").args(args).in(in)
-                .env("GIT_AUTHOR_NAME", "Runbook 001").env("GIT_AUTHOR_EMAIL", "runbook001@backstep.dev")
-                .env("GIT_COMMITTER_NAME", "Runbook 001").env("GIT_COMMITTER_EMAIL", "runbook001@backstep.dev")
-                .env("GIT_CONFIG_NOSYSTEM", "1")).stdout();
+        return RunbookTests.git("001", in, args);
     }
 
     /** Runs a program inside the container; {@code systemctl is-active} and friends may exit non-zero. */
@@ -396,10 +392,6 @@ class Runbook001IT {
     }
 
     private static Path resources() {
-        try {
-            return Path.of(Runbook001IT.class.getResource("/runbook001").toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return RunbookTests.resource("/runbook001");
     }
 }

@@ -20,7 +20,10 @@ import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
 import dev.backstep.db.journal.PostgresServer;
+import dev.backstep.db.migrate.AlembicProject;
+import dev.backstep.db.migrate.AlembicProject.Revision;
 import dev.backstep.db.migrate.AlembicUpgrade;
+import dev.backstep.db.migrate.CommandMigrationsFixtures;
 import dev.backstep.db.migrate.Migrations;
 import dev.backstep.examples.runbooks.Runbook002.Bot;
 import dev.backstep.examples.runbooks.Runbook002.Services;
@@ -31,7 +34,6 @@ import dev.backstep.systemd.Runbook002Systemd;
 import dev.backstep.systemd.ServiceManager;
 import dev.backstep.systemd.SystemdException;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,10 +44,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +72,15 @@ class Runbook002IT {
     private static final String UNIT = "pthn_bot.service";
     private static final String ALEMBIC = "/usr/bin/alembic";
     private static final AtomicInteger N = new AtomicInteger();
+    private static final Revision USERS = new Revision("0001_users", "the bot's users", "0001", null,
+            List.of("CREATE TABLE users (id INT PRIMARY KEY, name TEXT NOT NULL)",
+                    "INSERT INTO users VALUES (1, 'Оксана'), (2, 'Taras')"),
+            List.of("DROP TABLE users"));
+    private static final Revision LANGUAGE = new Revision("0002_language",
+            "each user's language; names normalised to upper case (not reversible: the dump is)", "0002", "0001",
+            List.of("ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'uk'",
+                    "UPDATE users SET name = upper(name)"),
+            List.of("ALTER TABLE users DROP COLUMN language"));
 
     @RegisterExtension
     static final Runbook002Systemd BOX = new Runbook002Systemd();
@@ -96,7 +107,8 @@ class Runbook002IT {
         try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database + " OWNER bot_app");
         }
-        upstream = copyResource("/runbook002/bot", dir.resolve("upstream"));
+        upstream = CommandMigrationsFixtures.copyTree(RunbookTests.resource("/runbook002/bot"), dir.resolve("upstream"));
+        AlembicProject.write(upstream, "BOT", USERS);
         Files.move(upstream.resolve("gitignore"), upstream.resolve(".gitignore"));
         Files.move(upstream.resolve("env.example"), upstream.resolve(".env.example"));
         git(upstream, "init", "-q", "-b", "main");
@@ -185,22 +197,13 @@ class Runbook002IT {
                 .isEqualTo(PosixFilePermissions.fromString("rw-------")));
         journal.close();
 
-        Path log = dir.resolve("rollback.log");
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                Runbook002RollbackMain.class.getName(), dir.resolve("state/journal").toString(),
+        RunbookTests.Exit rollback = RunbookTests.runJava(dir.resolve("rollback.log"), Duration.ofMinutes(5),
+                Map.of("BOT_DB_PASSWORD", PASSWORD), Runbook002RollbackMain.class, dir.resolve("state/journal").toString(),
                 dir.resolve("state").toString(), result.runId().value(), "127.0.0.1", Integer.toString(pg.getPort()),
-                database, "bot_app").redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("BOT_DB_PASSWORD", PASSWORD);
-        Process rollback = pb.start();
-        try {
-            assertThat(rollback.waitFor(5, TimeUnit.MINUTES)).as("the rollback process ended; log: %s", log).isTrue();
-        } finally {
-            rollback.destroyForcibly();
-        }
-        String out = Files.readString(log);
+                database, "bot_app");
+        String out = rollback.out();
 
-        assertThat(rollback.exitValue()).as(out).isZero();
+        assertThat(rollback.code()).as(out).isZero();
         assertThat(out).contains("status ROLLED_BACK").contains("after rollback: pytest tests after rollback SUCCEEDED")
                 .contains("after rollback: " + UNIT + " is running after rollback SUCCEEDED").doesNotContain(PASSWORD);
         assertThat(state()).isEqualTo(before);
@@ -225,9 +228,7 @@ class Runbook002IT {
         assertThat(preview.toText()).contains("nothing will be executed").contains("restored on rollback")
                 .contains("undo: start it again if it was running")
                 .contains("BOT_LANGUAGE").doesNotContain(PASSWORD).doesNotContain(TOKEN);
-        assertThat(state()).isEqualTo(before);
-        assertThat(dir.resolve("backups")).doesNotExist();
-        assertThat(runner.history(TARGET)).isEmpty();
+        RunbookTests.assertChangedNothing(before, state(), dir.resolve("backups"), runner, TARGET);
     }
 
     @Test
@@ -269,9 +270,8 @@ class Runbook002IT {
 
     /** Two commits upstream: migration 0002 with its new .env key, then the code (broken or not). */
     private String publishUpdate(boolean brokenBot) throws IOException {
-        Path update = resource("/runbook002/update");
-        Files.copy(update.resolve("migrations/versions/0002_language.py"),
-                upstream.resolve("migrations/versions/0002_language.py"));
+        Path update = RunbookTests.resource("/runbook002/update");
+        LANGUAGE.writeTo(upstream);
         Files.copy(update.resolve("env.example"), upstream.resolve(".env.example"), StandardCopyOption.REPLACE_EXISTING);
         git(upstream, "add", "-A");
         git(upstream, "commit", "-q", "-m", "0002: each user's language");
@@ -323,42 +323,10 @@ class Runbook002IT {
     }
 
     private String journalText() throws IOException {
-        StringBuilder all = new StringBuilder();
-        try (Stream<Path> s = Files.walk(dir.resolve("state/journal"))) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                all.append(new String(Files.readAllBytes(p), StandardCharsets.UTF_8));
-            }
-        }
-        return all.toString();
+        return RunbookTests.journalText(dir.resolve("state/journal"));
     }
 
     private String git(Path in, String... args) {
-        return commands.run(CommandSpec.of("git").args(args).in(in)
-                .env("GIT_AUTHOR_NAME", "Runbook 002").env("GIT_AUTHOR_EMAIL", "runbook002@backstep.dev")
-                .env("GIT_COMMITTER_NAME", "Runbook 002").env("GIT_COMMITTER_EMAIL", "runbook002@backstep.dev")
-                .env("GIT_CONFIG_NOSYSTEM", "1")).stdout();
-    }
-
-    private static Path resource(String name) {
-        try {
-            return Path.of(Runbook002IT.class.getResource(name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Path copyResource(String name, Path into) throws IOException {
-        Path from = resource(name);
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path to = into.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else if (!p.toString().contains("__pycache__")) {
-                    Files.copy(p, to);
-                }
-            }
-        }
-        return into;
+        return RunbookTests.git("002", in, args);
     }
 }

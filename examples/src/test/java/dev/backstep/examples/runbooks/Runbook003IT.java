@@ -4,7 +4,6 @@ import static dev.backstep.testkit.BackstepAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.backstep.Backstep;
 import dev.backstep.BackstepException;
@@ -20,21 +19,16 @@ import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
 import dev.backstep.db.journal.MariaDbServer;
+import dev.backstep.examples.Demo;
 import dev.backstep.examples.runbooks.Runbook003.Site;
 import dev.backstep.files.PathEscapeException;
 import dev.backstep.files.Release;
-import dev.backstep.spi.CommandRunner;
-import dev.backstep.spi.CommandSpec;
 import dev.backstep.spi.Journal;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -79,7 +73,6 @@ class Runbook003IT {
     private Runner runner;
     private Site site;
     private Database db;
-    private final CommandRunner commands = CommandRunner.local();
 
     @BeforeEach
     void createSite() throws Exception {
@@ -106,7 +99,7 @@ class Runbook003IT {
         Files.writeString(env, "# loja\nAPP_ENV=production\nAPP_VERSION=1.2.0\n");
         Files.createDirectories(base.resolve("tmp"));
 
-        web = serve(base.resolve("current"));
+        web = Demo.serve(base.resolve("current"));
         db = Db.mariadb(DbConnection.of("127.0.0.1", mariadb.port(), "shop", "app", Secret.of(PASSWORD)))
                 .binaries(mariadb.binaries());
         site = Site.of(TARGET, repo, Release.in(base), db,
@@ -324,48 +317,11 @@ class Runbook003IT {
     }
 
     private String git(String... args) {
-        return commands.run(CommandSpec.of("git").args(args).in(repo)
-                .env("GIT_AUTHOR_NAME", "Runbook 003").env("GIT_AUTHOR_EMAIL", "runbook003@backstep.dev")
-                .env("GIT_COMMITTER_NAME", "Runbook 003").env("GIT_COMMITTER_EMAIL", "runbook003@backstep.dev")
-                .env("GIT_CONFIG_NOSYSTEM", "1")).stdout();
+        return RunbookTests.git("003", repo, args);
     }
 
     private static int status(URI uri) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    /**
-     * 127.0.0.1 on a free port, following {@code current} at each request: {@code /health}
-     * answers with the status its file starts with, {@code /metrics} with the file as Prometheus text.
-     */
-    private static HttpServer serve(Path current) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-        server.createContext("/", ex -> {
-            try (ex) {
-                String path = ex.getRequestURI().getPath();
-                Path file = current.resolve(path.equals("/") ? "index.html" : path.substring(1)).normalize();
-                if (!file.startsWith(current) || !Files.isRegularFile(file)) {
-                    respond(ex, 404, "not found\n");
-                } else {
-                    String body = Files.readString(file);
-                    int code = path.equals("/health") ? Integer.parseInt(body.substring(0, 3)) : 200;
-                    if (path.equals("/metrics")) {
-                        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-                    }
-                    respond(ex, code, body);
-                }
-            }
-        });
-        server.start();
-        return server;
-    }
-
-    private static void respond(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 }

@@ -17,7 +17,8 @@ import dev.backstep.db.Database;
 import dev.backstep.db.Db;
 import dev.backstep.db.DbConnection;
 import dev.backstep.db.journal.PostgresServer;
-import dev.backstep.db.migrate.CommandMigrationsFixtures;
+import dev.backstep.db.migrate.AlembicProject;
+import dev.backstep.db.migrate.AlembicProject.Revision;
 import dev.backstep.db.migrate.Migrations;
 import dev.backstep.docker.Compose;
 import dev.backstep.docker.ComposeCli;
@@ -80,6 +81,25 @@ class Runbook004IT {
     private static final String BAD = GOOD.replace("{status=\"200\"} 995", "{status=\"200\"} 800")
             .replace("{status=\"500\"} 5", "{status=\"500\"} 200");
     private static final AtomicInteger N = new AtomicInteger();
+    /** The API's migrations: v1.2.3 runs on 0002; 0003 drops the temporary files' rows (only the dump brings them back). */
+    private static final Revision[] MIGRATIONS = {
+        new Revision("0001_users_projects_files", "users, projects, files", "0001", null, List.of(
+                "CREATE TABLE users (id INT PRIMARY KEY, email TEXT NOT NULL)",
+                "CREATE TABLE projects (id INT PRIMARY KEY, user_id INT NOT NULL REFERENCES users(id), name TEXT)",
+                "CREATE TABLE files (id INT PRIMARY KEY, project_id INT NOT NULL REFERENCES projects(id), path TEXT)",
+                "INSERT INTO users VALUES (1, 'ann@samokoder.dev'), (2, 'boris@samokoder.dev'), (3, 'vera@samokoder.dev')",
+                "INSERT INTO projects VALUES (10, 1, 'todo'), (11, 2, 'shop')",
+                "INSERT INTO files VALUES (100, 10, 'main.py'), (101, 10, 'cache.tmp'), (102, 11, 'app.py'),"
+                        + " (103, 11, 'build.tmp')"),
+                List.of("DROP TABLE files", "DROP TABLE projects", "DROP TABLE users")),
+        new Revision("0002_project_slug", "projects.slug", "0002", "0001",
+                List.of("ALTER TABLE projects ADD COLUMN slug TEXT", "UPDATE projects SET slug = name"),
+                List.of("ALTER TABLE projects DROP COLUMN slug")),
+        new Revision("0003_file_checksums",
+                "files.checksum; temporary files dropped (their rows are lost: only the dump brings them back)",
+                "0003", "0002", List.of("ALTER TABLE files ADD COLUMN checksum TEXT",
+                        "UPDATE files SET checksum = md5(path)", "DELETE FROM files WHERE path LIKE '%.tmp'"),
+                List.of("ALTER TABLE files DROP COLUMN checksum"))};
     @RegisterExtension
     static final PostgresServer pg = new PostgresServer();
     private static boolean imagesBuilt;
@@ -113,8 +133,7 @@ class Runbook004IT {
         db = Db.postgres(DbConnection.of("127.0.0.1", pg.getPort(), database, "postgres", Secret.of("unused")));
 
         dir = Files.createDirectories(tmp.resolve("samokoder" + Long.toHexString(System.nanoTime())));
-        app = CommandMigrationsFixtures.copyTree(Path.of(Runbook004IT.class.getResource("/runbook004/api").toURI()),
-                dir.resolve("api"));
+        app = AlembicProject.write(dir.resolve("api"), "SAMOKODER", MIGRATIONS);
         alembic("upgrade", "0002"); // what v1.2.3 runs on
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             apiPort = s.getLocalPort();
@@ -233,21 +252,14 @@ class Runbook004IT {
         assertThat(state()).isEqualTo(after);
 
         // another JVM: no plan, no state of this one; only the journal and the operator's configuration
-        Path log = tmp.resolve("later-rollback.log");
-        Process later = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Runbook004LaterRollback.class.getName(),
-                tmp.resolve("state").toString(), dir.toString(), app.toString(), dbUrl, Integer.toString(pg.getPort()),
-                dbName, Integer.toString(apiPort), federate.toString(), DockerEngine.host(), deployed.runId().value())
-                .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-        if (!later.waitFor(4, java.util.concurrent.TimeUnit.MINUTES)) {
-            later.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            throw new AssertionError("the later rollback did not end within 4 minutes:\n" + Files.readString(log));
-        }
-        String out = Files.readString(log);
+        RunbookTests.Exit later = RunbookTests.runJava(tmp.resolve("later-rollback.log"), Duration.ofMinutes(4), Map.of(),
+                Runbook004LaterRollback.class, tmp.resolve("state").toString(), dir.toString(), app.toString(), dbUrl,
+                Integer.toString(pg.getPort()), dbName, Integer.toString(apiPort), federate.toString(),
+                DockerEngine.host(), deployed.runId().value());
+        String out = later.out();
         System.out.println(out);
 
-        assertThat(later.exitValue()).as(out).isZero();
+        assertThat(later.code()).as(out).isZero();
         assertThat(out).contains(": ROLLED_BACK in ", "RTO: ", "compensated, in order: compose up 1.4.0 <- alembic upgrade"
                 + " <- configure .env <- backup database <- stop api and worker", "foreign keys valid")
                 .doesNotContain(NEW_SECRET);
@@ -277,9 +289,7 @@ class Runbook004IT {
         assertThat(text).contains("nothing will be executed", "restored on rollback", "APP_VERSION=1.3.0",
                         "SECRET_KEY=****", "compose up -d (restored)", "foreign keys valid")
                 .doesNotContain(NEW_SECRET).doesNotContain(OLD_SECRET);
-        assertThat(state()).isEqualTo(before);
-        assertThat(dir.resolve("backups")).doesNotExist();
-        assertThat(runner.history(TARGET)).isEmpty();
+        RunbookTests.assertChangedNothing(before, state(), dir.resolve("backups"), runner, TARGET);
     }
 
     @Test
@@ -320,29 +330,15 @@ class Runbook004IT {
 
     /** Runs {@code backstep} (the cli module's command) in its own JVM: exit code and output. */
     private String[] backstep(String[] command, String... more) throws Exception {
-        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), dev.backstep.cli.BackstepCli.class.getName()));
-        argv.addAll(java.util.List.of(command));
-        argv.addAll(java.util.List.of(more));
-        Path log = Files.createTempFile(tmp, "backstep", ".log");
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-        if (!p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)) {
-            p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            throw new AssertionError("backstep " + argv + " did not end within 2 minutes:\n" + Files.readString(log));
-        }
-        return new String[] {Integer.toString(p.exitValue()), Files.readString(log)};
+        List<String> args = new java.util.ArrayList<>(List.of(command));
+        args.addAll(List.of(more));
+        RunbookTests.Exit exit = RunbookTests.runJava(Files.createTempFile(tmp, "backstep", ".log"),
+                Duration.ofMinutes(2), Map.of(), dev.backstep.cli.BackstepCli.class, args.toArray(String[]::new));
+        return new String[] {Integer.toString(exit.code()), exit.out()};
     }
 
     private String journalText() throws IOException {
-        StringBuilder b = new StringBuilder();
-        try (Stream<Path> s = Files.walk(tmp.resolve("state/journal"))) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                b.append(new String(Files.readAllBytes(p), StandardCharsets.UTF_8));
-            }
-        }
-        return b.toString();
+        return RunbookTests.journalText(tmp.resolve("state/journal"));
     }
 
     private void alembic(String... args) {

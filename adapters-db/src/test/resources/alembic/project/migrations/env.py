@@ -1,4 +1,4 @@
-"""Alembic environment: the URL from BOT_DB_URL, the password from BOT_DB_PASSWORD."""
+"""Alembic environment: the URL and the password from the environment variables alembic.ini names."""
 import os
 from logging.config import fileConfig
 
@@ -10,9 +10,10 @@ config = context.config
 if config.config_file_name is not None:
     fileConfig(config.config_file_name)
 
-url = make_url(os.environ["BOT_DB_URL"])
-if os.environ.get("BOT_DB_PASSWORD"):
-    url = url.set(password=os.environ["BOT_DB_PASSWORD"])
+url = make_url(os.environ[config.get_main_option("db_url_variable")])
+password = os.environ.get(config.get_main_option("db_password_variable"))
+if password:
+    url = url.set(password=password)
 
 engine = create_engine(url)
 with engine.connect() as connection:
