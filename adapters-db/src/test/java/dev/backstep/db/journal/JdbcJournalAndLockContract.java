@@ -527,7 +527,7 @@ abstract class JdbcJournalAndLockContract {
     void rowOfADeadProcessOnThisHostIsStaleAlsoWhenTheLockNamesTheHostItself() throws Exception {
         String table = freshTable("lock");
         Process p = new ProcessBuilder("true").start();
-        p.waitFor();
+        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
         insertLockRow(table, "shop", "deploy-1", p.pid(), "run-dead", Instant.now());
         JdbcLock lock = lock(table, "deploy-1");
 
